@@ -1,0 +1,47 @@
+/** Node-side helpers for scripts, tests and benchmarks: the wasm backend, the data split and model files on disk. */
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { useBackend } from '../src/core/backend/backends';
+import { makeMnistSplit, splitFileNames, type ImageSplit, type SplitName } from '../src/core/data/mnist';
+import type { ModelCard } from '../src/core/models/card';
+import { artifactsFromFiles, type LayersModelJson } from '../src/core/models/io';
+import { MNIST_DATA_DIR, MODELS_DIR } from './paths';
+
+/** The wasm backend with the project's Conv2DBackpropFilter kernel, as the browser's wasm path uses. */
+export async function useNodeWasm(): Promise<void> {
+  await useBackend('wasm');
+}
+
+export function loadMnistFromDisk(split: SplitName, dir = MNIST_DATA_DIR): ImageSplit {
+  if (!existsSync(join(dir, 'split.json'))) {
+    throw new Error(`No MNIST split in ${dir}: run "npm run prepare-data" first.`);
+  }
+  const names = splitFileNames(split);
+  return makeMnistSplit(
+    new Uint8Array(readFileSync(join(dir, names.images))),
+    new Uint8Array(readFileSync(join(dir, names.labels))),
+  );
+}
+
+export const sha256Hex = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+const toArrayBuffer = (b: Buffer) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
+
+export function readModelFiles(modelId: string, dir = join(MODELS_DIR, modelId)) {
+  const modelJson = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as LayersModelJson;
+  const shards = new Map<string, ArrayBuffer>();
+  for (const group of modelJson.weightsManifest) {
+    for (const path of group.paths) shards.set(path, toArrayBuffer(readFileSync(join(dir, path))));
+  }
+  const card = JSON.parse(readFileSync(join(dir, 'card.json'), 'utf8')) as ModelCard;
+  return { modelJson, shards, card };
+}
+
+export async function loadModelFromDisk(modelId: string): Promise<{ model: tf.LayersModel; card: ModelCard }> {
+  const { modelJson, shards, card } = readModelFiles(modelId);
+  const model = await tf.loadLayersModel(tf.io.fromMemory(artifactsFromFiles(modelJson, shards)));
+  return { model, card };
+}

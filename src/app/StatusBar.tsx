@@ -1,0 +1,51 @@
+import { BACKEND_PREFERENCE, type BackendName } from '../core/backend/names';
+import { switchBackend } from '../bridge/compute';
+import { selectBackend, selectBackendDetail, selectMemory, selectProbes, selectWorkerError, useRuntime } from '../stores/runtime';
+import { selectBackendPreference, useSettings } from '../stores/settings';
+
+const formatBytes = (bytes: number) =>
+  bytes < 1024 ? `${bytes} B` : bytes < 1024 ** 2 ? `${(bytes / 1024).toFixed(1)} KiB` : `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
+
+/** Backend in use (and a switch), tensors and bytes held by the worker, and any worker error. */
+export function StatusBar() {
+  const backend = useRuntime(selectBackend);
+  const detail = useRuntime(selectBackendDetail);
+  const probes = useRuntime(selectProbes);
+  const memory = useRuntime(selectMemory);
+  const error = useRuntime(selectWorkerError);
+  const preference = useSettings(selectBackendPreference);
+  const probeSummary = probes
+    .map((p) => `${p.name}: ${p.ok ? `${p.millis?.toFixed(1)} ms` : `unavailable (${p.error})`}`)
+    .join('\n');
+  return (
+    <footer className="status" aria-label="status bar">
+      <label>
+        Backend{' '}
+        <select
+          value={preference}
+          onChange={(e) => void switchBackend(e.target.value as BackendName | 'auto').catch(() => undefined)}
+          aria-label="backend"
+        >
+          <option value="auto">auto (fastest)</option>
+          {BACKEND_PREFERENCE.map((name) => (
+            <option key={name} value={name}>
+              {name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <span data-testid="backend" title={probeSummary || undefined}>
+        in use: <strong>{backend ?? 'starting…'}</strong>
+        {detail ? ` (${detail})` : ''}
+      </span>
+      <span data-testid="memory">
+        {memory ? `${memory.numTensors} tensors, ${formatBytes(memory.numBytes)}` : 'no tensors yet'}
+      </span>
+      {error ? (
+        <span className="error" role="alert">
+          {error} Choose another backend or reload the page.
+        </span>
+      ) : null}
+    </footer>
+  );
+}

@@ -1,0 +1,13 @@
+import type { ModelCard } from '../core/models/card';
+import type { ModelRef } from '../workers/protocol';
+
+/** The bundled models: their cards are built into the app; weights are fetched from /models/<id>/ on use. */
+const cards = import.meta.glob<ModelCard>('../../models/*/card.json', { eager: true, import: 'default' });
+
+export const BUNDLED_MODELS: ModelRef[] = Object.values(cards)
+  .map((card) => ({ id: card.id, url: `${import.meta.env.BASE_URL}models/${card.id}/model.json`, card }))
+  .sort((a, b) => a.id.localeCompare(b.id));
+
+export function findBundledModel(id: string): ModelRef | undefined {
+  return BUNDLED_MODELS.find((m) => m.id === id);
+}

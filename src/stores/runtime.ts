@@ -1,0 +1,29 @@
+import { create } from 'zustand';
+import type { BackendProbe } from '../core/backend/names';
+import type { MemoryStats } from '../workers/protocol';
+
+/** What the compute worker reports: plain data only, never tensors. */
+interface RuntimeStore {
+  backend: string | undefined;
+  backendDetail: string;
+  probes: BackendProbe[];
+  memory: MemoryStats | undefined;
+  /** Set when the worker cannot start or crashed; the UI shows it with what to do. */
+  workerError: string | undefined;
+  update(patch: Partial<Omit<RuntimeStore, 'update'>>): void;
+}
+
+export const useRuntime = create<RuntimeStore>((set) => ({
+  backend: undefined,
+  backendDetail: '',
+  probes: [],
+  memory: undefined,
+  workerError: undefined,
+  update: (patch) => set(patch),
+}));
+
+export const selectBackend = (s: RuntimeStore) => s.backend;
+export const selectBackendDetail = (s: RuntimeStore) => s.backendDetail;
+export const selectProbes = (s: RuntimeStore) => s.probes;
+export const selectMemory = (s: RuntimeStore) => s.memory;
+export const selectWorkerError = (s: RuntimeStore) => s.workerError;

@@ -1,0 +1,56 @@
+import { create } from 'zustand';
+import { BACKEND_PREFERENCE } from '../core/backend/names';
+import { field, formatHash, parseHash, type ValuesOf } from './hashState';
+
+export const LABS = ['image', 'text', 'extraction'] as const;
+export type LabId = (typeof LABS)[number];
+
+/** Everything a shared link reproduces. */
+export const settingsSchema = {
+  lab: field.string<LabId>('image', LABS),
+  model: field.string<string>('mnist-cnn'),
+  backend: field.string<'auto' | (typeof BACKEND_PREFERENCE)[number]>('auto', ['auto', ...BACKEND_PREFERENCE]),
+  seed: field.int(42, 0, 2 ** 31 - 1),
+  digit: field.int(0, 0, 1999),
+};
+
+export type Settings = ValuesOf<typeof settingsSchema>;
+
+interface SettingsStore extends Settings {
+  set(patch: Partial<Settings>): void;
+}
+
+const initial = parseHash(typeof location === 'undefined' ? '' : location.hash, settingsSchema);
+
+export const useSettings = create<SettingsStore>((set) => ({
+  ...initial,
+  set: (patch) => set(patch),
+}));
+
+export const selectLab = (s: SettingsStore) => s.lab;
+export const selectModelId = (s: SettingsStore) => s.model;
+export const selectBackendPreference = (s: SettingsStore) => s.backend;
+export const selectDigit = (s: SettingsStore) => s.digit;
+export const selectSeed = (s: SettingsStore) => s.seed;
+export const selectSetSettings = (s: SettingsStore) => s.set;
+
+function currentSettings(): Settings {
+  const state = useSettings.getState();
+  return Object.fromEntries(Object.keys(settingsSchema).map((k) => [k, state[k as keyof Settings]])) as Settings;
+}
+
+/** Keeps the hash and the store in step, both ways. Call once at start-up. */
+export function syncSettingsWithHash(): () => void {
+  const write = () => {
+    const hash = formatHash(currentSettings(), settingsSchema);
+    if (hash !== location.hash) history.replaceState(null, '', hash);
+  };
+  write();
+  const unsubscribe = useSettings.subscribe(write);
+  const onHashChange = () => useSettings.getState().set(parseHash(location.hash, settingsSchema));
+  window.addEventListener('hashchange', onHashChange);
+  return () => {
+    unsubscribe();
+    window.removeEventListener('hashchange', onHashChange);
+  };
+}

@@ -1,0 +1,103 @@
+/// <reference lib="webworker" />
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-webgpu';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import wasmThreadedSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import { pickFastestBackend, useBackend } from '../core/backend/backends';
+import type { BackendName, BackendProbe } from '../core/backend/names';
+import { MNIST_SPLIT, fetchMnistSplit, sliceSplit, type ImageSplit } from '../core/data/mnist';
+import { classifierFromLayersModel, type Classifier } from '../core/models/classifier';
+import { countCorrect } from '../core/models/train';
+import type { ModelRef, ModelWorkerApi } from './protocol';
+import { memoryStats, serveWorker, type Handlers } from './serve';
+
+// The .wasm binaries are emitted by Vite as assets of this app: nothing is fetched from a CDN.
+setWasmPaths({
+  'tfjs-backend-wasm.wasm': wasmPlainUrl,
+  'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
+  'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedSimdUrl,
+});
+
+const models = new Map<string, Promise<Classifier>>();
+let testSplit: Promise<ImageSplit> | undefined;
+
+function getModel(ref: ModelRef): Promise<Classifier> {
+  let loading = models.get(ref.id);
+  if (!loading) {
+    loading = tf.loadLayersModel(ref.url).then((model) => classifierFromLayersModel(model, ref.card));
+    loading.catch(() => models.delete(ref.id));
+    models.set(ref.id, loading);
+  }
+  return loading;
+}
+
+function getTestSplit(): Promise<ImageSplit> {
+  if (!testSplit) {
+    testSplit = fetchMnistSplit(new URL(`${import.meta.env.BASE_URL}${MNIST_SPLIT.urlPath}/`, self.location.origin).href, 'test');
+    testSplit.catch(() => (testSplit = undefined));
+  }
+  return testSplit;
+}
+
+async function wasmDetail(): Promise<string> {
+  const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
+  const threads = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
+  return `${simd ? 'SIMD' : 'no SIMD'}, ${threads ? `threads (crossOriginIsolated=${self.crossOriginIsolated})` : 'single thread'}`;
+}
+
+const handlers: Handlers<ModelWorkerApi> = {
+  async init({ backend }) {
+    let chosen: BackendName;
+    let probes: BackendProbe[] = [];
+    if (backend === 'auto') {
+      ({ chosen, probes } = await pickFastestBackend());
+    } else {
+      await useBackend(backend);
+      chosen = backend;
+    }
+    // Models are kept per backend; a switch reloads them on the new one when next used.
+    for (const loading of models.values()) loading.then((m) => m.dispose(), () => undefined);
+    models.clear();
+    return { backend: chosen, probes, detail: chosen === 'wasm' ? await wasmDetail() : '' };
+  },
+
+  async loadModel({ model }) {
+    const classifier = await getModel(model);
+    return { id: model.id, parameters: classifier.card.parameters };
+  },
+
+  async predict({ model, pixels, count }) {
+    const classifier = await getModel(model);
+    const [h, w, c] = classifier.inputShape;
+    const probs = tf.tidy(() => classifier.probabilities(tf.tensor4d(pixels, [count, h, w, c])));
+    const flat = await probs.data();
+    probs.dispose();
+    const probabilities: number[][] = [];
+    for (let i = 0; i < count; i++) probabilities.push(Array.from(flat.subarray(i * classifier.numClasses, (i + 1) * classifier.numClasses)));
+    const labels = probabilities.map((p) => p.indexOf(Math.max(...p)));
+    return { probabilities, labels };
+  },
+
+  async evaluate({ model, limit }, context) {
+    const classifier = await getModel(model);
+    const split = await getTestSplit();
+    const total = Math.min(limit ?? split.count, split.count);
+    const batchSize = 200;
+    let correct = 0;
+    for (let start = 0; start < total; start += batchSize) {
+      await context.checkpoint();
+      const count = Math.min(batchSize, total - start);
+      correct += await countCorrect((x) => classifier.logits(x), sliceSplit(split, start, count), batchSize);
+      context.progress((start + count) / total, `${start + count} / ${total} digits`);
+    }
+    return { correct, total };
+  },
+
+  async memory() {
+    return memoryStats();
+  },
+};
+
+serveWorker(handlers, self as unknown as Parameters<typeof serveWorker>[1]);

@@ -1,0 +1,64 @@
+import type { BackendName, BackendProbe } from '../core/backend/names';
+import type { ModelCard } from '../core/models/card';
+
+/** Plain-data messages between the main thread and a worker. Nothing here holds a tensor or a model. */
+
+export interface MemoryStats {
+  backend: string;
+  numTensors: number;
+  numBytes: number;
+}
+
+export interface BackendInfo {
+  backend: BackendName;
+  probes: BackendProbe[];
+  /** For wasm: whether SIMD and threads are in use, since they change its speed several times over. */
+  detail: string;
+}
+
+export interface ModelRef {
+  id: string;
+  /** URL of model.json, on the app's own origin. */
+  url: string;
+  card: ModelCard;
+}
+
+export interface Prediction {
+  probabilities: number[][];
+  labels: number[];
+}
+
+/** Each method: (args) => result, with progress reported as a number in [0, 1] and a short message. */
+export interface ModelWorkerApi {
+  init: { args: { backend: BackendName | 'auto' }; result: BackendInfo };
+  loadModel: { args: { model: ModelRef }; result: { id: string; parameters: number } };
+  predict: { args: { model: ModelRef; pixels: Float32Array; count: number }; result: Prediction };
+  evaluate: { args: { model: ModelRef; split: 'test'; limit?: number }; result: { correct: number; total: number } };
+  memory: { args: Record<string, never>; result: MemoryStats };
+}
+
+export type MethodName<Api> = keyof Api & string;
+export type ArgsOf<Api, M extends keyof Api> = Api[M] extends { args: infer A } ? A : never;
+export type ResultOf<Api, M extends keyof Api> = Api[M] extends { result: infer R } ? R : never;
+
+export interface Progress {
+  fraction: number;
+  message?: string;
+}
+
+export type ToWorker =
+  | { kind: 'call'; callId: number; method: string; args: unknown }
+  | { kind: 'cancel'; callId: number };
+
+export type FromWorker =
+  | { kind: 'progress'; callId: number; progress: Progress; memory: MemoryStats }
+  | { kind: 'result'; callId: number; result: unknown; memory: MemoryStats }
+  | { kind: 'error'; callId: number; message: string; cancelled: boolean; memory: MemoryStats };
+
+/** Thrown inside a worker job when the caller cancelled it; the bridge turns it into an AbortError. */
+export class CancelledError extends Error {
+  constructor() {
+    super('Cancelled');
+    this.name = 'CancelledError';
+  }
+}

@@ -1,0 +1,66 @@
+import * as tf from '@tensorflow/tfjs';
+import {
+  CancelledError,
+  type ArgsOf,
+  type FromWorker,
+  type MemoryStats,
+  type Progress,
+  type ResultOf,
+  type ToWorker,
+} from './protocol';
+
+/** What a job gets besides its arguments: a progress reporter and a cancel check that also yields. */
+export interface JobContext {
+  progress(fraction: number, message?: string): void;
+  /** Lets pending messages (a cancel) in, then throws CancelledError if this job was cancelled. */
+  checkpoint(): Promise<void>;
+}
+
+export type Handlers<Api> = {
+  [M in keyof Api]: (args: ArgsOf<Api, M>, context: JobContext) => Promise<ResultOf<Api, M>>;
+};
+
+export function memoryStats(): MemoryStats {
+  const memory = tf.memory();
+  return { backend: tf.getBackend() ?? 'none', numTensors: memory.numTensors, numBytes: memory.numBytes };
+}
+
+const yieldToEvents = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+/** Runs typed handlers behind the message protocol; the worker file only declares its handlers. */
+export function serveWorker<Api>(
+  handlers: Handlers<Api>,
+  scope: { onmessage: ((e: MessageEvent<ToWorker>) => void) | null; postMessage(m: FromWorker, t?: Transferable[]): void },
+): void {
+  const cancelled = new Set<number>();
+  scope.onmessage = async (event) => {
+    const message = event.data;
+    if (message.kind === 'cancel') {
+      cancelled.add(message.callId);
+      return;
+    }
+    const { callId, method, args } = message;
+    const context: JobContext = {
+      progress: (fraction: number, text?: string) => {
+        const progress: Progress = { fraction, message: text };
+        scope.postMessage({ kind: 'progress', callId, progress, memory: memoryStats() });
+      },
+      checkpoint: async () => {
+        await yieldToEvents();
+        if (cancelled.has(callId)) throw new CancelledError();
+      },
+    };
+    try {
+      const handler = handlers[method as keyof Api];
+      if (!handler) throw new Error(`The worker has no method "${method}".`);
+      const result = await handler(args as never, context);
+      scope.postMessage({ kind: 'result', callId, result, memory: memoryStats() });
+    } catch (error) {
+      const isCancel = error instanceof CancelledError;
+      const text = error instanceof Error ? error.message : String(error);
+      scope.postMessage({ kind: 'error', callId, message: text, cancelled: isCancel, memory: memoryStats() });
+    } finally {
+      cancelled.delete(callId);
+    }
+  };
+}
