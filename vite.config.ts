@@ -24,7 +24,9 @@ function bundledModels(dir: string): Plugin {
     name: 'bundled-models',
     configureServer(server) {
       server.middlewares.use('/models', (req, res, next) => {
-        const path = resolve(dir, '.' + decodeURIComponent((req.url ?? '').split('?')[0]));
+        // Module imports of the cards (import.meta.glob asks for "card.json?import") are Vite's to transform.
+        if (!req.url || req.url.includes('?')) return next();
+        const path = resolve(dir, '.' + decodeURIComponent(req.url));
         if (!path.startsWith(dir + sep) || !existsSync(path) || !statSync(path).isFile()) return next();
         res.setHeader('Content-Type', MIME[extname(path)] ?? 'application/octet-stream');
         createReadStream(path).pipe(res);
@@ -42,7 +44,11 @@ export default defineConfig({
   plugins: [react(), bundledModels(resolve(import.meta.dirname, 'models'))],
   server: { headers: CROSS_ORIGIN_ISOLATION },
   preview: { headers: CROSS_ORIGIN_ISOLATION },
-  worker: { format: 'es' },
+  worker: {
+    format: 'es',
+    // tfjs's threaded wasm build sends its module factory to its pthreads as source text (Function#toString);
+    // a minifier renames the outer variables that text refers to, and the pthreads fail ("e is not defined").
+    rolldownOptions: { output: { minify: false } },
+  },
   build: { target: 'es2022', chunkSizeWarningLimit: 4000 },
-  optimizeDeps: { exclude: ['@tensorflow/tfjs-backend-wasm'] },
 });

@@ -16,7 +16,7 @@ export function App() {
   const set = useSettings(selectSetSettings);
   return (
     <div className="shell">
-      <header className="top">
+      <header className="app-header">
         <h1>Adversarial ML Playground</h1>
         <nav aria-label="labs">
           {(Object.keys(LAB_TITLES) as LabId[]).map((id) => (

@@ -26,7 +26,8 @@ export function ModelCardView({ card }: { card: ModelCard }) {
         <dt>Training</dt>
         <dd>
           {card.training.data}; split seed {card.training.splitSeed}; {card.training.epochs} epochs, batch{' '}
-          {card.training.batchSize}, {card.training.optimizer} lr {card.training.learningRate}, seed {card.training.seed};
+          {card.training.batchSize}, {card.training.optimizer} lr {card.training.learningRate} ({card.training.schedule}), seed {card.training.seed}, augmentation:{' '}
+          {card.training.augmentation};
           {' '}
           {card.training.seconds} s on {card.training.backend}
         </dd>
@@ -39,6 +40,7 @@ export function ModelCardView({ card }: { card: ModelCard }) {
           ))}
         </dd>
       </dl>
+      <div className="table-scroll">
       <table className="layers">
         <thead>
           <tr>
@@ -59,6 +61,7 @@ export function ModelCardView({ card }: { card: ModelCard }) {
           ))}
         </tbody>
       </table>
+      </div>
     </section>
   );
 }

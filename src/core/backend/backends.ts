@@ -49,6 +49,17 @@ async function timeWorkload(repeats = 3): Promise<number> {
   return times[Math.floor(times.length / 2)];
 }
 
+/** tfjs logs a warning when webgpu fails to start; ask the browser for an adapter first instead. */
+async function webgpuAdapterExists(): Promise<boolean> {
+  const gpu = (globalThis.navigator as { gpu?: { requestAdapter(): Promise<unknown> } } | undefined)?.gpu;
+  if (!gpu) return false;
+  try {
+    return (await gpu.requestAdapter()) != null;
+  } catch {
+    return false;
+  }
+}
+
 /** Switches to one backend and checks it computes correctly. Throws with a plain reason when it cannot. */
 export async function useBackend(name: BackendName): Promise<void> {
   registerWasmConv2dBackpropFilter();
@@ -70,6 +81,10 @@ export async function pickFastestBackend(candidates: readonly BackendName[] = BA
   for (const name of candidates) {
     if (!(name in tf.engine().registryFactory)) {
       probes.push({ name, ok: false, error: 'not registered in this build' });
+      continue;
+    }
+    if (name === 'webgpu' && !(await webgpuAdapterExists())) {
+      probes.push({ name, ok: false, error: 'no WebGPU adapter' });
       continue;
     }
     try {

@@ -20,7 +20,9 @@ export interface ModelCard {
     epochs: number;
     batchSize: number;
     optimizer: string;
+    augmentation: string;
     learningRate: number;
+    schedule: string;
     seed: number;
     backend: string;
     seconds: number;

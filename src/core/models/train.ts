@@ -1,14 +1,18 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ImageSplit } from '../data/mnist';
 import { imagesToTensor, labelsToTensor } from '../data/tensors';
-import { createRng, shuffleInPlace } from '../data/rng';
+import { createRng, shuffleInPlace, type Rng } from '../data/rng';
 
 export interface TrainOptions {
   epochs: number;
   batchSize: number;
   learningRate: number;
+  /** Epochs from which the learning rate is divided by 10 (a step schedule), e.g. [9] for the last epochs. */
+  decayEpochs?: number[];
   /** Seeds the order of examples in every epoch. */
   seed: number;
+  /** Random translations of up to this many pixels per example and batch (seeded), a cheap regulariser. */
+  augmentShift?: number;
   onEpoch?: (epoch: number, loss: number) => void;
   /** Checked between batches; training stops early and cleanly when it returns true. */
   shouldStop?: () => boolean;
@@ -31,16 +35,21 @@ export async function trainClassifier(model: tf.LayersModel, data: ImageSplit, o
   const losses: number[] = [];
   try {
     for (let epoch = 0; epoch < options.epochs; epoch++) {
+      const decays = (options.decayEpochs ?? []).filter((e) => e <= epoch).length;
+      // Adam reads its learningRate field at every step; changing it keeps the moment estimates.
+      (optimizer as unknown as { learningRate: number }).learningRate = options.learningRate / 10 ** decays;
       const order = shuffleInPlace(Array.from({ length: data.count }, (_, i) => i), rng);
       let lossSum = 0;
       let batches = 0;
       for (let start = 0; start < order.length; start += options.batchSize) {
         if (options.shouldStop?.()) return losses;
-        const indices = tf.tensor1d(order.slice(start, start + options.batchSize), 'int32');
-        const loss = optimizer.minimize(
-          () => logitsLoss(tf.gather(ys, indices) as tf.Tensor1D, model.apply(tf.gather(xs, indices), { training: true }) as tf.Tensor2D),
-          true,
-        );
+        const batch = order.slice(start, start + options.batchSize);
+        const indices = tf.tensor1d(batch, 'int32');
+        const loss = optimizer.minimize(() => {
+          let inputs = tf.gather(xs, indices) as tf.Tensor4D;
+          if (options.augmentShift) inputs = randomShift(inputs, options.augmentShift, rng);
+          return logitsLoss(tf.gather(ys, indices) as tf.Tensor1D, model.apply(inputs, { training: true }) as tf.Tensor2D);
+        }, true);
         lossSum += (await loss!.data())[0];
         batches++;
         tf.dispose([loss!, indices]);
@@ -53,6 +62,25 @@ export async function trainClassifier(model: tf.LayersModel, data: ImageSplit, o
     tf.dispose([xs, ys]);
     optimizer.dispose();
   }
+}
+
+/** Translates each image by a random whole number of pixels in [-maxShift, maxShift], filling with zeros. */
+export function randomShift(images: tf.Tensor4D, maxShift: number, rng: Rng): tf.Tensor4D {
+  return tf.tidy(() => {
+    const [n, h, w] = images.shape;
+    const padded = tf.pad(images, [[0, 0], [maxShift, maxShift], [maxShift, maxShift], [0, 0]]);
+    const ph = h + 2 * maxShift - 1;
+    const pw = w + 2 * maxShift - 1;
+    // A box of exactly h x w pixels at an integer offset: cropAndResize then copies pixels without interpolation.
+    const boxes: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const dy = rng.int(2 * maxShift + 1);
+      const dx = rng.int(2 * maxShift + 1);
+      boxes.push(dy / ph, dx / pw, (dy + h - 1) / ph, (dx + w - 1) / pw);
+    }
+    const boxIndices = Array.from({ length: n }, (_, i) => i);
+    return tf.image.cropAndResize(padded, tf.tensor2d(boxes, [n, 4]), tf.tensor1d(boxIndices, 'int32'), [h, w]);
+  });
 }
 
 /** Number of examples the model labels correctly, evaluated in batches to bound memory. */

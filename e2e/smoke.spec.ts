@@ -1,0 +1,57 @@
+import { expect, screenshot, test } from './fixtures';
+
+test('the shell loads, a bundled model runs in the worker and predicts a test digit', async ({ page, watch }) => {
+  await page.goto('/#lab=image&model=mnist-cnn&digit=3');
+
+  // Shell: navigation between labs, model picker with the card, status bar.
+  await expect(page.getByRole('navigation', { name: 'labs' }).getByRole('button')).toHaveText([
+    'Image attacks',
+    'Text attacks',
+    'Model extraction',
+  ]);
+  await expect(page.getByLabel('model card mnist-cnn')).toContainText('Test accuracy');
+
+  // The prediction comes from the worker, after it picked and self-tested a backend.
+  const predicted = page.getByTestId('predicted-label');
+  await expect(predicted).toHaveText(/^[0-9]$/);
+  const trueLabel = await page.getByTestId('true-label').textContent();
+  await expect(page.getByTestId('backend')).toContainText(/in use: (webgpu|webgl|wasm|cpu)/);
+  await expect(page.getByTestId('memory')).toHaveText(/^\d+ tensors, [\d.]+ (B|KiB|MiB)$/);
+
+  // The page is cross-origin isolated (so the threaded wasm build may run) and the main thread holds no tfjs.
+  expect(await page.evaluate(() => self.crossOriginIsolated)).toBe(true);
+  expect(watch.requests.some((url) => url.endsWith('/models/mnist-cnn/model.json'))).toBe(true);
+  expect(watch.requests.some((url) => /tfjs-backend-wasm.*\.wasm$/.test(url))).toBe(true);
+  expect(trueLabel).toMatch(/^[0-9]$/);
+
+  await screenshot(page, 'smoke');
+});
+
+test('the URL hash reproduces a setup, and bad values fall back without breaking the page', async ({ page }) => {
+  await page.goto('/#lab=image&model=mnist-mlp&digit=17&seed=5');
+  await expect(page.getByLabel('model')).toHaveValue('mnist-mlp');
+  await expect(page.getByLabel('test digit index')).toHaveValue('17');
+  await expect(page.getByTestId('predicted-label')).toHaveText(/^[0-9]$/);
+
+  await page.goto('/#lab=nonsense&digit=-4&seed=x');
+  await expect(page.getByRole('button', { name: 'Image attacks' })).toHaveAttribute('aria-current', 'page');
+  await expect(page.getByLabel('test digit index')).toHaveValue('0');
+  await page.getByRole('button', { name: 'Next' }).click();
+  await expect(page).toHaveURL(/digit=1/);
+});
+
+test('a long job reports progress and can be cancelled, then runs to the model card accuracy', async ({ page }) => {
+  await page.goto('/#lab=image&model=mnist-cnn&digit=0&backend=wasm');
+  await expect(page.getByTestId('predicted-label')).toHaveText(/^[0-9]$/);
+  const run = page.getByRole('button', { name: /Check accuracy/ });
+
+  await run.click();
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.getByTestId('accuracy-outcome')).toHaveText('Cancelled.');
+
+  await run.click();
+  await expect(page.getByTestId('accuracy-outcome')).toContainText('correct', { timeout: 90_000 });
+  const outcome = await page.getByTestId('accuracy-outcome').textContent();
+  const [, measured, card] = outcome!.match(/: ([\d.]+)% \(model card: ([\d.]+)%\)/)!;
+  expect(measured).toBe(card);
+});

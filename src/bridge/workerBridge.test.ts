@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest';
+import type { FromWorker, ToWorker } from '../workers/protocol';
+import { serveWorker, type Handlers } from '../workers/serve';
+import { WorkerBridge } from './workerBridge';
+
+interface TestApi {
+  count: { args: { steps: number }; result: { done: number } };
+  fail: { args: { why: string }; result: never };
+  echo: { args: { value: string }; result: string };
+}
+
+/** A worker in this process: the real serveWorker on one side, the real bridge on the other, messages async. */
+function fakeWorkerFactory(log: string[]) {
+  let started = 0;
+  const create = () => {
+    started++;
+    const bridgeSide = {
+      onmessage: null as ((e: MessageEvent<FromWorker>) => void) | null,
+      onerror: null as ((e: ErrorEvent) => void) | null,
+      postMessage: (message: ToWorker) => setTimeout(() => workerSide.onmessage?.({ data: message } as MessageEvent<ToWorker>)),
+      terminate: () => log.push('terminated'),
+    };
+    const workerSide = {
+      onmessage: null as ((e: MessageEvent<ToWorker>) => void) | null,
+      postMessage: (message: FromWorker) => setTimeout(() => bridgeSide.onmessage?.({ data: message } as MessageEvent<FromWorker>)),
+    };
+    const handlers: Handlers<TestApi> = {
+      async count({ steps }, context) {
+        let done = 0;
+        for (let i = 0; i < steps; i++) {
+          await context.checkpoint();
+          done++;
+          log.push(`step ${i}`);
+          context.progress(done / steps, `${done}/${steps}`);
+        }
+        return { done };
+      },
+      async fail({ why }) {
+        throw new Error(why);
+      },
+      async echo({ value }) {
+        log.push(`echo ${value}`);
+        return value;
+      },
+    };
+    serveWorker(handlers, workerSide);
+    return bridgeSide;
+  };
+  return { create, startedCount: () => started };
+}
+
+describe('WorkerBridge + serveWorker', () => {
+  it('starts the worker lazily, reports progress and returns the result', async () => {
+    const log: string[] = [];
+    const factory = fakeWorkerFactory(log);
+    const bridge = new WorkerBridge<TestApi>(factory.create);
+    expect(factory.startedCount()).toBe(0);
+    const progress: number[] = [];
+    const result = await bridge.call('count', { steps: 4 }, { onProgress: (p) => progress.push(p.fraction) });
+    expect(result).toEqual({ done: 4 });
+    expect(progress).toEqual([0.25, 0.5, 0.75, 1]);
+    expect(factory.startedCount()).toBe(1);
+  });
+
+  it('cancels between steps with an AbortError, and the worker stops working', async () => {
+    const log: string[] = [];
+    const bridge = new WorkerBridge<TestApi>(fakeWorkerFactory(log).create);
+    const controller = new AbortController();
+    const call = bridge.call('count', { steps: 1000 }, {
+      signal: controller.signal,
+      onProgress: (p) => p.fraction >= 0.003 && controller.abort(),
+    });
+    await expect(call).rejects.toMatchObject({ name: 'AbortError' });
+    const steps = log.filter((l) => l.startsWith('step')).length;
+    expect(steps).toBeGreaterThanOrEqual(3);
+    expect(steps).toBeLessThan(20);
+    // The bridge is still usable afterwards.
+    await expect(bridge.call('echo', { value: 'after' })).resolves.toBe('after');
+  });
+
+  it('rejects at once when the signal is already aborted', async () => {
+    const bridge = new WorkerBridge<TestApi>(fakeWorkerFactory([]).create);
+    const controller = new AbortController();
+    controller.abort();
+    await expect(bridge.call('echo', { value: 'x' }, { signal: controller.signal })).rejects.toMatchObject({ name: 'AbortError' });
+  });
+
+  it('runs calls in order, one after another, and passes errors through with their message', async () => {
+    const log: string[] = [];
+    const bridge = new WorkerBridge<TestApi>(fakeWorkerFactory(log).create);
+    const first = bridge.call('count', { steps: 3 });
+    const failing = bridge.call('fail', { why: 'bad input: use a 28x28 image' });
+    const last = bridge.call('echo', { value: 'last' });
+    await first;
+    await expect(failing).rejects.toThrow('bad input: use a 28x28 image');
+    await last;
+    expect(log).toEqual(['step 0', 'step 1', 'step 2', 'echo last']);
+  });
+
+  it('runs onStart before the first call of each fresh worker, and terminate() is a hard stop', async () => {
+    const log: string[] = [];
+    const factory = fakeWorkerFactory(log);
+    const bridge = new WorkerBridge<TestApi>(factory.create, {
+      onStart: async (b) => {
+        await b.send('echo', { value: 'init' });
+      },
+    });
+    await bridge.call('echo', { value: 'a' });
+    const running = bridge.call('count', { steps: 2000 });
+    await new Promise((r) => setTimeout(r, 20));
+    bridge.terminate('stopped by the user');
+    await expect(running).rejects.toThrow('stopped by the user');
+    await bridge.call('echo', { value: 'b' });
+    expect(factory.startedCount()).toBe(2);
+    expect(log.filter((l) => l.startsWith('echo') || l === 'terminated')).toEqual([
+      'echo init',
+      'echo a',
+      'terminated',
+      'echo init',
+      'echo b',
+    ]);
+  });
+});
