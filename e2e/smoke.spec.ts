@@ -29,7 +29,7 @@ test('the shell loads, a bundled model runs in the worker and predicts a test di
 
 test('the URL hash reproduces a setup, and bad values fall back without breaking the page', async ({ page }) => {
   await page.goto('/#lab=image&model=mnist-mlp&digit=17&seed=5');
-  await expect(page.getByLabel('model')).toHaveValue('mnist-mlp');
+  await expect(page.getByLabel('model', { exact: true })).toHaveValue('mnist-mlp');
   await expect(page.getByLabel('test digit index')).toHaveValue('17');
   await expect(page.getByTestId('predicted-label')).toHaveText(/^[0-9]$/);
 
@@ -40,15 +40,23 @@ test('the URL hash reproduces a setup, and bad values fall back without breaking
   await expect(page).toHaveURL(/digit=1/);
 });
 
-test('a long job reports progress and can be cancelled, then runs to the model card accuracy', async ({ page }) => {
-  await page.goto('/#lab=image&model=mnist-cnn&digit=0&backend=wasm');
+test('a long job reports progress and can be cancelled; after a backend switch it matches the model card', async ({ page }) => {
+  // On the cpu backend the 2,000-digit check takes seconds, long enough to cancel it half-way.
+  await page.goto('/#lab=image&model=mnist-cnn&digit=0&backend=cpu');
+  await expect(page.getByTestId('backend')).toContainText('in use: cpu');
   await expect(page.getByTestId('predicted-label')).toHaveText(/^[0-9]$/);
   const run = page.getByRole('button', { name: /Check accuracy/ });
 
   await run.click();
+  await expect(page.getByLabel('progress')).toBeVisible();
+  await expect(page.locator('.progress-text')).toHaveText(/\d+ \/ 2000 digits/);
   await page.getByRole('button', { name: 'Cancel' }).click();
   await expect(page.getByTestId('accuracy-outcome')).toHaveText('Cancelled.');
+  await expect(page.getByLabel('progress')).toHaveCount(0);
 
+  await page.getByLabel('backend').selectOption('wasm');
+  await expect(page.getByTestId('backend')).toContainText('in use: wasm');
+  await expect(page).toHaveURL(/backend=wasm/);
   await run.click();
   await expect(page.getByTestId('accuracy-outcome')).toContainText('correct', { timeout: 90_000 });
   const outcome = await page.getByTestId('accuracy-outcome').textContent();

@@ -10,6 +10,7 @@ import type { BackendName, BackendProbe } from '../core/backend/names';
 import { MNIST_SPLIT, fetchMnistSplit, sliceSplit, type ImageSplit } from '../core/data/mnist';
 import { classifierFromLayersModel, type Classifier } from '../core/models/classifier';
 import { countCorrect } from '../core/models/train';
+import { timeWorkload } from '../core/bench/workloads';
 import type { ModelRef, ModelWorkerApi } from './protocol';
 import { memoryStats, serveWorker, type Handlers } from './serve';
 
@@ -93,6 +94,12 @@ const handlers: Handlers<ModelWorkerApi> = {
       context.progress((start + count) / total, `${start + count} / ${total} digits`);
     }
     return { correct, total };
+  },
+
+  async bench({ model, workload, repeats, count }) {
+    const classifier = await getModel(model);
+    const split = await getTestSplit();
+    return { millis: await timeWorkload(workload, classifier, sliceSplit(split, 0, Math.min(count, split.count)), repeats) };
   },
 
   async memory() {

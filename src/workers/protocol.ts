@@ -1,4 +1,5 @@
 import type { BackendName, BackendProbe } from '../core/backend/names';
+import type { WorkloadId } from '../core/bench/workloads';
 import type { ModelCard } from '../core/models/card';
 
 /** Plain-data messages between the main thread and a worker. Nothing here holds a tensor or a model. */
@@ -35,6 +36,8 @@ export interface ModelWorkerApi {
   predict: { args: { model: ModelRef; pixels: Float32Array; count: number }; result: Prediction };
   evaluate: { args: { model: ModelRef; split: 'test'; limit?: number }; result: { correct: number; total: number } };
   memory: { args: Record<string, never>; result: MemoryStats };
+  /** Times a benchmark workload on the active backend over the first `count` test digits (see npm run bench). */
+  bench: { args: { model: ModelRef; workload: WorkloadId; repeats: number; count: number }; result: { millis: number[] } };
 }
 
 export type MethodName<Api> = keyof Api & string;

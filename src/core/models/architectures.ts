@@ -17,9 +17,9 @@ function buildCnn({ inputShape, numClasses, seed }: ArchitectureOptions): tf.Lay
   return tf.sequential({
     name: 'mnist_cnn',
     layers: [
-      tf.layers.conv2d({ name: 'conv1', inputShape, filters: 32, kernelSize: 3, activation: 'relu', kernelInitializer: seeded(seed, 1) }),
+      tf.layers.conv2d({ name: 'conv1', inputShape, filters: 16, kernelSize: 3, activation: 'relu', kernelInitializer: seeded(seed, 1) }),
       tf.layers.maxPooling2d({ name: 'pool1', poolSize: 2 }),
-      tf.layers.conv2d({ name: 'conv2', filters: 64, kernelSize: 3, activation: 'relu', kernelInitializer: seeded(seed, 2) }),
+      tf.layers.conv2d({ name: 'conv2', filters: 32, kernelSize: 3, activation: 'relu', kernelInitializer: seeded(seed, 2) }),
       tf.layers.maxPooling2d({ name: 'pool2', poolSize: 2 }),
       tf.layers.flatten({ name: 'flatten' }),
       tf.layers.dense({ name: 'dense1', units: 128, activation: 'relu', kernelInitializer: seeded(seed, 3) }),
@@ -44,7 +44,7 @@ function buildMlp({ inputShape, numClasses, seed }: ArchitectureOptions): tf.Lay
 export const ARCHITECTURES: Record<ArchitectureId, { description: string; build: (o: ArchitectureOptions) => tf.LayersModel }> =
   {
     'mnist-cnn': {
-      description: 'conv 3x3x32 + ReLU, max-pool 2, conv 3x3x64 + ReLU, max-pool 2, dense 128 + ReLU, dense 10 (logits)',
+      description: 'conv 3x3x16 + ReLU, max-pool 2, conv 3x3x32 + ReLU, max-pool 2, dense 128 + ReLU, dense 10 (logits)',
       build: buildCnn,
     },
     'mnist-mlp': {
