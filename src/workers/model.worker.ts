@@ -1,7 +1,7 @@
 /// <reference lib="webworker" />
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
@@ -45,7 +45,9 @@ function getTestSplit(): Promise<ImageSplit> {
 async function wasmDetail(): Promise<string> {
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
   const threads = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
-  return `${simd ? 'SIMD' : 'no SIMD'}, ${threads ? `threads (crossOriginIsolated=${self.crossOriginIsolated})` : 'single thread'}`;
+  // Threads need SharedArrayBuffer, which the browser grants only to cross-origin-isolated pages.
+  const threadCount = threads ? getThreadsCount() : 1;
+  return `${simd ? 'SIMD' : 'no SIMD'}, ${threadCount === 1 ? '1 thread' : `${threadCount} threads`}${!threads && !self.crossOriginIsolated ? ' (page not cross-origin isolated)' : ''}`;
 }
 
 const handlers: Handlers<ModelWorkerApi> = {
