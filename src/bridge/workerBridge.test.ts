@@ -120,4 +120,19 @@ describe('WorkerBridge + serveWorker', () => {
       'echo b',
     ]);
   });
+
+  it('reports a failing onStart to the caller and retries it on the same worker at the next call', async () => {
+    const factory = fakeWorkerFactory([]);
+    let attempts = 0;
+    const bridge = new WorkerBridge<TestApi>(factory.create, {
+      onStart: async (b) => {
+        attempts++;
+        if (attempts === 1) await b.send('fail', { why: 'webgpu is not available here' });
+      },
+    });
+    await expect(bridge.call('echo', { value: 'a' })).rejects.toThrow('webgpu is not available here');
+    await expect(bridge.call('echo', { value: 'b' })).resolves.toBe('b');
+    expect(attempts).toBe(2);
+    expect(factory.startedCount()).toBe(1);
+  });
 });

@@ -72,7 +72,8 @@ export class WorkerBridge<Api> {
   private ensureStarted(): Promise<void> {
     if (!this.starting) {
       this.starting = (async () => {
-        this.spawn();
+        // A worker whose onStart failed (say, an unavailable backend) is kept and asked again.
+        if (!this.worker) this.spawn();
         if (this.listeners.onStart) await this.listeners.onStart(this);
       })();
       this.starting.catch(() => (this.starting = undefined));
