@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { registerWasmConvGradients } from './wasmConvGradients';
+import { registerWasmGradientKernels } from './wasmGradientKernels';
 
 import { BACKEND_PREFERENCE, type BackendName, type BackendProbe } from './names';
 
@@ -62,7 +62,7 @@ async function webgpuAdapterExists(): Promise<boolean> {
 
 /** Switches to one backend and checks it computes correctly. Throws with a plain reason when it cannot. */
 export async function useBackend(name: BackendName): Promise<void> {
-  registerWasmConvGradients();
+  registerWasmGradientKernels();
   const ok = await tf.setBackend(name);
   if (!ok) throw new Error(`The ${name} backend is not available here.`);
   await tf.ready();

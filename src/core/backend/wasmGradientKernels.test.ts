@@ -3,7 +3,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRng } from '../data/rng';
 import { backendSelfTest, useBackend } from './backends';
-import { wasmConv2dBackpropFilterConfig, wasmConv2dBackpropInputConfig } from './wasmConvGradients';
+import { wasmConv2dBackpropFilterConfig, wasmConv2dBackpropInputConfig, wasmMaxPoolGradConfig } from './wasmGradientKernels';
 
 type Pad = 'same' | 'valid' | [[0, 0], [number, number], [number, number], [0, 0]];
 
@@ -121,7 +121,9 @@ describe('convolution gradients on wasm (project kernels)', () => {
     const x = tf.randomUniform([4, 9, 9, 2], -1, 1, 'float32', 7) as tf.Tensor4D;
     const w = tf.variable(tf.randomUniform([3, 3, 2, 3], -1, 1, 'float32', 8) as tf.Tensor4D);
     const step = () => {
-      const [dx, dw] = tf.grads((xi: tf.Tensor, wi: tf.Tensor) => tf.conv2d(xi as tf.Tensor4D, wi as tf.Tensor4D, 2, 'same').square().sum())([x, w]);
+      const [dx, dw] = tf.grads((xi: tf.Tensor, wi: tf.Tensor) =>
+        tf.maxPool(tf.conv2d(xi as tf.Tensor4D, wi as tf.Tensor4D, 2, 'same'), 2, 2, 'same').square().sum(),
+      )([x, w]);
       tf.dispose([dx, dw]);
     };
     step();
@@ -138,6 +140,33 @@ describe('convolution gradients on wasm (project kernels)', () => {
   it('are the kernels the wasm backend runs', () => {
     expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')?.kernelFunc).toBe(wasmConv2dBackpropFilterConfig.kernelFunc);
     expect(tf.getKernel('Conv2DBackpropInput', 'wasm')?.kernelFunc).toBe(wasmConv2dBackpropInputConfig.kernelFunc);
+    expect(tf.getKernel('MaxPoolGrad', 'wasm')?.kernelFunc).toBe(wasmMaxPoolGradConfig.kernelFunc);
+  });
+
+  it('max-pool gradient matches the cpu backend, ties included, on random shapes, windows and strides', async () => {
+    const rng = createRng(77);
+    for (let trial = 0; trial < 80; trial++) {
+      const size: [number, number] = [1 + rng.int(3), 1 + rng.int(3)];
+      const strides: [number, number] = [1 + rng.int(3), 1 + rng.int(3)];
+      const pad = rng.int(2) ? 'same' : 'valid';
+      const shape: [number, number, number, number] = [1 + rng.int(3), size[0] + rng.int(8), size[1] + rng.int(8), 1 + rng.int(4)];
+      // Few distinct values, so windows often hold several equal maxima (as ReLU zeros do).
+      const x = Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.int(3) / 2);
+      const run = async (backend: 'cpu' | 'wasm') => {
+        await tf.setBackend(backend);
+        const g = tf.tidy(() => {
+          const input = tf.tensor4d(x, shape);
+          const upstream = tf.randomUniform(tf.maxPool(input, size, strides, pad).shape, -1, 1, 'float32', trial);
+          return tf.grad((xi: tf.Tensor) => tf.maxPool(xi as tf.Tensor4D, size, strides, pad).mul(upstream).sum())(input);
+        });
+        const values = await g.data();
+        g.dispose();
+        return values;
+      };
+      const expected = await run('cpu');
+      const actual = await run('wasm');
+      expect(maxAbsDifference(actual, expected), JSON.stringify({ size, strides, pad, shape })).toBeLessThanOrEqual(1e-6);
+    }
   });
 
   it('passes the backend self-test on wasm and cpu', async () => {
