@@ -1,0 +1,18 @@
+import { bim, pgd } from './pgd';
+import { fgsm } from './fgsm';
+import { mim } from './mim';
+import type { AttackDefinition } from './types';
+
+/** Every attack the labs offer, by id, in the order the UI lists them. Adding an attack is one entry here. */
+export const ATTACKS: readonly AttackDefinition[] = [fgsm, bim, pgd, mim];
+
+export function getAttack(id: string): AttackDefinition {
+  const attack = ATTACKS.find((a) => a.meta.id === id);
+  if (!attack) throw new Error(`There is no attack called "${id}". Choose one of: ${ATTACKS.map((a) => a.meta.id).join(', ')}.`);
+  return attack;
+}
+
+/** Default parameters of an attack, as plain data (for the URL hash and forms). */
+export function defaultParams(attack: AttackDefinition): Record<string, number | boolean | string> {
+  return Object.fromEntries(attack.meta.params.map((p) => [p.key, p.default]));
+}

@@ -1,0 +1,101 @@
+import type * as tf from '@tensorflow/tfjs';
+import type { Rng } from '../data/rng';
+import type { Classifier } from '../models/classifier';
+
+/** Norms by their usual names: L-inf, L2, L0 (number of changed pixels). */
+export type NormName = 'inf' | '2' | '0';
+
+/** What the attacker may see: gradients, output scores only, or the predicted label only. */
+export type Knowledge = 'white-box' | 'score-based' | 'decision-based';
+
+/** One parameter, named as the Adversarial Robustness Toolbox names it where it has the attack. */
+export interface ParamSpec {
+  key: string;
+  label: string;
+  kind: 'number' | 'integer' | 'boolean' | 'choice';
+  default: number | boolean | string;
+  min?: number;
+  max?: number;
+  step?: number;
+  choices?: readonly string[];
+  /** One line for the UI. */
+  help: string;
+}
+
+export interface AttackMeta {
+  id: string;
+  name: string;
+  paper: { authors: string; title: string; year: number; venue: string };
+  /** One sentence: what the attacker knows and what it minimises or bounds. */
+  threatModel: string;
+  /** The norm the perturbation is measured or bounded in; 'param' when the `norm` parameter chooses. */
+  norm: NormName | 'param';
+  knowledge: Knowledge;
+  targeted: 'optional' | 'always' | 'never';
+  params: ParamSpec[];
+  /** The parameter an accuracy-vs-budget sweep varies; minimal-perturbation attacks have none. */
+  budgetParam?: string;
+}
+
+export type AttackParams = Record<string, number | boolean | string>;
+
+export interface AttackBatch {
+  /** Original images, inside the model's input range. Borrowed: attacks never dispose it. */
+  x: tf.Tensor4D;
+  /** True labels, one per image. */
+  labels: Int32Array;
+  /** Target labels for a targeted attack. */
+  targets?: Int32Array;
+}
+
+export interface AttackContext {
+  rng: Rng;
+  /** The model's input range: every adversarial example is clipped into it. */
+  clip: [number, number];
+  /** After each iteration, with the current adversarial batch (borrowed: copy what you keep). */
+  onStep?: (step: number, current: tf.Tensor4D) => void | Promise<void>;
+  /** Checked between iterations; an attack told to stop returns what it has so far. */
+  shouldStop?: () => boolean;
+}
+
+export interface AttackOutput {
+  /** The adversarial batch; the caller owns it and disposes it. */
+  adversarial: tf.Tensor4D;
+  /** Iterations used, per example. */
+  steps: Int32Array;
+  /** Model queries, per example (black-box attacks). */
+  queries?: Int32Array;
+}
+
+/** A black-box view of a model: probabilities as plain numbers, one query per row, no tensors, no gradients. */
+export interface ScoreModel {
+  readonly numClasses: number;
+  /** Probabilities, row-major [n, numClasses]. Counts n queries. */
+  scores(x: tf.Tensor4D): Promise<Float32Array>;
+}
+
+/** A label-only view of a model: the predicted class per row. */
+export interface LabelModel {
+  readonly numClasses: number;
+  /** Predicted labels. Counts n queries. */
+  labels(x: tf.Tensor4D): Promise<Int32Array>;
+}
+
+export type AttackDefinition =
+  | {
+      meta: AttackMeta & { knowledge: 'white-box' };
+      run(model: Classifier, batch: AttackBatch, params: AttackParams, context: AttackContext): Promise<AttackOutput>;
+      /**
+       * Optional fast path for an accuracy-vs-budget sweep: one adversarial batch per budget, sharing work between
+       * budgets (FGSM computes its gradient once). Returns one output per budget, in order.
+       */
+      sweep?(model: Classifier, batch: AttackBatch, params: AttackParams, budgets: number[], context: AttackContext): Promise<AttackOutput[]>;
+    }
+  | {
+      meta: AttackMeta & { knowledge: 'score-based' };
+      run(model: ScoreModel, batch: AttackBatch, params: AttackParams, context: AttackContext): Promise<AttackOutput>;
+    }
+  | {
+      meta: AttackMeta & { knowledge: 'decision-based' };
+      run(model: LabelModel, batch: AttackBatch, params: AttackParams, context: AttackContext): Promise<AttackOutput>;
+    };
