@@ -12,6 +12,13 @@ export const settingsSchema = {
   backend: field.string<'auto' | (typeof BACKEND_PREFERENCE)[number]>('auto', ['auto', ...BACKEND_PREFERENCE]),
   seed: field.int(42, 0, 2 ** 31 - 1),
   digit: field.int(0, 0, 1999),
+  /** Image lab: the attack, and its parameters that differ from the defaults ("eps:0.1,max_iter:40"). */
+  attack: field.string<string>('fgsm'),
+  params: field.string<string>(''),
+  /** Image lab sweep: attacks (comma list), budgets (comma list), number of test digits. */
+  sweep: field.string<string>('fgsm,pgd'),
+  budgets: field.string<string>('0,0.05,0.1,0.15,0.2,0.25,0.3'),
+  n: field.int(2000, 1, 2000),
 };
 
 export type Settings = ValuesOf<typeof settingsSchema>;
@@ -33,6 +40,11 @@ export const selectBackendPreference = (s: SettingsStore) => s.backend;
 export const selectDigit = (s: SettingsStore) => s.digit;
 export const selectSeed = (s: SettingsStore) => s.seed;
 export const selectSetSettings = (s: SettingsStore) => s.set;
+export const selectAttackId = (s: SettingsStore) => s.attack;
+export const selectAttackParams = (s: SettingsStore) => s.params;
+export const selectSweepAttacks = (s: SettingsStore) => s.sweep;
+export const selectSweepBudgets = (s: SettingsStore) => s.budgets;
+export const selectSweepCount = (s: SettingsStore) => s.n;
 
 function currentSettings(): Settings {
   const state = useSettings.getState();

@@ -11,6 +11,10 @@ import { MNIST_SPLIT, fetchMnistSplit, sliceSplit, type ImageSplit } from '../co
 import { classifierFromLayersModel, type Classifier } from '../core/models/classifier';
 import { countCorrect } from '../core/models/train';
 import { timeWorkload } from '../core/bench/workloads';
+import { getAttack } from '../core/attacks/registry';
+import { attackBatch } from '../core/attacks/run';
+import { createRng } from '../core/data/rng';
+import { runSweep } from '../core/metrics/sweep';
 import type { ModelRef, ModelWorkerApi } from './protocol';
 import { memoryStats, serveWorker, type Handlers } from './serve';
 
@@ -96,6 +100,59 @@ const handlers: Handlers<ModelWorkerApi> = {
       context.progress((start + count) / total, `${start + count} / ${total} digits`);
     }
     return { correct, total };
+  },
+
+  async attack({ model, attackId, params, pixels, label, target, seed, animate }, context) {
+    const classifier = await getModel(model);
+    const attack = getAttack(attackId);
+    const [h, w, c] = classifier.inputShape;
+    const x = tf.tensor4d(pixels, [1, h, w, c]);
+    const started = performance.now();
+    let lastFrame = 0;
+    try {
+      const { adversarial, results } = await attackBatch(
+        attack,
+        classifier,
+        { x, labels: Int32Array.of(label), targets: target === undefined ? undefined : Int32Array.of(target) },
+        params,
+        {
+          rng: createRng(seed),
+          clip: classifier.card.input.range,
+          shouldStop: context.cancelled,
+          onStep: async (step, current) => {
+            // Yields to the message loop so a cancel can arrive; frames at most ~10 per second.
+            await context.yield();
+            if (!animate || performance.now() - lastFrame < 100) return;
+            lastFrame = performance.now();
+            const probs = tf.tidy(() => classifier.probabilities(current));
+            const frame = { step, pixels: (await current.data()) as Float32Array, probabilities: Array.from(await probs.data()) };
+            probs.dispose();
+            context.progress(0, `step ${step}`, frame);
+          },
+        },
+      );
+      const [before, after] = tf.tidy(() => [classifier.probabilities(x), classifier.probabilities(adversarial)]);
+      const out = {
+        original: { probabilities: Array.from(await before.data()) },
+        adversarial: { pixels: (await adversarial.data()) as Float32Array, probabilities: Array.from(await after.data()) },
+        result: results[0],
+        seconds: (performance.now() - started) / 1000,
+      };
+      tf.dispose([before, after, adversarial]);
+      return out;
+    } finally {
+      x.dispose();
+    }
+  },
+
+  async sweep({ model, spec }, context) {
+    const classifier = await getModel(model);
+    const split = await getTestSplit();
+    return runSweep(classifier, split, spec, {
+      onProgress: (fraction, message) => context.progress(fraction, message),
+      shouldStop: context.cancelled,
+      yield: context.yield,
+    });
   },
 
   async bench({ model, workload, repeats, count }) {

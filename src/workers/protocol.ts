@@ -1,5 +1,8 @@
 import type { BackendName, BackendProbe } from '../core/backend/names';
+import type { ExampleResult } from '../core/attacks/run';
+import type { AttackParams } from '../core/attacks/types';
 import type { WorkloadId } from '../core/bench/workloads';
+import type { SweepResult, SweepSpec } from '../core/metrics/sweep';
 import type { ModelCard } from '../core/models/card';
 
 /** Plain-data messages between the main thread and a worker. Nothing here holds a tensor or a model. */
@@ -29,6 +32,33 @@ export interface Prediction {
   labels: number[];
 }
 
+/** One frame of an iterative attack on one image, for the lab's animation. */
+export interface AttackFrame {
+  step: number;
+  pixels: Float32Array;
+  probabilities: number[];
+}
+
+export interface SingleAttackArgs {
+  model: ModelRef;
+  attackId: string;
+  params: AttackParams;
+  /** One image, row-major [h, w, c], values in the model's input range. */
+  pixels: Float32Array;
+  label: number;
+  target?: number;
+  seed: number;
+  /** Send frames while the attack iterates (at most ~10 per second). */
+  animate: boolean;
+}
+
+export interface SingleAttackResult {
+  original: { probabilities: number[] };
+  adversarial: { pixels: Float32Array; probabilities: number[] };
+  result: ExampleResult;
+  seconds: number;
+}
+
 /** Each method: (args) => result, with progress reported as a number in [0, 1] and a short message. */
 export interface ModelWorkerApi {
   init: { args: { backend: BackendName | 'auto' }; result: BackendInfo };
@@ -36,6 +66,8 @@ export interface ModelWorkerApi {
   predict: { args: { model: ModelRef; pixels: Float32Array; count: number }; result: Prediction };
   evaluate: { args: { model: ModelRef; split: 'test'; limit?: number }; result: { correct: number; total: number } };
   memory: { args: Record<string, never>; result: MemoryStats };
+  attack: { args: SingleAttackArgs; result: SingleAttackResult };
+  sweep: { args: { model: ModelRef; spec: SweepSpec }; result: SweepResult };
   /** Times a benchmark workload on the active backend over the first `count` test digits (see npm run bench). */
   bench: { args: { model: ModelRef; workload: WorkloadId; repeats: number; count: number }; result: { millis: number[] } };
 }
@@ -47,6 +79,7 @@ export type ResultOf<Api, M extends keyof Api> = Api[M] extends { result: infer 
 export interface Progress {
   fraction: number;
   message?: string;
+  frame?: AttackFrame;
 }
 
 export type ToWorker =

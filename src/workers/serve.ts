@@ -11,7 +11,11 @@ import {
 
 /** What a job gets besides its arguments: a progress reporter and a cancel check that also yields. */
 export interface JobContext {
-  progress(fraction: number, message?: string): void;
+  progress(fraction: number, message?: string, frame?: Progress['frame']): void;
+  /** Whether the caller cancelled this job: for jobs that stop early and return what they have. */
+  cancelled(): boolean;
+  /** Lets pending messages (a cancel) in, without throwing. */
+  yield(): Promise<void>;
   /** Lets pending messages (a cancel) in, then throws CancelledError if this job was cancelled. */
   checkpoint(): Promise<void>;
 }
@@ -41,10 +45,12 @@ export function serveWorker<Api>(
     }
     const { callId, method, args } = message;
     const context: JobContext = {
-      progress: (fraction: number, text?: string) => {
-        const progress: Progress = { fraction, message: text };
+      progress: (fraction: number, text?: string, frame?: Progress['frame']) => {
+        const progress: Progress = { fraction, message: text, frame };
         scope.postMessage({ kind: 'progress', callId, progress, memory: memoryStats() });
       },
+      cancelled: () => cancelled.has(callId),
+      yield: yieldToEvents,
       checkpoint: async () => {
         await yieldToEvents();
         if (cancelled.has(callId)) throw new CancelledError();

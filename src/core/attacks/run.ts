@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { perturbationNorms } from '../metrics/norms';
 import type { Classifier } from '../models/classifier';
 import { labelModelOf, scoreModelOf } from './blackbox';
-import type { AttackBatch, AttackContext, AttackDefinition, AttackOutput, AttackParams } from './types';
+import { isDecisionBased, isScoreBased, isWhiteBox, type AttackBatch, type AttackContext, type AttackDefinition, type AttackOutput, type AttackParams } from './types';
 
 /** What the lab and the reports show for each attacked example. */
 export interface ExampleResult {
@@ -47,13 +47,10 @@ export async function attackBatch(
   if (isTargeted && !batch.targets) throw new Error(`${attack.meta.name} is targeted here: choose a target class for every image.`);
   batch = isTargeted ? batch : { ...batch, targets: undefined };
   let output: AttackOutput;
-  if (attack.meta.knowledge === 'white-box') {
-    output = await (attack as Extract<AttackDefinition, { meta: { knowledge: 'white-box' } }>).run(model, batch, params, context);
-  } else if (attack.meta.knowledge === 'score-based') {
-    output = await (attack as Extract<AttackDefinition, { meta: { knowledge: 'score-based' } }>).run(scoreModelOf(model).model, batch, params, context);
-  } else {
-    output = await (attack as Extract<AttackDefinition, { meta: { knowledge: 'decision-based' } }>).run(labelModelOf(model).model, batch, params, context);
-  }
+  if (isWhiteBox(attack)) output = await attack.run(model, batch, params, context);
+  else if (isScoreBased(attack)) output = await attack.run(scoreModelOf(model).model, batch, params, context);
+  else if (isDecisionBased(attack)) output = await attack.run(labelModelOf(model).model, batch, params, context);
+  else throw new Error(`Unknown threat model for ${(attack as AttackDefinition).meta.name}.`);
   const results = await measure(model, batch, output);
   return { adversarial: output.adversarial, results };
 }

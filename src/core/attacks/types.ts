@@ -99,3 +99,11 @@ export type AttackDefinition =
       meta: AttackMeta & { knowledge: 'decision-based' };
       run(model: LabelModel, batch: AttackBatch, params: AttackParams, context: AttackContext): Promise<AttackOutput>;
     };
+
+export type WhiteBoxAttack = Extract<AttackDefinition, { meta: { knowledge: 'white-box' } }>;
+export type ScoreBasedAttack = Extract<AttackDefinition, { meta: { knowledge: 'score-based' } }>;
+export type DecisionBasedAttack = Extract<AttackDefinition, { meta: { knowledge: 'decision-based' } }>;
+
+export const isWhiteBox = (a: AttackDefinition): a is WhiteBoxAttack => a.meta.knowledge === 'white-box';
+export const isScoreBased = (a: AttackDefinition): a is ScoreBasedAttack => a.meta.knowledge === 'score-based';
+export const isDecisionBased = (a: AttackDefinition): a is DecisionBasedAttack => a.meta.knowledge === 'decision-based';

@@ -9,13 +9,13 @@ import { fgsm } from './fgsm';
 import { getAttack } from './registry';
 import { attackBatch } from './run';
 import { tinyClassifier } from './testHelpers';
-import type { AttackDefinition, AttackParams } from './types';
+import { isWhiteBox, type AttackDefinition, type AttackParams } from './types';
 
 const WHITE_BOX = ['fgsm', 'bim', 'pgd', 'mim'];
 const context = (seed = 1) => ({ rng: createRng(seed), clip: [0, 1] as [number, number] });
 
 function runWhiteBox(attack: AttackDefinition, model: ReturnType<typeof tinyClassifier>, x: tf.Tensor4D, labels: Int32Array, params: AttackParams, targets?: Int32Array) {
-  if (attack.meta.knowledge !== 'white-box') throw new Error('not white-box');
+  if (!isWhiteBox(attack)) throw new Error('not white-box');
   return attack.run(model, { x, labels, targets }, params, context());
 }
 
@@ -79,7 +79,7 @@ describe('white-box attacks', () => {
     const x = tf.randomUniform([3, 4, 4, 1], 0, 1, 'float32', 9) as tf.Tensor4D;
     const labels = new Int32Array([0, 1, 2]);
     const budgets = [0, 0.05, 0.3];
-    if (fgsm.meta.knowledge !== 'white-box' || !fgsm.sweep) throw new Error('FGSM has a sweep');
+    if (!isWhiteBox(fgsm) || !fgsm.sweep) throw new Error('FGSM has a sweep');
     const swept = await fgsm.sweep(model, { x, labels }, { norm: 'inf' }, budgets, context());
     for (let k = 0; k < budgets.length; k++) {
       const single = await runWhiteBox(fgsm, model, x, labels, { norm: 'inf', eps: budgets[k] });

@@ -1,0 +1,38 @@
+import type { AttackParams, ParamSpec } from './types';
+
+/** Parameters that differ from their defaults, as "key:value,key:value" (short enough for a URL hash). */
+export function encodeParams(specs: ParamSpec[], params: AttackParams): string {
+  return specs
+    .filter((spec) => params[spec.key] !== undefined && params[spec.key] !== spec.default)
+    .map((spec) => `${spec.key}:${params[spec.key]}`)
+    .join(',');
+}
+
+/** The inverse of encodeParams; unknown keys are dropped and values are typed by their spec. */
+export function decodeParams(specs: ParamSpec[], text: string): AttackParams {
+  const out: AttackParams = {};
+  for (const pair of text.split(',')) {
+    const at = pair.indexOf(':');
+    if (at < 0) continue;
+    const spec = specs.find((s) => s.key === pair.slice(0, at));
+    if (!spec) continue;
+    const raw = pair.slice(at + 1);
+    if (spec.kind === 'boolean') out[spec.key] = raw === 'true';
+    else if (spec.kind === 'choice') out[spec.key] = raw;
+    else if (raw.trim() !== '' && Number.isFinite(Number(raw))) out[spec.key] = Number(raw);
+  }
+  return out;
+}
+
+/** Budgets from "0, 0.05, 0.1": numbers >= 0, sorted, without duplicates; throws a plain message otherwise. */
+export function parseBudgets(text: string): number[] {
+  const parts = text.split(/[,\s]+/).filter(Boolean);
+  if (parts.length === 0) throw new Error('Give at least one budget, e.g. "0, 0.1, 0.2, 0.3".');
+  const values = parts.map((p) => {
+    const v = Number(p);
+    if (!Number.isFinite(v) || v < 0) throw new Error(`"${p}" is not a budget: use numbers of 0 or more, separated by commas.`);
+    return v;
+  });
+  if (values.length > 20) throw new Error('At most 20 budgets per sweep.');
+  return [...new Set(values)].sort((a, b) => a - b);
+}

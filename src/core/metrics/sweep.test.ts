@@ -1,0 +1,72 @@
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { tinyClassifier } from '../attacks/testHelpers';
+import { useBackend } from '../backend/backends';
+import { createRng } from '../data/rng';
+import type { ImageSplit } from '../data/mnist';
+import { runSweep } from './sweep';
+
+/** Random 4x4 "images" labelled by the tiny model itself, so clean accuracy is known exactly. */
+async function labelledByModel(model: ReturnType<typeof tinyClassifier>, count: number, wrongEvery = 0): Promise<ImageSplit> {
+  const rng = createRng(3);
+  const images = Uint8Array.from({ length: count * 16 }, () => rng.int(256));
+  const x = tf.tensor4d(Float32Array.from(images, (v) => v / 255), [count, 4, 4, 1]);
+  const predicted = tf.tidy(() => model.logits(x).argMax(1));
+  const labels = Uint8Array.from(await predicted.data());
+  tf.dispose([x, predicted]);
+  if (wrongEvery) for (let i = 0; i < count; i += wrongEvery) labels[i] = (labels[i] + 1) % 3;
+  return { images, labels, count, height: 4, width: 4, channels: 1, numClasses: 3 };
+}
+
+describe('runSweep', () => {
+  beforeAll(async () => {
+    await useBackend('wasm');
+  });
+
+  it('reports clean accuracy at budget 0, falling accuracy with budget, and consistent success rates', async () => {
+    const model = tinyClassifier(21);
+    const data = await labelledByModel(model, 40, 5); // 8 of 40 deliberately mislabelled: clean accuracy 80%
+    const progress: number[] = [];
+    const result = await runSweep(
+      model,
+      data,
+      { attacks: [{ id: 'fgsm', params: {} }, { id: 'pgd', params: { max_iter: 5 } }], budgets: [0, 0.1, 0.5, 1], count: 40, seed: 1, batchSize: 16 },
+      { onProgress: (f) => progress.push(f) },
+    );
+    expect(result.cleanAccuracy).toBeCloseTo(0.8, 10);
+    expect(result.partial).toBe(false);
+    expect(result.points).toHaveLength(8);
+    for (const id of ['fgsm', 'pgd']) {
+      const points = result.points.filter((p) => p.attackId === id);
+      expect(points.map((p) => p.budget)).toEqual([0, 0.1, 0.5, 1]);
+      expect(points[0].accuracy).toBeCloseTo(result.cleanAccuracy, 10);
+      expect(points[0].successRate).toBe(0);
+      // More budget never helps the model much on this smooth model; at eps = 1 (the whole range) it loses.
+      expect(points[3].accuracy).toBeLessThan(points[0].accuracy);
+      for (const p of points) {
+        expect(p.examples).toBe(40);
+        // accuracy = share still correct; success = share of the correct ones fooled.
+        expect(p.accuracy).toBeCloseTo((result.cleanCorrect * (1 - p.successRate)) / 40, 10);
+        if (p.meanLinf !== null) expect(p.meanLinf).toBeLessThanOrEqual(p.budget + 1e-6);
+      }
+    }
+    expect(progress[progress.length - 1]).toBe(1);
+    expect(result.gallery.every((g) => g.pixels.length === 16 && g.adversarialLabel !== g.trueLabel)).toBe(true);
+    model.dispose();
+  });
+
+  it('stops between batches when asked and says the result is partial; leaks no tensors', async () => {
+    const model = tinyClassifier(22);
+    const data = await labelledByModel(model, 64);
+    const before = tf.memory().numTensors;
+    let calls = 0;
+    const result = await runSweep(model, data, { attacks: [{ id: 'bim', params: { max_iter: 3 } }], budgets: [0.1, 0.2], count: 64, seed: 2, batchSize: 16 }, {
+      shouldStop: () => ++calls > 6,
+    });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(result.partial).toBe(true);
+    expect(result.points.every((p) => p.examples < 64)).toBe(true);
+    model.dispose();
+  });
+});

@@ -1,0 +1,267 @@
+import * as tf from '@tensorflow/tfjs';
+import { attackBatch, measure, type ExampleResult } from '../attacks/run';
+import { getAttack } from '../attacks/registry';
+import { isWhiteBox, type AttackDefinition, type AttackParams, type NormName } from '../attacks/types';
+import type { ImageSplit } from '../data/mnist';
+import { sliceSplit } from '../data/mnist';
+import { createRng, type Rng } from '../data/rng';
+import { imagesToTensor } from '../data/tensors';
+import type { Classifier } from '../models/classifier';
+
+/** One accuracy-vs-budget experiment: attacks with their parameters, a list of budgets, the first `count` digits. */
+export interface SweepSpec {
+  attacks: { id: string; params: AttackParams }[];
+  budgets: number[];
+  count: number;
+  seed: number;
+  batchSize?: number;
+  /** Fooled examples kept per (attack, budget) for the gallery. */
+  galleryPerPoint?: number;
+  /**
+   * For attacks with a step size: set eps_step = 2.5 * eps / max_iter at each budget (Madry et al.'s rule), so
+   * one step size does not suit one budget and fail another. Default true.
+   */
+  scaleStepWithBudget?: boolean;
+}
+
+export interface SweepPoint {
+  attackId: string;
+  /** The norm the budget is measured in, for this attack. */
+  norm: NormName;
+  budget: number;
+  examples: number;
+  /** Share of all examples still classified correctly. */
+  accuracy: number;
+  /** Share of the originally correct examples whose label the attack changed (or sent to the target). */
+  successRate: number;
+  /** Mean perturbation norms over the successful examples (null when none succeeded). */
+  meanL0: number | null;
+  meanL2: number | null;
+  meanLinf: number | null;
+  meanQueries: number | null;
+}
+
+export interface GalleryItem {
+  attackId: string;
+  budget: number;
+  index: number;
+  trueLabel: number;
+  adversarialLabel: number;
+  adversarialConfidence: number;
+  /** The adversarial image as bytes 0..255, like the dataset. */
+  pixels: Uint8Array;
+}
+
+export interface SweepResult {
+  spec: SweepSpec;
+  modelId: string;
+  cleanAccuracy: number;
+  cleanCorrect: number;
+  points: SweepPoint[];
+  gallery: GalleryItem[];
+  seconds: number;
+  /** True when the run was cancelled: the points cover the batches done so far. */
+  partial: boolean;
+}
+
+export interface SweepCallbacks {
+  onProgress?: (fraction: number, message: string) => void;
+  shouldStop?: () => boolean;
+  /** Awaited between units of work, so that a worker can receive a cancel while the sweep runs. */
+  yield?: () => Promise<void>;
+}
+
+/** The norm an attack's budget is counted in for the chart. */
+export function budgetNorm(attack: AttackDefinition, params: AttackParams): NormName {
+  if (attack.meta.norm !== 'param') return attack.meta.norm;
+  return (params.norm as NormName | undefined) ?? (attack.meta.params.find((p) => p.key === 'norm')?.default as NormName) ?? 'inf';
+}
+
+const normOf = (r: ExampleResult, norm: NormName) => (norm === 'inf' ? r.linf : norm === '2' ? r.l2 : r.l0);
+
+interface Tally {
+  examples: number;
+  correct: number;
+  successes: number;
+  originallyCorrect: number;
+  sums: { l0: number; l2: number; linf: number; queries: number; withQueries: number };
+}
+
+const emptyTally = (): Tally => ({ examples: 0, correct: 0, successes: 0, originallyCorrect: 0, sums: { l0: 0, l2: 0, linf: 0, queries: 0, withQueries: 0 } });
+
+/**
+ * `withinBudget` says whether the attack's output counts at this budget: always for budgeted attacks; for a
+ * minimal-perturbation attack, only a success no larger than the budget (otherwise the image stays the original).
+ */
+function addToTally(tally: Tally, results: ExampleResult[], withinBudget: (r: ExampleResult) => boolean): void {
+  for (const r of results) {
+    const counted = withinBudget(r);
+    const finalLabel = counted ? r.adversarialLabel : r.originalLabel;
+    tally.examples++;
+    if (finalLabel === r.trueLabel) tally.correct++;
+    if (r.originalLabel === r.trueLabel) {
+      tally.originallyCorrect++;
+      if (r.success && counted) {
+        tally.successes++;
+        tally.sums.l0 += r.l0;
+        tally.sums.l2 += r.l2;
+        tally.sums.linf += r.linf;
+      }
+    }
+    if (r.queries !== undefined) {
+      tally.sums.queries += r.queries;
+      tally.sums.withQueries++;
+    }
+  }
+}
+
+function toPoint(attackId: string, norm: NormName, budget: number, t: Tally): SweepPoint {
+  const mean = (sum: number) => (t.successes ? sum / t.successes : null);
+  return {
+    attackId,
+    norm,
+    budget,
+    examples: t.examples,
+    accuracy: t.examples ? t.correct / t.examples : 0,
+    successRate: t.originallyCorrect ? t.successes / t.originallyCorrect : 0,
+    meanL0: mean(t.sums.l0),
+    meanL2: mean(t.sums.l2),
+    meanLinf: mean(t.sums.linf),
+    meanQueries: t.sums.withQueries ? t.sums.queries / t.sums.withQueries : null,
+  };
+}
+
+function randomTargets(labels: Int32Array, numClasses: number, rng: Rng): Int32Array {
+  return labels.map((label) => (label + 1 + rng.int(numClasses - 1)) % numClasses);
+}
+
+async function toBytes(x: tf.Tensor4D, index: number): Promise<Uint8Array> {
+  const row = tf.tidy(() => x.slice([index], [1]).mul(255).round().clipByValue(0, 255).flatten());
+  const values = await row.data();
+  row.dispose();
+  return Uint8Array.from(values);
+}
+
+/**
+ * Runs each attack over the first `count` digits at every budget, in batches, and tallies accuracy, success rate
+ * and mean norms per (attack, budget). Budgeted attacks are run once per budget (or once for all, when they have
+ * a sweep fast path); minimal-perturbation attacks run once, and at budget ε an example counts as fooled when the
+ * attack succeeded with a perturbation of at most ε in its norm.
+ */
+export async function runSweep(model: Classifier, data: ImageSplit, spec: SweepSpec, callbacks: SweepCallbacks = {}): Promise<SweepResult> {
+  const started = performance.now();
+  const count = Math.min(spec.count, data.count);
+  const batchSize = spec.batchSize ?? 100;
+  const rng = createRng(spec.seed);
+  const attacks = spec.attacks.map(({ id, params }) => ({ id, params, attack: getAttack(id) }));
+  const hasSweep = (a: AttackDefinition) => isWhiteBox(a) && a.sweep !== undefined;
+  const unitsPerBatch = attacks.reduce((n, a) => n + (a.attack.meta.budgetParam && !hasSweep(a.attack) ? spec.budgets.length : 1), 0);
+  const totalUnits = unitsPerBatch * Math.ceil(count / batchSize);
+  let unitsDone = 0;
+  const tallies = new Map<string, Tally>();
+  const key = (id: string, budget: number) => `${id}@${budget}`;
+  const gallery: GalleryItem[] = [];
+  const galleryLimit = spec.galleryPerPoint ?? 8;
+  let cleanCorrect = 0;
+  let examplesDone = 0;
+  let partial = false;
+
+  const report = async () => {
+    await callbacks.yield?.();
+    const elapsed = (performance.now() - started) / 1000;
+    const remaining = unitsDone ? (elapsed / unitsDone) * (totalUnits - unitsDone) : NaN;
+    callbacks.onProgress?.(unitsDone / totalUnits, `${examplesDone} / ${count} digits${Number.isFinite(remaining) ? `, about ${Math.ceil(remaining)} s left` : ''}`);
+  };
+
+  const record = async (attackId: string, budget: number, adversarial: tf.Tensor4D, results: ExampleResult[], withinBudget: (r: ExampleResult) => boolean, offset: number) => {
+    const k = key(attackId, budget);
+    const tally = tallies.get(k) ?? emptyTally();
+    addToTally(tally, results, withinBudget);
+    tallies.set(k, tally);
+    let kept = gallery.filter((g) => g.attackId === attackId && g.budget === budget).length;
+    for (let i = 0; i < results.length && kept < galleryLimit; i++) {
+      const r = results[i];
+      if (r.success && withinBudget(r) && r.originalLabel === r.trueLabel) {
+        gallery.push({ attackId, budget, index: offset + i, trueLabel: r.trueLabel, adversarialLabel: r.adversarialLabel, adversarialConfidence: r.adversarialConfidence, pixels: await toBytes(adversarial, i) });
+        kept++;
+      }
+    }
+  };
+
+  await report();
+  outer: for (let start = 0; start < count; start += batchSize) {
+    const n = Math.min(batchSize, count - start);
+    const part = sliceSplit(data, start, n);
+    const x = imagesToTensor(part);
+    const labels = Int32Array.from(part.labels);
+    const targets = randomTargets(labels, model.numClasses, rng);
+    try {
+      const clean = tf.tidy(() => model.logits(x).argMax(1).equal(tf.tensor1d(labels, 'int32')).sum());
+      cleanCorrect += (await clean.data())[0];
+      clean.dispose();
+      for (const { id, params, attack } of attacks) {
+        const targeted = attack.meta.targeted === 'always' || (attack.meta.targeted === 'optional' && params.targeted === true);
+        const batch = { x, labels, targets: targeted ? targets : undefined };
+        const context = { rng, clip: model.card.input.range, shouldStop: callbacks.shouldStop };
+        const budgetKey = attack.meta.budgetParam;
+        if (budgetKey && isWhiteBox(attack) && attack.sweep) {
+          const outputs = await attack.sweep(model, batch, params, spec.budgets, context);
+          for (let b = 0; b < spec.budgets.length; b++) {
+            const results = await measure(model, batch, outputs[b]);
+            await record(id, spec.budgets[b], outputs[b].adversarial, results, () => true, start);
+          }
+          tf.dispose(outputs.map((o) => o.adversarial));
+          unitsDone++;
+        } else if (budgetKey) {
+          for (const budget of spec.budgets) {
+            if (callbacks.shouldStop?.()) break outer;
+            const atBudget: AttackParams = { ...params, [budgetKey]: budget };
+            if ((spec.scaleStepWithBudget ?? true) && attack.meta.params.some((p) => p.key === 'eps_step')) {
+              const iterations = Number(params.max_iter ?? attack.meta.params.find((p) => p.key === 'max_iter')?.default ?? 1);
+              atBudget.eps_step = (2.5 * budget) / iterations;
+            }
+            const { adversarial, results } = await attackBatch(attack, model, batch, atBudget, context);
+            await record(id, budget, adversarial, results, () => true, start);
+            adversarial.dispose();
+            unitsDone++;
+            await report();
+          }
+        } else {
+          const norm = budgetNorm(attack, params);
+          const { adversarial, results } = await attackBatch(attack, model, batch, params, context);
+          for (const budget of spec.budgets) {
+            await record(id, budget, adversarial, results, (r) => r.success && normOf(r, norm) <= budget + 1e-6, start);
+          }
+          adversarial.dispose();
+          unitsDone++;
+        }
+        if (callbacks.shouldStop?.()) break outer;
+        await report();
+      }
+      examplesDone += n;
+      await report();
+    } finally {
+      x.dispose();
+    }
+    if (callbacks.shouldStop?.()) break;
+  }
+  partial = examplesDone < count;
+
+  const points: SweepPoint[] = [];
+  for (const { id, params, attack } of attacks) {
+    for (const budget of spec.budgets) {
+      const tally = tallies.get(key(id, budget));
+      if (tally) points.push(toPoint(id, budgetNorm(attack, params), budget, tally));
+    }
+  }
+  return {
+    spec,
+    modelId: model.card.id,
+    cleanAccuracy: examplesDone ? cleanCorrect / Math.max(1, examplesDone) : 0,
+    cleanCorrect,
+    points,
+    gallery,
+    seconds: (performance.now() - started) / 1000,
+    partial,
+  };
+}
