@@ -12,6 +12,8 @@ export const settingsSchema = {
   backend: field.string<'auto' | (typeof BACKEND_PREFERENCE)[number]>('auto', ['auto', ...BACKEND_PREFERENCE]),
   seed: field.int(42, 0, 2 ** 31 - 1),
   digit: field.int(0, 0, 1999),
+  /** Image lab: one example, or accuracy against budget over the test set. */
+  view: field.string<'single' | 'sweep'>('single', ['single', 'sweep']),
   /** Image lab: the attack, and its parameters that differ from the defaults ("eps:0.1,max_iter:40"). */
   attack: field.string<string>('fgsm'),
   params: field.string<string>(''),
@@ -40,6 +42,7 @@ export const selectBackendPreference = (s: SettingsStore) => s.backend;
 export const selectDigit = (s: SettingsStore) => s.digit;
 export const selectSeed = (s: SettingsStore) => s.seed;
 export const selectSetSettings = (s: SettingsStore) => s.set;
+export const selectImageView = (s: SettingsStore) => s.view;
 export const selectAttackId = (s: SettingsStore) => s.attack;
 export const selectAttackParams = (s: SettingsStore) => s.params;
 export const selectSweepAttacks = (s: SettingsStore) => s.sweep;

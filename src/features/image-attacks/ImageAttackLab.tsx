@@ -1,97 +1,76 @@
-import { useMemo, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import { compute } from '../../bridge/compute';
-import { DigitImage } from '../../components/DigitImage';
 import { ProbabilityBars } from '../../components/ProbabilityBars';
 import { ProgressBar } from '../../components/ProgressBar';
-import { createRng } from '../../core/data/rng';
 import { findBundledModel } from '../../stores/models';
-import { selectDigit, selectModelId, selectSeed, selectSetSettings, useSettings } from '../../stores/settings';
-import type { Progress } from '../../workers/protocol';
-import { digitAt, usePrediction, useTestSplit } from './useTestDigit';
+import { selectImageView, selectModelId, selectSetSettings, useSettings } from '../../stores/settings';
+import type { ModelRef, Progress } from '../../workers/protocol';
+import { InputPicker, type LabInput } from './InputPicker';
+import { SingleAttackPanel } from './SingleAttackPanel';
+import { SweepPanel } from './SweepPanel';
+import { usePrediction } from './useTestDigit';
 
-/** Pick a test digit and see the model's prediction; attacks on it arrive with the image-attack issue. */
+/** Adversarial examples on images: one example at a time, or accuracy against budget over the test set. */
 export function ImageAttackLab() {
-  const index = useSettings(selectDigit);
-  const seed = useSettings(selectSeed);
   const model = findBundledModel(useSettings(selectModelId));
+  const view = useSettings(selectImageView);
   const set = useSettings(selectSetSettings);
-  const { split, error: dataError } = useTestSplit();
-  const digit = useMemo(() => (split ? digitAt(split, Math.min(index, split.count - 1)) : undefined), [split, index]);
-  const { prediction, error: predictError, pending } = usePrediction(model, digit);
-  const count = split?.count ?? 2000;
-  const rng = useMemo(() => createRng(seed), [seed]);
-
+  const [input, setInput] = useState<LabInput>();
+  if (!model) return <p className="error">Choose a model in the side panel.</p>;
   return (
     <section className="image-lab">
-      <h2>Image attacks</h2>
-      {dataError ? <p className="error" role="alert">{dataError}</p> : null}
-      <div className="digit-controls">
-        <label>
-          Test digit #
-          <input
-            type="number"
-            min={0}
-            max={count - 1}
-            value={index}
-            aria-label="test digit index"
-            onChange={(e) => {
-              const value = Math.round(Number(e.target.value));
-              if (Number.isFinite(value)) set({ digit: Math.min(count - 1, Math.max(0, value)) });
-            }}
-          />
-        </label>
-        <button type="button" onClick={() => set({ digit: (index + count - 1) % count })}>
-          Previous
-        </button>
-        <button type="button" onClick={() => set({ digit: (index + 1) % count })}>
-          Next
-        </button>
-        <button type="button" onClick={() => set({ digit: rng.int(count) })} title={`seeded by ${seed}`}>
-          Random
-        </button>
-      </div>
-      <div className="digit-view">
-        {digit ? (
-          <figure>
-            <DigitImage pixels={digit.pixels} width={digit.width} height={digit.height} label={`test digit ${index}`} />
-            <figcaption>
-              true label <strong data-testid="true-label">{digit.label}</strong>
-            </figcaption>
-          </figure>
-        ) : (
-          <p>Loading test digits…</p>
-        )}
-        <div className="prediction" aria-busy={pending}>
-          {predictError ? (
-            <p className="error" role="alert">
-              The model could not predict: {predictError}
-            </p>
-          ) : prediction && model ? (
-            <>
-              <p>
-                {model.card.name} predicts <strong data-testid="predicted-label">{model.card.classes[prediction.labels[0]]}</strong>{' '}
-                with {(Math.max(...prediction.probabilities[0]) * 100).toFixed(1)}% confidence
-                {digit && prediction.labels[0] !== digit.label ? ' (wrong)' : ''}.
-              </p>
-              <ProbabilityBars probabilities={prediction.probabilities[0]} classes={model.card.classes} trueClass={digit?.label} />
-            </>
-          ) : (
-            <p>{model ? 'Loading the model in the worker…' : 'Choose a model.'}</p>
-          )}
+      <div className="lab-head">
+        <h2>Image attacks</h2>
+        <div className="segmented" role="tablist" aria-label="image lab view">
+          <button type="button" role="tab" aria-selected={view === 'single'} className={view === 'single' ? 'active' : ''} onClick={() => set({ view: 'single' })}>
+            One example
+          </button>
+          <button type="button" role="tab" aria-selected={view === 'sweep'} className={view === 'sweep' ? 'active' : ''} onClick={() => set({ view: 'sweep' })}>
+            Accuracy vs budget
+          </button>
         </div>
       </div>
-      {model ? <AccuracyCheck key={model.id} modelId={model.id} /> : null}
+      {view === 'single' ? (
+        <>
+          <div className="single-layout">
+            <div className="input-column">
+              <InputPicker classes={model.card.classes} onInput={setInput} />
+              <CleanPrediction model={model} input={input} />
+            </div>
+            <SingleAttackPanel model={model} input={input} />
+          </div>
+          <AccuracyCheck key={model.id} model={model} />
+        </>
+      ) : (
+        <SweepPanel model={model} />
+      )}
     </section>
   );
 }
 
+/** What the model says about the input before any attack. */
+function CleanPrediction({ model, input }: { model: ModelRef; input: LabInput | undefined }) {
+  const { prediction, error } = usePrediction(model, input);
+  if (error) return <p className="error" role="alert">The model could not predict: {error}</p>;
+  if (!prediction) return <p className="muted">{input ? 'Loading the model in the worker…' : ''}</p>;
+  const p = prediction.probabilities[0];
+  return (
+    <div className="prediction">
+      <p>
+        {model.card.name} predicts <strong data-testid="predicted-label">{model.card.classes[prediction.labels[0]]}</strong> with{' '}
+        {(Math.max(...p) * 100).toFixed(1)}% confidence
+        {input && prediction.labels[0] !== input.label ? ' (wrong)' : ''}.
+      </p>
+      <ProbabilityBars probabilities={p} classes={model.card.classes} trueClass={input?.label} />
+    </div>
+  );
+}
+
 /** Recomputes the model's test accuracy in the worker: shows progress and cancel on a long job. */
-function AccuracyCheck({ modelId }: { modelId: string }) {
+function AccuracyCheck({ model }: { model: ModelRef }) {
   const [progress, setProgress] = useState<Progress>();
   const [outcome, setOutcome] = useState<string>();
   const abort = useRef<AbortController | undefined>(undefined);
-  const model = findBundledModel(modelId)!;
-
   const run = () => {
     abort.current = new AbortController();
     setOutcome(undefined);
@@ -108,7 +87,6 @@ function AccuracyCheck({ modelId }: { modelId: string }) {
       )
       .finally(() => setProgress(undefined));
   };
-
   return (
     <div className="accuracy-check">
       <button type="button" onClick={run} disabled={!!progress}>

@@ -37,8 +37,8 @@ export function digitAt(split: ImageSplit, index: number): TestDigitView {
   };
 }
 
-/** The model's prediction for one digit, computed in the worker; stale answers are dropped. */
-export function usePrediction(model: ModelRef | undefined, digit: TestDigitView | undefined) {
+/** The model's prediction for one image, computed in the worker; stale answers are dropped. */
+export function usePrediction(model: ModelRef | undefined, digit: { pixels: Uint8Array } | undefined) {
   const [state, setState] = useState<{ prediction?: Prediction; error?: string; pending: boolean }>({ pending: false });
   useEffect(() => {
     if (!model || !digit) return;

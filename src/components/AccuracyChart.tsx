@@ -1,0 +1,38 @@
+import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+
+export interface ChartSeries {
+  key: string;
+  label: string;
+  points: { budget: number; accuracy: number }[];
+}
+
+const COLORS = ['#2f6fde', '#d2462b', '#2a9d5c', '#9b51e0', '#e09a1b', '#16a3b8', '#7a5c3e', '#d6336c', '#5c6f82', '#111'];
+
+/** Accuracy against attack budget, one line per attack. */
+export function AccuracyChart({ series, xLabel }: { series: ChartSeries[]; xLabel: string }) {
+  const budgets = [...new Set(series.flatMap((s) => s.points.map((p) => p.budget)))].sort((a, b) => a - b);
+  const rows = budgets.map((budget) => {
+    const row: Record<string, number> = { budget };
+    for (const s of series) {
+      const point = s.points.find((p) => p.budget === budget);
+      if (point) row[s.key] = Math.round(point.accuracy * 1000) / 10;
+    }
+    return row;
+  });
+  return (
+    <div className="chart" role="img" aria-label="accuracy against budget chart">
+      <ResponsiveContainer width="100%" height={300}>
+        <LineChart data={rows} margin={{ top: 10, right: 24, bottom: 24, left: 8 }}>
+          <CartesianGrid strokeDasharray="3 3" stroke="#e3e7ec" />
+          <XAxis dataKey="budget" type="number" domain={['dataMin', 'dataMax']} ticks={budgets} label={{ value: xLabel, position: 'insideBottom', offset: -12 }} />
+          <YAxis domain={[0, 100]} unit="%" label={{ value: 'accuracy', angle: -90, position: 'insideLeft', offset: 14 }} />
+          <Tooltip formatter={(v) => `${v}%`} labelFormatter={(b) => `ε = ${b}`} />
+          <Legend verticalAlign="top" />
+          {series.map((s, i) => (
+            <Line key={s.key} dataKey={s.key} name={s.label} stroke={COLORS[i % COLORS.length]} strokeWidth={2} dot={{ r: 3 }} isAnimationActive={false} connectNulls />
+          ))}
+        </LineChart>
+      </ResponsiveContainer>
+    </div>
+  );
+}

@@ -1,0 +1,54 @@
+import { ParamForm } from '../../components/ParamForm';
+import { ATTACKS } from '../../core/attacks/registry';
+import type { AttackDefinition, AttackParams } from '../../core/attacks/types';
+
+const KNOWLEDGE_TEXT = { 'white-box': 'white-box (gradients)', 'score-based': 'black-box (scores only)', 'decision-based': 'black-box (label only)' };
+export const normText = (norm: string) => (norm === 'inf' ? 'L∞' : norm === 'param' ? 'L∞ or L2' : `L${norm}`);
+
+/** The attack's card: where it comes from, what it assumes, what it bounds. */
+export function AttackDescription({ attack }: { attack: AttackDefinition }) {
+  const { meta } = attack;
+  return (
+    <div className="attack-description">
+      <p>{meta.threatModel}</p>
+      <p className="meta-line">
+        <span className={`badge ${meta.knowledge}`}>{KNOWLEDGE_TEXT[meta.knowledge]}</span>
+        <span className="badge">{normText(meta.norm)}</span>
+        <span className="badge">{meta.targeted === 'always' ? 'targeted' : meta.targeted === 'never' ? 'untargeted' : 'targeted or not'}</span>
+        <cite>
+          {meta.paper.authors}, “{meta.paper.title}”, {meta.paper.venue} {meta.paper.year}
+        </cite>
+      </p>
+    </div>
+  );
+}
+
+interface AttackPickerProps {
+  attack: AttackDefinition;
+  params: AttackParams;
+  onAttack(id: string): void;
+  onParams(params: AttackParams): void;
+}
+
+export function AttackPicker({ attack, params, onAttack, onParams }: AttackPickerProps) {
+  return (
+    <div className="attack-picker">
+      <label>
+        Attack{' '}
+        <select value={attack.meta.id} onChange={(e) => onAttack(e.target.value)} aria-label="attack">
+          {(['white-box', 'score-based', 'decision-based'] as const).map((knowledge) => (
+            <optgroup key={knowledge} label={KNOWLEDGE_TEXT[knowledge]}>
+              {ATTACKS.filter((a) => a.meta.knowledge === knowledge).map((a) => (
+                <option key={a.meta.id} value={a.meta.id}>
+                  {a.meta.name}
+                </option>
+              ))}
+            </optgroup>
+          ))}
+        </select>
+      </label>
+      <AttackDescription attack={attack} />
+      <ParamForm specs={attack.meta.params.filter((p) => p.key !== 'batch_size')} values={params} onChange={onParams} idPrefix={`single-${attack.meta.id}`} />
+    </div>
+  );
+}

@@ -1,0 +1,148 @@
+import { useEffect, useMemo, useState } from 'react';
+import { DigitImage } from '../../components/DigitImage';
+import { DrawingCanvas } from '../../components/DrawingCanvas';
+import { createRng } from '../../core/data/rng';
+import { selectDigit, selectSeed, selectSetSettings, useSettings } from '../../stores/settings';
+import { imageFileToDigit } from './imageUpload';
+import { digitAt, useTestSplit } from './useTestDigit';
+
+export interface LabInput {
+  pixels: Uint8Array;
+  width: number;
+  height: number;
+  /** The label the attack moves away from: the true label of a test digit, or the one the user gives. */
+  label: number;
+  description: string;
+}
+
+type Source = 'test' | 'draw' | 'upload';
+
+/** Where the attacked image comes from: a test digit, a drawing, or an uploaded file. */
+export function InputPicker({ classes, onInput }: { classes: string[]; onInput(input: LabInput | undefined): void }) {
+  const [source, setSource] = useState<Source>('test');
+  return (
+    <div className="input-picker">
+      <div className="segmented" role="tablist" aria-label="image source">
+        {(['test', 'draw', 'upload'] as const).map((s) => (
+          <button key={s} type="button" role="tab" aria-selected={source === s} className={source === s ? 'active' : ''} onClick={() => setSource(s)}>
+            {s === 'test' ? 'Test digit' : s === 'draw' ? 'Draw' : 'Upload'}
+          </button>
+        ))}
+      </div>
+      {source === 'test' ? <TestDigitSource onInput={onInput} /> : <CustomSource key={source} kind={source} classes={classes} onInput={onInput} />}
+    </div>
+  );
+}
+
+function TestDigitSource({ onInput }: { onInput(input: LabInput | undefined): void }) {
+  const index = useSettings(selectDigit);
+  const seed = useSettings(selectSeed);
+  const set = useSettings(selectSetSettings);
+  const { split, error } = useTestSplit();
+  const count = split?.count ?? 2000;
+  const rng = useMemo(() => createRng(seed), [seed]);
+  const digit = useMemo(() => (split ? digitAt(split, Math.min(index, split.count - 1)) : undefined), [split, index]);
+  const input = useMemo(
+    () => (digit ? { pixels: digit.pixels, width: digit.width, height: digit.height, label: digit.label, description: `test digit #${index}` } : undefined),
+    [digit, index],
+  );
+  useStableInput(input, onInput);
+  return (
+    <div className="source">
+      {error ? <p className="error" role="alert">{error}</p> : null}
+      <div className="digit-controls">
+        <label>
+          Test digit #
+          <input
+            type="number"
+            min={0}
+            max={count - 1}
+            value={index}
+            aria-label="test digit index"
+            onChange={(e) => {
+              const value = Math.round(Number(e.target.value));
+              if (Number.isFinite(value)) set({ digit: Math.min(count - 1, Math.max(0, value)) });
+            }}
+          />
+        </label>
+        <button type="button" onClick={() => set({ digit: (index + count - 1) % count })}>
+          Previous
+        </button>
+        <button type="button" onClick={() => set({ digit: (index + 1) % count })}>
+          Next
+        </button>
+        <button type="button" onClick={() => set({ digit: rng.int(count) })} title={`seeded by ${seed}`}>
+          Random
+        </button>
+      </div>
+      {digit ? (
+        <figure className="input-figure">
+          <DigitImage pixels={digit.pixels} width={digit.width} height={digit.height} label={`test digit ${index}`} />
+          <figcaption>
+            true label <strong data-testid="true-label">{digit.label}</strong>
+          </figcaption>
+        </figure>
+      ) : (
+        <p>Loading test digits…</p>
+      )}
+    </div>
+  );
+}
+
+function CustomSource({ kind, classes, onInput }: { kind: 'draw' | 'upload'; classes: string[]; onInput(input: LabInput | undefined): void }) {
+  const [pixels, setPixels] = useState<Uint8Array>();
+  const [label, setLabel] = useState(0);
+  const [note, setNote] = useState<string>();
+  const [error, setError] = useState<string>();
+  const input = useMemo(
+    () => (pixels ? { pixels, width: 28, height: 28, label, description: kind === 'draw' ? 'your drawing' : 'your image' } : undefined),
+    [pixels, label, kind],
+  );
+  useStableInput(input, onInput);
+  return (
+    <div className="source">
+      {kind === 'draw' ? (
+        <DrawingCanvas width={28} height={28} onChange={setPixels} />
+      ) : (
+        <div className="upload">
+          <input
+            type="file"
+            accept="image/*"
+            aria-label="upload an image"
+            onChange={async (e) => {
+              const file = e.target.files?.[0];
+              if (!file) return;
+              try {
+                const digit = await imageFileToDigit(file);
+                setPixels(digit.pixels);
+                setNote(digit.note);
+                setError(undefined);
+              } catch (err) {
+                setError((err as Error).message);
+              }
+            }}
+          />
+          {error ? <p className="error" role="alert">{error}</p> : null}
+          {note && !error ? <p className="note">{note}</p> : null}
+          {pixels ? <DigitImage pixels={pixels} width={28} height={28} label="uploaded image" /> : null}
+        </div>
+      )}
+      <label className="label-choice">
+        This is a{' '}
+        <select value={label} onChange={(e) => setLabel(Number(e.target.value))} aria-label="true label of your image">
+          {classes.map((c, k) => (
+            <option key={k} value={k}>
+              {c}
+            </option>
+          ))}
+        </select>{' '}
+        (the attack moves the prediction away from it)
+      </label>
+    </div>
+  );
+}
+
+/** Reports the input to the parent whenever it changes (onInput is a state setter, so stable). */
+function useStableInput(input: LabInput | undefined, onInput: (input: LabInput | undefined) => void) {
+  useEffect(() => onInput(input), [input, onInput]);
+}

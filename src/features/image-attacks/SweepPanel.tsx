@@ -1,0 +1,226 @@
+import { useMemo, useRef, useState } from 'react';
+import { compute } from '../../bridge/compute';
+import { AccuracyChart } from '../../components/AccuracyChart';
+import { DigitImage } from '../../components/DigitImage';
+import { ParamForm } from '../../components/ParamForm';
+import { ProgressBar } from '../../components/ProgressBar';
+import { parseBudgets } from '../../core/attacks/paramCodec';
+import { ATTACKS, getAttack } from '../../core/attacks/registry';
+import type { AttackParams } from '../../core/attacks/types';
+import { sweepToCsv, sweepToJson } from '../../core/metrics/export';
+import type { SweepResult } from '../../core/metrics/sweep';
+import { selectAddSweep, selectSweeps, useImageLab } from '../../stores/imageLab';
+import {
+  selectSeed,
+  selectSetSettings,
+  selectSweepAttacks,
+  selectSweepBudgets,
+  selectSweepCount,
+  useSettings,
+} from '../../stores/settings';
+import type { ModelRef, Progress } from '../../workers/protocol';
+import { normText } from './AttackPicker';
+
+const percent = (x: number | null) => (x === null ? '–' : `${(x * 100).toFixed(1)}%`);
+const fixed = (x: number | null, digits = 3) => (x === null ? '–' : x.toFixed(digits));
+
+function download(name: string, text: string, type: string) {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = name;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+/** Accuracy against budget over the test set: choose attacks and budgets, run with progress and cancel, read the results. */
+export function SweepPanel({ model }: { model: ModelRef }) {
+  const chosen = useSettings(selectSweepAttacks).split(',').filter((id) => ATTACKS.some((a) => a.meta.id === id));
+  const budgetsText = useSettings(selectSweepBudgets);
+  const count = useSettings(selectSweepCount);
+  const seed = useSettings(selectSeed);
+  const set = useSettings(selectSetSettings);
+  const [paramsById, setParamsById] = useState<Record<string, AttackParams>>({});
+  const [progress, setProgress] = useState<Progress>();
+  const [error, setError] = useState<string>();
+  const abort = useRef<AbortController | undefined>(undefined);
+  const sweeps = useImageLab(selectSweeps);
+  const addSweep = useImageLab(selectAddSweep);
+  const latest = sweeps.find((s) => s.modelId === model.id);
+
+  const budgetError = useMemo(() => {
+    try {
+      parseBudgets(budgetsText);
+      return undefined;
+    } catch (e) {
+      return (e as Error).message;
+    }
+  }, [budgetsText]);
+
+  const toggle = (id: string, on: boolean) => {
+    const next = on ? [...chosen, id] : chosen.filter((c) => c !== id);
+    set({ sweep: ATTACKS.map((a) => a.meta.id).filter((a) => next.includes(a)).join(',') });
+  };
+
+  const run = () => {
+    if (budgetError || chosen.length === 0) return;
+    abort.current = new AbortController();
+    setError(undefined);
+    setProgress({ fraction: 0, message: 'starting…' });
+    const spec = {
+      attacks: chosen.map((id) => ({ id, params: paramsById[id] ?? {} })),
+      budgets: parseBudgets(budgetsText),
+      count,
+      seed,
+      batchSize: 100,
+      galleryPerPoint: 8,
+    };
+    compute
+      .call('sweep', { model, spec }, { signal: abort.current.signal, onProgress: setProgress })
+      .then(addSweep, (e: Error) => setError(e.name === 'AbortError' ? 'Cancelled.' : e.message))
+      .finally(() => setProgress(undefined));
+  };
+
+  return (
+    <div className="sweep">
+      <fieldset className="sweep-attacks">
+        <legend>Attacks</legend>
+        {ATTACKS.map((attack) => {
+          const on = chosen.includes(attack.meta.id);
+          return (
+            <div key={attack.meta.id} className="sweep-attack">
+              <label>
+                <input type="checkbox" checked={on} onChange={(e) => toggle(attack.meta.id, e.target.checked)} /> {attack.meta.name}{' '}
+                <span className="muted">
+                  ({normText(attack.meta.norm)}
+                  {attack.meta.budgetParam ? '' : ', minimal perturbation'})
+                </span>
+              </label>
+              {on ? (
+                <details>
+                  <summary>parameters</summary>
+                  <ParamForm
+                    specs={attack.meta.params}
+                    values={paramsById[attack.meta.id] ?? {}}
+                    onChange={(p) => setParamsById({ ...paramsById, [attack.meta.id]: p })}
+                    hidden={[attack.meta.budgetParam ?? '', 'eps_step']}
+                    idPrefix={`sweep-${attack.meta.id}`}
+                  />
+                </details>
+              ) : null}
+            </div>
+          );
+        })}
+      </fieldset>
+      <div className="sweep-settings">
+        <label>
+          Budgets ε{' '}
+          <input value={budgetsText} onChange={(e) => set({ budgets: e.target.value })} aria-label="budgets" size={34} />
+        </label>
+        <label>
+          Test digits{' '}
+          <input
+            type="number"
+            min={1}
+            max={2000}
+            value={count}
+            aria-label="number of test digits"
+            onChange={(e) => {
+              const n = Math.round(Number(e.target.value));
+              if (Number.isFinite(n)) set({ n: Math.min(2000, Math.max(1, n)) });
+            }}
+          />
+        </label>
+        <button type="button" className="primary" onClick={run} disabled={!!progress || !!budgetError || chosen.length === 0}>
+          Run sweep
+        </button>
+      </div>
+      <p className="muted small">
+        Iterative attacks use the step size 2.5 ε / iterations at each budget (Madry et al.). Minimal-perturbation attacks run once; at
+        budget ε a digit counts as fooled when their perturbation is at most ε in their own norm.
+      </p>
+      {budgetError ? <p className="error" role="alert">{budgetError}</p> : null}
+      {chosen.length === 0 ? <p className="error">Choose at least one attack.</p> : null}
+      {progress ? <ProgressBar fraction={progress.fraction} message={progress.message} onCancel={() => abort.current?.abort()} /> : null}
+      {error ? <p className={error === 'Cancelled.' ? 'note' : 'error'} role="alert">{error}</p> : null}
+      {latest ? <SweepResults result={latest} classes={model.card.classes} /> : null}
+    </div>
+  );
+}
+
+function SweepResults({ result, classes }: { result: SweepResult; classes: string[] }) {
+  const attackIds = [...new Set(result.points.map((p) => p.attackId))];
+  const [selected, setSelected] = useState(() => `${attackIds[0]}@${result.spec.budgets[result.spec.budgets.length - 1]}`);
+  const series = attackIds.map((id) => {
+    const points = result.points.filter((p) => p.attackId === id);
+    return { key: id, label: `${getAttack(id).meta.name} (${normText(points[0]?.norm ?? 'inf')})`, points };
+  });
+  const [selectedAttack, selectedBudget] = selected.split('@');
+  const gallery = result.gallery.filter((g) => g.attackId === selectedAttack && String(g.budget) === selectedBudget);
+  const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-');
+  return (
+    <div className="sweep-results" data-testid="sweep-results">
+      <p>
+        {result.modelId}, {result.points[0]?.examples ?? 0} test digits{result.partial ? ' (cancelled: partial)' : ''}: clean accuracy{' '}
+        <strong data-testid="clean-accuracy">{percent(result.cleanAccuracy)}</strong>, {result.seconds.toFixed(1)} s.{' '}
+        <button type="button" onClick={() => download(`sweep-${result.modelId}-${stamp}.json`, sweepToJson(result), 'application/json')}>
+          Export JSON
+        </button>{' '}
+        <button type="button" onClick={() => download(`sweep-${result.modelId}-${stamp}.csv`, sweepToCsv(result), 'text/csv')}>
+          Export CSV
+        </button>
+      </p>
+      <AccuracyChart series={series} xLabel="budget ε (in each attack's norm)" />
+      <table className="results" aria-label="sweep results">
+        <thead>
+          <tr>
+            <th>Attack</th>
+            <th>Norm</th>
+            <th className="num">ε</th>
+            <th className="num">Accuracy</th>
+            <th className="num">Success rate</th>
+            <th className="num">Mean L∞</th>
+            <th className="num">Mean L2</th>
+            <th className="num">Mean L0</th>
+            <th className="num">Mean queries</th>
+          </tr>
+        </thead>
+        <tbody>
+          {result.points.map((p) => {
+            const key = `${p.attackId}@${p.budget}`;
+            return (
+              <tr key={key} className={key === selected ? 'selected' : undefined} onClick={() => setSelected(key)}>
+                <td>{getAttack(p.attackId).meta.name}</td>
+                <td>{normText(p.norm)}</td>
+                <td className="num">{p.budget}</td>
+                <td className="num">{percent(p.accuracy)}</td>
+                <td className="num">{percent(p.successRate)}</td>
+                <td className="num">{fixed(p.meanLinf)}</td>
+                <td className="num">{fixed(p.meanL2)}</td>
+                <td className="num">{fixed(p.meanL0, 1)}</td>
+                <td className="num">{fixed(p.meanQueries, 0)}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      <h4>
+        Fooled examples: {getAttack(selectedAttack).meta.name} at ε = {selectedBudget} <span className="muted">(click a row to choose)</span>
+      </h4>
+      {gallery.length ? (
+        <div className="gallery" aria-label="gallery of fooled examples">
+          {gallery.map((g) => (
+            <figure key={g.index}>
+              <DigitImage pixels={g.pixels} width={28} height={28} size={84} label={`digit ${g.index}: ${g.trueLabel} read as ${g.adversarialLabel}`} />
+              <figcaption>
+                #{g.index}: {classes[g.trueLabel]} → <strong>{classes[g.adversarialLabel]}</strong>
+              </figcaption>
+            </figure>
+          ))}
+        </div>
+      ) : (
+        <p className="muted">No digit was fooled at this budget.</p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,24 @@
+import { create } from 'zustand';
+import type { SweepResult } from '../core/metrics/sweep';
+import type { SingleAttackResult } from '../workers/protocol';
+
+/** The image lab's results for this session (plain data): they survive switching labs, not a reload. */
+interface ImageLabStore {
+  /** The last single-example attack, with the input it was run on. */
+  single?: SingleAttackResult & { attackId: string; input: Float32Array };
+  sweeps: SweepResult[];
+  setSingle(single: ImageLabStore['single']): void;
+  addSweep(result: SweepResult): void;
+}
+
+export const useImageLab = create<ImageLabStore>((set) => ({
+  single: undefined,
+  sweeps: [],
+  setSingle: (single) => set({ single }),
+  addSweep: (result) => set((s) => ({ sweeps: [result, ...s.sweeps].slice(0, 10) })),
+}));
+
+export const selectImageLabSingle = (s: ImageLabStore) => s.single;
+export const selectSetSingle = (s: ImageLabStore) => s.setSingle;
+export const selectSweeps = (s: ImageLabStore) => s.sweeps;
+export const selectAddSweep = (s: ImageLabStore) => s.addSweep;
