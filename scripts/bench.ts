@@ -1,30 +1,29 @@
 /**
- * npm run bench [-- --repeats 5 --count 2000 --only node|browser --out bench-results/latest.json]
+ * npm run bench [-- --repeats 5 --only node|browser --out bench-results/latest.json]
  *
  * Runs each benchmark workload in Node (wasm) and in headless Chromium (wasm and webgl, in the app's worker),
- * prints a table of medians with the ratio to Node wasm, and writes every run's timings to a JSON file.
- * Timings are medians over repeated runs after a warm-up run: the machine is shared and noisy.
+ * prints a table of medians, items per second and the ratio to Node wasm, and writes every run's timings to a
+ * JSON file. Timings are medians over repeated runs after a warm-up: the machine is shared and noisy.
  */
 import * as tf from '@tensorflow/tfjs';
 import { chromium } from '@playwright/test';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { build, preview } from 'vite';
-import type { BrowserBenchRequest, BrowserBenchResult } from '../src/bench/benchPage';
-import { median, timeWorkload, WORKLOADS, type WorkloadId } from '../src/core/bench/workloads';
+import type { BenchRun, BrowserBenchRequest, BrowserBenchResult } from '../src/bench/benchPage';
+import { BENCH_BUDGETS, median, timeWorkload, WORKLOADS, workloadItems, type WorkloadId } from '../src/core/bench/workloads';
 import { sliceSplit } from '../src/core/data/mnist';
 import { classifierFromLayersModel } from '../src/core/models/classifier';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, chromiumMissingMessage } from './chromium';
 import { loadMnistFromDisk, loadModelFromDisk, useNodeWasm } from './node-tf';
 import { PROJECT_ROOT } from './paths';
 
-interface BenchRow {
-  workload: WorkloadId;
+interface BenchRow extends BenchRun {
   model: string;
   environment: string;
   backend: string;
   detail: string;
-  count: number;
   millis: number[];
 }
 
@@ -34,27 +33,37 @@ function option(name: string, fallback: string): string {
 }
 
 const repeats = Number(option('repeats', '5'));
-const count = Number(option('count', '2000'));
 const only = option('only', 'all');
 const out = option('out', join(PROJECT_ROOT, 'bench-results', 'latest.json'));
 const modelId = 'mnist-cnn';
-const workloads = Object.keys(WORKLOADS) as WorkloadId[];
-if (!Number.isInteger(repeats) || repeats < 1 || !Number.isInteger(count) || count < 1 || !['all', 'node', 'browser'].includes(only)) {
-  console.error('Usage: npm run bench -- [--repeats N>=1] [--count N>=1] [--only all|node|browser] [--out file.json]');
+if (!Number.isInteger(repeats) || repeats < 1 || !['all', 'node', 'browser'].includes(only)) {
+  console.error('Usage: npm run bench -- [--repeats N>=1] [--only all|node|browser] [--out file.json]');
   process.exit(2);
+}
+
+/** What each workload runs on: heavy ones on fewer digits or runs (items per second makes them comparable). */
+function plan(backend: string): BenchRun[] {
+  const slow = backend === 'webgl'; // SwiftShader: software rendering, several times slower than wasm here
+  return [
+    { workload: 'forward', count: slow ? 500 : 2000, repeats },
+    { workload: 'inputGradient', count: slow ? 500 : 2000, repeats },
+    { workload: 'fgsmSweep', count: slow ? 500 : 2000, repeats: slow ? 1 : repeats },
+    { workload: 'fgsmOneByOne', count: slow ? 50 : 200, repeats: slow ? 1 : Math.min(repeats, 3) },
+    { workload: 'pgd10Sweep', count: slow ? 100 : 500, repeats: 1 },
+  ];
 }
 
 async function benchNode(): Promise<BenchRow[]> {
   await useNodeWasm();
   const { model, card } = await loadModelFromDisk(modelId);
   const classifier = classifierFromLayersModel(model, card);
-  const split = sliceSplit(loadMnistFromDisk('test'), 0, count);
+  const test = loadMnistFromDisk('test');
   const rows: BenchRow[] = [];
   const detail = `Node ${process.version}, SIMD ${await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')}, threads ${await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')}`;
-  for (const workload of workloads) {
-    const millis = await timeWorkload(workload, classifier, split, repeats);
-    rows.push({ workload, model: modelId, environment: 'node', backend: 'wasm', detail, count: split.count, millis });
-    console.log(`node wasm ${workload}: median ${median(millis).toFixed(1)} ms`);
+  for (const run of plan('wasm')) {
+    const millis = await timeWorkload(run.workload, classifier, sliceSplit(test, 0, run.count), run.repeats);
+    rows.push({ ...run, model: modelId, environment: 'node', backend: 'wasm', detail, millis });
+    console.log(`node wasm ${run.workload} (${run.count} digits): median ${median(millis).toFixed(0)} ms`);
   }
   classifier.dispose();
   return rows;
@@ -69,18 +78,19 @@ async function benchBrowser(): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   try {
     const page = await browser.newPage();
+    page.setDefaultTimeout(0);
     page.on('pageerror', (error) => console.error(`bench page error: ${error.message}`));
     await page.goto(`${server.resolvedUrls!.local[0]}bench.html`);
     await page.waitForFunction(() => 'runBench' in window);
     for (const backend of ['wasm', 'webgl'] as const) {
-      const request: BrowserBenchRequest = { backend, modelId, workloads, repeats, count };
+      const request: BrowserBenchRequest = { backend, modelId, runs: plan(backend) };
       const result = await page.evaluate(
         (r) => (window as unknown as { runBench(r: BrowserBenchRequest): Promise<BrowserBenchResult> }).runBench(r),
         request,
       );
-      for (const { workload, millis } of result.results) {
-        rows.push({ workload, model: modelId, environment: 'chromium', backend: result.backend, detail: result.detail, count, millis });
-        console.log(`chromium ${result.backend} ${workload}: median ${median(millis).toFixed(1)} ms`);
+      for (const run of result.results) {
+        rows.push({ ...run, model: modelId, environment: 'chromium', backend: result.backend, detail: result.detail });
+        console.log(`chromium ${result.backend} ${run.workload} (${run.count} digits): median ${median(run.millis).toFixed(0)} ms`);
       }
     }
   } finally {
@@ -90,18 +100,29 @@ async function benchBrowser(): Promise<BenchRow[]> {
   return rows;
 }
 
+const itemsPerSecond = (row: BenchRow) => workloadItems(row.workload, row.count) / (median(row.millis) / 1000);
+
 function printTable(rows: BenchRow[]): void {
-  const baseline = (workload: WorkloadId) =>
-    rows.find((r) => r.workload === workload && r.environment === 'node' && r.backend === 'wasm');
-  console.log(`\n${modelId}, ${count} test digits, ${repeats} timed runs after a warm-up (milliseconds)`);
-  console.log('workload        environment  backend  median     min     max   vs node wasm');
+  const baseline = (workload: WorkloadId) => rows.find((r) => r.workload === workload && r.environment === 'node');
+  console.log(`\n${modelId}; sweeps at ${BENCH_BUDGETS.length} budgets; medians over timed runs after a warm-up`);
+  console.log('workload        environment  backend  digits  runs   median ms   items/s   vs node wasm');
   for (const row of rows) {
     const base = baseline(row.workload);
-    const ratio = base ? `${(median(row.millis) / median(base.millis)).toFixed(2)}x` : '-';
+    const ratio = base ? `${(itemsPerSecond(base) / itemsPerSecond(row)).toFixed(2)}x time` : '-';
     console.log(
-      `${row.workload.padEnd(15)} ${row.environment.padEnd(12)} ${row.backend.padEnd(7)} ${median(row.millis).toFixed(1).padStart(7)} ` +
-        `${Math.min(...row.millis).toFixed(1).padStart(7)} ${Math.max(...row.millis).toFixed(1).padStart(7)}   ${ratio}`,
+      `${row.workload.padEnd(15)} ${row.environment.padEnd(12)} ${row.backend.padEnd(7)} ${String(row.count).padStart(6)} ${String(row.millis.length).padStart(5)} ` +
+        `${median(row.millis).toFixed(0).padStart(11)} ${itemsPerSecond(row).toFixed(0).padStart(9)}   ${ratio}`,
     );
+  }
+  for (const environment of ['node', 'chromium']) {
+    for (const backend of ['wasm', 'webgl']) {
+      const batched = rows.find((r) => r.environment === environment && r.backend === backend && r.workload === 'fgsmSweep');
+      const single = rows.find((r) => r.environment === environment && r.backend === backend && r.workload === 'fgsmOneByOne');
+      if (batched && single) {
+        console.log(`${environment} ${backend}: batching FGSM is ${(itemsPerSecond(batched) / itemsPerSecond(single)).toFixed(1)}x faster than one image per call; ` +
+          `the full sweep (2,000 digits x ${BENCH_BUDGETS.length} budgets) takes ${((2000 * BENCH_BUDGETS.length) / itemsPerSecond(batched)).toFixed(1)} s at that rate`);
+      }
+    }
   }
 }
 
@@ -112,10 +133,10 @@ printTable(rows);
 mkdirSync(dirname(out), { recursive: true });
 const report = {
   date: new Date().toISOString(),
-  machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
-  settings: { repeats, count, model: modelId },
+  machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version },
+  settings: { repeats, model: modelId, budgets: BENCH_BUDGETS },
   workloads: WORKLOADS,
-  rows: rows.map((r) => ({ ...r, median: median(r.millis) })),
+  rows: rows.map((r) => ({ ...r, median: median(r.millis), itemsPerSecond: itemsPerSecond(r) })),
 };
 writeFileSync(out, JSON.stringify(report, null, 2) + '\n');
 console.log(`\nwrote ${out}`);

@@ -5,18 +5,22 @@ import type { BackendName } from '../core/backend/names';
 import type { ModelCard } from '../core/models/card';
 import type { ModelWorkerApi } from '../workers/protocol';
 
+export interface BenchRun {
+  workload: WorkloadId;
+  count: number;
+  repeats: number;
+}
+
 export interface BrowserBenchRequest {
   backend: BackendName;
   modelId: string;
-  workloads: WorkloadId[];
-  repeats: number;
-  count: number;
+  runs: BenchRun[];
 }
 
 export interface BrowserBenchResult {
   backend: string;
   detail: string;
-  results: { workload: WorkloadId; millis: number[] }[];
+  results: (BenchRun & { millis: number[] })[];
 }
 
 async function runBench(request: BrowserBenchRequest): Promise<BrowserBenchResult> {
@@ -29,9 +33,9 @@ async function runBench(request: BrowserBenchRequest): Promise<BrowserBenchResul
     const model = { id: request.modelId, url: `${base}model.json`, card };
     const info = await bridge.call('init', { backend: request.backend });
     const results: BrowserBenchResult['results'] = [];
-    for (const workload of request.workloads) {
-      const { millis } = await bridge.call('bench', { model, workload, repeats: request.repeats, count: request.count });
-      results.push({ workload, millis });
+    for (const run of request.runs) {
+      const { millis } = await bridge.call('bench', { model, ...run });
+      results.push({ ...run, millis });
     }
     return { backend: info.backend, detail: info.detail, results };
   } finally {

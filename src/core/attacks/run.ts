@@ -21,7 +21,13 @@ export interface ExampleResult {
   queries?: number;
 }
 
-async function predictions(model: Classifier, x: tf.Tensor4D): Promise<{ labels: Int32Array; confidence: Float32Array }> {
+export interface Predictions {
+  labels: Int32Array;
+  confidence: Float32Array;
+}
+
+/** Predicted labels and their probabilities for a batch. */
+export async function predictions(model: Classifier, x: tf.Tensor4D): Promise<Predictions> {
   const [labels, confidence] = tf.tidy(() => {
     const probs = model.probabilities(x);
     return [probs.argMax(1), probs.max(1)];
@@ -41,6 +47,7 @@ export async function attackBatch(
   batch: AttackBatch,
   params: AttackParams,
   context: AttackContext,
+  before?: Predictions,
 ): Promise<{ adversarial: tf.Tensor4D; results: ExampleResult[] }> {
   // Targets matter only to a targeted run: an untargeted one is judged against the true labels.
   const isTargeted = attack.meta.targeted === 'always' || (attack.meta.targeted === 'optional' && params.targeted === true);
@@ -51,13 +58,16 @@ export async function attackBatch(
   else if (isScoreBased(attack)) output = await attack.run(scoreModelOf(model).model, batch, params, context);
   else if (isDecisionBased(attack)) output = await attack.run(labelModelOf(model).model, batch, params, context);
   else throw new Error(`Unknown threat model for ${(attack as AttackDefinition).meta.name}.`);
-  const results = await measure(model, batch, output);
+  const results = await measure(model, batch, output, before);
   return { adversarial: output.adversarial, results };
 }
 
-/** Per-example labels, confidences, success and norms of an attack's output. */
-export async function measure(model: Classifier, batch: AttackBatch, output: AttackOutput): Promise<ExampleResult[]> {
-  const before = await predictions(model, batch.x);
+/**
+ * Per-example labels, confidences, success and norms of an attack's output. `before`, the predictions on the
+ * originals, can be passed in when several outputs share one batch (a sweep), to predict them once.
+ */
+export async function measure(model: Classifier, batch: AttackBatch, output: AttackOutput, before?: Predictions): Promise<ExampleResult[]> {
+  before ??= await predictions(model, batch.x);
   const after = await predictions(model, output.adversarial);
   const norms = await perturbationNorms(batch.x, output.adversarial);
   return Array.from(batch.labels, (trueLabel, i) => {

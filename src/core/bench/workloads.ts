@@ -1,15 +1,30 @@
 import * as tf from '@tensorflow/tfjs';
+import { fgsm } from '../attacks/fgsm';
+import { isWhiteBox, type AttackParams } from '../attacks/types';
 import type { ImageSplit } from '../data/mnist';
 import { sliceSplit } from '../data/mnist';
+import { createRng } from '../data/rng';
 import { imagesToTensor, labelsToTensor } from '../data/tensors';
+import { runSweep } from '../metrics/sweep';
 import type { Classifier } from '../models/classifier';
+
+/** The ten budgets of the sweep benchmarks (L-inf, pixels in [0, 1]). */
+export const BENCH_BUDGETS = [0, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4];
 
 /** Benchmark workloads: the same code runs in Node, in the browser's worker, on every backend. */
 export const WORKLOADS = {
-  forward: 'forward pass over the test digits',
-  inputGradient: 'gradient of the loss with respect to the input, over the test digits',
+  forward: 'forward pass over the test digits (items: images)',
+  inputGradient: 'gradient of the loss with respect to the input, over the test digits (items: images)',
+  fgsmSweep: 'FGSM accuracy sweep at 10 budgets, batches of 500 (items: image x budget)',
+  fgsmOneByOne: 'the same FGSM sweep, one image per call, as browser demos do (items: image x budget)',
+  pgd10Sweep: 'PGD-10 accuracy sweep at 10 budgets, batches of 500 (items: image x budget)',
 } as const;
 export type WorkloadId = keyof typeof WORKLOADS;
+
+/** Items a workload processes on `count` images, for items per second. */
+export function workloadItems(workload: WorkloadId, count: number): number {
+  return workload === 'forward' || workload === 'inputGradient' ? count : count * BENCH_BUDGETS.length;
+}
 
 function lossGradient(classifier: Classifier, x: tf.Tensor4D, labels: tf.Tensor1D): tf.Tensor4D {
   return tf.grad((input: tf.Tensor) =>
@@ -17,9 +32,7 @@ function lossGradient(classifier: Classifier, x: tf.Tensor4D, labels: tf.Tensor1
   )(x) as tf.Tensor4D;
 }
 
-/** Runs one workload over `split` in batches and waits for the backend to finish; returns milliseconds. */
-export async function runWorkload(workload: WorkloadId, classifier: Classifier, split: ImageSplit, batchSize = 500): Promise<number> {
-  const start = performance.now();
+async function batchedPass(workload: 'forward' | 'inputGradient', classifier: Classifier, split: ImageSplit, batchSize: number) {
   for (let first = 0; first < split.count; first += batchSize) {
     const part = sliceSplit(split, first, Math.min(batchSize, split.count - first));
     const out = tf.tidy(() => {
@@ -29,17 +42,41 @@ export async function runWorkload(workload: WorkloadId, classifier: Classifier, 
     await out.data();
     out.dispose();
   }
+}
+
+/** FGSM at every budget, one image per call: the gradient and each budget's prediction for a single image. */
+async function fgsmOneByOne(classifier: Classifier, split: ImageSplit) {
+  if (!isWhiteBox(fgsm) || !fgsm.sweep) throw new Error('FGSM has a sweep path');
+  const context = { rng: createRng(1), clip: classifier.card.input.range };
+  for (let i = 0; i < split.count; i++) {
+    const part = sliceSplit(split, i, 1);
+    const x = imagesToTensor(part);
+    const outputs = await fgsm.sweep(classifier, { x, labels: Int32Array.from(part.labels) }, { norm: 'inf' }, BENCH_BUDGETS, context);
+    for (const output of outputs) {
+      const label = tf.tidy(() => classifier.logits(output.adversarial).argMax(1));
+      await label.data();
+      tf.dispose([label, output.adversarial]);
+    }
+    x.dispose();
+  }
+}
+
+/** Runs one workload over `split` and waits for the backend to finish; returns milliseconds. */
+export async function runWorkload(workload: WorkloadId, classifier: Classifier, split: ImageSplit): Promise<number> {
+  const start = performance.now();
+  if (workload === 'forward' || workload === 'inputGradient') await batchedPass(workload, classifier, split, 500);
+  else if (workload === 'fgsmOneByOne') await fgsmOneByOne(classifier, split);
+  else {
+    const attack: { id: string; params: AttackParams } =
+      workload === 'fgsmSweep' ? { id: 'fgsm', params: { norm: 'inf' } } : { id: 'pgd', params: { norm: 'inf', max_iter: 10 } };
+    await runSweep(classifier, split, { attacks: [attack], budgets: BENCH_BUDGETS, count: split.count, seed: 1, batchSize: 500, galleryPerPoint: 0 });
+  }
   return performance.now() - start;
 }
 
-/** Warm-up run (shader compilation, caches), then `repeats` timed runs. */
-export async function timeWorkload(
-  workload: WorkloadId,
-  classifier: Classifier,
-  split: ImageSplit,
-  repeats: number,
-): Promise<number[]> {
-  await runWorkload(workload, classifier, split);
+/** A warm-up run on a few images (shader compilation, caches), then `repeats` timed runs. */
+export async function timeWorkload(workload: WorkloadId, classifier: Classifier, split: ImageSplit, repeats: number): Promise<number[]> {
+  await runWorkload(workload, classifier, sliceSplit(split, 0, Math.min(split.count, 50)));
   const times: number[] = [];
   for (let r = 0; r < repeats; r++) times.push(await runWorkload(workload, classifier, split));
   return times;

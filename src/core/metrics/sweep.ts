@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { attackBatch, measure, type ExampleResult } from '../attacks/run';
+import { attackBatch, measure, predictions, type ExampleResult } from '../attacks/run';
 import { getAttack } from '../attacks/registry';
 import { isWhiteBox, type AttackDefinition, type AttackParams, type NormName } from '../attacks/types';
 import type { ImageSplit } from '../data/mnist';
@@ -196,9 +196,8 @@ export async function runSweep(model: Classifier, data: ImageSplit, spec: SweepS
     const labels = Int32Array.from(part.labels);
     const targets = randomTargets(labels, model.numClasses, rng);
     try {
-      const clean = tf.tidy(() => model.logits(x).argMax(1).equal(tf.tensor1d(labels, 'int32')).sum());
-      cleanCorrect += (await clean.data())[0];
-      clean.dispose();
+      const before = await predictions(model, x);
+      cleanCorrect += labels.filter((label, i) => before.labels[i] === label).length;
       for (const { id, params, attack } of attacks) {
         const targeted = attack.meta.targeted === 'always' || (attack.meta.targeted === 'optional' && params.targeted === true);
         const batch = { x, labels, targets: targeted ? targets : undefined };
@@ -207,7 +206,7 @@ export async function runSweep(model: Classifier, data: ImageSplit, spec: SweepS
         if (budgetKey && isWhiteBox(attack) && attack.sweep) {
           const outputs = await attack.sweep(model, batch, params, spec.budgets, context);
           for (let b = 0; b < spec.budgets.length; b++) {
-            const results = await measure(model, batch, outputs[b]);
+            const results = await measure(model, batch, outputs[b], before);
             await record(id, spec.budgets[b], outputs[b].adversarial, results, () => true, start);
           }
           tf.dispose(outputs.map((o) => o.adversarial));
@@ -220,7 +219,7 @@ export async function runSweep(model: Classifier, data: ImageSplit, spec: SweepS
               const iterations = Number(params.max_iter ?? attack.meta.params.find((p) => p.key === 'max_iter')?.default ?? 1);
               atBudget.eps_step = (2.5 * budget) / iterations;
             }
-            const { adversarial, results } = await attackBatch(attack, model, batch, atBudget, context);
+            const { adversarial, results } = await attackBatch(attack, model, batch, atBudget, context, before);
             await record(id, budget, adversarial, results, () => true, start);
             adversarial.dispose();
             unitsDone++;
@@ -228,7 +227,7 @@ export async function runSweep(model: Classifier, data: ImageSplit, spec: SweepS
           }
         } else {
           const norm = budgetNorm(attack, params);
-          const { adversarial, results } = await attackBatch(attack, model, batch, params, context);
+          const { adversarial, results } = await attackBatch(attack, model, batch, params, context, before);
           for (const budget of spec.budgets) {
             await record(id, budget, adversarial, results, (r) => r.success && normOf(r, norm) <= budget + 1e-6, start);
           }
