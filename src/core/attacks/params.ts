@@ -54,6 +54,6 @@ export const COMMON_PARAMS = {
   }),
   batchSize: (fallback = 32): ParamSpec => ({
     key: 'batch_size', label: 'Batch size', kind: 'integer', default: fallback, min: 1, max: 2000, step: 1,
-    help: 'Images attacked together; larger is faster, up to memory.',
+    help: 'Images per model call; larger is faster, up to memory.',
   }),
 };
