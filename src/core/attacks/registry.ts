@@ -1,10 +1,16 @@
 import { bim, pgd } from './pgd';
+import { carliniWagnerL2 } from './carliniWagner';
+import { deepfool } from './deepfool';
 import { fgsm } from './fgsm';
+import { hopSkipJump } from './hopSkipJump';
+import { jsma } from './jsma';
 import { mim } from './mim';
+import { simba } from './simba';
+import { squareAttack } from './square';
 import type { AttackDefinition } from './types';
 
 /** Every attack the labs offer, by id, in the order the UI lists them. Adding an attack is one entry here. */
-export const ATTACKS: readonly AttackDefinition[] = [fgsm, bim, pgd, mim];
+export const ATTACKS: readonly AttackDefinition[] = [fgsm, bim, pgd, mim, deepfool, carliniWagnerL2, jsma, simba, squareAttack, hopSkipJump];
 
 export function getAttack(id: string): AttackDefinition {
   const attack = ATTACKS.find((a) => a.meta.id === id);
