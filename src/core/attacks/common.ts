@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../data/rng';
 import type { Classifier } from '../models/classifier';
-import type { NormName } from './types';
+import type { AttackBatch, AttackContext, AttackOutput, NormName } from './types';
 
 /** Per-example sum of cross-entropy on logits. Summed, not averaged, so a gradient does not shrink with batch size. */
 export function crossEntropySum(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar {
@@ -91,6 +91,80 @@ export async function predictLabels(model: Classifier, x: tf.Tensor4D): Promise<
 /** Whether each prediction counts as a success: a changed label, or the target label when targeted. */
 export function successes(predicted: Int32Array, labels: Int32Array, targets?: Int32Array): boolean[] {
   return Array.from(predicted, (p, i) => (targets ? p === targets[i] : p !== labels[i]));
+}
+
+/**
+ * Runs an attack on consecutive slices of at most `batchSize` examples (ART's batch_size) and joins the outputs.
+ * `onStep` still sees the whole batch: finished slices, the slice in progress, then the untouched originals.
+ */
+export async function attackInSlices(
+  batch: AttackBatch,
+  batchSize: number,
+  context: AttackContext,
+  attackSlice: (slice: AttackBatch, context: AttackContext) => Promise<AttackOutput>,
+): Promise<AttackOutput> {
+  const n = batch.labels.length;
+  if (n <= batchSize) return attackSlice(batch, context);
+  const outputs: AttackOutput[] = [];
+  let stepOffset = 0;
+  try {
+    for (let start = 0; start < n; start += batchSize) {
+      const count = Math.min(batchSize, n - start);
+      const x = batch.x.slice([start], [count]) as tf.Tensor4D;
+      let lastStep = 0;
+      const onStep = context.onStep;
+      const sliceContext: AttackContext = {
+        ...context,
+        onStep: onStep
+          ? async (step, current) => {
+              lastStep = step;
+              const whole = tf.tidy(() => {
+                const parts = [...outputs.map((o) => o.adversarial), current];
+                if (start + count < n) parts.push(batch.x.slice([start + count]));
+                return tf.concat(parts) as tf.Tensor4D;
+              });
+              try {
+                await onStep(stepOffset + step, whole);
+              } finally {
+                whole.dispose();
+              }
+            }
+          : undefined,
+      };
+      try {
+        const slice = { x, labels: batch.labels.subarray(start, start + count), targets: batch.targets?.subarray(start, start + count) };
+        outputs.push(await attackSlice(slice, sliceContext));
+      } finally {
+        x.dispose();
+      }
+      stepOffset += lastStep;
+    }
+    const adversarial = tf.concat(outputs.map((o) => o.adversarial)) as tf.Tensor4D;
+    const joinInts = (arrays: Int32Array[]) => Int32Array.from(arrays.flatMap((a) => Array.from(a)));
+    const queries = outputs.every((o) => o.queries) ? joinInts(outputs.map((o) => o.queries!)) : undefined;
+    return { adversarial, steps: joinInts(outputs.map((o) => o.steps)), ...(queries ? { queries } : {}) };
+  } finally {
+    tf.dispose(outputs.map((o) => o.adversarial));
+  }
+}
+
+/**
+ * The logits at x and the gradient of objective(logits) with respect to x, from one forward and one backward pass.
+ * The caller owns both tensors.
+ */
+export function logitsAndGradient(
+  model: Classifier,
+  x: tf.Tensor4D,
+  objective: (logits: tf.Tensor2D) => tf.Scalar,
+): { logits: tf.Tensor2D; gradient: tf.Tensor4D } {
+  let logits: tf.Tensor2D | undefined;
+  const gradient = tf.grad((input: tf.Tensor) => {
+    const z = model.logits(input as tf.Tensor4D);
+    // Kept so the gradient's scope does not dispose it: the caller reads the logits the gradient was taken at.
+    logits = tf.keep(z);
+    return objective(z);
+  })(x) as tf.Tensor4D;
+  return { logits: logits!, gradient };
 }
 
 // Parameter specs and their reading live in params.ts (no tfjs there: the UI imports them).

@@ -3,7 +3,7 @@ import type { Classifier } from '../models/classifier';
 import { clipToRange, COMMON_PARAMS, objectiveGradient, readParams, steepestDirection } from './common';
 import type { AttackBatch, AttackContext, AttackDefinition, AttackOutput, AttackParams, NormName } from './types';
 
-const params = [COMMON_PARAMS.norm(), COMMON_PARAMS.eps(0.3), COMMON_PARAMS.targeted(), COMMON_PARAMS.batchSize(32)];
+const params = [COMMON_PARAMS.norm(), COMMON_PARAMS.eps(0.3), COMMON_PARAMS.targeted()];
 
 interface FgmParams extends AttackParams {
   norm: NormName;

@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Classifier } from '../models/classifier';
-import { COMMON_PARAMS, readParams } from './common';
-import { attackInSlices, logitsAndGradient } from './deepfool';
+import { attackInSlices, COMMON_PARAMS, logitsAndGradient, readParams } from './common';
 import type { AttackBatch, AttackContext, AttackDefinition, AttackOutput, AttackParams, ParamSpec } from './types';
 
 const params: ParamSpec[] = [

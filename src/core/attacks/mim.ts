@@ -10,7 +10,6 @@ const params = [
   { key: 'decay', label: 'Momentum decay', kind: 'number', default: 1.0, min: 0, max: 2, step: 0.1, help: 'How much of the previous direction each step keeps (μ in the paper).' } as const,
   COMMON_PARAMS.maxIter(100, 1000),
   COMMON_PARAMS.targeted(),
-  COMMON_PARAMS.batchSize(32),
 ];
 
 interface MimParams extends AttackParams {

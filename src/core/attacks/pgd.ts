@@ -10,7 +10,6 @@ const pgdParams = [
   COMMON_PARAMS.maxIter(100, 1000),
   COMMON_PARAMS.targeted(),
   COMMON_PARAMS.numRandomInit(0),
-  COMMON_PARAMS.batchSize(32),
 ];
 
 interface PgdParams extends AttackParams {
@@ -41,7 +40,7 @@ export const pgd: AttackDefinition = {
   },
 };
 
-const bimParams = [COMMON_PARAMS.eps(0.3), COMMON_PARAMS.epsStep(0.1), COMMON_PARAMS.maxIter(100, 1000), COMMON_PARAMS.targeted(), COMMON_PARAMS.batchSize(32)];
+const bimParams = [COMMON_PARAMS.eps(0.3), COMMON_PARAMS.epsStep(0.1), COMMON_PARAMS.maxIter(100, 1000), COMMON_PARAMS.targeted()];
 
 /** Basic Iterative Method: FGSM repeated with a small step, clipped to the L-inf ball (Kurakin et al., 2017). */
 export const bim: AttackDefinition = {

@@ -201,7 +201,8 @@ export async function runSweep(model: Classifier, data: ImageSplit, spec: SweepS
       for (const { id, params, attack } of attacks) {
         const targeted = attack.meta.targeted === 'always' || (attack.meta.targeted === 'optional' && params.targeted === true);
         const batch = { x, labels, targets: targeted ? targets : undefined };
-        const context = { rng, clip: model.card.input.range, shouldStop: callbacks.shouldStop };
+        // Yielding at every attack step lets a cancel reach the worker in the middle of a long attack.
+        const context = { rng, clip: model.card.input.range, shouldStop: callbacks.shouldStop, onStep: callbacks.yield && (() => callbacks.yield!()) };
         const budgetKey = attack.meta.budgetParam;
         if (budgetKey && isWhiteBox(attack) && attack.sweep) {
           const outputs = await attack.sweep(model, batch, params, spec.budgets, context);
