@@ -1,32 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Classifier } from '../models/classifier';
-import { attackInSlices, COMMON_PARAMS, readParams } from './common';
-import type { AttackBatch, AttackContext, AttackDefinition, AttackOutput, AttackParams, ParamSpec } from './types';
+import { attackInSlices, readParams } from './common';
+import type { AttackBatch, AttackContext, AttackDefinition, AttackOutput, AttackParams } from './types';
+import { CW_L2_META } from './catalog';
 
-const params: ParamSpec[] = [
-  {
-    key: 'confidence', label: 'Confidence κ', kind: 'number', default: 0, min: 0, max: 100, step: 0.5,
-    help: 'How far the adversarial logit must win by: higher transfers better and costs a larger L2.',
-  },
-  COMMON_PARAMS.targeted(false),
-  {
-    key: 'learning_rate', label: 'Learning rate', kind: 'number', default: 0.1, min: 0.0001, max: 10, step: 0.005,
-    help: 'Adam step in tanh space (ART: 0.01, too small to move pixels at 0 or 1, which sit at atanh ≈ ±7.25).',
-  },
-  {
-    key: 'binary_search_steps', label: 'Binary search steps', kind: 'integer', default: 5, min: 1, max: 50, step: 1,
-    help: 'Rounds of the search over the constant c per image (ART: 10; on MNIST, 3 and 5 rounds give the same L2 within 2%).',
-  },
-  {
-    key: 'max_iter', label: 'Iterations', kind: 'integer', default: 100, min: 1, max: 1000, step: 1,
-    help: 'Adam steps per round (ART: 10, which fools 38% of MNIST digits, 3% with ART’s learning rate; 100 fools all).',
-  },
-  {
-    key: 'initial_const', label: 'Initial constant c', kind: 'number', default: 0.01, min: 1e-6, max: 1e6, step: 0.01,
-    help: 'Starting trade-off between distance and misclassification; the search multiplies it by 10 until it succeeds.',
-  },
-  COMMON_PARAMS.batchSize(32),
-];
+const params = CW_L2_META.params;
 
 interface CarliniWagnerParams extends AttackParams {
   confidence: number;
@@ -182,16 +160,7 @@ async function carliniWagnerSlice(model: Classifier, batch: AttackBatch, p: Carl
  * c per image. Each image keeps the successful x' with the smallest L2 over all rounds, or the original if none.
  */
 export const carliniWagnerL2: AttackDefinition = {
-  meta: {
-    id: 'cw-l2',
-    name: 'Carlini & Wagner L2',
-    paper: { authors: 'Carlini, Wagner', title: 'Towards Evaluating the Robustness of Neural Networks', year: 2017, venue: 'IEEE S&P' },
-    threatModel: 'White-box: optimises the smallest L2 change that makes the model’s logits miss the label (or hit the target) by a margin κ.',
-    norm: '2',
-    knowledge: 'white-box',
-    targeted: 'optional',
-    params,
-  },
+  meta: CW_L2_META,
 
   async run(model: Classifier, batch: AttackBatch, given: AttackParams, context: AttackContext): Promise<AttackOutput> {
     const p = readParams<CarliniWagnerParams>(params, given);

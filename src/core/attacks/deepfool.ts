@@ -1,23 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Classifier } from '../models/classifier';
-import { attackInSlices, clipToRange, COMMON_PARAMS, logitsAndGradient, readParams } from './common';
-import type { AttackBatch, AttackContext, AttackDefinition, AttackOutput, AttackParams, ParamSpec } from './types';
+import { attackInSlices, clipToRange, logitsAndGradient, readParams } from './common';
+import type { AttackBatch, AttackContext, AttackDefinition, AttackOutput, AttackParams } from './types';
+import { DEEPFOOL_META } from './catalog';
 
-const params: ParamSpec[] = [
-  {
-    key: 'max_iter', label: 'Iterations', kind: 'integer', default: 100, min: 1, max: 1000, step: 1,
-    help: 'Most linearisation steps per image; an image stops as soon as its label changes (5 to 15 on the MNIST CNN).',
-  },
-  {
-    key: 'epsilon', label: 'Overshoot', kind: 'number', default: 1e-6, min: 0, max: 1, step: 0.01,
-    help: 'The final perturbation is scaled by (1 + epsilon) to land past the boundary (ART: 1e-6; the paper: 0.02).',
-  },
-  {
-    key: 'nb_grads', label: 'Classes considered', kind: 'integer', default: 10, min: 2, max: 1000, step: 1,
-    help: 'Only the classes with the highest logits on the original image are candidate boundaries (10: all of MNIST).',
-  },
-  COMMON_PARAMS.batchSize(32),
-];
+const params = DEEPFOOL_META.params;
 
 interface DeepFoolParams extends AttackParams {
   max_iter: number;
@@ -133,21 +120,7 @@ async function deepfoolSlice(model: Classifier, batch: AttackBatch, p: DeepFoolP
  * perturbation. Untargeted, batched, with the candidate classes, step margin and final overshoot of ART.
  */
 export const deepfool: AttackDefinition = {
-  meta: {
-    id: 'deepfool',
-    name: 'DeepFool',
-    paper: {
-      authors: 'Moosavi-Dezfooli, Fawzi, Frossard',
-      title: 'DeepFool: a simple and accurate method to fool deep neural networks',
-      year: 2016,
-      venue: 'CVPR',
-    },
-    threatModel: 'White-box: steps to the nearest linearised decision boundary until the label changes, approximating the smallest L2 change.',
-    norm: '2',
-    knowledge: 'white-box',
-    targeted: 'never',
-    params,
-  },
+  meta: DEEPFOOL_META,
 
   async run(model: Classifier, batch: AttackBatch, given: AttackParams, context: AttackContext): Promise<AttackOutput> {
     const p = readParams<DeepFoolParams>(params, given);

@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Classifier } from '../models/classifier';
-import { clipToRange, COMMON_PARAMS, objectiveGradient, readParams, steepestDirection } from './common';
+import { clipToRange, objectiveGradient, readParams, steepestDirection } from './common';
 import type { AttackBatch, AttackContext, AttackDefinition, AttackOutput, AttackParams, NormName } from './types';
+import { FGSM_META } from './catalog';
 
-const params = [COMMON_PARAMS.norm(), COMMON_PARAMS.eps(0.3), COMMON_PARAMS.targeted()];
+const params = FGSM_META.params;
 
 interface FgmParams extends AttackParams {
   norm: NormName;
@@ -26,17 +27,7 @@ function direction(model: Classifier, batch: AttackBatch, p: FgmParams): tf.Tens
  * clip(x + eps * grad / ||grad||2), with the gradient of the loss at x (Goodfellow et al., 2015).
  */
 export const fgsm: AttackDefinition = {
-  meta: {
-    id: 'fgsm',
-    name: 'FGSM / FGM',
-    paper: { authors: 'Goodfellow, Shlens, Szegedy', title: 'Explaining and Harnessing Adversarial Examples', year: 2015, venue: 'ICLR' },
-    threatModel: 'White-box: one gradient step of size ε in L-inf (FGSM) or L2 (FGM).',
-    norm: 'param',
-    knowledge: 'white-box',
-    targeted: 'optional',
-    params,
-    budgetParam: 'eps',
-  },
+  meta: FGSM_META,
 
   async run(model: Classifier, batch: AttackBatch, given: AttackParams, context: AttackContext): Promise<AttackOutput> {
     const p = readParams<FgmParams>(params, given);

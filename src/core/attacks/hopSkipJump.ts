@@ -1,39 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../data/rng';
-import { COMMON_PARAMS, readParams } from './common';
-import type { AttackBatch, AttackContext, AttackDefinition, AttackOutput, AttackParams, LabelModel, ParamSpec } from './types';
+import { readParams } from './common';
+import type { AttackBatch, AttackContext, AttackDefinition, AttackOutput, AttackParams, LabelModel } from './types';
+import { HOPSKIPJUMP_META } from './catalog';
 
-const params: ParamSpec[] = [
-  {
-    ...COMMON_PARAMS.norm(['2', 'inf']),
-    help: 'L2: Gaussian probes and normalised steps; L-inf: uniform probes and sign steps. The perturbation minimised.',
-  },
-  {
-    key: 'max_iter', label: 'Iterations', kind: 'integer', default: 50, min: 0, max: 1000, step: 1,
-    help: 'Rounds of gradient estimate, jump and binary search per image (the query budget usually ends it first).',
-  },
-  {
-    key: 'max_eval', label: 'Most probes per estimate', kind: 'integer', default: 10_000, min: 1, max: 100_000, step: 100,
-    help: 'Cap on the label queries one gradient estimate may use.',
-  },
-  {
-    key: 'init_eval', label: 'First probes', kind: 'integer', default: 100, min: 1, max: 100_000, step: 10,
-    help: 'Label queries of the first gradient estimate; iteration t uses init_eval × √t.',
-  },
-  {
-    key: 'init_size', label: 'Starting tries', kind: 'integer', default: 100, min: 1, max: 10_000, step: 10,
-    help: 'Most tries to find a starting point the model gets wrong: uniform noise (targeted: batch images of the target class first).',
-  },
-  {
-    key: 'max_queries', label: 'Queries per image', kind: 'integer', default: 1000, min: 1, max: 1_000_000, step: 100,
-    help: 'Query budget per image, every label query counted, the first one on the clean image included (not in ART).',
-  },
-  COMMON_PARAMS.targeted(),
-  {
-    key: 'batch_size', label: 'Batch size', kind: 'integer', default: 64, min: 1, max: 2000, step: 1,
-    help: 'Most images sent to the model in one call; larger is faster, up to memory.',
-  },
-];
+const params = HOPSKIPJUMP_META.params;
 
 interface HsjParams extends AttackParams {
   norm: '2' | 'inf';
@@ -83,22 +54,7 @@ async function queryLabels(model: LabelModel, rows: Float32Array, count: number,
  * Every kept point was queried and found adversarial, so an image either stays as it was or ends misclassified.
  */
 export const hopSkipJump: AttackDefinition = {
-  meta: {
-    id: 'hopskipjump',
-    name: 'HopSkipJump',
-    paper: {
-      authors: 'Chen, Jordan, Wainwright',
-      title: 'HopSkipJumpAttack: A Query-Efficient Decision-Based Attack',
-      year: 2020,
-      venue: 'IEEE Symposium on Security and Privacy',
-    },
-    threatModel: 'Decision-based: sees only the predicted label and walks along the decision boundary to shrink the perturbation (L2 or L-inf) of a misclassified point.',
-    norm: 'param',
-    knowledge: 'decision-based',
-    // Targeted runs start from a batch image of the target class (or noise the model assigns to it).
-    targeted: 'optional',
-    params,
-  },
+  meta: HOPSKIPJUMP_META,
 
   async run(model: LabelModel, batch: AttackBatch, given: AttackParams, context: AttackContext): Promise<AttackOutput> {
     const p = readParams<HsjParams>(params, given);

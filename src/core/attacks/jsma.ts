@@ -1,19 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Classifier } from '../models/classifier';
-import { attackInSlices, COMMON_PARAMS, logitsAndGradient, readParams } from './common';
-import type { AttackBatch, AttackContext, AttackDefinition, AttackOutput, AttackParams, ParamSpec } from './types';
+import { attackInSlices, logitsAndGradient, readParams } from './common';
+import type { AttackBatch, AttackContext, AttackDefinition, AttackOutput, AttackParams } from './types';
+import { JSMA_META } from './catalog';
 
-const params: ParamSpec[] = [
-  {
-    key: 'theta', label: 'Change per pixel θ', kind: 'number', default: 1, min: -1, max: 1, step: 0.05,
-    help: 'Added once to each chosen pixel, then clipped: +1 turns pixels on, negative values turn them off (ART: 0.1; the paper: +1).',
-  },
-  {
-    key: 'gamma', label: 'Max pixels changed γ', kind: 'number', default: 1, min: 0, max: 1, step: 0.01,
-    help: 'Largest fraction of the pixels the attack may change (the L0 budget; the paper uses 0.145 on MNIST).',
-  },
-  COMMON_PARAMS.batchSize(32),
-];
+const params = JSMA_META.params;
 
 interface JsmaParams extends AttackParams {
   theta: number;
@@ -147,22 +138,7 @@ function concatRows(values: Float32Array, rows: number[], features: number): Flo
  * and moves both by theta, until the model says the target or the L0 budget gamma is spent. Always targeted.
  */
 export const jsma: AttackDefinition = {
-  meta: {
-    id: 'jsma',
-    name: 'JSMA',
-    paper: {
-      authors: 'Papernot, McDaniel, Jha, Fredrikson, Celik, Swami',
-      title: 'The Limitations of Deep Learning in Adversarial Settings',
-      year: 2016,
-      venue: 'IEEE EuroS&P',
-    },
-    threatModel: 'White-box: changes as few pixels as it can (L0), chosen pairwise from the Jacobian, to reach a target class.',
-    norm: '0',
-    knowledge: 'white-box',
-    targeted: 'always',
-    params,
-    budgetParam: 'gamma',
-  },
+  meta: JSMA_META,
 
   async run(model: Classifier, batch: AttackBatch, given: AttackParams, context: AttackContext): Promise<AttackOutput> {
     const p = readParams<JsmaParams>(params, given);

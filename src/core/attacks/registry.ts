@@ -9,7 +9,7 @@ import { simba } from './simba';
 import { squareAttack } from './square';
 import type { AttackDefinition } from './types';
 
-/** Every attack the labs offer, by id, in the order the UI lists them. Adding an attack is one entry here. */
+/** The implementations (worker side), in the order of catalog.ts, whose metas they carry; a test checks they agree. */
 export const ATTACKS: readonly AttackDefinition[] = [fgsm, bim, pgd, mim, deepfool, carliniWagnerL2, jsma, simba, squareAttack, hopSkipJump];
 
 export function getAttack(id: string): AttackDefinition {

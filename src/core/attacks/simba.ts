@@ -1,45 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../data/rng';
-import { COMMON_PARAMS, readParams } from './common';
-import type { AttackBatch, AttackContext, AttackDefinition, AttackOutput, AttackParams, ParamSpec, ScoreModel } from './types';
+import { readParams } from './common';
+import type { AttackBatch, AttackContext, AttackDefinition, AttackOutput, AttackParams, ScoreModel } from './types';
+import { SIMBA_META } from './catalog';
 
-const params: ParamSpec[] = [
-  {
-    key: 'attack', label: 'Basis', kind: 'choice', default: 'dct', choices: ['dct', 'px'],
-    help: 'dct: low-frequency cosine patterns, lowest first (SimBA-DCT); px: one pixel at a time (SimBA).',
-  },
-  {
-    key: 'max_iter', label: 'Queries per image', kind: 'integer', default: 3000, min: 1, max: 100_000, step: 100,
-    help: 'Query budget per image, the first query included (ART counts iterations of two queries; here every query counts).',
-  },
-  // 0.5, not ART's 0.1: on the bundled MNIST CNN (1,000 queries, ε 0.3), steps of 0.1, 0.2, 0.5 and 1 fooled 45, 74,
-  // 89 and 91 of the first 100 test digits; 0.5 is nearly as strong as 1 with a smaller L2 (median 2.7 against 3.7).
-  {
-    key: 'epsilon', label: 'Step size', kind: 'number', default: 0.5, min: 0, max: 10, step: 0.05,
-    help: 'Each step adds ±epsilon times one unit-L2 basis vector (ART: 0.1; 0.5 suits 28×28 digits).',
-  },
-  {
-    key: 'eps', label: 'Budget ε (L-inf)', kind: 'number', default: 0.3, min: 0, max: 10, step: 0.01,
-    help: 'L-inf bound on the total change, enforced on every candidate (the paper bounds nothing; this lab bounds it).',
-  },
-  {
-    key: 'order', label: 'Pixel order', kind: 'choice', default: 'random', choices: ['random', 'diag'],
-    help: 'px only: pixels in random order, or by diagonals from the top-left corner (dct always goes low to high).',
-  },
-  {
-    key: 'freq_dim', label: 'First frequencies', kind: 'integer', default: 4, min: 1, max: 1024, step: 1,
-    help: 'dct only: the first freq_dim × freq_dim lowest frequencies are tried first, in random order.',
-  },
-  {
-    key: 'stride', label: 'Frequency stride', kind: 'integer', default: 1, min: 1, max: 1024, step: 1,
-    help: 'dct only: each later block adds stride more frequencies in each direction.',
-  },
-  COMMON_PARAMS.targeted(),
-  {
-    key: 'batch_size', label: 'Batch size', kind: 'integer', default: 32, min: 1, max: 2000, step: 1,
-    help: 'Most images sent to the model in one call; larger is faster, up to memory.',
-  },
-];
+const params = SIMBA_META.params;
 
 interface SimbaParams extends AttackParams {
   attack: 'dct' | 'px';
@@ -130,17 +95,7 @@ function idctTable(n: number): Float64Array {
  * into the L-inf ball of radius `eps` and into the input range before it is queried, so the result is bounded.
  */
 export const simba: AttackDefinition = {
-  meta: {
-    id: 'simba',
-    name: 'SimBA',
-    paper: { authors: 'Guo, Gardner, You, Wilson, Weinberger', title: 'Simple Black-box Adversarial Attacks', year: 2019, venue: 'ICML' },
-    threatModel: 'Score-based: sees only output probabilities and adds ±ε along random pixel or low-frequency DCT directions, kept when the true-class probability drops, within an L-inf ε-ball.',
-    norm: 'inf',
-    knowledge: 'score-based',
-    targeted: 'optional',
-    params,
-    budgetParam: 'eps',
-  },
+  meta: SIMBA_META,
 
   async run(model: ScoreModel, batch: AttackBatch, given: AttackParams, context: AttackContext): Promise<AttackOutput> {
     const p = readParams<SimbaParams>(params, given);

@@ -1,29 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
-import { COMMON_PARAMS, readParams } from './common';
-import type { AttackBatch, AttackContext, AttackDefinition, AttackOutput, AttackParams, ParamSpec, ScoreModel } from './types';
+import { readParams } from './common';
+import type { AttackBatch, AttackContext, AttackDefinition, AttackOutput, AttackParams, ScoreModel } from './types';
+import { SQUARE_META } from './catalog';
 
-const params: ParamSpec[] = [
-  COMMON_PARAMS.norm(['inf', '2']),
-  { ...COMMON_PARAMS.eps(0.3), help: 'Largest perturbation, in the chosen norm (MNIST in [0, 1]: about 0.3 for L-inf, 2 for L2).' },
-  {
-    key: 'max_iter', label: 'Queries per image', kind: 'integer', default: 1000, min: 1, max: 100_000, step: 100,
-    help: 'Query budget per image and restart, the initial query included (ART counts iterations; one iteration is one query).',
-  },
-  // 0.5: on the bundled MNIST CNN with 1,000 queries, 0.3 to 0.8 fooled more digits than 0.05 or 0.1 at ε = 0.1 and 0.15.
-  {
-    key: 'p_init', label: 'Initial square fraction', kind: 'number', default: 0.5, min: 0.001, max: 1, step: 0.01,
-    help: 'Fraction of pixels the first squares cover, then halved on schedule (authors: 0.05 on ImageNet, 0.3 to 0.8 on MNIST).',
-  },
-  {
-    key: 'nb_restarts', label: 'Restarts', kind: 'integer', default: 1, min: 1, max: 20, step: 1,
-    help: 'Runs from a new random start for the images not yet fooled, each with its own query budget.',
-  },
-  COMMON_PARAMS.targeted(),
-  {
-    key: 'batch_size', label: 'Batch size', kind: 'integer', default: 32, min: 1, max: 2000, step: 1,
-    help: 'Most images sent to the model in one call; larger is faster, up to memory.',
-  },
-];
+const params = SQUARE_META.params;
 
 interface SquareParams extends AttackParams {
   norm: 'inf' | '2';
@@ -121,22 +101,7 @@ function twoBumps(side: number, transpose: boolean): Float64Array {
  * two opposite bumps in the first, so the perturbation stays on the ε-sphere.
  */
 export const squareAttack: AttackDefinition = {
-  meta: {
-    id: 'square',
-    name: 'Square Attack',
-    paper: {
-      authors: 'Andriushchenko, Croce, Flammarion, Hein',
-      title: 'Square Attack: a query-efficient black-box adversarial attack via random search',
-      year: 2020,
-      venue: 'ECCV',
-    },
-    threatModel: 'Score-based: sees only output probabilities and random-searches square-shaped updates on the boundary of the ε-ball (L-inf or L2), keeping those that lower the margin loss.',
-    norm: 'param',
-    knowledge: 'score-based',
-    targeted: 'optional',
-    params,
-    budgetParam: 'eps',
-  },
+  meta: SQUARE_META,
 
   async run(model: ScoreModel, batch: AttackBatch, given: AttackParams, context: AttackContext): Promise<AttackOutput> {
     const p = readParams<SquareParams>(params, given);

@@ -159,3 +159,16 @@ describe('white-box attacks', () => {
     model.dispose();
   });
 });
+
+describe('catalog and registry', () => {
+  it('list the same attacks in the same order, each implementation with its catalog meta', async () => {
+    const { ATTACKS } = await import('./registry');
+    const { ATTACK_METAS } = await import('./catalog');
+    expect(ATTACKS.map((a) => a.meta)).toEqual([...ATTACK_METAS]);
+    for (const meta of ATTACK_METAS) {
+      expect(meta.params.length).toBeGreaterThan(0);
+      if (meta.budgetParam) expect(meta.params.map((p) => p.key)).toContain(meta.budgetParam);
+      for (const p of meta.params) expect(p.help.length).toBeGreaterThan(10);
+    }
+  });
+});

@@ -1,13 +1,12 @@
 import { ParamForm } from '../../components/ParamForm';
-import { ATTACKS } from '../../core/attacks/registry';
-import type { AttackDefinition, AttackParams } from '../../core/attacks/types';
+import { ATTACK_METAS } from '../../core/attacks/catalog';
+import type { AttackMeta, AttackParams } from '../../core/attacks/types';
 
 const KNOWLEDGE_TEXT = { 'white-box': 'white-box (gradients)', 'score-based': 'black-box (scores only)', 'decision-based': 'black-box (label only)' };
 export const normText = (norm: string) => (norm === 'inf' ? 'L∞' : norm === 'param' ? 'L∞ or L2' : `L${norm}`);
 
 /** The attack's card: where it comes from, what it assumes, what it bounds. */
-export function AttackDescription({ attack }: { attack: AttackDefinition }) {
-  const { meta } = attack;
+export function AttackDescription({ attack: meta }: { attack: AttackMeta }) {
   return (
     <div className="attack-description">
       <p>{meta.threatModel}</p>
@@ -24,7 +23,7 @@ export function AttackDescription({ attack }: { attack: AttackDefinition }) {
 }
 
 interface AttackPickerProps {
-  attack: AttackDefinition;
+  attack: AttackMeta;
   params: AttackParams;
   onAttack(id: string): void;
   onParams(params: AttackParams): void;
@@ -35,12 +34,12 @@ export function AttackPicker({ attack, params, onAttack, onParams }: AttackPicke
     <div className="attack-picker">
       <label>
         Attack{' '}
-        <select value={attack.meta.id} onChange={(e) => onAttack(e.target.value)} aria-label="attack">
+        <select value={attack.id} onChange={(e) => onAttack(e.target.value)} aria-label="attack">
           {(['white-box', 'score-based', 'decision-based'] as const).map((knowledge) => (
             <optgroup key={knowledge} label={KNOWLEDGE_TEXT[knowledge]}>
-              {ATTACKS.filter((a) => a.meta.knowledge === knowledge).map((a) => (
-                <option key={a.meta.id} value={a.meta.id}>
-                  {a.meta.name}
+              {ATTACK_METAS.filter((a) => a.knowledge === knowledge).map((a) => (
+                <option key={a.id} value={a.id}>
+                  {a.name}
                 </option>
               ))}
             </optgroup>
@@ -48,7 +47,7 @@ export function AttackPicker({ attack, params, onAttack, onParams }: AttackPicke
         </select>
       </label>
       <AttackDescription attack={attack} />
-      <ParamForm specs={attack.meta.params.filter((p) => p.key !== 'batch_size')} values={params} onChange={onParams} idPrefix={`single-${attack.meta.id}`} />
+      <ParamForm specs={attack.params.filter((p) => p.key !== 'batch_size')} values={params} onChange={onParams} idPrefix={`single-${attack.id}`} />
     </div>
   );
 }

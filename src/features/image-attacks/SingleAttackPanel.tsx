@@ -4,7 +4,7 @@ import { DigitImage } from '../../components/DigitImage';
 import { PerturbationImage } from '../../components/PerturbationImage';
 import { ProbabilityBars } from '../../components/ProbabilityBars';
 import { decodeParams, encodeParams } from '../../core/attacks/paramCodec';
-import { ATTACKS, getAttack } from '../../core/attacks/registry';
+import { ATTACK_METAS, getAttackMeta } from '../../core/attacks/catalog';
 import type { AttackParams } from '../../core/attacks/types';
 import { selectImageLabSingle, selectSetSingle, useImageLab } from '../../stores/imageLab';
 import {
@@ -26,8 +26,8 @@ export function SingleAttackPanel({ model, input }: { model: ModelRef; input: La
   const encoded = useSettings(selectAttackParams);
   const seed = useSettings(selectSeed);
   const set = useSettings(selectSetSettings);
-  const attack = ATTACKS.find((a) => a.meta.id === attackId) ?? getAttack('fgsm');
-  const params = decodeParams(attack.meta.params, encoded);
+  const attack = ATTACK_METAS.find((a) => a.id === attackId) ?? getAttackMeta('fgsm');
+  const params = decodeParams(attack.params, encoded);
   const [target, setTarget] = useState(0);
   const [running, setRunning] = useState(false);
   const [frame, setFrame] = useState<AttackFrame>();
@@ -35,7 +35,7 @@ export function SingleAttackPanel({ model, input }: { model: ModelRef; input: La
   const abort = useRef<AbortController | undefined>(undefined);
   const single = useImageLab(selectImageLabSingle);
   const setSingle = useImageLab(selectSetSingle);
-  const targeted = attack.meta.targeted === 'always' || (attack.meta.targeted === 'optional' && params.targeted === true);
+  const targeted = attack.targeted === 'always' || (attack.targeted === 'optional' && params.targeted === true);
 
   const run = () => {
     if (!input) return;
@@ -47,11 +47,11 @@ export function SingleAttackPanel({ model, input }: { model: ModelRef; input: La
     compute
       .call(
         'attack',
-        { model, attackId: attack.meta.id, params, pixels, label: input.label, target: targeted ? target : undefined, seed, animate: true },
+        { model, attackId: attack.id, params, pixels, label: input.label, target: targeted ? target : undefined, seed, animate: true },
         { signal: abort.current.signal, onProgress: (p) => p.frame && setFrame(p.frame) },
       )
       .then(
-        (result) => setSingle({ ...result, attackId: attack.meta.id, input: pixels }),
+        (result) => setSingle({ ...result, attackId: attack.id, input: pixels }),
         (e: Error) => setError(e.name === 'AbortError' ? undefined : e.message),
       )
       .finally(() => {
@@ -60,7 +60,7 @@ export function SingleAttackPanel({ model, input }: { model: ModelRef; input: La
       });
   };
 
-  const setParams = (next: AttackParams) => set({ params: encodeParams(attack.meta.params, next) });
+  const setParams = (next: AttackParams) => set({ params: encodeParams(attack.params, next) });
   const shown = running && frame ? frame : undefined;
   const result = single && !running ? single : undefined;
   const classes = model.card.classes;
@@ -82,7 +82,7 @@ export function SingleAttackPanel({ model, input }: { model: ModelRef; input: La
           </label>
         ) : null}
         <button type="button" className="primary" onClick={run} disabled={running || !input}>
-          Run {attack.meta.name}
+          Run {attack.name}
         </button>
         {running ? (
           <button type="button" onClick={() => abort.current?.abort()}>
@@ -113,7 +113,7 @@ export function SingleAttackPanel({ model, input }: { model: ModelRef; input: La
 function AttackOutcome({ result, classes }: { result: NonNullable<ReturnType<typeof selectImageLabSingle>>; classes: string[] }) {
   const r = result.result;
   const delta = Float32Array.from(result.adversarial.pixels, (v, i) => v - result.input[i]);
-  const attackName = getAttack(result.attackId).meta.name;
+  const attackName = getAttackMeta(result.attackId).name;
   return (
     <div className="outcome" data-testid="attack-outcome">
       <p className={r.success ? 'verdict success' : 'verdict failure'} data-testid="attack-verdict">

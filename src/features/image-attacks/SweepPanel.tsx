@@ -5,7 +5,7 @@ import { DigitImage } from '../../components/DigitImage';
 import { ParamForm } from '../../components/ParamForm';
 import { ProgressBar } from '../../components/ProgressBar';
 import { parseBudgets } from '../../core/attacks/paramCodec';
-import { ATTACKS, getAttack } from '../../core/attacks/registry';
+import { ATTACK_METAS, getAttackMeta } from '../../core/attacks/catalog';
 import type { AttackParams } from '../../core/attacks/types';
 import { sweepToCsv, sweepToJson } from '../../core/metrics/export';
 import type { SweepResult } from '../../core/metrics/sweep';
@@ -35,7 +35,7 @@ function download(name: string, text: string, type: string) {
 
 /** Accuracy against budget over the test set: choose attacks and budgets, run with progress and cancel, read the results. */
 export function SweepPanel({ model }: { model: ModelRef }) {
-  const chosen = useSettings(selectSweepAttacks).split(',').filter((id) => ATTACKS.some((a) => a.meta.id === id));
+  const chosen = useSettings(selectSweepAttacks).split(',').filter((id) => ATTACK_METAS.some((a) => a.id === id));
   const budgetsText = useSettings(selectSweepBudgets);
   const count = useSettings(selectSweepCount);
   const seed = useSettings(selectSeed);
@@ -59,7 +59,7 @@ export function SweepPanel({ model }: { model: ModelRef }) {
 
   const toggle = (id: string, on: boolean) => {
     const next = on ? [...chosen, id] : chosen.filter((c) => c !== id);
-    set({ sweep: ATTACKS.map((a) => a.meta.id).filter((a) => next.includes(a)).join(',') });
+    set({ sweep: ATTACK_METAS.map((a) => a.id).filter((a) => next.includes(a)).join(',') });
   };
 
   const run = () => {
@@ -85,26 +85,26 @@ export function SweepPanel({ model }: { model: ModelRef }) {
     <div className="sweep">
       <fieldset className="sweep-attacks">
         <legend>Attacks</legend>
-        {ATTACKS.map((attack) => {
-          const on = chosen.includes(attack.meta.id);
+        {ATTACK_METAS.map((attack) => {
+          const on = chosen.includes(attack.id);
           return (
-            <div key={attack.meta.id} className="sweep-attack">
+            <div key={attack.id} className="sweep-attack">
               <label>
-                <input type="checkbox" checked={on} onChange={(e) => toggle(attack.meta.id, e.target.checked)} /> {attack.meta.name}{' '}
+                <input type="checkbox" checked={on} onChange={(e) => toggle(attack.id, e.target.checked)} /> {attack.name}{' '}
                 <span className="muted">
-                  ({normText(attack.meta.norm)}
-                  {attack.meta.budgetParam ? '' : ', minimal perturbation'})
+                  ({normText(attack.norm)}
+                  {attack.budgetParam ? '' : ', minimal perturbation'})
                 </span>
               </label>
               {on ? (
                 <details>
                   <summary>parameters</summary>
                   <ParamForm
-                    specs={attack.meta.params}
-                    values={paramsById[attack.meta.id] ?? {}}
-                    onChange={(p) => setParamsById({ ...paramsById, [attack.meta.id]: p })}
-                    hidden={[attack.meta.budgetParam ?? '', 'eps_step']}
-                    idPrefix={`sweep-${attack.meta.id}`}
+                    specs={attack.params}
+                    values={paramsById[attack.id] ?? {}}
+                    onChange={(p) => setParamsById({ ...paramsById, [attack.id]: p })}
+                    hidden={[attack.budgetParam ?? '', 'eps_step']}
+                    idPrefix={`sweep-${attack.id}`}
                   />
                 </details>
               ) : null}
@@ -153,7 +153,7 @@ function SweepResults({ result, classes }: { result: SweepResult; classes: strin
   const [selected, setSelected] = useState(() => `${attackIds[0]}@${result.spec.budgets[result.spec.budgets.length - 1]}`);
   const series = attackIds.map((id) => {
     const points = result.points.filter((p) => p.attackId === id);
-    return { key: id, label: `${getAttack(id).meta.name} (${normText(points[0]?.norm ?? 'inf')})`, points };
+    return { key: id, label: `${getAttackMeta(id).name} (${normText(points[0]?.norm ?? 'inf')})`, points };
   });
   const [selectedAttack, selectedBudget] = selected.split('@');
   const gallery = result.gallery.filter((g) => g.attackId === selectedAttack && String(g.budget) === selectedBudget);
@@ -190,7 +190,7 @@ function SweepResults({ result, classes }: { result: SweepResult; classes: strin
             const key = `${p.attackId}@${p.budget}`;
             return (
               <tr key={key} className={key === selected ? 'selected' : undefined} onClick={() => setSelected(key)}>
-                <td>{getAttack(p.attackId).meta.name}</td>
+                <td>{getAttackMeta(p.attackId).name}</td>
                 <td>{normText(p.norm)}</td>
                 <td className="num">{p.budget}</td>
                 <td className="num">{percent(p.accuracy)}</td>
@@ -205,7 +205,7 @@ function SweepResults({ result, classes }: { result: SweepResult; classes: strin
         </tbody>
       </table>
       <h4>
-        Fooled examples: {getAttack(selectedAttack).meta.name} at ε = {selectedBudget} <span className="muted">(click a row to choose)</span>
+        Fooled examples: {getAttackMeta(selectedAttack).name} at ε = {selectedBudget} <span className="muted">(click a row to choose)</span>
       </h4>
       {gallery.length ? (
         <div className="gallery" aria-label="gallery of fooled examples">
