@@ -43,3 +43,35 @@ export function labelModelOf(classifier: Classifier): CountingModel<LabelModel> 
     queries: () => queries,
   };
 }
+
+/** Probabilities for `count` row-major images, in model calls of at most `batchSize` rows (each row one query). */
+export async function queryScores(model: ScoreModel, rows: Float32Array, count: number, shape: [number, number, number], batchSize: number): Promise<Float32Array> {
+  const size = shape[0] * shape[1] * shape[2];
+  const out = new Float32Array(count * model.numClasses);
+  for (let start = 0; start < count; start += batchSize) {
+    const k = Math.min(batchSize, count - start);
+    const x = tf.tensor4d(rows.subarray(start * size, (start + k) * size), [k, ...shape]);
+    try {
+      out.set(await model.scores(x), start * model.numClasses);
+    } finally {
+      x.dispose();
+    }
+  }
+  return out;
+}
+
+/** Predicted labels for `count` row-major images, in model calls of at most `batchSize` rows (each row one query). */
+export async function queryLabels(model: LabelModel, rows: Float32Array, count: number, shape: [number, number, number], batchSize: number): Promise<Int32Array> {
+  const size = shape[0] * shape[1] * shape[2];
+  const out = new Int32Array(count);
+  for (let start = 0; start < count; start += batchSize) {
+    const k = Math.min(batchSize, count - start);
+    const x = tf.tensor4d(rows.subarray(start * size, (start + k) * size), [k, ...shape]);
+    try {
+      out.set(await model.labels(x), start);
+    } finally {
+      x.dispose();
+    }
+  }
+  return out;
+}

@@ -3,6 +3,7 @@ import type { Rng } from '../data/rng';
 import { readParams } from './common';
 import type { AttackBatch, AttackContext, AttackDefinition, AttackOutput, AttackParams, LabelModel } from './types';
 import { HOPSKIPJUMP_META } from './catalog';
+import { queryLabels } from './blackbox';
 
 const params = HOPSKIPJUMP_META.params;
 
@@ -30,21 +31,6 @@ function fillGaussian(out: Float64Array, rng: Rng): void {
   }
 }
 
-/** Predicted labels for `count` row-major images, in model calls of at most `batchSize` rows (each row one query). */
-async function queryLabels(model: LabelModel, rows: Float32Array, count: number, shape: [number, number, number], batchSize: number): Promise<Int32Array> {
-  const size = shape[0] * shape[1] * shape[2];
-  const out = new Int32Array(count);
-  for (let start = 0; start < count; start += batchSize) {
-    const k = Math.min(batchSize, count - start);
-    const x = tf.tensor4d(rows.subarray(start * size, (start + k) * size), [k, ...shape]);
-    try {
-      out.set(await model.labels(x), start);
-    } finally {
-      x.dispose();
-    }
-  }
-  return out;
-}
 
 /**
  * HopSkipJumpAttack (Chen, Jordan, Wainwright, IEEE S&P 2020), a decision-based minimal-perturbation attack: from

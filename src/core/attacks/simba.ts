@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../data/rng';
+import { queryScores } from './blackbox';
 import { readParams } from './common';
 import type { AttackBatch, AttackContext, AttackDefinition, AttackOutput, AttackParams, ScoreModel } from './types';
 import { SIMBA_META } from './catalog';
@@ -18,21 +19,6 @@ interface SimbaParams extends AttackParams {
   batch_size: number;
 }
 
-/** Probabilities for `count` row-major images, in model calls of at most `batchSize` rows (each row one query). */
-async function queryScores(model: ScoreModel, rows: Float32Array, count: number, shape: [number, number, number], batchSize: number): Promise<Float32Array> {
-  const size = shape[0] * shape[1] * shape[2];
-  const out = new Float32Array(count * model.numClasses);
-  for (let start = 0; start < count; start += batchSize) {
-    const k = Math.min(batchSize, count - start);
-    const x = tf.tensor4d(rows.subarray(start * size, (start + k) * size), [k, ...shape]);
-    try {
-      out.set(await model.scores(x), start * model.numClasses);
-    } finally {
-      x.dispose();
-    }
-  }
-  return out;
-}
 
 /** Index of the largest value in row `row` of a row-major [?, k] array (first one on ties, as argMax). */
 function argMaxRow(values: Float32Array, row: number, k: number): number {

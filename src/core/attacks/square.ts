@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { readParams } from './common';
 import type { AttackBatch, AttackContext, AttackDefinition, AttackOutput, AttackParams, ScoreModel } from './types';
 import { SQUARE_META } from './catalog';
+import { queryScores } from './blackbox';
 
 const params = SQUARE_META.params;
 
@@ -15,21 +16,6 @@ interface SquareParams extends AttackParams {
   batch_size: number;
 }
 
-/** Probabilities for `count` row-major images, in model calls of at most `batchSize` rows (each row one query). */
-async function queryScores(model: ScoreModel, rows: Float32Array, count: number, shape: [number, number, number], batchSize: number): Promise<Float32Array> {
-  const size = shape[0] * shape[1] * shape[2];
-  const out = new Float32Array(count * model.numClasses);
-  for (let start = 0; start < count; start += batchSize) {
-    const k = Math.min(batchSize, count - start);
-    const x = tf.tensor4d(rows.subarray(start * size, (start + k) * size), [k, ...shape]);
-    try {
-      out.set(await model.scores(x), start * model.numClasses);
-    } finally {
-      x.dispose();
-    }
-  }
-  return out;
-}
 
 /** Below this a probability is treated as this (float32 softmax underflows; log(0) would be -Infinity). */
 const SMALLEST_PROBABILITY = 1e-38;
