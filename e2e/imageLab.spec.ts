@@ -66,3 +66,43 @@ test('a sweep of FGSM and PGD over 200 digits at 6 budgets: chart, clean accurac
   await page.locator('.gallery').scrollIntoViewIfNeeded();
   await screenshot(page, 'image-sweep');
 });
+
+test('an iterative attack animates its steps and stops when asked', async ({ page }) => {
+  await page.goto('/#lab=image&view=single&model=mnist-cnn&digit=1&attack=cw-l2&params=max_iter:1000,binary_search_steps:10');
+  await expect(page.getByTestId('predicted-label')).toHaveText(/^[0-9]$/);
+  await page.getByRole('button', { name: /^Run Carlini/ }).click();
+  // Frames arrive while it runs: the step counter moves.
+  await expect(page.locator('.run-row .progress-text')).toHaveText(/step \d+/);
+  const first = Number((await page.locator('.run-row .progress-text').textContent())!.replace(/\D/g, ''));
+  await expect.poll(async () => Number((await page.locator('.run-row .progress-text').textContent())?.replace(/\D/g, '') ?? 0)).toBeGreaterThan(first);
+  await page.getByRole('button', { name: 'Stop' }).click();
+  // Stopped early: the outcome is shown with fewer steps than the 10 x 1000 it was allowed.
+  await expect(page.getByTestId('attack-outcome')).toBeVisible();
+  const steps = Number(await page.locator('.outcome-facts dt:text-is("Steps") + dd').textContent());
+  expect(steps).toBeLessThan(10_000);
+  await expect(page.getByRole('button', { name: 'Stop' })).toHaveCount(0);
+});
+
+test('a drawn digit is predicted and attacked; a file that is not an image gets a clear message', async ({ page }) => {
+  await page.goto('/#lab=image&view=single&model=mnist-cnn&attack=fgsm');
+  await page.getByRole('tab', { name: 'Draw' }).click();
+  const canvas = page.getByLabel('drawing canvas: draw a digit');
+  const box = (await canvas.boundingBox())!;
+  // A vertical stroke: a "1".
+  await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.8, { steps: 12 });
+  await page.mouse.up();
+  await page.getByLabel('true label of your image').selectOption('1');
+  await expect(page.getByTestId('predicted-label')).toHaveText('1');
+  await page.getByRole('button', { name: 'Run FGSM / FGM' }).click();
+  await expect(page.getByTestId('attack-outcome')).toBeVisible();
+  await screenshot(page, 'image-drawn');
+
+  await page.getByRole('tab', { name: 'Upload' }).click();
+  await page.getByLabel('upload an image').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not an image') });
+  await expect(page.getByRole('alert')).toHaveText('“notes.txt” is not an image (text/plain). Choose a PNG, JPEG, GIF, WebP or BMP file.');
+  // The app is still usable: back to a test digit, the prediction is there.
+  await page.getByRole('tab', { name: 'Test digit' }).click();
+  await expect(page.getByTestId('predicted-label')).toHaveText(/^[0-9]$/);
+});
