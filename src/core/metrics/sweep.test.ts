@@ -60,13 +60,20 @@ describe('runSweep', () => {
     const model = tinyClassifier(22);
     const data = await labelledByModel(model, 64);
     const before = tf.memory().numTensors;
-    let calls = 0;
+    // Cancel in the middle of the second batch, as a user's click would land.
+    let batchesDone = 0;
+    let stepsInSecond = 0;
     const result = await runSweep(model, data, { attacks: [{ id: 'bim', params: { max_iter: 3 } }], budgets: [0.1, 0.2], count: 64, seed: 2, batchSize: 16 }, {
-      shouldStop: () => ++calls > 6,
+      onProgress: (_, message) => (batchesDone = Number(message.split(' ')[0]) / 16),
+      shouldStop: () => batchesDone >= 1 && ++stepsInSecond > 2,
     });
     expect(tf.memory().numTensors).toBe(before);
     expect(result.partial).toBe(true);
-    expect(result.points.every((p) => p.examples < 64)).toBe(true);
+    // Only whole batches count: every point covers the same finished batches, and so does the clean accuracy.
+    const done = result.points[0].examples;
+    expect(done).toBe(16);
+    expect(result.points.every((p) => p.examples === done)).toBe(true);
+    expect(result.cleanAccuracy).toBeLessThanOrEqual(1);
     model.dispose();
   });
 });

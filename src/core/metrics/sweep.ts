@@ -115,6 +115,22 @@ function addToTally(tally: Tally, results: ExampleResult[], withinBudget: (r: Ex
   }
 }
 
+function mergeTallies(a: Tally, b: Tally): Tally {
+  return {
+    examples: a.examples + b.examples,
+    correct: a.correct + b.correct,
+    successes: a.successes + b.successes,
+    originallyCorrect: a.originallyCorrect + b.originallyCorrect,
+    sums: {
+      l0: a.sums.l0 + b.sums.l0,
+      l2: a.sums.l2 + b.sums.l2,
+      linf: a.sums.linf + b.sums.linf,
+      queries: a.sums.queries + b.sums.queries,
+      withQueries: a.sums.withQueries + b.sums.withQueries,
+    },
+  };
+}
+
 function toPoint(attackId: string, norm: NormName, budget: number, t: Tally): SweepPoint {
   const mean = (sum: number) => (t.successes ? sum / t.successes : null);
   return {
@@ -164,7 +180,9 @@ export async function runSweep(model: Classifier, data: ImageSplit, spec: SweepS
   const galleryLimit = spec.galleryPerPoint ?? 8;
   let cleanCorrect = 0;
   let examplesDone = 0;
-  let partial = false;
+  // A batch's tallies and gallery are merged only once every attack finished it: a cancelled batch leaves no trace.
+  let batchTallies = new Map<string, Tally>();
+  let batchGallery: GalleryItem[] = [];
 
   const report = async () => {
     await callbacks.yield?.();
@@ -175,14 +193,14 @@ export async function runSweep(model: Classifier, data: ImageSplit, spec: SweepS
 
   const record = async (attackId: string, budget: number, adversarial: tf.Tensor4D, results: ExampleResult[], withinBudget: (r: ExampleResult) => boolean, offset: number) => {
     const k = key(attackId, budget);
-    const tally = tallies.get(k) ?? emptyTally();
+    const tally = batchTallies.get(k) ?? emptyTally();
     addToTally(tally, results, withinBudget);
-    tallies.set(k, tally);
-    let kept = gallery.filter((g) => g.attackId === attackId && g.budget === budget).length;
+    batchTallies.set(k, tally);
+    let kept = [...gallery, ...batchGallery].filter((g) => g.attackId === attackId && g.budget === budget).length;
     for (let i = 0; i < results.length && kept < galleryLimit; i++) {
       const r = results[i];
       if (r.success && withinBudget(r) && r.originalLabel === r.trueLabel) {
-        gallery.push({ attackId, budget, index: offset + i, trueLabel: r.trueLabel, adversarialLabel: r.adversarialLabel, adversarialConfidence: r.adversarialConfidence, pixels: await toBytes(adversarial, i) });
+        batchGallery.push({ attackId, budget, index: offset + i, trueLabel: r.trueLabel, adversarialLabel: r.adversarialLabel, adversarialConfidence: r.adversarialConfidence, pixels: await toBytes(adversarial, i) });
         kept++;
       }
     }
@@ -195,9 +213,10 @@ export async function runSweep(model: Classifier, data: ImageSplit, spec: SweepS
     const x = imagesToTensor(part);
     const labels = Int32Array.from(part.labels);
     const targets = randomTargets(labels, model.numClasses, rng);
+    batchTallies = new Map();
+    batchGallery = [];
     try {
       const before = await predictions(model, x);
-      cleanCorrect += labels.filter((label, i) => before.labels[i] === label).length;
       for (const { id, params, attack } of attacks) {
         const targeted = attack.meta.targeted === 'always' || (attack.meta.targeted === 'optional' && params.targeted === true);
         const batch = { x, labels, targets: targeted ? targets : undefined };
@@ -238,6 +257,9 @@ export async function runSweep(model: Classifier, data: ImageSplit, spec: SweepS
         if (callbacks.shouldStop?.()) break outer;
         await report();
       }
+      for (const [k, t] of batchTallies) tallies.set(k, mergeTallies(tallies.get(k) ?? emptyTally(), t));
+      gallery.push(...batchGallery);
+      cleanCorrect += labels.filter((label, i) => before.labels[i] === label).length;
       examplesDone += n;
       await report();
     } finally {
@@ -245,7 +267,6 @@ export async function runSweep(model: Classifier, data: ImageSplit, spec: SweepS
     }
     if (callbacks.shouldStop?.()) break;
   }
-  partial = examplesDone < count;
 
   const points: SweepPoint[] = [];
   for (const { id, params, attack } of attacks) {
@@ -257,11 +278,11 @@ export async function runSweep(model: Classifier, data: ImageSplit, spec: SweepS
   return {
     spec,
     modelId: model.card.id,
-    cleanAccuracy: examplesDone ? cleanCorrect / Math.max(1, examplesDone) : 0,
+    cleanAccuracy: examplesDone ? cleanCorrect / examplesDone : 0,
     cleanCorrect,
     points,
     gallery,
     seconds: (performance.now() - started) / 1000,
-    partial,
+    partial: examplesDone < count,
   };
 }

@@ -36,6 +36,8 @@ export function SingleAttackPanel({ model, input }: { model: ModelRef; input: La
   const single = useImageLab(selectImageLabSingle);
   const setSingle = useImageLab(selectSetSingle);
   const targeted = attack.targeted === 'always' || (attack.targeted === 'optional' && params.targeted === true);
+  // The target can never be the image's own label: the next class stands in until the user picks one.
+  const chosenTarget = input && target === input.label ? (target + 1) % model.card.classes.length : target;
 
   const run = () => {
     if (!input) return;
@@ -47,7 +49,7 @@ export function SingleAttackPanel({ model, input }: { model: ModelRef; input: La
     compute
       .call(
         'attack',
-        { model, attackId: attack.id, params, pixels, label: input.label, target: targeted ? target : undefined, seed, animate: true },
+        { model, attackId: attack.id, params, pixels, label: input.label, target: targeted ? chosenTarget : undefined, seed, animate: true },
         { signal: abort.current.signal, onProgress: (p) => p.frame && setFrame(p.frame) },
       )
       .then(
@@ -72,7 +74,7 @@ export function SingleAttackPanel({ model, input }: { model: ModelRef; input: La
         {targeted ? (
           <label>
             Target class{' '}
-            <select value={target} onChange={(e) => setTarget(Number(e.target.value))} aria-label="target class">
+            <select value={chosenTarget} onChange={(e) => setTarget(Number(e.target.value))} aria-label="target class">
               {classes.map((c, k) => (
                 <option key={k} value={k} disabled={k === input?.label}>
                   {c}
