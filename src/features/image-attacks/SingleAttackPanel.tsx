@@ -125,18 +125,18 @@ function AttackOutcome({ result, classes }: { result: NonNullable<ReturnType<typ
       </p>
       <div className="attack-views">
         <figure>
-          <DigitImage pixels={toBytes(result.input)} width={28} height={28} label="original" />
+          <DigitImage pixels={toBytes(result.input)} width={28} height={28} size={128} label="original" />
           <figcaption>
             original: <strong data-testid="original-label">{classes[r.originalLabel]}</strong> ({(r.originalConfidence * 100).toFixed(1)}%)
           </figcaption>
         </figure>
         <figure>
-          <DigitImage pixels={toBytes(result.adversarial.pixels)} width={28} height={28} label="adversarial" />
+          <DigitImage pixels={toBytes(result.adversarial.pixels)} width={28} height={28} size={128} label="adversarial" />
           <figcaption>
             adversarial: <strong data-testid="adversarial-label">{classes[r.adversarialLabel]}</strong> ({(r.adversarialConfidence * 100).toFixed(1)}%)
           </figcaption>
         </figure>
-        <PerturbationImage delta={delta} width={28} height={28} />
+        <PerturbationImage delta={delta} width={28} height={28} size={128} />
       </div>
       <div className="bars-pair">
         <div>
