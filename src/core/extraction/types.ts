@@ -16,7 +16,10 @@ export type OutputMode =
 
 /** Defenses on the oracle's side, applied to every answer (and the detector watching the stream). */
 export interface OracleDefenses {
-  /** Gaussian noise of this standard deviation added to the probabilities, then renormalised (argmax kept). */
+  /**
+   * Gaussian noise of this standard deviation added to the probabilities, then renormalised. Noise and reverse
+   * sigmoid can move the argmax; the oracle then swaps the winning value back to the true class (defenses.ts).
+   */
   gaussianNoise?: number;
   /** Reverse sigmoid perturbation (Lee et al. 2019, as in the Adversarial Robustness Toolbox): beta, gamma. */
   reverseSigmoid?: { beta: number; gamma: number };
@@ -81,7 +84,10 @@ export class QueryBudgetExceededError extends Error {
     readonly used: number,
     readonly requested: number,
   ) {
-    super(`Query budget exhausted: ${used} of ${budget} queries used, ${requested} more requested. Raise the budget or stop here; the run keeps what it has.`);
+    super(
+      `Query budget exceeded: ${used} of ${budget} queries used (${budget - used} left), ${requested} more requested. ` +
+        'Raise the budget or stop here; the run keeps what it has.',
+    );
     this.name = 'QueryBudgetExceededError';
   }
 }
