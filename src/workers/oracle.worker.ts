@@ -1,0 +1,27 @@
+/// <reference lib="webworker" />
+import * as tf from '@tensorflow/tfjs';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import wasmThreadedSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import { useBackend } from '../core/backend/backends';
+import { classifierFromLayersModel } from '../core/models/classifier';
+import { oracleHandlers } from './oracleApi';
+import { serveWorker } from './serve';
+
+// The victim lives here, in a worker of its own: the attacker's worker talks to it only through OracleWorkerApi.
+setWasmPaths({
+  'tfjs-backend-wasm.wasm': wasmPlainUrl,
+  'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
+  'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedSimdUrl,
+});
+
+const ready = useBackend('wasm').catch(() => useBackend('cpu'));
+
+serveWorker(
+  oracleHandlers(async (model) => {
+    await ready;
+    return classifierFromLayersModel(await tf.loadLayersModel(model.url), model.card);
+  }),
+  self as unknown as Parameters<typeof serveWorker>[1],
+);
