@@ -127,7 +127,7 @@ const handlers: Handlers<ModelWorkerApi> = {
             const probs = tf.tidy(() => classifier.probabilities(current));
             const frame = { step, pixels: (await current.data()) as Float32Array, probabilities: Array.from(await probs.data()) };
             probs.dispose();
-            context.progress(0, `step ${step}`, frame);
+            context.progress(0, `step ${step}`, { frame });
           },
         },
       );

@@ -7,6 +7,7 @@ import wasmThreadedSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend
 import { useBackend } from '../core/backend/backends';
 import { classifierFromLayersModel } from '../core/models/classifier';
 import { oracleHandlers } from './oracleApi';
+import { isConnectMessage, portAsScope } from './portAdapter';
 import { serveWorker } from './serve';
 
 // The victim lives here, in a worker of its own: the attacker's worker talks to it only through OracleWorkerApi.
@@ -18,10 +19,11 @@ setWasmPaths({
 
 const ready = useBackend('wasm').catch(() => useBackend('cpu'));
 
-serveWorker(
-  oracleHandlers(async (model) => {
-    await ready;
-    return classifierFromLayersModel(await tf.loadLayersModel(model.url), model.card);
-  }),
-  self as unknown as Parameters<typeof serveWorker>[1],
-);
+const handlers = oracleHandlers(async (model) => {
+  await ready;
+  return classifierFromLayersModel(await tf.loadLayersModel(model.url), model.card);
+});
+// The page talks to the oracle directly (open it, read the log and the detector); the attacker through a port.
+serveWorker(handlers, self as unknown as Parameters<typeof serveWorker>[1]);
+const serveCalls = self.onmessage!;
+self.onmessage = (event) => (isConnectMessage(event.data) ? serveWorker(handlers, portAsScope(event.data.port)) : serveCalls.call(self, event));

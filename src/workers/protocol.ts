@@ -2,6 +2,7 @@ import type { BackendName, BackendProbe } from '../core/backend/names';
 import type { ExampleResult } from '../core/attacks/run';
 import type { AttackParams } from '../core/attacks/types';
 import type { WorkloadId } from '../core/bench/workloads';
+import type { ExtractionRound } from '../core/extraction/extract';
 import type { SweepResult, SweepSpec } from '../core/metrics/sweep';
 import type { ModelCard } from '../core/models/card';
 
@@ -80,6 +81,8 @@ export interface Progress {
   fraction: number;
   message?: string;
   frame?: AttackFrame;
+  /** A finished extraction round. */
+  round?: ExtractionRound;
 }
 
 export type ToWorker =

@@ -11,7 +11,7 @@ import {
 
 /** What a job gets besides its arguments: a progress reporter and a cancel check that also yields. */
 export interface JobContext {
-  progress(fraction: number, message?: string, frame?: Progress['frame']): void;
+  progress(fraction: number, message?: string, extra?: Pick<Progress, 'frame' | 'round'>): void;
   /** Whether the caller cancelled this job: for jobs that stop early and return what they have. */
   cancelled(): boolean;
   /** Lets pending messages (a cancel) in, without throwing. */
@@ -54,8 +54,8 @@ export function serveWorker<Api>(
     }
     const { callId, method, args } = message;
     const context: JobContext = {
-      progress: (fraction: number, text?: string, frame?: Progress['frame']) => {
-        const progress: Progress = { fraction, message: text, frame };
+      progress: (fraction: number, text?: string, extra?: Pick<Progress, 'frame' | 'round'>) => {
+        const progress: Progress = { fraction, message: text, ...extra };
         scope.postMessage({ kind: 'progress', callId, progress, memory: memoryStats() });
       },
       cancelled: () => cancelled.has(callId),

@@ -91,3 +91,6 @@ export class QueryBudgetExceededError extends Error {
     this.name = 'QueryBudgetExceededError';
   }
 }
+
+/** The lab's split of the test digits: the first ones may be the attacker's seed set, the rest are held out. */
+export const HELD_OUT_FROM = 100;

@@ -1,14 +1,337 @@
-/** The extraction lab arrives with its own issue; the shell already routes to it. */
+import { useRef, useState } from 'react';
+import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { compute } from '../../bridge/compute';
+import { extractionWorkers } from '../../bridge/extraction';
+import { loadTestDigits } from '../../bridge/datasets';
+import { ProgressBar } from '../../components/ProgressBar';
+import type { StrategyId } from '../../core/extraction/strategies';
+import type { OracleConfig, OutputMode } from '../../core/extraction/types';
+import { BUNDLED_MODELS, findBundledModel } from '../../stores/models';
+import { selectRuns, useExtractionLab, type ExtractionRun } from '../../stores/extractionLab';
+import { selectModelId, selectSeed, useSettings } from '../../stores/settings';
+import { HELD_OUT_FROM } from '../../core/extraction/types';
+import type { Progress } from '../../workers/protocol';
+
+const STRATEGY_TEXT: Record<StrategyId, string> = {
+  'random-noise': 'No data: uniform random noise',
+  synthetic: 'No data: synthetic pen strokes',
+  jacobian: '100 seed digits + Jacobian augmentation (Papernot et al. 2017)',
+  'pool-random': 'Unlabeled pool (8,000 digits): random',
+  'pool-uncertainty': 'Unlabeled pool: least-sure first (active)',
+  'pool-adaptive': 'Unlabeled pool: adaptive bandit (KnockoffNets)',
+};
+
+type ModeKind = OutputMode['kind'];
+
+/** The victim's labels for the held-out digits, computed outside the budget (evaluation only), per model. */
+const heldOutLabels = new Map<string, Promise<Int32Array>>();
+function victimLabels(modelId: string): Promise<Int32Array> {
+  let labels = heldOutLabels.get(modelId);
+  if (!labels) {
+    labels = loadTestDigits().then(async (test) => {
+      const size = test.height * test.width * test.channels;
+      const pixels = Float32Array.from(test.images.subarray(HELD_OUT_FROM * size), (v) => v / 255);
+      const { labels: predicted } = await compute.call('predict', { model: findBundledModel(modelId)!, pixels, count: test.count - HELD_OUT_FROM });
+      return Int32Array.from(predicted);
+    });
+    labels.catch(() => heldOutLabels.delete(modelId));
+    heldOutLabels.set(modelId, labels);
+  }
+  return labels;
+}
+
 export function ExtractionLab() {
+  const defaultVictim = useSettings(selectModelId);
+  const seed = useSettings(selectSeed);
+  const runs = useExtractionLab(selectRuns);
+  const [victimId, setVictimId] = useState(findBundledModel(defaultVictim) ? defaultVictim : BUNDLED_MODELS[0]?.id);
+  const [mode, setMode] = useState<ModeKind>('probabilities');
+  const [k, setK] = useState(3);
+  const [decimals, setDecimals] = useState(2);
+  const [noise, setNoise] = useState(0);
+  const [reverseSigmoid, setReverseSigmoid] = useState(false);
+  const [prada, setPrada] = useState(true);
+  const [budget, setBudget] = useState(1000);
+  const [perRound, setPerRound] = useState(250);
+  const [strategy, setStrategy] = useState<StrategyId>('pool-uncertainty');
+  const [architecture, setArchitecture] = useState<'mnist-mlp' | 'mnist-cnn'>('mnist-mlp');
+  const [progress, setProgress] = useState<Progress>();
+  const [error, setError] = useState<string>();
+  const abort = useRef<AbortController | undefined>(undefined);
+  const victim = victimId ? findBundledModel(victimId) : undefined;
+
+  const run = async () => {
+    if (!victim) return;
+    if (!(budget >= 1 && budget <= 20000 && perRound >= 1)) {
+      setError('Choose a budget between 1 and 20,000 queries and at least 1 query per round.');
+      return;
+    }
+    const output: OutputMode =
+      mode === 'top-k' ? { kind: 'top-k', k } : mode === 'rounded' ? { kind: 'rounded', decimals } : { kind: mode };
+    const config: OracleConfig = {
+      output,
+      budget,
+      seed,
+      defenses: {
+        ...(noise > 0 ? { gaussianNoise: noise } : {}),
+        ...(reverseSigmoid ? { reverseSigmoid: { beta: 1, gamma: 0.1 } } : {}),
+        ...(prada ? { prada: { threshold: 0.9 } } : {}),
+      },
+    };
+    const id = Date.now();
+    const label = `${strategy} · ${mode}${noise > 0 ? ` · noise ${noise}` : ''}${reverseSigmoid ? ' · reverse sigmoid' : ''} · ${budget} queries`;
+    const store = useExtractionLab.getState();
+    abort.current = new AbortController();
+    setError(undefined);
+    setProgress({ fraction: 0, message: 'opening the oracle…' });
+    store.start({ id, label, victimId: victim.id, rounds: [] });
+    const { oracle, attacker } = extractionWorkers();
+    try {
+      const info = await oracle.call('open', { model: victim, config });
+      const labels = await victimLabels(victim.id);
+      setProgress({ fraction: 0, message: 'querying and training…' });
+      const summary = await attacker.call(
+        'run',
+        {
+          strategy,
+          budget,
+          queriesPerRound: perRound,
+          training: { architecture, epochs: architecture === 'mnist-cnn' ? 3 : 10, batchSize: 64, learningRate: 0.001 },
+          numClasses: info.numClasses,
+          inputShape: info.inputShape,
+          victimLabels: labels,
+          heldOutFrom: HELD_OUT_FROM,
+          seed,
+        },
+        {
+          signal: abort.current.signal,
+          onProgress: (p) => {
+            setProgress(p);
+            if (p.round) useExtractionLab.getState().addRound(id, p.round);
+          },
+        },
+      );
+      store.update(id, { queriesUsed: summary.queriesUsed, stoppedBy: summary.stoppedBy });
+    } catch (e) {
+      const message = (e as Error).name === 'AbortError' ? 'Cancelled: the rounds done so far are kept.' : (e as Error).message;
+      setError(message);
+      useExtractionLab.getState().update(id, { error: message });
+    } finally {
+      // The log and the detector's verdict are read from the oracle's side, whatever happened to the run.
+      try {
+        const [log, verdict] = await Promise.all([oracle.call('log', {}), oracle.call('detector', {})]);
+        useExtractionLab.getState().update(id, { logCount: log.length, logTail: log.slice(-15), verdict });
+      } catch {
+        // No oracle was opened: nothing to show.
+      }
+      setProgress(undefined);
+    }
+  };
+
+  const exportLog = async () => {
+    const log = await extractionWorkers().oracle.call('log', {});
+    const url = URL.createObjectURL(new Blob([JSON.stringify(log, null, 2)], { type: 'application/json' }));
+    const link = document.createElement('a');
+    link.href = url;
+    link.download = `query-log-${victimId}.json`;
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  };
+
+  const latest = runs[runs.length - 1];
   return (
-    <section className="placeholder">
+    <section className="extraction-lab">
       <h2>Model extraction</h2>
-      <p>
-        Steal a black-box model by querying it, then attack it with the stolen copy. This page is not built yet; its
-        engine is: an oracle with output modes, a query budget, a query log, defenses and a PRADA detector, query
-        strategies from random noise to Jacobian augmentation and active sampling, substitute training and transfer
-        attacks.
+      <p className="muted">
+        The victim answers queries from a worker of its own; the attacker, in another worker, sees only the answers. It trains a
+        substitute on them and measures its fidelity (agreement with the victim) on 1,900 test digits it never queried.
       </p>
+      <div className="extraction-form">
+        <fieldset>
+          <legend>Victim (the oracle)</legend>
+          <label>
+            Model{' '}
+            <select value={victimId} onChange={(e) => setVictimId(e.target.value)} aria-label="victim model">
+              {BUNDLED_MODELS.map((m) => (
+                <option key={m.id} value={m.id}>
+                  {m.card.name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Answers{' '}
+            <select value={mode} onChange={(e) => setMode(e.target.value as ModeKind)} aria-label="output mode">
+              <option value="probabilities">all probabilities</option>
+              <option value="top-k">top-k probabilities</option>
+              <option value="rounded">rounded probabilities</option>
+              <option value="label">label only</option>
+            </select>
+          </label>
+          {mode === 'top-k' ? (
+            <label>
+              k <input type="number" min={1} max={9} value={k} onChange={(e) => setK(Number(e.target.value))} />
+            </label>
+          ) : null}
+          {mode === 'rounded' ? (
+            <label>
+              decimals <input type="number" min={0} max={6} value={decimals} onChange={(e) => setDecimals(Number(e.target.value))} />
+            </label>
+          ) : null}
+          <label>
+            Noise σ <input type="number" min={0} max={1} step={0.01} value={noise} onChange={(e) => setNoise(Number(e.target.value))} aria-label="noise" />
+          </label>
+          <label>
+            <input type="checkbox" checked={reverseSigmoid} onChange={(e) => setReverseSigmoid(e.target.checked)} /> reverse sigmoid (β 1, γ 0.1)
+          </label>
+          <label>
+            <input type="checkbox" checked={prada} onChange={(e) => setPrada(e.target.checked)} /> PRADA detector (δ 0.90)
+          </label>
+          <label>
+            Budget{' '}
+            <input type="number" min={1} max={20000} value={budget} onChange={(e) => setBudget(Number(e.target.value))} aria-label="query budget" />
+          </label>
+        </fieldset>
+        <fieldset>
+          <legend>Attacker</legend>
+          <label>
+            Knowledge and strategy{' '}
+            <select value={strategy} onChange={(e) => setStrategy(e.target.value as StrategyId)} aria-label="strategy">
+              {(Object.keys(STRATEGY_TEXT) as StrategyId[]).map((s) => (
+                <option key={s} value={s}>
+                  {STRATEGY_TEXT[s]}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Queries per round{' '}
+            <input type="number" min={1} value={perRound} onChange={(e) => setPerRound(Number(e.target.value))} aria-label="queries per round" />
+          </label>
+          <label>
+            Substitute{' '}
+            <select value={architecture} onChange={(e) => setArchitecture(e.target.value as 'mnist-mlp' | 'mnist-cnn')} aria-label="substitute">
+              <option value="mnist-mlp">dense (fast)</option>
+              <option value="mnist-cnn">small CNN</option>
+            </select>
+          </label>
+          <button type="button" className="primary" onClick={() => void run()} disabled={!!progress || !victim}>
+            Steal the model
+          </button>
+        </fieldset>
+      </div>
+      {progress ? <ProgressBar fraction={progress.fraction} message={progress.message} onCancel={() => abort.current?.abort()} /> : null}
+      {error ? <p className="error" role="alert">{error}</p> : null}
+      {runs.length ? <FidelityChart runs={runs} /> : null}
+      {latest ? <RunDetails run={latest} onExport={() => void exportLog()} /> : null}
     </section>
+  );
+}
+
+const COLORS = ['#2f6fde', '#d2462b', '#2a9d5c', '#9b51e0', '#e09a1b', '#16a3b8', '#7a5c3e', '#d6336c'];
+
+/** Fidelity (solid) and accuracy (dashed) against queries used, one colour per run. */
+function FidelityChart({ runs }: { runs: ExtractionRun[] }) {
+  return (
+    <div className="chart" role="img" aria-label="fidelity against queries chart">
+      <ResponsiveContainer width="100%" height={300}>
+        <LineChart margin={{ top: 10, right: 24, bottom: 24, left: 8 }}>
+          <CartesianGrid strokeDasharray="3 3" stroke="#e3e7ec" />
+          <XAxis dataKey="queries" type="number" domain={[0, 'dataMax']} allowDuplicatedCategory={false} label={{ value: 'queries used', position: 'insideBottom', offset: -12 }} />
+          <YAxis domain={[0, 100]} unit="%" />
+          <Tooltip formatter={(v) => `${v}%`} labelFormatter={(q) => `${q} queries`} />
+          <Legend verticalAlign="top" />
+          {runs.flatMap((run, i) => {
+            const data = run.rounds.map((r) => ({ queries: r.queriesUsed, fidelity: Math.round(r.fidelity * 1000) / 10, accuracy: Math.round(r.accuracy * 1000) / 10 }));
+            const color = COLORS[i % COLORS.length];
+            return [
+              <Line key={`${run.id}-f`} data={data} dataKey="fidelity" name={`fidelity: ${run.label}`} stroke={color} strokeWidth={2} dot={{ r: 3 }} isAnimationActive={false} />,
+              <Line key={`${run.id}-a`} data={data} dataKey="accuracy" name={`accuracy: ${run.label}`} stroke={color} strokeDasharray="5 4" dot={false} isAnimationActive={false} legendType="plainline" />,
+            ];
+          })}
+        </LineChart>
+      </ResponsiveContainer>
+    </div>
+  );
+}
+
+function RunDetails({ run, onExport }: { run: ExtractionRun; onExport(): void }) {
+  const last = run.rounds[run.rounds.length - 1];
+  return (
+    <div className="run-details">
+      <h3>Latest run: {run.label}</h3>
+      {last ? (
+        <p data-testid="extraction-summary">
+          After {last.queriesUsed} queries: fidelity <strong>{(last.fidelity * 100).toFixed(1)}%</strong>, accuracy {(last.accuracy * 100).toFixed(1)}%
+          {run.stoppedBy ? ` (stopped by ${run.stoppedBy})` : ''}.
+        </p>
+      ) : null}
+      <table className="results" aria-label="extraction rounds">
+        <thead>
+          <tr>
+            <th className="num">Round</th>
+            <th className="num">Queries</th>
+            <th className="num">Training set</th>
+            <th className="num">Fidelity</th>
+            <th className="num">Accuracy</th>
+            <th className="num">Seconds</th>
+          </tr>
+        </thead>
+        <tbody>
+          {run.rounds.map((r) => (
+            <tr key={r.round}>
+              <td className="num">{r.round}</td>
+              <td className="num">{r.queriesUsed}</td>
+              <td className="num">{r.trainingSetSize}</td>
+              <td className="num">{(r.fidelity * 100).toFixed(1)}%</td>
+              <td className="num">{(r.accuracy * 100).toFixed(1)}%</td>
+              <td className="num">{r.seconds.toFixed(1)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {run.verdict ? (
+        <p className={run.verdict.flagged ? 'verdict success' : 'verdict failure'} data-testid="detector-verdict">
+          {run.verdict.flagged
+            ? `PRADA flagged this stream at query ${run.verdict.firedAt} (W = ${run.verdict.statistic?.toFixed(3)}).`
+            : `PRADA did not flag this stream${run.verdict.statistic !== undefined ? ` (W = ${run.verdict.statistic.toFixed(3)})` : ''}.`}
+        </p>
+      ) : null}
+      {run.logCount !== undefined ? (
+        <div className="query-log">
+          <h4>
+            Query log: <span data-testid="log-count">{run.logCount}</span> entries{' '}
+            <button type="button" onClick={onExport}>
+              Export JSON
+            </button>
+          </h4>
+          <table className="results" aria-label="query log">
+            <thead>
+              <tr>
+                <th className="num">#</th>
+                <th className="num">ms</th>
+                <th>input hash</th>
+                <th className="num">label</th>
+                <th>answer</th>
+              </tr>
+            </thead>
+            <tbody>
+              {run.logTail?.map((entry) => (
+                <tr key={entry.index}>
+                  <td className="num">{entry.index}</td>
+                  <td className="num">{entry.time.toFixed(0)}</td>
+                  <td>
+                    <code>{entry.inputHash}</code>
+                  </td>
+                  <td className="num">{entry.label}</td>
+                  <td className="small">{entry.output.map((v) => (Number.isInteger(v) ? v : v.toFixed(3))).join(' ')}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <p className="muted small">The last {run.logTail?.length} entries; the export has all of them.</p>
+        </div>
+      ) : null}
+    </div>
   );
 }

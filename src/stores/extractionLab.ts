@@ -1,0 +1,35 @@
+import { create } from 'zustand';
+import type { ExtractionRound } from '../core/extraction/extract';
+import type { DetectorVerdict, QueryLogEntry } from '../core/extraction/types';
+
+export interface ExtractionRun {
+  id: number;
+  label: string;
+  victimId: string;
+  rounds: ExtractionRound[];
+  queriesUsed?: number;
+  stoppedBy?: string;
+  logCount?: number;
+  logTail?: QueryLogEntry[];
+  verdict?: DetectorVerdict;
+  error?: string;
+}
+
+/** The extraction lab's runs for this session, plain data, so runs can be compared on one chart. */
+interface ExtractionLabStore {
+  runs: ExtractionRun[];
+  start(run: ExtractionRun): void;
+  update(id: number, patch: Partial<ExtractionRun>): void;
+  addRound(id: number, round: ExtractionRound): void;
+  clear(): void;
+}
+
+export const useExtractionLab = create<ExtractionLabStore>((set) => ({
+  runs: [],
+  start: (run) => set((s) => ({ runs: [...s.runs, run].slice(-8) })),
+  update: (id, patch) => set((s) => ({ runs: s.runs.map((r) => (r.id === id ? { ...r, ...patch } : r)) })),
+  addRound: (id, round) => set((s) => ({ runs: s.runs.map((r) => (r.id === id ? { ...r, rounds: [...r.rounds, round] } : r)) })),
+  clear: () => set({ runs: [] }),
+}));
+
+export const selectRuns = (s: ExtractionLabStore) => s.runs;

@@ -1,0 +1,43 @@
+/// <reference lib="webworker" />
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import wasmThreadedSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import { useBackend } from '../core/backend/backends';
+import { fetchMnistSplit, MNIST_SPLIT } from '../core/data/mnist';
+import { WorkerBridge } from '../bridge/workerBridge';
+import { extractionHandlers } from './extractionApi';
+import type { OracleWorkerApi } from './oracleApi';
+import { isConnectMessage, portAsWorker } from './portAdapter';
+import { serveWorker } from './serve';
+
+// The attacker: it holds no model of the victim's, only a port to the oracle worker (see OracleWorkerApi).
+setWasmPaths({
+  'tfjs-backend-wasm.wasm': wasmPlainUrl,
+  'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
+  'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedSimdUrl,
+});
+const ready = useBackend('wasm').catch(() => useBackend('cpu'));
+let oraclePort: MessagePort | undefined;
+const base = new URL(`${import.meta.env.BASE_URL}${MNIST_SPLIT.urlPath}/`, self.location.origin).href;
+let splits: ReturnType<typeof loadSplits> | undefined;
+const loadSplits = async () => {
+  await ready;
+  const [train, test] = await Promise.all([fetchMnistSplit(base, 'train'), fetchMnistSplit(base, 'test')]);
+  return { train, test };
+};
+
+serveWorker(
+  extractionHandlers(
+    () => {
+      if (!oraclePort) throw new Error('The attacker is not connected to an oracle yet.');
+      return new WorkerBridge<OracleWorkerApi>(() => portAsWorker(oraclePort!));
+    },
+    () => (splits ??= loadSplits()),
+  ),
+  self as unknown as Parameters<typeof serveWorker>[1],
+);
+
+// A port to the oracle worker arrives outside the call protocol (ports must be transferred).
+const serveCalls = self.onmessage!;
+self.onmessage = (event) => (isConnectMessage(event.data) ? (oraclePort = event.data.port) : serveCalls.call(self, event));

@@ -1,0 +1,86 @@
+import { runExtraction, type ExtractionOptions, type ExtractionResult, type ExtractionRound, type SubstituteTraining } from '../core/extraction/extract';
+import type { StrategyId } from '../core/extraction/strategies';
+import type { Oracle, OracleAnswer } from '../core/extraction/types';
+import { sliceSplit, type ImageSplit } from '../core/data/mnist';
+import type { WorkerBridge } from '../bridge/workerBridge';
+import type { OracleWorkerApi } from './oracleApi';
+import type { Handlers } from './serve';
+
+/** What the attacker's worker does: extraction runs against an oracle it reaches only through messages. */
+export interface ExtractionRunArgs {
+  strategy: StrategyId;
+  budget: number;
+  queriesPerRound: number;
+  training: SubstituteTraining;
+  numClasses: number;
+  inputShape: [number, number, number];
+  /** The victim's labels for the held-out test digits, computed outside the budget, for fidelity only. */
+  victimLabels: Int32Array;
+  /** Held-out digits: test digits from this index on (the seed set is taken before it). */
+  heldOutFrom: number;
+  seed: number;
+}
+
+export interface ExtractionSummary {
+  history: ExtractionRound[];
+  queriesUsed: number;
+  stoppedBy: ExtractionResult['stoppedBy'];
+  seconds: number;
+}
+
+export interface ExtractionWorkerApi {
+  run: { args: ExtractionRunArgs; result: ExtractionSummary };
+}
+
+/** An Oracle over the oracle worker: query crosses the boundary; the count of answered rows is kept here. */
+export function oracleProxy(bridge: WorkerBridge<OracleWorkerApi>, info: { budget: number; numClasses: number; inputShape: [number, number, number] }): Oracle {
+  let used = 0;
+  return {
+    ...info,
+    used: () => used,
+    async query(inputs: Float32Array, count: number): Promise<OracleAnswer> {
+      const answer = await bridge.call('query', { inputs, count });
+      used += count;
+      return answer;
+    },
+    log: () => {
+      throw new Error('The query log lives in the oracle worker: read it there.');
+    },
+    detector: () => {
+      throw new Error('The detector lives in the oracle worker: read it there.');
+    },
+  };
+}
+
+export function extractionHandlers(
+  connectOracle: () => WorkerBridge<OracleWorkerApi>,
+  loadSplits: () => Promise<{ train: ImageSplit; test: ImageSplit }>,
+): Handlers<ExtractionWorkerApi> {
+  return {
+    async run(args, context) {
+      const { train, test } = await loadSplits();
+      const oracle = oracleProxy(connectOracle(), { budget: args.budget, numClasses: args.numClasses, inputShape: args.inputShape });
+      const options: ExtractionOptions = {
+        strategy: args.strategy,
+        // The attacker's pool: training digits, unlabeled; seeds: the first test digits; never the held-out ones.
+        pool: train,
+        seeds: sliceSplit(test, 0, Math.min(100, args.heldOutFrom)),
+        queriesPerRound: args.queriesPerRound,
+        training: args.training,
+        evaluation: { data: sliceSplit(test, args.heldOutFrom, test.count - args.heldOutFrom), victimLabels: args.victimLabels },
+        seed: args.seed,
+      };
+      const result = await runExtraction(oracle, options, {
+        onRound: async (round) => {
+          context.progress(round.queriesUsed / args.budget, `round ${round.round}: ${round.queriesUsed} / ${args.budget} queries`, { round });
+          await context.yield();
+        },
+        shouldStop: context.cancelled,
+      });
+      result.substitute.dispose();
+      return { history: result.history, queriesUsed: result.queriesUsed, stoppedBy: result.stoppedBy, seconds: result.seconds };
+    },
+  };
+}
+
+
