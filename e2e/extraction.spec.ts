@@ -19,4 +19,18 @@ test('a 500-query extraction: fidelity rises round after round, the query log ha
   await expect(page.getByTestId('detector-verdict')).toContainText('PRADA');
   await expect(page.getByRole('table', { name: 'query log' }).locator('tbody tr')).toHaveCount(15);
   await screenshot(page, 'extraction');
+
+  // Transfer: FGSM crafted on the copy, sent to the victim, next to FGSM crafted on the victim.
+  await page.getByLabel('transfer budgets').fill('0.1, 0.3');
+  await page.getByLabel('transfer digits').fill('200');
+  await page.getByRole('button', { name: 'Run transfer attack' }).click();
+  const transferRows = page.getByRole('table', { name: 'transfer results' }).locator('tbody tr');
+  await expect(transferRows).toHaveCount(2, { timeout: 120_000 });
+  const cells = await transferRows.evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => parseFloat(td.textContent ?? ''))));
+  // More budget transfers better, and white-box on the victim is at least as strong as transfer.
+  expect(cells[1][1]).toBeGreaterThan(cells[0][1]);
+  expect(cells[1][2]).toBeGreaterThanOrEqual(cells[1][1]);
+  await expect(page.getByLabel('transfer success against budget chart').locator('.recharts-line')).toHaveCount(2);
+  await page.getByLabel('transfer success against budget chart').scrollIntoViewIfNeeded();
+  await screenshot(page, 'extraction-transfer');
 });

@@ -1,5 +1,7 @@
 import { runExtraction, type ExtractionOptions, type ExtractionResult, type ExtractionRound, type SubstituteTraining } from '../core/extraction/extract';
 import type { StrategyId } from '../core/extraction/strategies';
+import { transferAttack, type TransferAttackId, type TransferResult } from '../core/extraction/transfer';
+import type { Classifier } from '../core/models/classifier';
 import type { Oracle, OracleAnswer } from '../core/extraction/types';
 import { sliceSplit, type ImageSplit } from '../core/data/mnist';
 import type { WorkerBridge } from '../bridge/workerBridge';
@@ -28,8 +30,22 @@ export interface ExtractionSummary {
   seconds: number;
 }
 
+export interface TransferArgs {
+  attackId: TransferAttackId;
+  budgets: number[];
+  /** Held-out digits to attack, from HELD_OUT_FROM on. */
+  count: number;
+  heldOutFrom: number;
+  oracleBudget: number;
+  numClasses: number;
+  inputShape: [number, number, number];
+  seed: number;
+}
+
 export interface ExtractionWorkerApi {
   run: { args: ExtractionRunArgs; result: ExtractionSummary };
+  /** Crafts an attack on the last substitute and sends it to the oracle (opened afresh by the page for this). */
+  transfer: { args: TransferArgs; result: TransferResult };
 }
 
 /** An Oracle over the oracle worker: query crosses the boundary; the count of answered rows is kept here. */
@@ -56,7 +72,20 @@ export function extractionHandlers(
   connectOracle: () => WorkerBridge<OracleWorkerApi>,
   loadSplits: () => Promise<{ train: ImageSplit; test: ImageSplit }>,
 ): Handlers<ExtractionWorkerApi> {
+  let substitute: Classifier | undefined;
   return {
+    async transfer(args, context) {
+      if (!substitute) throw new Error('Steal a model first: the transfer attack is crafted on the stolen copy.');
+      const { test } = await loadSplits();
+      const oracle = oracleProxy(connectOracle(), { budget: args.oracleBudget, numClasses: args.numClasses, inputShape: args.inputShape });
+      const data = sliceSplit(test, args.heldOutFrom, Math.min(args.count, test.count - args.heldOutFrom));
+      return transferAttack(substitute, oracle, data, args.attackId, args.budgets, {
+        seed: args.seed,
+        shouldStop: context.cancelled,
+        onProgress: (fraction) => context.progress(fraction, `${Math.round(fraction * data.count)} / ${data.count} digits`),
+      });
+    },
+
     async run(args, context) {
       const { train, test } = await loadSplits();
       const oracle = oracleProxy(connectOracle(), { budget: args.budget, numClasses: args.numClasses, inputShape: args.inputShape });
@@ -77,7 +106,8 @@ export function extractionHandlers(
         },
         shouldStop: context.cancelled,
       });
-      result.substitute.dispose();
+      substitute?.dispose();
+      substitute = result.substitute;
       return { history: result.history, queriesUsed: result.queriesUsed, stoppedBy: result.stoppedBy, seconds: result.seconds };
     },
   };

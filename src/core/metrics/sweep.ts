@@ -13,6 +13,8 @@ export interface SweepSpec {
   attacks: { id: string; params: AttackParams }[];
   budgets: number[];
   count: number;
+  /** The first digit of the split to use (default 0). */
+  start?: number;
   seed: number;
   batchSize?: number;
   /** Fooled examples kept per (attack, budget) for the gallery. */
@@ -166,7 +168,8 @@ async function toBytes(x: tf.Tensor4D, index: number): Promise<Uint8Array> {
  */
 export async function runSweep(model: Classifier, data: ImageSplit, spec: SweepSpec, callbacks: SweepCallbacks = {}): Promise<SweepResult> {
   const started = performance.now();
-  const count = Math.min(spec.count, data.count);
+  const first = spec.start ?? 0;
+  const count = Math.min(spec.count, data.count - first);
   const batchSize = spec.batchSize ?? 100;
   const rng = createRng(spec.seed);
   const attacks = spec.attacks.map(({ id, params }) => ({ id, params, attack: getAttack(id) }));
@@ -209,7 +212,7 @@ export async function runSweep(model: Classifier, data: ImageSplit, spec: SweepS
   await report();
   outer: for (let start = 0; start < count; start += batchSize) {
     const n = Math.min(batchSize, count - start);
-    const part = sliceSplit(data, start, n);
+    const part = sliceSplit(data, first + start, n);
     const x = imagesToTensor(part);
     const labels = Int32Array.from(part.labels);
     const targets = randomTargets(labels, model.numClasses, rng);
@@ -227,7 +230,7 @@ export async function runSweep(model: Classifier, data: ImageSplit, spec: SweepS
           const outputs = await attack.sweep(model, batch, params, spec.budgets, context);
           for (let b = 0; b < spec.budgets.length; b++) {
             const results = await measure(model, batch, outputs[b], before);
-            await record(id, spec.budgets[b], outputs[b].adversarial, results, () => true, start);
+            await record(id, spec.budgets[b], outputs[b].adversarial, results, () => true, first + start);
           }
           tf.dispose(outputs.map((o) => o.adversarial));
           unitsDone++;
@@ -240,7 +243,7 @@ export async function runSweep(model: Classifier, data: ImageSplit, spec: SweepS
               atBudget.eps_step = (2.5 * budget) / iterations;
             }
             const { adversarial, results } = await attackBatch(attack, model, batch, atBudget, context, before);
-            await record(id, budget, adversarial, results, () => true, start);
+            await record(id, budget, adversarial, results, () => true, first + start);
             adversarial.dispose();
             unitsDone++;
             await report();
@@ -249,7 +252,7 @@ export async function runSweep(model: Classifier, data: ImageSplit, spec: SweepS
           const norm = budgetNorm(attack, params);
           const { adversarial, results } = await attackBatch(attack, model, batch, params, context, before);
           for (const budget of spec.budgets) {
-            await record(id, budget, adversarial, results, (r) => r.success && normOf(r, norm) <= budget + 1e-6, start);
+            await record(id, budget, adversarial, results, (r) => r.success && normOf(r, norm) <= budget + 1e-6, first + start);
           }
           adversarial.dispose();
           unitsDone++;

@@ -4,6 +4,7 @@ import { compute } from '../../bridge/compute';
 import { extractionWorkers } from '../../bridge/extraction';
 import { loadTestDigits } from '../../bridge/datasets';
 import { ProgressBar } from '../../components/ProgressBar';
+import { parseBudgets } from '../../core/attacks/paramCodec';
 import type { StrategyId } from '../../core/extraction/strategies';
 import type { OracleConfig, OutputMode } from '../../core/extraction/types';
 import { BUNDLED_MODELS, findBundledModel } from '../../stores/models';
@@ -224,9 +225,143 @@ export function ExtractionLab() {
       {error ? <p className="error" role="alert">{error}</p> : null}
       {runs.length ? <FidelityChart runs={runs} /> : null}
       {latest ? <RunDetails run={latest} onExport={() => void exportLog()} /> : null}
+      {latest?.stoppedBy && victim ? <TransferPanel victimId={latest.victimId} seed={seed} /> : null}
     </section>
   );
 }
+
+interface TransferOutcome {
+  attackId: string;
+  points: { eps: number; transfer: number; whiteBox: number | null; substitute: number }[];
+  digits: number;
+  queries: number;
+}
+
+/**
+ * Transfer: craft FGSM or PGD on the stolen copy and send the images to the victim, next to the same attack crafted
+ * on the victim itself (white-box, computed in the image lab's worker on the same digits).
+ */
+function TransferPanel({ victimId, seed }: { victimId: string; seed: number }) {
+  const [attackId, setAttackId] = useState<'fgsm' | 'pgd'>('fgsm');
+  const [budgetsText, setBudgetsText] = useState('0.05, 0.1, 0.2, 0.3');
+  const [count, setCount] = useState(500);
+  const [progress, setProgress] = useState<Progress>();
+  const [error, setError] = useState<string>();
+  const [outcome, setOutcome] = useState<TransferOutcome>();
+  const victim = findBundledModel(victimId)!;
+
+  const run = async () => {
+    let budgets: number[];
+    try {
+      budgets = parseBudgets(budgetsText);
+    } catch (e) {
+      setError((e as Error).message);
+      return;
+    }
+    setError(undefined);
+    setProgress({ fraction: 0, message: 'crafting on the substitute…' });
+    try {
+      const { oracle, attacker } = extractionWorkers();
+      // A fresh oracle session for this phase: each digit costs one query per budget, plus one for its clean label.
+      const oracleBudget = count * (budgets.length + 1);
+      const info = await oracle.call('open', { model: victim, config: { output: { kind: 'label' }, budget: oracleBudget, seed } });
+      const transfer = await attacker.call(
+        'transfer',
+        { attackId, budgets, count, heldOutFrom: HELD_OUT_FROM, oracleBudget, numClasses: info.numClasses, inputShape: info.inputShape, seed },
+        { onProgress: setProgress },
+      );
+      setProgress({ fraction: 1, message: 'the same attack, white-box on the victim…' });
+      const whiteBox = await compute.call('sweep', {
+        model: victim,
+        spec: { attacks: [{ id: attackId, params: attackId === 'pgd' ? { max_iter: 40 } : {} }], budgets, count, start: HELD_OUT_FROM, seed, galleryPerPoint: 0 },
+      });
+      setOutcome({
+        attackId,
+        digits: transfer.digits,
+        queries: transfer.victimQueries,
+        points: transfer.points.map((p) => ({
+          eps: p.eps,
+          transfer: p.transferSuccess,
+          substitute: p.substituteSuccess,
+          whiteBox: whiteBox.points.find((w) => w.budget === p.eps)?.successRate ?? null,
+        })),
+      });
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setProgress(undefined);
+    }
+  };
+
+  return (
+    <div className="transfer">
+      <h3>Transfer attack: use the stolen copy against the victim</h3>
+      <div className="sweep-settings">
+        <label>
+          Attack{' '}
+          <select value={attackId} onChange={(e) => setAttackId(e.target.value as 'fgsm' | 'pgd')} aria-label="transfer attack">
+            <option value="fgsm">FGSM</option>
+            <option value="pgd">PGD-40</option>
+          </select>
+        </label>
+        <label>
+          Budgets ε <input value={budgetsText} onChange={(e) => setBudgetsText(e.target.value)} aria-label="transfer budgets" size={20} />
+        </label>
+        <label>
+          Held-out digits{' '}
+          <input type="number" min={1} max={1900} value={count} onChange={(e) => setCount(Math.max(1, Math.min(1900, Number(e.target.value) || 1)))} aria-label="transfer digits" />
+        </label>
+        <button type="button" className="primary" onClick={() => void run()} disabled={!!progress}>
+          Run transfer attack
+        </button>
+      </div>
+      {progress ? <ProgressBar fraction={progress.fraction} message={progress.message} /> : null}
+      {error ? <p className="error" role="alert">{error}</p> : null}
+      {outcome ? (
+        <>
+          <p className="muted small">
+            Success = share of the digits the victim got right whose label the attack changed; {outcome.digits} digits, {outcome.queries} victim queries.
+          </p>
+          <div className="chart" role="img" aria-label="transfer success against budget chart">
+            <ResponsiveContainer width="100%" height={260}>
+              <LineChart data={outcome.points.map((p) => ({ eps: p.eps, transfer: pct(p.transfer), whiteBox: p.whiteBox === null ? undefined : pct(p.whiteBox) }))} margin={{ top: 10, right: 24, bottom: 24, left: 8 }}>
+                <CartesianGrid strokeDasharray="3 3" stroke="#e3e7ec" />
+                <XAxis dataKey="eps" type="number" domain={['dataMin', 'dataMax']} ticks={outcome.points.map((p) => p.eps)} label={{ value: 'budget ε (L∞)', position: 'insideBottom', offset: -12 }} />
+                <YAxis domain={[0, 100]} unit="%" />
+                <Tooltip formatter={(v) => `${v}%`} labelFormatter={(e) => `ε = ${e}`} />
+                <Legend verticalAlign="top" />
+                <Line dataKey="transfer" name="crafted on the stolen copy (transfer)" stroke="#d2462b" strokeWidth={2} isAnimationActive={false} />
+                <Line dataKey="whiteBox" name="crafted on the victim (white-box)" stroke="#2f6fde" strokeWidth={2} isAnimationActive={false} />
+              </LineChart>
+            </ResponsiveContainer>
+          </div>
+          <table className="results" aria-label="transfer results">
+            <thead>
+              <tr>
+                <th className="num">ε</th>
+                <th className="num">Transfer success</th>
+                <th className="num">White-box success</th>
+                <th className="num">On the copy</th>
+              </tr>
+            </thead>
+            <tbody>
+              {outcome.points.map((p) => (
+                <tr key={p.eps}>
+                  <td className="num">{p.eps}</td>
+                  <td className="num">{pct(p.transfer)}%</td>
+                  <td className="num">{p.whiteBox === null ? '–' : `${pct(p.whiteBox)}%`}</td>
+                  <td className="num">{pct(p.substitute)}%</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      ) : null}
+    </div>
+  );
+}
+
+const pct = (x: number) => Math.round(x * 1000) / 10;
 
 const COLORS = ['#2f6fde', '#d2462b', '#2a9d5c', '#9b51e0', '#e09a1b', '#16a3b8', '#7a5c3e', '#d6336c'];
 
