@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --repeats 5 --only node|browser --out bench-results/latest.json]
+ * npm run bench [-- --repeats 5 --only node|browser --workloads fgsmSweep,oracleQueries --out bench-results/latest.json]
  *
  * Runs each benchmark workload in Node (wasm) and in headless Chromium (wasm and webgl, in the app's worker),
  * prints a table of medians, items per second and the ratio to Node wasm, and writes every run's timings to a
@@ -33,11 +33,14 @@ function option(name: string, fallback: string): string {
 }
 
 const repeats = Number(option('repeats', '5'));
+const onlyWorkloads = option('workloads', '').split(',').filter(Boolean);
 const only = option('only', 'all');
 const out = option('out', join(PROJECT_ROOT, 'bench-results', 'latest.json'));
 const modelId = 'mnist-cnn';
-if (!Number.isInteger(repeats) || repeats < 1 || !['all', 'node', 'browser'].includes(only)) {
-  console.error('Usage: npm run bench -- [--repeats N>=1] [--only all|node|browser] [--out file.json]');
+const unknownWorkloads = onlyWorkloads.filter((w) => !(w in WORKLOADS));
+if (!Number.isInteger(repeats) || repeats < 1 || !['all', 'node', 'browser'].includes(only) || unknownWorkloads.length) {
+  if (unknownWorkloads.length) console.error(`Unknown workloads: ${unknownWorkloads.join(', ')}. Known: ${Object.keys(WORKLOADS).join(', ')}.`);
+  console.error('Usage: npm run bench -- [--repeats N>=1] [--only all|node|browser] [--workloads a,b] [--out file.json]');
   process.exit(2);
 }
 
@@ -50,7 +53,9 @@ function plan(backend: string): BenchRun[] {
     { workload: 'fgsmSweep', count: slow ? 500 : 2000, repeats: slow ? 1 : repeats },
     { workload: 'fgsmOneByOne', count: slow ? 50 : 200, repeats: slow ? 1 : Math.min(repeats, 3) },
     { workload: 'pgd10Sweep', count: slow ? 100 : 500, repeats: 1 },
-  ];
+    { workload: 'oracleQueries', count: slow ? 500 : 2000, repeats },
+    { workload: 'substituteRound', count: 2000, repeats: slow ? 1 : Math.min(repeats, 3) },
+  ].filter((run) => onlyWorkloads.length === 0 || onlyWorkloads.includes(run.workload)) as BenchRun[];
 }
 
 async function benchNode(): Promise<BenchRow[]> {
@@ -111,7 +116,7 @@ function printTable(rows: BenchRow[]): void {
     const ratio = base ? `${(itemsPerSecond(base) / itemsPerSecond(row)).toFixed(2)}x time` : '-';
     console.log(
       `${row.workload.padEnd(15)} ${row.environment.padEnd(12)} ${row.backend.padEnd(7)} ${String(row.count).padStart(6)} ${String(row.millis.length).padStart(5)} ` +
-        `${median(row.millis).toFixed(0).padStart(11)} ${itemsPerSecond(row).toFixed(0).padStart(9)}   ${ratio}`,
+        `${median(row.millis).toFixed(0).padStart(11)} ${itemsPerSecond(row).toFixed(itemsPerSecond(row) < 10 ? 2 : 0).padStart(9)}   ${ratio}`,
     );
   }
   for (const environment of ['node', 'chromium']) {

@@ -5,6 +5,8 @@ import type { ImageSplit } from '../data/mnist';
 import { sliceSplit } from '../data/mnist';
 import { createRng } from '../data/rng';
 import { imagesToTensor, labelsToTensor } from '../data/tensors';
+import { runExtraction } from '../extraction/extract';
+import { createOracle } from '../extraction/oracle';
 import { runSweep } from '../metrics/sweep';
 import type { Classifier } from '../models/classifier';
 
@@ -18,12 +20,45 @@ export const WORKLOADS = {
   fgsmSweep: 'FGSM accuracy sweep at 10 budgets, batches of 500 (items: image x budget)',
   fgsmOneByOne: 'the same FGSM sweep, one image per call, as browser demos do (items: image x budget)',
   pgd10Sweep: 'PGD-10 accuracy sweep at 10 budgets, batches of 500 (items: image x budget)',
+  oracleQueries: 'extraction oracle answering probabilities with the PRADA detector on, 100 rows per call (items: queries)',
+  substituteRound: 'one extraction round: 500 pool queries, then 10 epochs of the dense substitute (items: rounds)',
 } as const;
 export type WorkloadId = keyof typeof WORKLOADS;
 
 /** Items a workload processes on `count` images, for items per second. */
 export function workloadItems(workload: WorkloadId, count: number): number {
-  return workload === 'forward' || workload === 'inputGradient' ? count : count * BENCH_BUDGETS.length;
+  if (workload === 'substituteRound') return 1;
+  return workload === 'forward' || workload === 'inputGradient' || workload === 'oracleQueries' ? count : count * BENCH_BUDGETS.length;
+}
+
+/** Queries through an in-process oracle (the browser lab adds one message hop per call on top). */
+async function oracleQueries(classifier: Classifier, split: ImageSplit) {
+  const oracle = createOracle(classifier, { output: { kind: 'probabilities' }, budget: split.count, seed: 1, defenses: { prada: { threshold: 0.9 } } });
+  const size = split.height * split.width * split.channels;
+  const rows = Float32Array.from(split.images, (v) => v / 255);
+  for (let start = 0; start < split.count; start += 100) {
+    const count = Math.min(100, split.count - start);
+    await oracle.query(rows.subarray(start * size, (start + count) * size), count);
+  }
+}
+
+/** One round of pool-random extraction on `split` (used as the pool), timed from the first query to the trained copy. */
+async function substituteRound(classifier: Classifier, split: ImageSplit) {
+  const evaluation = sliceSplit(split, 0, Math.min(200, split.count));
+  const labels = tf.tidy(() => classifier.logits(imagesToTensor(evaluation)).argMax(1));
+  const victimLabels = Int32Array.from(await labels.data());
+  labels.dispose();
+  const oracle = createOracle(classifier, { output: { kind: 'probabilities' }, budget: 500, seed: 1 });
+  const result = await runExtraction(oracle, {
+    strategy: 'pool-random',
+    pool: split,
+    queriesPerRound: 500,
+    maxRounds: 1,
+    training: { architecture: 'mnist-mlp', epochs: 10, batchSize: 64, learningRate: 0.001 },
+    evaluation: { data: evaluation, victimLabels },
+    seed: 1,
+  });
+  result.substitute.dispose();
 }
 
 function lossGradient(classifier: Classifier, x: tf.Tensor4D, labels: tf.Tensor1D): tf.Tensor4D {
@@ -66,6 +101,8 @@ export async function runWorkload(workload: WorkloadId, classifier: Classifier, 
   const start = performance.now();
   if (workload === 'forward' || workload === 'inputGradient') await batchedPass(workload, classifier, split, 500);
   else if (workload === 'fgsmOneByOne') await fgsmOneByOne(classifier, split);
+  else if (workload === 'oracleQueries') await oracleQueries(classifier, split);
+  else if (workload === 'substituteRound') await substituteRound(classifier, split);
   else {
     const attack: { id: string; params: AttackParams } =
       workload === 'fgsmSweep' ? { id: 'fgsm', params: { norm: 'inf' } } : { id: 'pgd', params: { norm: 'inf', max_iter: 10 } };
