@@ -1,19 +1,19 @@
 import { ModelCardView } from '../components/ModelCardView';
-import { BUNDLED_MODELS, findBundledModel } from '../stores/models';
+import { IMAGE_MODELS, findImageModel } from '../stores/models';
 import { selectModelId, selectSetSettings, useSettings } from '../stores/settings';
 
 /** Lists the bundled models and shows the chosen one's card. */
 export function ModelPicker() {
   const modelId = useSettings(selectModelId);
   const set = useSettings(selectSetSettings);
-  const chosen = findBundledModel(modelId);
+  const chosen = findImageModel(modelId);
   return (
     <div className="model-picker">
       <label>
         Model{' '}
         <select value={chosen ? modelId : ''} onChange={(e) => set({ model: e.target.value })} aria-label="model">
           {chosen ? null : <option value="">choose a model</option>}
-          {BUNDLED_MODELS.map((m) => (
+          {IMAGE_MODELS.map((m) => (
             <option key={m.id} value={m.id}>
               {m.card.name} ({(m.card.metrics.testAccuracy * 100).toFixed(1)}%)
             </option>

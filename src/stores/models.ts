@@ -8,6 +8,14 @@ export const BUNDLED_MODELS: ModelRef[] = Object.values(cards)
   .map((card) => ({ id: card.id, url: `${import.meta.env.BASE_URL}models/${card.id}/model.json`, card }))
   .sort((a, b) => a.id.localeCompare(b.id));
 
+/** The image classifiers: what the image and extraction labs (and the side panel's picker) offer. */
+export const IMAGE_MODELS: ModelRef[] = BUNDLED_MODELS.filter((m) => m.card.task === 'image-classification');
+
 export function findBundledModel(id: string): ModelRef | undefined {
   return BUNDLED_MODELS.find((m) => m.id === id);
+}
+
+/** An image classifier by id (undefined for a text model, which the image labs cannot attack). */
+export function findImageModel(id: string): ModelRef | undefined {
+  return IMAGE_MODELS.find((m) => m.id === id);
 }

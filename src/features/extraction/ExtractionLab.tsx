@@ -7,7 +7,7 @@ import { ProgressBar } from '../../components/ProgressBar';
 import { parseBudgets } from '../../core/attacks/paramCodec';
 import type { StrategyId } from '../../core/extraction/strategies';
 import type { OracleConfig, OutputMode } from '../../core/extraction/types';
-import { BUNDLED_MODELS, findBundledModel } from '../../stores/models';
+import { IMAGE_MODELS, findImageModel } from '../../stores/models';
 import { selectRuns, useExtractionLab, type ExtractionRun } from '../../stores/extractionLab';
 import { selectModelId, selectSeed, useSettings } from '../../stores/settings';
 import { HELD_OUT_FROM } from '../../core/extraction/types';
@@ -32,7 +32,7 @@ function victimLabels(modelId: string): Promise<Int32Array> {
     labels = loadTestDigits().then(async (test) => {
       const size = test.height * test.width * test.channels;
       const pixels = Float32Array.from(test.images.subarray(HELD_OUT_FROM * size), (v) => v / 255);
-      const { labels: predicted } = await compute.call('predict', { model: findBundledModel(modelId)!, pixels, count: test.count - HELD_OUT_FROM });
+      const { labels: predicted } = await compute.call('predict', { model: findImageModel(modelId)!, pixels, count: test.count - HELD_OUT_FROM });
       return Int32Array.from(predicted);
     });
     labels.catch(() => heldOutLabels.delete(modelId));
@@ -45,7 +45,7 @@ export function ExtractionLab() {
   const defaultVictim = useSettings(selectModelId);
   const seed = useSettings(selectSeed);
   const runs = useExtractionLab(selectRuns);
-  const [victimId, setVictimId] = useState(findBundledModel(defaultVictim) ? defaultVictim : BUNDLED_MODELS[0]?.id);
+  const [victimId, setVictimId] = useState(findImageModel(defaultVictim) ? defaultVictim : IMAGE_MODELS[0]?.id);
   const [mode, setMode] = useState<ModeKind>('probabilities');
   const [k, setK] = useState(3);
   const [decimals, setDecimals] = useState(2);
@@ -59,7 +59,7 @@ export function ExtractionLab() {
   const [progress, setProgress] = useState<Progress>();
   const [error, setError] = useState<string>();
   const abort = useRef<AbortController | undefined>(undefined);
-  const victim = victimId ? findBundledModel(victimId) : undefined;
+  const victim = victimId ? findImageModel(victimId) : undefined;
 
   const run = async () => {
     if (!victim) return;
@@ -153,7 +153,7 @@ export function ExtractionLab() {
           <label>
             Model{' '}
             <select value={victimId} onChange={(e) => setVictimId(e.target.value)} aria-label="victim model">
-              {BUNDLED_MODELS.map((m) => (
+              {IMAGE_MODELS.map((m) => (
                 <option key={m.id} value={m.id}>
                   {m.card.name}
                 </option>
@@ -248,7 +248,7 @@ function TransferPanel({ victimId, seed }: { victimId: string; seed: number }) {
   const [progress, setProgress] = useState<Progress>();
   const [error, setError] = useState<string>();
   const [outcome, setOutcome] = useState<TransferOutcome>();
-  const victim = findBundledModel(victimId)!;
+  const victim = findImageModel(victimId)!;
 
   const run = async () => {
     let budgets: number[];

@@ -2,7 +2,7 @@ import { useRef, useState } from 'react';
 import { compute } from '../../bridge/compute';
 import { ProbabilityBars } from '../../components/ProbabilityBars';
 import { ProgressBar } from '../../components/ProgressBar';
-import { findBundledModel } from '../../stores/models';
+import { findImageModel } from '../../stores/models';
 import { selectImageView, selectModelId, selectSetSettings, useSettings } from '../../stores/settings';
 import type { ModelRef, Progress } from '../../workers/protocol';
 import { InputPicker, type LabInput } from './InputPicker';
@@ -12,7 +12,7 @@ import { usePrediction } from './useTestDigit';
 
 /** Adversarial examples on images: one example at a time, or accuracy against budget over the test set. */
 export function ImageAttackLab() {
-  const model = findBundledModel(useSettings(selectModelId));
+  const model = findImageModel(useSettings(selectModelId));
   const view = useSettings(selectImageView);
   const set = useSettings(selectSetSettings);
   const [input, setInput] = useState<LabInput>();
