@@ -71,20 +71,31 @@ export interface TextTrainOptions {
 }
 
 /**
- * Trains a logits model on encoded texts (`ids`: [n, maxLength] int32, `labels`: n class ids) with Adam in
- * mini-batches and a seeded shuffle, as `trainClassifier` does for images. Returns the mean loss of each epoch.
+ * Trains a model built by `buildSpamModel` on encoded texts (`ids`: row-major [n, maxLength] from `encodeTextIds`,
+ * `labels`: n class ids) with Adam in mini-batches and a seeded shuffle, as `trainClassifier` does for images.
+ * Returns the mean loss of each epoch.
+ *
+ * An embedding followed by an average over all positions is exactly (counts of each id / maxLength) @ embeddings,
+ * so training runs on that product: its gradient is a matMul, whereas the gradient of the embedding's gather needs
+ * UnsortedSegmentSum, which the wasm backend lacks. The layers and weights trained are the model's own.
  */
 export async function trainTextClassifier(
   model: tf.LayersModel,
-  ids: tf.Tensor2D,
+  ids: Int32Array,
   labels: readonly number[],
   options: TextTrainOptions,
 ): Promise<number[]> {
-  const count = ids.shape[0];
-  if (labels.length !== count) throw new Error(`Got ${count} encoded texts but ${labels.length} labels.`);
+  const [embedding, average, ...head] = model.layers;
+  if (embedding?.getClassName() !== 'Embedding' || average?.getClassName() !== 'GlobalAveragePooling1D') {
+    throw new Error('trainTextClassifier expects an embedding followed by globalAveragePooling1d (see buildSpamModel).');
+  }
+  const embeddings = embedding.trainableWeights[0];
+  const idCount = embeddings.shape[0] as number; // the embedding input dimension, always known
+  const count = labels.length;
+  const maxLength = ids.length / count;
+  if (!Number.isInteger(maxLength)) throw new Error(`Got ${ids.length} token ids for ${count} labels: not whole rows.`);
   const rng = createRng(options.seed);
   const optimizer = tf.train.adam(options.learningRate);
-  const ys = tf.tensor1d(labels as number[], 'int32');
   const losses: number[] = [];
   try {
     for (let epoch = 0; epoch < options.epochs; epoch++) {
@@ -95,21 +106,27 @@ export async function trainTextClassifier(
       let batches = 0;
       for (let start = 0; start < order.length; start += options.batchSize) {
         if (options.shouldStop?.()) return losses;
-        const indices = tf.tensor1d(order.slice(start, start + options.batchSize), 'int32');
+        const batch = order.slice(start, start + options.batchSize);
+        const bag = new Float32Array(batch.length * idCount);
+        batch.forEach((example, row) => {
+          for (let t = 0; t < maxLength; t++) bag[row * idCount + ids[example * maxLength + t]] += 1 / maxLength;
+        });
+        const bagTensor = tf.tensor2d(bag, [batch.length, idCount]);
+        const batchLabels = tf.tensor1d(batch.map((i) => labels[i]), 'int32');
         const loss = optimizer.minimize(() => {
-          const inputs = tf.gather(ids, indices);
-          return logitsLoss(tf.gather(ys, indices) as tf.Tensor1D, model.apply(inputs, { training: true }) as tf.Tensor2D);
+          let x = tf.matMul(bagTensor, embeddings.read());
+          for (const layer of head) x = layer.apply(x, { training: true }) as tf.Tensor2D;
+          return logitsLoss(batchLabels, x as tf.Tensor2D);
         }, true);
         lossSum += (await loss!.data())[0];
         batches++;
-        tf.dispose([loss!, indices]);
+        tf.dispose([loss!, bagTensor, batchLabels]);
       }
       losses.push(lossSum / batches);
       options.onEpoch?.(epoch, lossSum / batches);
     }
     return losses;
   } finally {
-    ys.dispose();
     optimizer.dispose();
   }
 }
