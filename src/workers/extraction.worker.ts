@@ -1,8 +1,5 @@
 /// <reference lib="webworker" />
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
-import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
-import wasmThreadedSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import './wasmAssets';
 import { useBackend } from '../core/backend/backends';
 import { fetchMnistSplit, MNIST_SPLIT } from '../core/data/mnist';
 import { WorkerBridge } from '../bridge/workerBridge';
@@ -12,11 +9,6 @@ import { isConnectMessage, portAsWorker } from './portAdapter';
 import { serveWorker } from './serve';
 
 // The attacker: it holds no model of the victim's, only a port to the oracle worker (see OracleWorkerApi).
-setWasmPaths({
-  'tfjs-backend-wasm.wasm': wasmPlainUrl,
-  'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
-  'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedSimdUrl,
-});
 const ready = useBackend('wasm').catch(() => useBackend('cpu'));
 let oraclePort: MessagePort | undefined;
 const base = new URL(`${import.meta.env.BASE_URL}${MNIST_SPLIT.urlPath}/`, self.location.origin).href;

@@ -1,10 +1,8 @@
 /// <reference lib="webworker" />
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
-import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
-import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
-import wasmThreadedSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import './wasmAssets';
 import { pickFastestBackend, useBackend } from '../core/backend/backends';
 import type { BackendName, BackendProbe } from '../core/backend/names';
 import { MNIST_SPLIT, fetchMnistSplit, sliceSplit, type ImageSplit } from '../core/data/mnist';
@@ -17,13 +15,6 @@ import { createRng } from '../core/data/rng';
 import { runSweep } from '../core/metrics/sweep';
 import type { ModelRef, ModelWorkerApi } from './protocol';
 import { memoryStats, serveWorker, type Handlers } from './serve';
-
-// The .wasm binaries are emitted by Vite as assets of this app: nothing is fetched from a CDN.
-setWasmPaths({
-  'tfjs-backend-wasm.wasm': wasmPlainUrl,
-  'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
-  'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedSimdUrl,
-});
 
 const models = new Map<string, Promise<Classifier>>();
 let testSplit: Promise<ImageSplit> | undefined;

@@ -1,9 +1,6 @@
 /// <reference lib="webworker" />
 import * as tf from '@tensorflow/tfjs';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
-import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
-import wasmThreadedSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import './wasmAssets';
 import { useBackend } from '../core/backend/backends';
 import { classifierFromLayersModel } from '../core/models/classifier';
 import { oracleHandlers } from './oracleApi';
@@ -11,12 +8,6 @@ import { isConnectMessage, portAsScope } from './portAdapter';
 import { serveWorker } from './serve';
 
 // The victim lives here, in a worker of its own: the attacker's worker talks to it only through OracleWorkerApi.
-setWasmPaths({
-  'tfjs-backend-wasm.wasm': wasmPlainUrl,
-  'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
-  'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedSimdUrl,
-});
-
 const ready = useBackend('wasm').catch(() => useBackend('cpu'));
 
 const handlers = oracleHandlers(async (model) => {

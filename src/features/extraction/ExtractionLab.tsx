@@ -3,6 +3,7 @@ import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, X
 import { compute } from '../../bridge/compute';
 import { extractionWorkers } from '../../bridge/extraction';
 import { loadTestDigits } from '../../bridge/datasets';
+import { downloadText } from '../../components/download';
 import { ProgressBar } from '../../components/ProgressBar';
 import { parseBudgets } from '../../core/attacks/paramCodec';
 import type { StrategyId } from '../../core/extraction/strategies';
@@ -131,12 +132,7 @@ export function ExtractionLab() {
 
   const exportLog = async () => {
     const log = await extractionWorkers().oracle.call('log', {});
-    const url = URL.createObjectURL(new Blob([JSON.stringify(log, null, 2)], { type: 'application/json' }));
-    const link = document.createElement('a');
-    link.href = url;
-    link.download = `query-log-${victimId}.json`;
-    link.click();
-    setTimeout(() => URL.revokeObjectURL(url), 1000);
+    downloadText(`query-log-${victimId}.json`, JSON.stringify(log, null, 2), 'application/json');
   };
 
   const latest = runs[runs.length - 1];

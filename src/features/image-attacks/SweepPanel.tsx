@@ -2,6 +2,7 @@ import { useMemo, useRef, useState } from 'react';
 import { compute } from '../../bridge/compute';
 import { AccuracyChart } from '../../components/AccuracyChart';
 import { DigitImage } from '../../components/DigitImage';
+import { downloadText } from '../../components/download';
 import { ParamForm } from '../../components/ParamForm';
 import { ProgressBar } from '../../components/ProgressBar';
 import { parseBudgets } from '../../core/attacks/paramCodec';
@@ -23,15 +24,6 @@ import { normText } from './AttackPicker';
 
 const percent = (x: number | null) => (x === null ? '–' : `${(x * 100).toFixed(1)}%`);
 const fixed = (x: number | null, digits = 3) => (x === null ? '–' : x.toFixed(digits));
-
-function download(name: string, text: string, type: string) {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = name;
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
 
 /** Accuracy against budget over the test set: choose attacks and budgets, run with progress and cancel, read the results. */
 export function SweepPanel({ model }: { model: ModelRef }) {
@@ -163,10 +155,10 @@ function SweepResults({ result, classes }: { result: SweepResult; classes: strin
       <p>
         {result.modelId}, {result.points[0]?.examples ?? 0} test digits{result.partial ? ' (cancelled: partial)' : ''}: clean accuracy{' '}
         <strong data-testid="clean-accuracy">{percent(result.cleanAccuracy)}</strong>, {result.seconds.toFixed(1)} s.{' '}
-        <button type="button" onClick={() => download(`sweep-${result.modelId}-${stamp}.json`, sweepToJson(result), 'application/json')}>
+        <button type="button" onClick={() => downloadText(`sweep-${result.modelId}-${stamp}.json`, sweepToJson(result), 'application/json')}>
           Export JSON
         </button>{' '}
-        <button type="button" onClick={() => download(`sweep-${result.modelId}-${stamp}.csv`, sweepToCsv(result), 'text/csv')}>
+        <button type="button" onClick={() => downloadText(`sweep-${result.modelId}-${stamp}.csv`, sweepToCsv(result), 'text/csv')}>
           Export CSV
         </button>
       </p>
