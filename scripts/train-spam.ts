@@ -1,6 +1,7 @@
 /**
  * Trains the bundled spam classifier in Node on the wasm backend and writes models/spam-bow/ as model.json +
- * weights.bin + vocabulary.json (the tokenizer's vocabulary, built from the training split only) + card.json.
+ * weights.bin + vocabulary.json (the tokenizer's vocabulary, built from the training split only) + card.json,
+ * then regenerates synonyms.json (WordNet synonyms of that vocabulary, see build-synonyms.ts).
  *
  *   npm run train:spam
  */
@@ -13,6 +14,7 @@ import type { ModelCard } from '../src/core/models/card';
 import { serializeLayersModel } from '../src/core/models/io';
 import { buildSpamModel, countCorrectTexts, encodeTextIds, trainTextClassifier } from '../src/core/models/textClassifier';
 import { buildVocabulary, vocabularySize } from '../src/core/text/tokenizer';
+import { buildSynonyms } from './build-synonyms';
 import { sha256Hex, useNodeWasm } from './node-tf';
 import { MODELS_DIR, PROJECT_ROOT } from './paths';
 
@@ -132,3 +134,7 @@ console.log(
   `${ID}: train ${trainCorrect}/${train.length}, test ${testCorrect}/${test.length} ` +
     `(${(card.metrics.testAccuracy * 100).toFixed(2)}%), ${seconds.toFixed(1)} s`,
 );
+
+// The synonym table is keyed by the vocabulary, so a new vocabulary needs a new table.
+const synonyms = await buildSynonyms(dir);
+console.log(`${ID}: synonyms for ${synonyms.withSynonyms} of ${synonyms.words} words, ${synonyms.bytes} bytes`);

@@ -1,0 +1,249 @@
+/**
+ * Batch mode: one or more text attacks over a set of labelled messages, with and without the normalizer defense,
+ * summarised in TextAttack's table (original accuracy, accuracy under attack, attack success rate, average
+ * perturbed word %, average queries) and as accuracy against the word budget.
+ *
+ * Three settings, so the lab does not teach a false sense of security:
+ * - 'none': the attack is crafted on the bare model and judged by it;
+ * - 'normalizer': the same attack (crafted on the bare model, e.g. on a copy) is sent through the normalizer;
+ * - 'adaptive': the attacker knows the normalizer and crafts against normalizer + model (Tramèr et al.,
+ *   "On Adaptive Attacks to Adversarial Example Defenses", NeurIPS 2020, for why this is the setting that counts).
+ */
+import { createRng } from '../data/rng';
+import {
+  attackText,
+  textAfterEdits,
+  withNormalizer,
+  wordBudget,
+  type TextAttackContext,
+  type TextAttackOptions,
+  type TextAttackResult,
+  type TextAttackStatus,
+  type TextVictim,
+  type WordGain,
+} from './attack';
+import { normalizeText } from './normalize';
+import { tokenize } from './tokenizer';
+
+export type DefenseSetting = 'none' | 'normalizer' | 'adaptive';
+
+export const DEFENSE_SETTINGS: Readonly<Record<DefenseSetting, { label: string; description: string }>> = {
+  none: { label: 'No defense', description: 'Crafted on the bare model, judged by the bare model.' },
+  normalizer: {
+    label: 'Normalizer, attacker unaware',
+    description: 'Crafted on the bare model, then sent through the normalizer before the model.',
+  },
+  adaptive: {
+    label: 'Normalizer, adaptive attacker',
+    description: 'The attacker queries normalizer + model, so only perturbations that survive it are kept.',
+  },
+};
+
+export interface LabelledText {
+  text: string;
+  label: number;
+}
+
+export interface BatchAttack {
+  id: string;
+  label: string;
+  options: TextAttackOptions;
+}
+
+/** What the model, its tables and the white-box access are; the batch builds the victims from them. */
+export interface BatchResources {
+  model: TextVictim;
+  wordGain?: WordGain;
+  synonyms?: (word: string) => readonly string[];
+  goodWords?: readonly string[];
+}
+
+export interface TextBatchPlan {
+  examples: readonly LabelledText[];
+  attacks: readonly BatchAttack[];
+  settings: readonly DefenseSetting[];
+  /** Word shares at which accuracy is measured (0 gives the clean accuracy); each at most the attack's own share. */
+  budgets: readonly number[];
+  seed: number;
+}
+
+export interface AttackSummary {
+  examples: number;
+  succeeded: number;
+  failed: number;
+  skipped: number;
+  originalAccuracy: number;
+  accuracyUnderAttack: number;
+  /** succeeded / (succeeded + failed), as TextAttack reports it. */
+  successRate: number;
+  /** Mean over successful attacks of perturbed words / words. */
+  averagePerturbedWordPercent: number;
+  /** Mean over attacked (not skipped) examples. */
+  averageQueries: number;
+  averageWords: number;
+}
+
+export interface ExampleOutcome {
+  index: number;
+  status: TextAttackStatus;
+  queries: number;
+  wordCount: number;
+  perturbedWords: number;
+  /** Probability of the true class before and after, as the judging model (with or without defense) sees it. */
+  originalProbability: number;
+  finalProbability: number;
+  edits: { before: string; after: string; transformation: string }[];
+}
+
+export interface BatchRow {
+  attackId: string;
+  label: string;
+  setting: DefenseSetting;
+  summary: AttackSummary;
+  curve: { budget: number; accuracy: number }[];
+  outcomes: ExampleOutcome[];
+}
+
+export interface TextBatchResult {
+  rows: BatchRow[];
+  /** Examples attacked by every attack and setting (fewer than planned when cancelled). */
+  completed: number;
+  cancelled: boolean;
+}
+
+export interface BatchHooks {
+  onProgress?: (done: number, total: number) => void | Promise<void>;
+  cancelled?: () => boolean;
+}
+
+/**
+ * Word importance for the adaptive attacker: on the text as the model behind the normalizer reads it. When the
+ * normalizer changed the number of words, the positions no longer line up and the bare text's ranking is used.
+ */
+export function normalizedWordGain(wordGain: WordGain): WordGain {
+  return async (text, trueClass) => {
+    const normalized = normalizeText(text).text;
+    if (tokenize(normalized).tokens.length !== tokenize(text).tokens.length) return wordGain(text, trueClass);
+    return wordGain(normalized, trueClass);
+  };
+}
+
+const argMax = (row: ArrayLike<number>) => {
+  let best = 0;
+  for (let i = 1; i < row.length; i++) if (row[i] > row[best]) best = i;
+  return best;
+};
+
+/** TextAttack's summary of a list of outcomes. */
+export function summarize(outcomes: readonly Pick<ExampleOutcome, 'status' | 'queries' | 'wordCount' | 'perturbedWords'>[]): AttackSummary {
+  const count = (status: TextAttackStatus) => outcomes.filter((o) => o.status === status).length;
+  const succeeded = count('succeeded');
+  const failed = count('failed');
+  const skipped = count('skipped');
+  const attacked = outcomes.filter((o) => o.status !== 'skipped');
+  const successes = outcomes.filter((o) => o.status === 'succeeded');
+  const mean = (values: number[]) => (values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length);
+  const n = outcomes.length;
+  return {
+    examples: n,
+    succeeded,
+    failed,
+    skipped,
+    originalAccuracy: n === 0 ? 0 : (succeeded + failed) / n,
+    accuracyUnderAttack: n === 0 ? 0 : failed / n,
+    successRate: succeeded + failed === 0 ? 0 : succeeded / (succeeded + failed),
+    averagePerturbedWordPercent: mean(successes.map((o) => (100 * o.perturbedWords) / Math.max(1, o.wordCount))),
+    averageQueries: mean(attacked.map((o) => o.queries)),
+    averageWords: mean(outcomes.map((o) => o.wordCount)),
+  };
+}
+
+/** Runs every attack in every setting on each example in turn, so a cancelled run covers the same examples everywhere. */
+export async function runTextBatch(plan: TextBatchPlan, resources: BatchResources, hooks: BatchHooks = {}): Promise<TextBatchResult> {
+  for (const attack of plan.attacks) {
+    const over = plan.budgets.find((b) => b > attack.options.maxWordShare + 1e-12);
+    if (over !== undefined) {
+      throw new Error(`The budget ${over} is above the word share of "${attack.label}" (${attack.options.maxWordShare}).`);
+    }
+  }
+  const defended = withNormalizer(resources.model);
+  const judgeOf = (setting: DefenseSetting) => (setting === 'none' ? resources.model : defended);
+  const contextOf = (setting: DefenseSetting, rngSeed: number): TextAttackContext => ({
+    victim: setting === 'adaptive' ? defended : resources.model,
+    rng: createRng(rngSeed),
+    wordGain: resources.wordGain && (setting === 'adaptive' ? normalizedWordGain(resources.wordGain) : resources.wordGain),
+    synonyms: resources.synonyms,
+    goodWords: resources.goodWords,
+    cancelled: hooks.cancelled,
+  });
+
+  // The 'normalizer' setting reuses the attack crafted for 'none' (same attacker, only the judge differs).
+  const needsBare = plan.settings.includes('none') || plan.settings.includes('normalizer');
+  const rows: BatchRow[] = [];
+  for (const attack of plan.attacks) {
+    for (const setting of plan.settings) {
+      rows.push({ attackId: attack.id, label: attack.label, setting, summary: summarize([]), curve: [], outcomes: [] });
+    }
+  }
+  const correctAt = plan.budgets.map(() => new Map<BatchRow, number>());
+  let completed = 0;
+  let cancelled = false;
+
+  for (const [index, example] of plan.examples.entries()) {
+    if (hooks.cancelled?.()) {
+      cancelled = true;
+      break;
+    }
+    const crafted: { row: BatchRow; result: TextAttackResult }[] = [];
+    for (const [a, attack] of plan.attacks.entries()) {
+      const seed = plan.seed + 7919 * index + 104_729 * a;
+      const bare = needsBare ? await attackText(example.text, example.label, attack.options, contextOf('none', seed)) : undefined;
+      const adaptive = plan.settings.includes('adaptive')
+        ? await attackText(example.text, example.label, attack.options, contextOf('adaptive', seed))
+        : undefined;
+      for (const row of rows.filter((r) => r.attackId === attack.id)) {
+        crafted.push({ row, result: row.setting === 'adaptive' ? adaptive! : bare! });
+      }
+    }
+    if (hooks.cancelled?.()) {
+      cancelled = true; // an attack stopped early on this example: leave it out everywhere
+      break;
+    }
+    for (const { row, result } of crafted) {
+      const judge = judgeOf(row.setting);
+      // Texts at each budget: the first k edits of the search, k = the words that budget allows.
+      const budgetTexts = plan.budgets.map((b) =>
+        textAfterEdits(result.original, result.edits.slice(0, Math.min(result.edits.length, wordBudget(b, result.wordCount)))),
+      );
+      const judged = await judge.probabilities([result.original, result.perturbed, ...budgetTexts]);
+      const [before, after, ...atBudgets] = judged;
+      atBudgets.forEach((p, b) => {
+        if (argMax(p) === example.label) correctAt[b].set(row, (correctAt[b].get(row) ?? 0) + 1);
+      });
+      // For the bare model the attack's own verdict stands; behind the normalizer the judge decides.
+      const status: TextAttackStatus =
+        row.setting === 'none' ? result.status : argMax(before) !== example.label ? 'skipped' : argMax(after) !== example.label ? 'succeeded' : 'failed';
+      row.outcomes.push({
+        index,
+        status,
+        queries: result.queries,
+        wordCount: result.wordCount,
+        perturbedWords: result.perturbedWords,
+        originalProbability: before[example.label],
+        finalProbability: after[example.label],
+        edits: result.edits.map(({ before: b, after: a, transformation }) => ({ before: b, after: a, transformation })),
+      });
+    }
+    completed++;
+    await hooks.onProgress?.(completed, plan.examples.length);
+  }
+
+  for (const row of rows) {
+    row.summary = summarize(row.outcomes);
+    row.curve = plan.budgets.map((budget, b) => ({
+      budget,
+      accuracy: completed === 0 ? 0 : (correctAt[b].get(row) ?? 0) / completed,
+    }));
+  }
+  return { rows, completed, cancelled };
+}
