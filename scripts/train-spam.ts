@@ -1,7 +1,8 @@
 /**
  * Trains the bundled spam classifier in Node on the wasm backend and writes models/spam-bow/ as model.json +
  * weights.bin + vocabulary.json (the tokenizer's vocabulary, built from the training split only) + card.json,
- * then regenerates synonyms.json (WordNet synonyms of that vocabulary, see build-synonyms.ts).
+ * then regenerates synonyms.json (WordNet synonyms of that vocabulary, see build-synonyms.ts) and good-words.json
+ * (ham words of the training split, see build-good-words.ts).
  *
  *   npm run train:spam
  */
@@ -14,6 +15,7 @@ import type { ModelCard } from '../src/core/models/card';
 import { serializeLayersModel } from '../src/core/models/io';
 import { buildSpamModel, countCorrectTexts, encodeTextIds, trainTextClassifier } from '../src/core/models/textClassifier';
 import { buildVocabulary, vocabularySize } from '../src/core/text/tokenizer';
+import { buildGoodWords } from './build-good-words';
 import { buildSynonyms } from './build-synonyms';
 import { sha256Hex, useNodeWasm } from './node-tf';
 import { MODELS_DIR, PROJECT_ROOT } from './paths';
@@ -138,3 +140,7 @@ console.log(
 // The synonym table is keyed by the vocabulary, so a new vocabulary needs a new table.
 const synonyms = await buildSynonyms(dir);
 console.log(`${ID}: synonyms for ${synonyms.withSynonyms} of ${synonyms.words} words, ${synonyms.bytes} bytes`);
+
+// So is the good-word list: it keeps only words the model knows.
+const goodWords = await buildGoodWords(dir);
+console.log(`${ID}: ${goodWords.words} good words, ${goodWords.bytes} bytes`);

@@ -11,6 +11,9 @@ export const BUNDLED_MODELS: ModelRef[] = Object.values(cards)
 /** The image classifiers: what the image and extraction labs (and the side panel's picker) offer. */
 export const IMAGE_MODELS: ModelRef[] = BUNDLED_MODELS.filter((m) => m.card.task === 'image-classification');
 
+/** The text classifiers: what the text lab attacks. */
+export const TEXT_MODELS: ModelRef[] = BUNDLED_MODELS.filter((m) => m.card.task === 'text-classification');
+
 export function findBundledModel(id: string): ModelRef | undefined {
   return BUNDLED_MODELS.find((m) => m.id === id);
 }

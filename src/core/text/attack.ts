@@ -240,6 +240,13 @@ export interface TextAttackContext {
   goodWords?: readonly string[];
   /** Called between steps; returning true stops the attack where it is (status from the text so far). */
   cancelled?: () => boolean;
+  /**
+   * How the attacked system reads a word, when the attacker knows it (the adaptive attacker knows the normalizer):
+   * candidate words that read the same are queried once, and those that read as the original word are not queried.
+   */
+  canonical?: (text: string) => string;
+  /** Awaited between steps, so a worker can take in a cancel message. */
+  yieldToEvents?: () => Promise<void>;
 }
 
 interface Candidate {
@@ -298,6 +305,7 @@ export async function attackText(
     const order = replacing ? await rankWords(text, tokens, trueClass, options, context, victim, originalRow) : [];
     let next = 0;
     while (edits.length < maxWords) {
+      await context.yieldToEvents?.();
       if (context.cancelled?.()) break;
       const index: number | undefined = order[next];
       const candidates: Candidate[] = [];
@@ -315,17 +323,30 @@ export async function attackText(
         next++;
         continue;
       }
-      // Render each candidate on top of the edits kept so far; the same text is queried once.
+      // Render each candidate on top of the edits kept so far. Texts the model would read the same way (the same
+      // string, or for an attacker who knows the normalizer the same normalized string) are queried once, and
+      // those it would read exactly as the current text are not queried at all.
       const texts = allowed.map((c) => textAfterEdits(text, [...edits, c.edit]));
-      const unique = [...new Set(texts)];
-      if (victim.remaining() < unique.length) return finish('failed', 'query-budget');
-      const rows = await victim.probabilities(unique);
-      const scoreOf = new Map(unique.map((t, i) => [t, rows[i]]));
-      const gainOf = (i: number) => otherClassMass(scoreOf.get(texts[i])!, trueClass);
+      // Keys are per edit (where, and the word as the system reads it), so no long text is normalized per candidate.
+      const readAs = context.canonical ?? ((w: string) => w);
+      const keys = allowed.map((c) => `${c.edit.kind}:${c.edit.tokenIndex}:${readAs(c.edit.after)}`);
+      const unchanged = allowed.map((c) => c.edit.kind === 'replace' && readAs(c.edit.after) === readAs(c.edit.before));
+      const currentKey = '\u0000unchanged';
+      keys.forEach((_, i) => {
+        if (unchanged[i]) keys[i] = currentKey;
+      });
+      const asked = new Map<string, string>();
+      keys.forEach((key, i) => {
+        if (key !== currentKey && !asked.has(key)) asked.set(key, texts[i]);
+      });
+      if (victim.remaining() < asked.size) return finish('failed', 'query-budget');
+      const rows = asked.size > 0 ? await victim.probabilities([...asked.values()]) : [];
+      const rowOf = new Map([...asked.keys()].map((key, i) => [key, rows[i]]));
+      const gainOf = (i: number) => (rowOf.has(keys[i]) ? otherClassMass(rowOf.get(keys[i])!, trueClass) : -Infinity);
       let best = 0;
       for (let i = 1; i < allowed.length; i++) if (gainOf(i) > gainOf(best)) best = i;
-      const bestRow = scoreOf.get(texts[best])!;
-      if (gainOf(best) > otherClassMass(current.probabilities, trueClass)) {
+      const bestRow = rowOf.get(keys[best]);
+      if (bestRow && gainOf(best) > otherClassMass(current.probabilities, trueClass)) {
         const chosen = allowed[best];
         edits.push({ ...chosen.edit, probability: bestRow[trueClass] });
         editDistanceUsed += chosen.distance;
@@ -348,6 +369,7 @@ export async function attackText(
 }
 
 function checkContext(options: TextAttackOptions, context: TextAttackContext) {
+  if (!(options.maxQueries >= 1)) throw new Error('The query budget must be at least 1: the first query scores the original text.');
   if (options.transformations.length === 0) throw new Error('Choose at least one transformation.');
   if (options.ranking === 'gradient' && !context.wordGain) {
     throw new Error('The gradient ranking needs white-box access to the model.');

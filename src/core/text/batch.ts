@@ -172,6 +172,7 @@ export async function runTextBatch(plan: TextBatchPlan, resources: BatchResource
     victim: setting === 'adaptive' ? defended : resources.model,
     rng: createRng(rngSeed),
     wordGain: resources.wordGain && (setting === 'adaptive' ? normalizedWordGain(resources.wordGain) : resources.wordGain),
+    canonical: setting === 'adaptive' ? (text) => normalizeText(text).text : undefined,
     synonyms: resources.synonyms,
     goodWords: resources.goodWords,
     cancelled: hooks.cancelled,

@@ -1,0 +1,80 @@
+import { Fragment, type ReactNode } from 'react';
+import type { TextEdit } from '../../core/text/attack';
+import { describeCharacter, diffCharacters } from '../../core/text/characters';
+
+/** One character of an edited word: changed ones are marked; invisible and look-alike ones get a visible stand-in. */
+function Character({ char, changed, was }: { char: string; changed: boolean; was?: string }) {
+  const info = describeCharacter(char);
+  const title = was !== undefined ? `${info.description} (was "${was}" ${describeCharacter(was).codePoint})` : info.description;
+  if (info.kind === 'invisible' || info.kind === 'bidi') {
+    return (
+      <span className={`char char-${info.kind}`} title={title} data-codepoint={info.codePoint}>
+        {info.kind === 'bidi' ? '⇄' : '·'}
+        {char}
+      </span>
+    );
+  }
+  if (!changed && info.kind === 'plain') return <>{char}</>;
+  return (
+    <span className={`char ${changed ? 'char-changed' : ''} char-${info.kind}`} title={title} data-codepoint={info.codePoint}>
+      {char}
+    </span>
+  );
+}
+
+function EditedWord({ edit }: { edit: Pick<TextEdit, 'before' | 'after' | 'transformation' | 'kind'> }) {
+  const diff = diffCharacters(edit.before, edit.after);
+  return (
+    <span className={`edit edit-${edit.kind}`} title={`${edit.transformation}: "${edit.before}" → "${edit.after}"`}>
+      {edit.kind === 'replace' && <del className="edit-before">{edit.before}</del>}
+      <ins className="edit-after">
+        {edit.kind === 'insert'
+          ? Array.from(edit.after).map((c, i) => <Character key={i} char={c} changed />)
+          : diff
+              .filter((d) => d.op !== 'delete')
+              .map((d, i) => <Character key={i} char={d.char} changed={d.op !== 'same'} was={d.op === 'replace' ? d.was : undefined} />)}
+      </ins>
+    </span>
+  );
+}
+
+const CONTEXT = 160;
+
+/**
+ * The original text with each edit shown in place: the old word struck through, the new one with every changed
+ * character marked; code points on hover. Long stretches without edits are shortened around the edits.
+ */
+export function DiffView({ original, edits }: { original: string; edits: readonly TextEdit[] }) {
+  const insertions = edits.filter((e) => e.kind === 'insert');
+  const replacements = edits.filter((e) => e.kind === 'replace').sort((a, b) => a.start - b.start);
+  const parts: ReactNode[] = [];
+  const plain = (from: number, to: number, key: string) => {
+    const text = original.slice(from, to);
+    if (text.length <= 2 * CONTEXT + 40) return <Fragment key={key}>{text}</Fragment>;
+    // Keep the context on both sides of each edit; elide the middle.
+    const head = text.slice(0, CONTEXT);
+    const tail = text.slice(-CONTEXT);
+    const skipped = text.length - head.length - tail.length;
+    return (
+      <Fragment key={key}>
+        {head}
+        <span className="elided">[… {skipped.toLocaleString('en-US')} characters unchanged …]</span>
+        {tail}
+      </Fragment>
+    );
+  };
+  insertions.forEach((edit, i) => {
+    parts.push(<EditedWord key={`i${i}`} edit={edit} />, ' ');
+  });
+  let position = 0;
+  replacements.forEach((edit, i) => {
+    parts.push(plain(position, edit.start, `p${i}`), <EditedWord key={`r${i}`} edit={edit} />);
+    position = edit.end;
+  });
+  parts.push(plain(position, original.length, 'end'));
+  return (
+    <div className="diff-view" aria-label="diff view">
+      {parts}
+    </div>
+  );
+}

@@ -1,0 +1,31 @@
+import { create } from 'zustand';
+import { DEFAULT_TEXT_ATTACK, type TextAttackOptions } from '../core/text/attack';
+import type { DefenseSetting, TextBatchResult } from '../core/text/batch';
+import type { GoodWordSource, SingleTextAttackResult } from '../workers/textApi';
+
+/** The text lab's state: plain data only (results come back from the text worker as plain objects). */
+interface TextLabStore {
+  text: string;
+  options: TextAttackOptions;
+  setting: DefenseSetting;
+  goodWordSource: GoodWordSource;
+  result?: SingleTextAttackResult;
+  batch?: TextBatchResult & { millis: number };
+  set(patch: Partial<Omit<TextLabStore, 'set' | 'setOptions'>>): void;
+  setOptions(patch: Partial<TextAttackOptions>): void;
+}
+
+/** The lab opens on the search that flips the most spam (see scripts/textAttacks.test.ts): model good words. */
+export const useTextLab = create<TextLabStore>((set) => ({
+  text: '',
+  options: { ...DEFAULT_TEXT_ATTACK, transformations: ['good-words', 'synonym', 'swap', 'homoglyph'], maxWordShare: 0.15, repeatGoodWords: true },
+  setting: 'none',
+  goodWordSource: 'model',
+  set: (patch) => set(patch),
+  setOptions: (patch) => set((s) => ({ options: { ...s.options, ...patch } })),
+}));
+
+export const selectText = (s: TextLabStore) => s.text;
+export const selectOptions = (s: TextLabStore) => s.options;
+export const selectResult = (s: TextLabStore) => s.result;
+export const selectBatch = (s: TextLabStore) => s.batch;
