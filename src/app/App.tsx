@@ -1,5 +1,7 @@
 import { ExtractionLab } from '../features/extraction/ExtractionLab';
 import { ImageAttackLab } from '../features/image-attacks/ImageAttackLab';
+import { ModelCardView } from '../components/ModelCardView';
+import { TEXT_MODELS } from '../stores/models';
 import { TextAttackLab } from '../features/text-attacks/TextAttackLab';
 import { selectLab, selectSetSettings, useSettings, type LabId } from '../stores/settings';
 import { ModelPicker } from './ModelPicker';
@@ -34,7 +36,7 @@ export function App() {
       </header>
       <div className="body">
         <aside className="side">
-          <ModelPicker />
+          {lab === 'text' && TEXT_MODELS[0] ? <ModelCardView card={TEXT_MODELS[0].card} /> : <ModelPicker />}
         </aside>
         <main className="lab" aria-label={LAB_TITLES[lab]}>
           {lab === 'image' ? <ImageAttackLab /> : lab === 'text' ? <TextAttackLab /> : <ExtractionLab />}

@@ -248,3 +248,29 @@ export async function runTextBatch(plan: TextBatchPlan, resources: BatchResource
   }
   return { rows, completed, cancelled };
 }
+
+export const TEXT_BATCH_EXPORT_VERSION = 1;
+
+/** The whole run (summaries, curves and every outcome) as versioned JSON. */
+export function textBatchToJson(result: TextBatchResult, meta: Record<string, unknown>): string {
+  return JSON.stringify({ kind: 'text-attack-batch', version: TEXT_BATCH_EXPORT_VERSION, ...meta, ...result }, null, 2);
+}
+
+const csvCell = (value: string | number) => (typeof value === 'number' ? String(value) : `"${value.replace(/"/g, '""')}"`);
+
+/** TextAttack's summary table, one line per attack and setting, then the accuracy at each budget. */
+export function textBatchToCsv(result: TextBatchResult): string {
+  const budgets = result.rows[0]?.curve.map((p) => p.budget) ?? [];
+  const header = [
+    'attack', 'setting', 'examples', 'succeeded', 'failed', 'skipped', 'original_accuracy', 'accuracy_under_attack',
+    'attack_success_rate', 'avg_perturbed_word_percent', 'avg_queries', 'avg_words', ...budgets.map((b) => `accuracy_at_${b}`),
+  ];
+  const lines = result.rows.map((row) => {
+    const s = row.summary;
+    return [
+      row.label, row.setting, s.examples, s.succeeded, s.failed, s.skipped, s.originalAccuracy, s.accuracyUnderAttack,
+      s.successRate, s.averagePerturbedWordPercent, s.averageQueries, s.averageWords, ...row.curve.map((p) => p.accuracy),
+    ].map(csvCell).join(',');
+  });
+  return [header.join(','), ...lines].join('\n') + '\n';
+}

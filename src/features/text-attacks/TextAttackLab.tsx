@@ -1,12 +1,309 @@
-/** The text lab arrives with its own issue; the shell already routes to it. */
-export function TextAttackLab() {
+import { useEffect, useRef, useState } from 'react';
+import { FAMILIES, FAMILY_LABELS, RANKINGS, TRANSFORMATIONS, transformationsOf, type RankingId, type TransformationId } from '../../core/text/attack';
+import { DEFENSE_SETTINGS, type DefenseSetting } from '../../core/text/batch';
+import type { SpamExample } from '../../core/data/spam';
+import { textWorker } from '../../bridge/text';
+import { TEXT_MODELS } from '../../stores/models';
+import { selectOptions, selectResult, selectText, useTextLab } from '../../stores/textLab';
+import { GOOD_WORD_SOURCES, type GoodWordSource, type ScoreResult } from '../../workers/textApi';
+import { BatchPanel } from './BatchPanel';
+import { DiffView } from './DiffView';
+import { formatProbability, percent } from './format';
+
+const SPAM = 1;
+
+function useLiveScore(text: string) {
+  const [score, setScore] = useState<ScoreResult>();
+  const [error, setError] = useState<string>();
+  useEffect(() => {
+    const model = TEXT_MODELS[0];
+    if (!model) return;
+    const controller = new AbortController();
+    const timer = setTimeout(() => {
+      textWorker
+        .call('score', { model, texts: [text] }, { signal: controller.signal })
+        .then((s) => (setScore(s), setError(undefined)))
+        .catch((e: unknown) => {
+          if (!controller.signal.aborted) setError(e instanceof Error ? e.message : String(e));
+        });
+    }, 200);
+    return () => (clearTimeout(timer), controller.abort());
+  }, [text]);
+  return { score, error };
+}
+
+function ScoreLine({ label, probabilities }: { label: string; probabilities?: number[] }) {
+  if (!probabilities) return <p className="muted">{label}: …</p>;
+  const spam = probabilities[SPAM];
+  const verdict = spam > 0.5 ? 'spam' : 'ham';
   return (
-    <section className="placeholder">
-      <h2>Text attacks</h2>
-      <p>
-        Evade a spam filter with character edits, homoglyphs, invisible characters and synonym swaps. This lab is not
-        built yet: its spam model and perturbations are the next step of the project.
-      </p>
+    <div className="score-line">
+      <span>{label}</span>
+      <div className="score-bar" aria-hidden="true">
+        <div className={`score-fill ${verdict}`} style={{ width: `${(spam * 100).toFixed(1)}%` }} />
+      </div>
+      <strong className={`verdict-${verdict}`} data-testid={`${label === 'Spam score' ? 'live' : 'normalized'}-verdict`}>
+        {verdict}
+      </strong>
+      <span className="num">{formatProbability(spam)} spam</span>
+    </div>
+  );
+}
+
+function MessageEditor() {
+  const text = useTextLab(selectText);
+  const set = useTextLab((s) => s.set);
+  const [samples, setSamples] = useState<SpamExample[]>([]);
+  const { score, error } = useLiveScore(text);
+  useEffect(() => {
+    const model = TEXT_MODELS[0];
+    if (!model) return;
+    textWorker.call('samples', { model, label: SPAM, count: 25 }).then((s) => {
+      setSamples(s);
+      if (!useTextLab.getState().text && s[0]) set({ text: s[0].text });
+    }, () => undefined);
+  }, [set]);
+  return (
+    <div className="message-editor">
+      <div className="run-row">
+        <label>
+          Test spam message{' '}
+          <select aria-label="sample message" defaultValue="" onChange={(e) => e.target.value !== '' && set({ text: samples[Number(e.target.value)].text, result: undefined })}>
+            <option value="" disabled>
+              pick one…
+            </option>
+            {samples.map((s, i) => (
+              <option key={i} value={i}>
+                #{i + 1}: {s.text.slice(0, 60).replace(/\s+/g, ' ')}
+              </option>
+            ))}
+          </select>
+        </label>
+        <span className="note">or type or paste an email (subject, blank line, body).</span>
+      </div>
+      <textarea
+        aria-label="message text"
+        className="message-text"
+        rows={12}
+        value={text}
+        onChange={(e) => set({ text: e.target.value, result: undefined })}
+        spellCheck={false}
+      />
+      {error ? <p className="error">{error}</p> : null}
+      <ScoreLine label="Spam score" probabilities={score?.probabilities[0]} />
+      <ScoreLine label="With the normalizer" probabilities={score?.normalizedProbabilities[0]} />
+      {score ? (
+        <p className="note">
+          {score.tokens[0].toLocaleString('en-US')} words; the model reads the first {300}.{' '}
+          {score.normalizations[0].steps.filter((s) => s.count > 0).map((s) => `${s.label}: ${s.count}`).join('; ') || 'The normalizer changes nothing here.'}
+          {score.truncationNotice ? ` ${score.truncationNotice}` : ''}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+function AttackOptionsForm() {
+  const options = useTextLab(selectOptions);
+  const { setOptions, set } = useTextLab();
+  const setting = useTextLab((s) => s.setting);
+  const source = useTextLab((s) => s.goodWordSource);
+  const toggle = (id: TransformationId, on: boolean) =>
+    setOptions({ transformations: on ? [...options.transformations, id] : options.transformations.filter((t) => t !== id) });
+  const number = (key: 'maxWordShare' | 'maxQueries' | 'maxEditDistance' | 'candidatesPerWord' | 'goodWordCandidates', label: string, step: number, min: number, max: number) => (
+    <label className="param">
+      {label}
+      <input type="number" step={step} min={min} max={max} value={options[key]} onChange={(e) => setOptions({ [key]: Math.min(max, Math.max(min, Number(e.target.value) || 0)) })} />
+    </label>
+  );
+  return (
+    <div className="text-options">
+      <fieldset className="sweep-attacks">
+        <legend>Perturbations</legend>
+        {FAMILIES.map((family) => (
+          <div key={family}>
+            <strong className="small">{FAMILY_LABELS[family]}</strong>
+            {transformationsOf(family).map((id) => (
+              <label key={id} className="label-choice" title={TRANSFORMATIONS[id].description}>
+                <input type="checkbox" checked={options.transformations.includes(id)} onChange={(e) => toggle(id, e.target.checked)} /> {TRANSFORMATIONS[id].label}
+              </label>
+            ))}
+          </div>
+        ))}
+      </fieldset>
+      <div className="param-form">
+        <label className="param">
+          Word ranking
+          <select value={options.ranking} onChange={(e) => setOptions({ ranking: e.target.value as RankingId })}>
+            {Object.entries(RANKINGS).map(([id, r]) => (
+              <option key={id} value={id} title={r.description}>
+                {r.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        {number('maxWordShare', 'Max share of words', 0.01, 0.01, 1)}
+        {number('maxQueries', 'Max queries', 1, 1, 5000)}
+        {number('maxEditDistance', 'Max edit distance (characters)', 1, 0, 1000)}
+        {number('goodWordCandidates', 'Good words tried per step', 1, 1, 20)}
+        <label className="param">
+          Good words
+          <select value={source} onChange={(e) => set({ goodWordSource: e.target.value as GoodWordSource })}>
+            {Object.entries(GOOD_WORD_SOURCES).map(([id, label]) => (
+              <option key={id} value={id}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="param">
+          <span>
+            <input type="checkbox" checked={options.repeatGoodWords} onChange={(e) => setOptions({ repeatGoodWords: e.target.checked })} /> Good words may repeat
+          </span>
+          <span>
+            <input type="checkbox" checked={options.skipStopWords} onChange={(e) => setOptions({ skipStopWords: e.target.checked })} /> Leave stop words alone
+          </span>
+        </label>
+      </div>
+      <fieldset className="defense-choice">
+        <legend>Defense</legend>
+        {(Object.keys(DEFENSE_SETTINGS) as DefenseSetting[]).map((id) => (
+          <label key={id} className="label-choice" title={DEFENSE_SETTINGS[id].description}>
+            <input type="radio" name="defense" checked={setting === id} onChange={() => set({ setting: id })} /> {DEFENSE_SETTINGS[id].label}
+            <span className="note"> — {DEFENSE_SETTINGS[id].description}</span>
+          </label>
+        ))}
+      </fieldset>
+    </div>
+  );
+}
+
+function SingleAttack() {
+  const text = useTextLab(selectText);
+  const result = useTextLab(selectResult);
+  const { options, setting, goodWordSource, set } = useTextLab();
+  const [running, setRunning] = useState(false);
+  const [error, setError] = useState<string>();
+  const controller = useRef<AbortController>(undefined);
+  const run = async () => {
+    const model = TEXT_MODELS[0];
+    if (!model) return;
+    if (!text.trim()) {
+      setError('The message is empty: type or paste an email, or pick a test spam message.');
+      return;
+    }
+    if (options.transformations.length === 0) {
+      setError('Choose at least one perturbation.');
+      return;
+    }
+    setError(undefined);
+    setRunning(true);
+    controller.current = new AbortController();
+    try {
+      const r = await textWorker.call('attack', { model, text, trueClass: SPAM, options, setting, goodWordSource, seed: 1 }, { signal: controller.current.signal });
+      set({ result: r });
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    } finally {
+      setRunning(false);
+    }
+  };
+  const r = result?.result;
+  const judgedFlip = result ? result.judged.perturbed[SPAM] <= 0.5 : false;
+  return (
+    <div className="single-text">
+      <div className="run-row">
+        <button type="button" className="primary" onClick={run} disabled={running}>
+          Attack this message
+        </button>
+        {running ? (
+          <button type="button" onClick={() => controller.current?.abort()}>
+            Stop
+          </button>
+        ) : null}
+        {running ? <span className="note">Attacking…</span> : null}
+      </div>
+      {error ? <p className="error">{error}</p> : null}
+      {r && result ? (
+        <div className="text-result">
+          <p className={`verdict ${judgedFlip ? 'verdict-ok' : 'verdict-bad'}`} data-testid="attack-verdict">
+            {r.status === 'skipped'
+              ? 'The filter already calls this message ham: nothing to attack.'
+              : judgedFlip
+                ? `Label flipped: spam → ham (${DEFENSE_SETTINGS[setting].label.toLowerCase()}).`
+                : `Still spam (${DEFENSE_SETTINGS[setting].label.toLowerCase()}); the search stopped: ${r.stopReason.replace('-', ' ')}.`}
+          </p>
+          <dl className="facts outcome-facts">
+            <dt>spam score before</dt>
+            <dd>{formatProbability(result.judged.original[SPAM])}</dd>
+            <dt>after</dt>
+            <dd data-testid="score-after">{formatProbability(result.judged.perturbed[SPAM])}</dd>
+            <dt>queries</dt>
+            <dd data-testid="queries">{r.queries}</dd>
+            <dt>words changed</dt>
+            <dd>
+              {r.perturbedWords} of {r.wordCount} ({percent(r.perturbedWords / Math.max(1, r.wordCount))})
+            </dd>
+            <dt>edit distance</dt>
+            <dd>{r.editDistance}</dd>
+            <dt>time</dt>
+            <dd>{(result.millis / 1000).toFixed(2)} s</dd>
+          </dl>
+          <div className="run-row">
+            <button type="button" onClick={() => set({ text: r.perturbed, result: undefined })}>
+              Edit the perturbed text
+            </button>
+            <button type="button" onClick={() => void navigator.clipboard?.writeText(r.perturbed)}>
+              Copy it
+            </button>
+            <span className="note">
+              Marks: <del>old word</del> <ins>new word</ins>, <span className="char char-changed">changed</span> characters,{' '}
+              <span className="char char-look-alike">look-alikes</span>, <span className="char char-invisible">·</span> invisible and{' '}
+              <span className="char char-bidi">⇄</span> direction controls; hover for code points.
+            </span>
+          </div>
+          <DiffView original={r.original} edits={r.edits} />
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+/** Evade the bundled spam filter: one message at a time, or a batch over the test set's spam. */
+export function TextAttackLab() {
+  const [view, setView] = useState<'single' | 'batch'>('single');
+  const model = TEXT_MODELS[0];
+  if (!model) return <p className="error">No text model is bundled: run "npm run train:spam".</p>;
+  return (
+    <section className="text-lab">
+      <div className="lab-head">
+        <div>
+          <h2>Text attacks: evade the spam filter</h2>
+          <p className="note">
+            {model.card.name}, {percent(model.card.metrics.testAccuracy, 2)} right on {model.card.training.testSize.toLocaleString('en-US')} test emails.
+            Everything runs in this tab.
+          </p>
+        </div>
+        <div className="segmented" role="tablist" aria-label="text lab view">
+          <button type="button" role="tab" aria-selected={view === 'single'} className={view === 'single' ? 'active' : ''} onClick={() => setView('single')}>
+            One message
+          </button>
+          <button type="button" role="tab" aria-selected={view === 'batch'} className={view === 'batch' ? 'active' : ''} onClick={() => setView('batch')}>
+            Batch over test spam
+          </button>
+        </div>
+      </div>
+      {view === 'single' ? (
+        <div className="text-layout">
+          <MessageEditor />
+          <div>
+            <AttackOptionsForm />
+            <SingleAttack />
+          </div>
+        </div>
+      ) : (
+        <BatchPanel />
+      )}
     </section>
   );
 }
