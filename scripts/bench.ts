@@ -18,6 +18,10 @@ import { classifierFromLayersModel } from '../src/core/models/classifier';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, chromiumMissingMessage } from './chromium';
 import { loadMnistFromDisk, loadModelFromDisk, useNodeWasm } from './node-tf';
 import { PROJECT_ROOT } from './paths';
+import { TEXT_SEARCH_IDS, textSearchAttack } from '../src/core/bench/textSearches';
+import type { TextBenchRequest, TextBenchResult } from '../src/bench/benchPage';
+import { textHandlers } from '../src/workers/textApi';
+import { loadTextModelFromDisk } from './node-tf';
 
 interface BenchRow extends BenchRun {
   model: string;
@@ -37,9 +41,9 @@ const onlyWorkloads = option('workloads', '').split(',').filter(Boolean);
 const only = option('only', 'all');
 const out = option('out', join(PROJECT_ROOT, 'bench-results', 'latest.json'));
 const modelId = 'mnist-cnn';
-const unknownWorkloads = onlyWorkloads.filter((w) => !(w in WORKLOADS));
+const unknownWorkloads = onlyWorkloads.filter((w) => !(w in WORKLOADS) && w !== 'textSearch');
 if (!Number.isInteger(repeats) || repeats < 1 || !['all', 'node', 'browser'].includes(only) || unknownWorkloads.length) {
-  if (unknownWorkloads.length) console.error(`Unknown workloads: ${unknownWorkloads.join(', ')}. Known: ${Object.keys(WORKLOADS).join(', ')}.`);
+  if (unknownWorkloads.length) console.error(`Unknown workloads: ${unknownWorkloads.join(', ')}. Known: ${[...Object.keys(WORKLOADS), 'textSearch'].join(', ')}.`);
   console.error('Usage: npm run bench -- [--repeats N>=1] [--only all|node|browser] [--workloads a,b] [--out file.json]');
   process.exit(2);
 }
@@ -131,10 +135,83 @@ function printTable(rows: BenchRow[]): void {
   }
 }
 
+// Text searches: messages attacked per second and queries per message, on the first 100 test spam messages.
+const TEXT_MODEL = 'spam-bow';
+const TEXT_MESSAGES = 100;
+const runText = onlyWorkloads.length === 0 || onlyWorkloads.includes('textSearch');
+const runImage = onlyWorkloads.length === 0 || onlyWorkloads.some((w) => w !== 'textSearch');
+
+interface TextRow extends TextBenchResult {
+  environment: string;
+  messages: number;
+}
+
+async function benchNodeText(): Promise<TextRow[]> {
+  await useNodeWasm();
+  const handlers = textHandlers(() => loadTextModelFromDisk(TEXT_MODEL));
+  const ref = { id: TEXT_MODEL, url: '', card: undefined as never };
+  const context = { progress: () => undefined, cancelled: () => false, yield: async () => undefined, checkpoint: async () => undefined };
+  await handlers.load({ model: ref }, context);
+  const rows: TextRow[] = [];
+  for (const search of TEXT_SEARCH_IDS) {
+    const args = { model: ref, count: TEXT_MESSAGES, label: 1, attacks: [textSearchAttack(search)], settings: ['none' as const], budgets: [0.15], goodWordSource: 'model' as const, seed: 1 };
+    await handlers.batch({ ...args, count: 5 }, context); // warm-up
+    const millis: number[] = [];
+    let summary;
+    for (let r = 0; r < Math.min(repeats, 3); r++) {
+      const result = await handlers.batch(args, context);
+      millis.push(result.millis);
+      summary = result.rows[0].summary;
+    }
+    rows.push({ search, millis, queriesPerMessage: summary!.averageQueries, successRate: summary!.successRate, environment: 'node wasm', messages: TEXT_MESSAGES });
+    console.log(`node wasm text ${search}: median ${median(millis).toFixed(0)} ms for ${TEXT_MESSAGES} messages`);
+  }
+  return rows;
+}
+
+async function benchBrowserText(): Promise<TextRow[]> {
+  const missing = chromiumMissingMessage();
+  if (missing) throw new Error(missing);
+  await build({ root: PROJECT_ROOT, logLevel: 'warn' });
+  const server = await preview({ root: PROJECT_ROOT, preview: { port: 0, host: '127.0.0.1' }, logLevel: 'warn' });
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  try {
+    const page = await browser.newPage();
+    page.setDefaultTimeout(0);
+    await page.goto(`${server.resolvedUrls!.local[0]}bench.html`);
+    await page.waitForFunction(() => 'runTextBench' in window);
+    const request: TextBenchRequest = { modelId: TEXT_MODEL, searches: TEXT_SEARCH_IDS, count: TEXT_MESSAGES, repeats: Math.min(repeats, 3) };
+    const results = await page.evaluate(
+      (r) => (window as unknown as { runTextBench(r: TextBenchRequest): Promise<TextBenchResult[]> }).runTextBench(r),
+      request,
+    );
+    return results.map((r) => ({ ...r, environment: 'chromium wasm', messages: TEXT_MESSAGES }));
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
+function printTextTable(rows: TextRow[]): void {
+  console.log(`\n${TEXT_MODEL}: text searches over the first ${TEXT_MESSAGES} test spam messages (15% of words, 100 queries at most)`);
+  console.log('search               environment     runs   median ms   messages/s   queries/message   success');
+  for (const row of rows) {
+    const perSecond = row.messages / (median(row.millis) / 1000);
+    console.log(
+      `${row.search.padEnd(20)} ${row.environment.padEnd(15)} ${String(row.millis.length).padStart(4)} ${median(row.millis).toFixed(0).padStart(11)} ` +
+        `${perSecond.toFixed(1).padStart(12)} ${row.queriesPerMessage.toFixed(1).padStart(17)} ${(row.successRate * 100).toFixed(1).padStart(8)}%`,
+    );
+  }
+}
+
 const rows: BenchRow[] = [];
-if (only !== 'browser') rows.push(...(await benchNode()));
-if (only !== 'node') rows.push(...(await benchBrowser()));
-printTable(rows);
+const textRows: TextRow[] = [];
+if (runImage && only !== 'browser') rows.push(...(await benchNode()));
+if (runText && only !== 'browser') textRows.push(...(await benchNodeText()));
+if (runImage && only !== 'node') rows.push(...(await benchBrowser()));
+if (runText && only !== 'node') textRows.push(...(await benchBrowserText()));
+if (rows.length > 0) printTable(rows);
+if (textRows.length > 0) printTextTable(textRows);
 mkdirSync(dirname(out), { recursive: true });
 const report = {
   date: new Date().toISOString(),
@@ -142,6 +219,7 @@ const report = {
   settings: { repeats, model: modelId, budgets: BENCH_BUDGETS },
   workloads: WORKLOADS,
   rows: rows.map((r) => ({ ...r, median: median(r.millis), itemsPerSecond: itemsPerSecond(r) })),
+  textRows: textRows.map((r) => ({ ...r, median: median(r.millis), messagesPerSecond: r.messages / (median(r.millis) / 1000) })),
 };
 writeFileSync(out, JSON.stringify(report, null, 2) + '\n');
 console.log(`\nwrote ${out}`);

@@ -8,7 +8,13 @@ import { useBackend } from '../src/core/backend/backends';
 import { makeMnistSplit, splitFileNames, type ImageSplit, type SplitName } from '../src/core/data/mnist';
 import type { ModelCard } from '../src/core/models/card';
 import { artifactsFromFiles, type LayersModelJson } from '../src/core/models/io';
-import { MNIST_DATA_DIR, MODELS_DIR } from './paths';
+import { MNIST_DATA_DIR, MODELS_DIR, PROJECT_ROOT } from './paths';
+import { parseSpamSplit, SPAM_SPLIT } from '../src/core/data/spam';
+import type { GoodWordList } from '../src/core/text/goodWords';
+import { textModelFromLayersModel } from '../src/core/text/textModel';
+import type { Vocabulary } from '../src/core/text/tokenizer';
+import type { SynonymTable } from '../src/core/text/wordnet';
+import type { LoadedTextModel } from '../src/workers/textApi';
 
 /** The wasm backend with the project's Conv2DBackpropFilter kernel, as the browser's wasm path uses. */
 export async function useNodeWasm(): Promise<void> {
@@ -44,4 +50,19 @@ export async function loadModelFromDisk(modelId: string): Promise<{ model: tf.La
   const { modelJson, shards, card } = readModelFiles(modelId);
   const model = await tf.loadLayersModel(tf.io.fromMemory(artifactsFromFiles(modelJson, shards)));
   return { model, card };
+}
+
+/** The bundled text model with its tables and the test split, as the text worker assembles it from URLs. */
+export async function loadTextModelFromDisk(modelId: string): Promise<LoadedTextModel> {
+  const { model, card } = await loadModelFromDisk(modelId);
+  const dir = join(MODELS_DIR, modelId);
+  const json = <T>(path: string): T | undefined => (existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as T) : undefined);
+  const vocabulary = json<Vocabulary>(join(dir, 'vocabulary.json'))!;
+  const testPath = join(PROJECT_ROOT, 'public', SPAM_SPLIT.urlPath, SPAM_SPLIT.files.test);
+  return {
+    model: textModelFromLayersModel(model, { vocabulary, classes: card.classes, output: card.output }),
+    synonyms: json<SynonymTable>(join(dir, 'synonyms.json')),
+    dataGoodWords: json<GoodWordList>(join(dir, 'good-words.json'))?.words,
+    testSet: parseSpamSplit(JSON.parse(readFileSync(testPath, 'utf8')), testPath),
+  };
 }
