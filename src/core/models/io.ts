@@ -1,11 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 
-/** The `model.json` of a tfjs Layers model, as written by `model.save` and the converter. */
+/** The `model.json` of a tfjs Layers or graph model, as written by `model.save` and the converter. */
 export interface LayersModelJson {
   format?: string;
   generatedBy?: string;
   convertedBy?: string | null;
   modelTopology: object;
+  /** Graph models only: names and shapes of the inputs and outputs, which tf.loadGraphModel maps execute() keys through. */
+  signature?: object;
   weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
 }
 
@@ -33,10 +35,11 @@ export function artifactsFromFiles(modelJson: LayersModelJson, shards: Map<strin
         'a shard is truncated or belongs to another model.',
     );
   }
-  return { modelTopology: modelJson.modelTopology, weightSpecs, weightData, format: modelJson.format };
+  return { modelTopology: modelJson.modelTopology, weightSpecs, weightData, format: modelJson.format, signature: modelJson.signature };
 }
 
-function bytesOf(spec: tf.io.WeightsManifestEntry): number {
+/** Bytes one weight takes in its shard, quantized or not. */
+export function bytesOf(spec: tf.io.WeightsManifestEntry): number {
   const count = spec.shape.reduce((a, b) => a * b, 1);
   if (spec.quantization) {
     return count * (spec.quantization.dtype === 'uint8' ? 1 : 2);

@@ -1,0 +1,207 @@
+import * as tf from '@tensorflow/tfjs';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { imagesToTensor } from '../src/core/data/tensors';
+import { sliceSplit } from '../src/core/data/mnist';
+import { checkSpec, type ImageModelSpec } from '../src/core/audit/spec';
+import {
+  checkModel,
+  imageClassifier,
+  inferSpec,
+  loadUserModel,
+  ModelLoadError,
+  parseModelJson,
+  parseVocabularyFile,
+  type LoadedModel,
+} from '../src/core/audit/userModel';
+import { loadMnistFromDisk, loadModelFromDisk, sha256Hex, useNodeWasm } from './node-tf';
+import { MODELS_DIR } from './paths';
+
+const toArrayBuffer = (b: Buffer) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
+
+/** A bundled model's files as a user would hand them over: model.json text and the shards by file name. */
+function userFiles(id: string) {
+  const dir = join(MODELS_DIR, id);
+  const text = readFileSync(join(dir, 'model.json'), 'utf8');
+  const shards = new Map([['weights.bin', toArrayBuffer(readFileSync(join(dir, 'weights.bin')))]]);
+  return { text, shards };
+}
+
+async function loadAsUser(id: string, edit?: (json: any) => void, shards = userFiles(id).shards, maxBytes?: number) {
+  const json = JSON.parse(userFiles(id).text);
+  edit?.(json);
+  return loadUserModel(parseModelJson(JSON.stringify(json)), shards, maxBytes);
+}
+
+async function messageOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    const value = await promise;
+    (value as LoadedModel | undefined)?.dispose?.();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ModelLoadError);
+    return (error as Error).message;
+  }
+  throw new Error('expected the load to fail');
+}
+
+describe('loading a user model', () => {
+  beforeAll(async () => {
+    await useNodeWasm();
+  });
+
+  describe('mnist-cnn loaded as if it were the user\'s', () => {
+    let user: LoadedModel;
+    let spec: ImageModelSpec;
+    beforeAll(async () => {
+      user = await loadAsUser('mnist-cnn');
+      spec = (await inferSpec(user, 'my-cnn')) as ImageModelSpec;
+    });
+    afterAll(() => user?.dispose());
+
+    it('is read as a layers model with the shape, size and hash of the bundled one', () => {
+      expect(user.format).toBe('layers-model');
+      expect(user.inputShape).toEqual([28, 28, 1]);
+      expect(user.outputSize).toBe(10);
+      const card = JSON.parse(readFileSync(join(MODELS_DIR, 'mnist-cnn', 'card.json'), 'utf8'));
+      expect(user.parameters).toBe(card.parameters);
+      expect(user.weightsSha256).toBe(sha256Hex(new Uint8Array(readFileSync(join(MODELS_DIR, 'mnist-cnn', 'weights.bin')))));
+    });
+
+    it('gets a spec filled in from the model: image 28x28x1, ten classes, logits', () => {
+      expect(spec).toMatchObject({ task: 'image', inputShape: [28, 28, 1], channelOrder: 'grayscale', output: 'logits', valueRange: [0, 1] });
+      expect(spec.classes).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
+      expect(checkSpec(spec)).toEqual([]);
+    });
+
+    it('gives the same logits as the bundled path on 200 test digits', async () => {
+      const { model } = await loadModelFromDisk('mnist-cnn');
+      const x = imagesToTensor(sliceSplit(loadMnistFromDisk('test'), 0, 200));
+      const classifier = imageClassifier(user, spec);
+      const [a, b] = tf.tidy(() => [classifier.logits(x), model.predict(x) as tf.Tensor]);
+      const diff = tf.tidy(() => a.sub(b).abs().max());
+      expect((await diff.data())[0]).toBe(0);
+      tf.dispose([a, b, diff, x]);
+      model.dispose();
+    });
+
+    it('passes every check, gradients included, and leaks no tensor', async () => {
+      const before = tf.memory().numTensors;
+      const { checks, gradients, usable } = await checkModel(user, spec);
+      expect(tf.memory().numTensors).toBe(before);
+      expect(usable).toBe(true);
+      expect(gradients).toBe(true);
+      expect(checks.map((c) => [c.id, c.verdict])).toEqual([
+        ['forward', 'pass'],
+        ['output-shape', 'pass'],
+        ['probabilities', 'pass'],
+        ['gradients', 'pass'],
+      ]);
+    });
+
+    it('fails the output check when the class names do not match the output, and says how many it needs', async () => {
+      const { checks, usable } = await checkModel(user, { ...spec, classes: ['cat', 'dog', 'bird'] });
+      expect(usable).toBe(false);
+      expect(checks.find((c) => c.id === 'output-shape')).toMatchObject({ verdict: 'fail' });
+      expect(checks.find((c) => c.id === 'output-shape')!.detail).toMatch(/outputs 10 scores but the spec names 3 classes.*exactly 10/);
+    });
+
+    it('fails the forward pass on a wrong input shape, naming the shape tried', async () => {
+      const before = tf.memory().numTensors;
+      const { checks, usable } = await checkModel(user, { ...spec, inputShape: [32, 32, 3], channelOrder: 'rgb' });
+      expect(tf.memory().numTensors).toBe(before);
+      expect(usable).toBe(false);
+      expect(checks[0]).toMatchObject({ id: 'forward', verdict: 'fail' });
+      expect(checks[0].detail).toMatch(/\[1, 32, 32, 3\].*Check the input shape/);
+    });
+
+    it('refuses "probabilities" for a model that outputs logits', async () => {
+      const { checks, usable } = await checkModel(user, { ...spec, output: 'probabilities' });
+      expect(usable).toBe(false);
+      expect(checks.find((c) => c.id === 'probabilities')!.detail).toMatch(/set the output to logits/);
+    });
+  });
+
+  it('maps [0, 1] pixels onto the model\'s own value range and channel order, inside the gradient', async () => {
+    // A linear model over 2x1x3 inputs whose output reads each raw input value.
+    const model = tf.sequential({ layers: [tf.layers.flatten({ inputShape: [2, 1, 3] }), tf.layers.dense({ units: 6, useBias: false, kernelInitializer: 'identity' })] });
+    const loaded: LoadedModel = { format: 'layers-model', inputShape: [2, 1, 3], inputDtype: 'float32', outputSize: 6, parameters: 36, weightBytes: 144, weightsSha256: '', forward: (x) => model.apply(x) as tf.Tensor, dispose: () => model.dispose() };
+    const spec: ImageModelSpec = { task: 'image', name: 't', inputShape: [2, 1, 3], valueRange: [-1, 1], channelOrder: 'bgr', classes: ['a', 'b', 'c', 'd', 'e', 'f'], output: 'logits' };
+    const classifier = imageClassifier(loaded, spec);
+    const x = tf.tensor4d([0, 0.25, 1, 0.5, 0.75, 0], [1, 2, 1, 3]);
+    const out = tf.tidy(() => classifier.logits(x));
+    // Range: v -> 2v - 1; BGR: the three channels of each pixel reversed.
+    expect(Array.from(await out.data())).toEqual([1, -0.5, -1, -1, 0.5, 0]);
+    const grad = tf.tidy(() => tf.grad((input: tf.Tensor4D) => classifier.logits(input).slice([0, 0], [1, 1]).sum())(x));
+    // d out0 / d x: out0 = 2 * x[channel 2] - 1, so the gradient is 2 there and 0 elsewhere.
+    expect(Array.from(await grad.data())).toEqual([0, 0, 2, 0, 0, 0]);
+    tf.dispose([x, out, grad]);
+    classifier.dispose();
+  });
+
+  it('reads spam-bow as a text model and fills in its input length', async () => {
+    const user = await loadAsUser('spam-bow');
+    const spec = await inferSpec(user, 'spam');
+    expect(spec).toMatchObject({ task: 'text', maxLength: 300, classes: ['0', '1'] });
+    const vocabulary = parseVocabularyFile(readFileSync(join(MODELS_DIR, 'spam-bow', 'vocabulary.json'), 'utf8'));
+    expect(vocabulary.words.length).toBe(20_000);
+    const { checks, gradients, usable } = await checkModel(user, { ...spec, tokenizer: { kind: 'words-v1', vocabulary } } as never);
+    expect(usable).toBe(true);
+    expect(gradients).toBe(true);
+    expect(checks.every((c) => c.verdict === 'pass')).toBe(true);
+    user.dispose();
+  });
+
+  describe('bad files get a message that says what is wrong and what to do', () => {
+    it('malformed model.json', () => {
+      expect(() => parseModelJson('{"modelTopology": ', 'model.json')).toThrow(/model.json is not valid JSON.*Pick the model.json/);
+      expect(() => parseModelJson('[1, 2]')).toThrow(/holds a list, not a TensorFlow.js model/);
+      expect(() => parseModelJson('{"weightsManifest": []}')).toThrow(/no "modelTopology".*tensorflowjs_converter/);
+      expect(() => parseModelJson('{"modelTopology": {"node": []}, "weightsManifest": {"paths": 1}}')).toThrow(/malformed "weightsManifest"/);
+      expect(() => parseModelJson('{"modelTopology": {"x": 1}, "format": "onnx"}')).toThrow(/format is "onnx".*"layers-model" and "graph-model"/);
+    });
+
+    it('a missing shard', async () => {
+      expect(await messageOf(loadAsUser('mnist-cnn', undefined, new Map()))).toMatch(/missing: weights.bin\. Add it next to model.json/);
+    });
+
+    it('a truncated shard', async () => {
+      const shards = userFiles('mnist-cnn').shards;
+      shards.set('weights.bin', shards.get('weights.bin')!.slice(0, 1000));
+      expect(await messageOf(loadAsUser('mnist-cnn', undefined, shards))).toMatch(/hold 1,000 bytes but model.json describes 434,472: a shard is truncated/);
+    });
+
+    it('weights of another model', async () => {
+      expect(await messageOf(loadAsUser('mnist-cnn', undefined, userFiles('mnist-mlp').shards))).toMatch(/too long, or belongs to another model/);
+    });
+
+    it('weights that do not match the topology (same byte count, other shapes)', async () => {
+      const message = await messageOf(
+        loadAsUser('mnist-cnn', (json) => {
+          const kernel = json.weightsManifest[0].weights.find((w: { shape: number[] }) => w.shape.join() === '3,3,1,16');
+          kernel.shape = [3, 3, 16, 1];
+        }),
+      );
+      expect(message).toMatch(/The weights do not match the model's layers .*belong to this model.json/);
+    });
+
+    it('a layer TensorFlow.js does not know', async () => {
+      const message = await messageOf(
+        loadAsUser('mnist-cnn', (json) => {
+          json.modelTopology.config.layers[2].class_name = 'FancyConv2D';
+        }),
+      );
+      expect(message).toMatch(/layer TensorFlow.js does not know.*FancyConv2D.*registered/);
+    });
+
+    it('a model over the size limit', async () => {
+      expect(await messageOf(loadAsUser('mnist-cnn', undefined, undefined, 100_000))).toMatch(/The weights take 424\.3 KB, over the 97\.7 KB .*Quantize/);
+    });
+
+    it('a vocabulary that is not one', () => {
+      expect(() => parseVocabularyFile('{"words": [1, 2]}', 'vocab.json')).toThrow(/vocab.json must be a list of words/);
+      expect(() => parseVocabularyFile('   \n ', 'vocab.txt')).toThrow(/vocab.txt is empty/);
+      expect(parseVocabularyFile('hello\nworld\n').words).toEqual(['hello', 'world']);
+    });
+  });
+});

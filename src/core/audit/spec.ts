@@ -1,0 +1,82 @@
+/**
+ * What the playground must know about a user's model to attack it, beyond what model.json says: the task, the
+ * value range and channel order of its images, its class names, whether it outputs logits or probabilities, and
+ * for text its tokenizer. `inferSpec` (./userModel.ts) fills in what the model itself reveals; `checkSpec` says in
+ * plain words what is wrong with a spec a user typed.
+ */
+import type { Vocabulary } from '../text/tokenizer';
+
+export type ChannelOrder = 'grayscale' | 'rgb' | 'bgr';
+export type OutputKind = 'logits' | 'probabilities';
+
+export interface ImageModelSpec {
+  task: 'image';
+  name: string;
+  /** [height, width, channels], without the batch dimension; tfjs's NHWC layout. */
+  inputShape: [number, number, number];
+  /** What the model expects a black pixel and a white pixel to be, e.g. [0, 1], [0, 255] or [-1, 1]. */
+  valueRange: [number, number];
+  channelOrder: ChannelOrder;
+  classes: string[];
+  output: OutputKind;
+}
+
+/**
+ * The one tokenizer the playground implements (src/core/text/tokenizer.ts): lower-cased runs of letters, digits and
+ * marks; id 0 pads, id 1 is every unknown word, vocabulary word i has id i + 2; the first `maxLength` tokens are kept.
+ */
+export interface TokenizerSpec {
+  kind: 'words-v1';
+  vocabulary: Vocabulary;
+}
+
+export interface TextModelSpec {
+  task: 'text';
+  name: string;
+  /** Tokens per input (the model's input length). */
+  maxLength: number;
+  classes: string[];
+  output: OutputKind;
+  tokenizer: TokenizerSpec;
+}
+
+export type ModelSpec = ImageModelSpec | TextModelSpec;
+
+/** Largest model the playground accepts: weights plus model.json. A browser tab holds it twice while loading. */
+export const MAX_MODEL_BYTES = 256 * 1024 * 1024;
+
+/** Class names "0".."n-1", the default when a model says nothing about its classes. */
+export const indexClassNames = (n: number) => Array.from({ length: n }, (_, i) => String(i));
+
+/** Parses a class-name list typed by a user: one per line, or comma-separated on one line. */
+export function parseClassNames(text: string): string[] {
+  const parts = text.includes('\n') ? text.split(/\r?\n/) : text.split(',');
+  return parts.map((s) => s.trim()).filter((s) => s.length > 0);
+}
+
+/** Every problem with a spec, as sentences a user can act on; empty when it is usable. */
+export function checkSpec(spec: ModelSpec): string[] {
+  const problems: string[] = [];
+  if (!spec.name.trim()) problems.push('Give the model a name.');
+  if (spec.classes.length < 2) problems.push(`A classifier needs at least two class names; ${spec.classes.length} given.`);
+  const duplicates = spec.classes.filter((c, i) => spec.classes.indexOf(c) !== i);
+  if (duplicates.length > 0) problems.push(`Class names must be unique; repeated: ${[...new Set(duplicates)].slice(0, 5).join(', ')}.`);
+  if (spec.task === 'image') {
+    const [h, w, c] = spec.inputShape;
+    if (![h, w].every((n) => Number.isInteger(n) && n >= 1 && n <= 4096)) {
+      problems.push(`The input height and width must be whole numbers from 1 to 4096; got ${h} x ${w}.`);
+    }
+    if (c !== 1 && c !== 3) problems.push(`Images must have 1 (grayscale) or 3 (colour) channels; the spec says ${c}.`);
+    if (c === 1 && spec.channelOrder !== 'grayscale') problems.push('A one-channel model takes grayscale images: set the channel order to grayscale.');
+    if (c === 3 && spec.channelOrder === 'grayscale') problems.push('A three-channel model takes colour images: set the channel order to RGB or BGR.');
+    const [lo, hi] = spec.valueRange;
+    if (!(Number.isFinite(lo) && Number.isFinite(hi) && lo < hi)) {
+      problems.push(`The value range must be two numbers, low < high (such as 0 and 1, or 0 and 255); got [${lo}, ${hi}].`);
+    }
+  } else {
+    if (!(Number.isInteger(spec.maxLength) && spec.maxLength >= 1)) problems.push(`The input length must be a whole number of tokens; got ${spec.maxLength}.`);
+    const words = spec.tokenizer?.vocabulary?.words;
+    if (!Array.isArray(words) || words.length === 0) problems.push('A text model needs its tokenizer vocabulary (a vocabulary.json file).');
+  }
+  return problems;
+}
