@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { imagesToTensor } from '../src/core/data/tensors';
 import { sliceSplit } from '../src/core/data/mnist';
-import { checkSpec, type ImageModelSpec } from '../src/core/audit/spec';
+import { checkSpec, indexClassNames, type ImageModelSpec } from '../src/core/audit/spec';
 import {
   checkModel,
   imageClassifier,
@@ -16,7 +16,7 @@ import {
   type LoadedModel,
 } from '../src/core/audit/userModel';
 import { loadMnistFromDisk, loadModelFromDisk, sha256Hex, useNodeWasm } from './node-tf';
-import { MODELS_DIR } from './paths';
+import { MODELS_DIR, PROJECT_ROOT } from './paths';
 
 const toArrayBuffer = (b: Buffer) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
 
@@ -132,7 +132,7 @@ describe('loading a user model', () => {
     const out = tf.tidy(() => classifier.logits(x));
     // Range: v -> 2v - 1; BGR: the three channels of each pixel reversed.
     expect(Array.from(await out.data())).toEqual([1, -0.5, -1, -1, 0.5, 0]);
-    const grad = tf.tidy(() => tf.grad((input: tf.Tensor4D) => classifier.logits(input).slice([0, 0], [1, 1]).sum())(x));
+    const grad = tf.tidy(() => tf.grad((input: tf.Tensor) => classifier.logits(input as tf.Tensor4D).slice([0, 0], [1, 1]).sum())(x));
     // d out0 / d x: out0 = 2 * x[channel 2] - 1, so the gradient is 2 there and 0 elsewhere.
     expect(Array.from(await grad.data())).toEqual([0, 0, 2, 0, 0, 0]);
     tf.dispose([x, out, grad]);
@@ -150,6 +150,46 @@ describe('loading a user model', () => {
     expect(gradients).toBe(true);
     expect(checks.every((c) => c.verdict === 'pass')).toBe(true);
     user.dispose();
+  });
+
+  describe('graph models (the hand-built fixtures of scripts/build-graph-fixtures.ts)', () => {
+    const graphFiles = (name: string) => {
+      const dir = join(PROJECT_ROOT, 'e2e', 'fixtures', name);
+      return { json: parseModelJson(readFileSync(join(dir, 'model.json'), 'utf8')), shards: new Map([['weights.bin', toArrayBuffer(readFileSync(join(dir, 'weights.bin')))]]) };
+    };
+
+    it('loads mnist-mlp as a graph model: same predictions as the layers model, gradients flow', async () => {
+      const { json, shards } = graphFiles('mnist-mlp-graph');
+      expect(json.format).toBe('graph-model');
+      const user = await loadUserModel(json, shards);
+      const spec = (await inferSpec(user, 'graph')) as ImageModelSpec;
+      expect(spec).toMatchObject({ task: 'image', inputShape: [28, 28, 1], output: 'logits' });
+      expect(spec.classes).toHaveLength(10);
+      const { checks, gradients, usable } = await checkModel(user, spec);
+      expect([usable, gradients]).toEqual([true, true]);
+      expect(checks.every((c) => c.verdict === 'pass')).toBe(true);
+      const { model } = await loadModelFromDisk('mnist-mlp');
+      const x = imagesToTensor(sliceSplit(loadMnistFromDisk('test'), 0, 100));
+      const classifier = imageClassifier(user, spec);
+      const diff = tf.tidy(() => classifier.logits(x).sub(model.predict(x) as tf.Tensor).abs().max());
+      expect((await diff.data())[0]).toBeLessThan(1e-4);
+      tf.dispose([diff, x]);
+      model.dispose();
+      classifier.dispose();
+    });
+
+    it('names the operation TensorFlow.js cannot run', async () => {
+      const { json, shards } = graphFiles('unsupported-op-graph');
+      const user = await loadUserModel(json, shards);
+      const spec = (await inferSpec(user, 'bad')) as ImageModelSpec;
+      const before = tf.memory().numTensors;
+      const { checks, usable } = await checkModel(user, { ...spec, classes: spec.classes.length === 10 ? spec.classes : indexClassNames(10) });
+      expect(tf.memory().numTensors).toBe(before);
+      expect(usable).toBe(false);
+      expect(checks[0]).toMatchObject({ id: 'forward', verdict: 'fail' });
+      expect(checks[0].detail).toMatch(/operation "MyCustomOp", which TensorFlow.js cannot run\. Re-convert/);
+      user.dispose();
+    });
   });
 
   describe('bad files get a message that says what is wrong and what to do', () => {

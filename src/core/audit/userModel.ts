@@ -337,7 +337,13 @@ export async function checkModel(model: LoadedModel, spec: ModelSpec): Promise<M
   try {
     output = tf.tidy(() => model.forward(inputFor(spec, 1, 'zero')));
   } catch (error) {
-    checks.push({ id: 'forward', label: 'Forward pass on a zero input', verdict: 'fail', detail: `The model fails on an input of shape ${shapeText}: ${(error as Error).message}. Check the input shape in the spec.` });
+    const text = firstLine(error as Error);
+    // A graph model loads whatever its ops; an op tfjs lacks fails only when it runs.
+    const op = /Unknown op '([^']+)'/.exec(text)?.[1];
+    const detail = op
+      ? `The graph uses the operation "${op}", which TensorFlow.js cannot run. Re-convert the model with ops TensorFlow.js supports, or register the op in code.`
+      : `The model fails on an input of shape ${shapeText}: ${text}. Check the input shape in the spec.`;
+    checks.push({ id: 'forward', label: 'Forward pass on a zero input', verdict: 'fail', detail });
     return { checks, gradients: false, usable: false };
   }
   const values = (await output.data()) as Float32Array;
@@ -403,7 +409,7 @@ async function gradientCheck(model: LoadedModel, spec: ModelSpec): Promise<{ ok:
     const classifier = imageClassifier(model, spec);
     const grad = tf.tidy(() => {
       const x = inputFor({ ...spec, valueRange: [0, 1] }, 2, 'random') as tf.Tensor4D;
-      return tf.grad((input: tf.Tensor4D) => classifier.logits(input).max(1).sum())(x);
+      return tf.grad((input: tf.Tensor) => classifier.logits(input as tf.Tensor4D).max(1).sum())(x);
     });
     const g = (await grad.data()) as Float32Array;
     grad.dispose();
