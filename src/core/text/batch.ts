@@ -93,6 +93,8 @@ export interface ExampleOutcome {
   originalProbability: number;
   finalProbability: number;
   edits: { before: string; after: string; transformation: string }[];
+  /** The text the attack ended with (what the judge scored as "after"). */
+  perturbedText: string;
 }
 
 export interface BatchRow {
@@ -233,6 +235,7 @@ export async function runTextBatch(plan: TextBatchPlan, resources: BatchResource
         originalProbability: before[example.label],
         finalProbability: after[example.label],
         edits: result.edits.map(({ before: b, after: a, transformation }) => ({ before: b, after: a, transformation })),
+        perturbedText: result.perturbed,
       });
     }
     completed++;
