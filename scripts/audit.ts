@@ -5,13 +5,13 @@
  */
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import { AuditInputError, robustAccuracyAt, runAudit, SUITE_IDS, type AuditData, type SuiteId } from '../src/core/audit/audit';
+import { AuditInputError, robustAccuracyAt, runAudit, SUITE_IDS, textSuiteFor, type AuditData, type SuiteId } from '../src/core/audit/audit';
 import { parseTextCsv } from '../src/core/audit/data';
 import type { RobustnessReport } from '../src/core/audit/report';
 import { renderReportHtml } from '../src/core/audit/reportHtml';
 import { validateReport } from '../src/core/audit/reportSchema';
-import { checkSpec, parseClassNames, type ChannelOrder, type ModelSpec } from '../src/core/audit/spec';
-import { inferSpec, loadUserModel, ModelLoadError, parseModelJson, parseVocabularyFile } from '../src/core/audit/userModel';
+import { checkSpec, ModelLoadError, parseClassNames, parseVocabularyFile, type ChannelOrder, type ModelSpec } from '../src/core/audit/spec';
+import { inferSpec, loadUserModel, parseModelJson } from '../src/core/audit/userModel';
 import { parseSpamSplit, SPAM_SPLIT } from '../src/core/data/spam';
 import { synonymCandidates, type SynonymTable } from '../src/core/text/wordnet';
 import { loadImageDataset } from './imageFiles';
@@ -129,11 +129,18 @@ export async function audit(argv: readonly string[], log: (line: string) => void
   const atEps = numberArg(args, 'at-eps', (n) => n > 0 && n <= 1, 'a budget in (0, 1]');
   const limit = numberArg(args, 'limit', (n) => Number.isInteger(n) && n >= 1, 'a whole number of at least 1');
   if (atEps !== undefined && minRobust === undefined) throw new UsageError('--at-eps sets the budget of --min-robust-accuracy: give both.');
+  // The outputs' folders are checked now, not after minutes of compute.
+  const jsonPath = resolve(typeof args.out === 'string' ? args.out : 'robustness-report.json');
+  const htmlPath = resolve(typeof args.html === 'string' ? args.html : jsonPath.replace(/\.json$/i, '') + '.html');
+  for (const [flag, path] of [['--out', jsonPath], ['--html', htmlPath]]) {
+    if (!existsSync(dirname(path)) || !statSync(dirname(path)).isDirectory()) throw new UsageError(`The folder of ${flag} ${path} does not exist: create it first or write elsewhere.`);
+  }
 
   // The model.
   const modelPath = resolve(args.model);
   if (!existsSync(modelPath)) throw new UsageError(`There is no model at ${modelPath}.`);
   const jsonFile = statSync(modelPath).isDirectory() ? join(modelPath, 'model.json') : modelPath;
+  if (!existsSync(jsonFile)) throw new UsageError(`There is no model.json in ${modelPath}: give the model.json file itself.`);
   const json = parseModelJson(readFileSync(jsonFile, 'utf8'), basename(jsonFile));
   const modelDir = dirname(jsonFile);
   const shards = new Map<string, ArrayBuffer>();
@@ -171,6 +178,11 @@ export async function audit(argv: readonly string[], log: (line: string) => void
     }
     const problems = checkSpec(spec);
     if (problems.length > 0) throw new UsageError(`The model spec is not usable: ${problems.join(' ')}`);
+    if (spec.task === 'text' && atEps !== undefined) {
+      // A text threshold reads a point of the sweep: the budget must be one the suite measures.
+      const budgets = textSuiteFor(suite).budgets.filter((b) => b > 0);
+      if (!budgets.some((b) => Math.abs(b - atEps) < 1e-9)) throw new UsageError(`--at-eps for a text model is a share of words the ${suite} suite measures: one of ${budgets.join(', ')}; got ${atEps}.`);
+    }
 
     // The data.
     const notices: string[] = [];
@@ -198,8 +210,6 @@ export async function audit(argv: readonly string[], log: (line: string) => void
     const problemsInReport = validateReport(report);
     if (problemsInReport.length > 0) throw new Error(`The report does not validate against its schema: ${problemsInReport.join('; ')}`);
 
-    const jsonPath = resolve(typeof args.out === 'string' ? args.out : 'robustness-report.json');
-    const htmlPath = resolve(typeof args.html === 'string' ? args.html : jsonPath.replace(/\.json$/i, '') + '.html');
     writeFileSync(jsonPath, JSON.stringify(report, null, 2) + '\n');
     writeFileSync(htmlPath, renderReportHtml(report));
 

@@ -4,15 +4,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { imagesToTensor } from '../src/core/data/tensors';
 import { sliceSplit } from '../src/core/data/mnist';
-import { checkSpec, indexClassNames, type ImageModelSpec } from '../src/core/audit/spec';
+import { checkSpec, indexClassNames, ModelLoadError, parseVocabularyFile, type ImageModelSpec } from '../src/core/audit/spec';
 import {
   checkModel,
   imageClassifier,
   inferSpec,
   loadUserModel,
-  ModelLoadError,
   parseModelJson,
-  parseVocabularyFile,
   type LoadedModel,
 } from '../src/core/audit/userModel';
 import { loadMnistFromDisk, loadModelFromDisk, sha256Hex, useNodeWasm } from './node-tf';

@@ -1,3 +1,4 @@
+import { AuditLab } from '../features/audit/AuditLab';
 import { ExtractionLab } from '../features/extraction/ExtractionLab';
 import { ImageAttackLab } from '../features/image-attacks/ImageAttackLab';
 import { ModelCardView } from '../components/ModelCardView';
@@ -11,7 +12,26 @@ const LAB_TITLES: Record<LabId, string> = {
   image: 'Image attacks',
   text: 'Text attacks',
   extraction: 'Model extraction',
+  audit: 'Your model',
 };
+
+/** The side panel of the audit lab: what the suite does, and the command-line twin. */
+function AuditHelp() {
+  return (
+    <div className="model-card">
+      <h2>What the audit runs</h2>
+      <p>Images: FGSM and PGD swept over L∞ budgets, DeepFool's minimal L2 changes, the Square attack with scores only, and how faithful a copy 400 to 1,000 queries can steal.</p>
+      <p>Text: character edits, Unicode tricks and word swaps, with and without the input normalizer, against an unaware and an adaptive attacker.</p>
+      <p>
+        Try it with a bundled model: download <a href={`${import.meta.env.BASE_URL}models/mnist-cnn/model.json`}>model.json</a> and{' '}
+        <a href={`${import.meta.env.BASE_URL}models/mnist-cnn/weights.bin`}>weights.bin</a> of mnist-cnn, or paste the model.json address in the URL box.
+      </p>
+      <p>
+        In CI: <code>npm run audit -- --model model.json --data images/ --min-robust-accuracy 0.5 --at-eps 0.1</code> exits 1 when the model misses the bar.
+      </p>
+    </div>
+  );
+}
 
 export function App() {
   const lab = useSettings(selectLab);
@@ -36,10 +56,10 @@ export function App() {
       </header>
       <div className="body">
         <aside className="side">
-          {lab === 'text' && TEXT_MODELS[0] ? <ModelCardView card={TEXT_MODELS[0].card} /> : <ModelPicker />}
+          {lab === 'text' && TEXT_MODELS[0] ? <ModelCardView card={TEXT_MODELS[0].card} /> : lab === 'audit' ? <AuditHelp /> : <ModelPicker />}
         </aside>
         <main className="lab" aria-label={LAB_TITLES[lab]}>
-          {lab === 'image' ? <ImageAttackLab /> : lab === 'text' ? <TextAttackLab /> : <ExtractionLab />}
+          {lab === 'image' ? <ImageAttackLab /> : lab === 'text' ? <TextAttackLab /> : lab === 'audit' ? <AuditLab /> : <ExtractionLab />}
         </main>
       </div>
       <StatusBar />

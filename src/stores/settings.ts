@@ -2,7 +2,7 @@ import { create } from 'zustand';
 import { BACKEND_PREFERENCE } from '../core/backend/names';
 import { field, formatHash, parseHash, type ValuesOf } from './hashState';
 
-export const LABS = ['image', 'text', 'extraction'] as const;
+export const LABS = ['image', 'text', 'extraction', 'audit'] as const;
 export type LabId = (typeof LABS)[number];
 
 /** Everything a shared link reproduces. */
@@ -21,6 +21,8 @@ export const settingsSchema = {
   sweep: field.string<string>('fgsm,pgd'),
   budgets: field.string<string>('0,0.05,0.1,0.15,0.2,0.25,0.3'),
   n: field.int(2000, 1, 2000),
+  /** Audit lab: the suite of the robustness report. */
+  suite: field.string<'quick' | 'standard'>('quick', ['quick', 'standard']),
 };
 
 export type Settings = ValuesOf<typeof settingsSchema>;
@@ -48,6 +50,7 @@ export const selectAttackParams = (s: SettingsStore) => s.params;
 export const selectSweepAttacks = (s: SettingsStore) => s.sweep;
 export const selectSweepBudgets = (s: SettingsStore) => s.budgets;
 export const selectSweepCount = (s: SettingsStore) => s.n;
+export const selectSuite = (s: SettingsStore) => s.suite;
 
 function currentSettings(): Settings {
   const state = useSettings.getState();

@@ -73,7 +73,8 @@ export function findingsOf(report: Omit<RobustnessReport, 'findings'>): ReportFi
   } else if (ran.length > 0) {
     const strongest = ran
       .filter((a) => a.budgetUnit !== 'l2')
-      .map((a) => ({ a, p: a.points.reduce((m, p) => (p.accuracy < m.accuracy ? p : m), a.points[0]) }))
+      // Ties go to the larger budget: "leaves 100% at 0% of the words" says nothing.
+      .map((a) => ({ a, p: a.points.reduce((m, p) => (p.accuracy <= m.accuracy ? p : m), a.points[0]) }))
       .sort((x, y) => x.p.accuracy - y.p.accuracy)[0];
     if (strongest) {
       findings.push({ kind: 'evasion', severity: 'low', text: `No attack halved the accuracy within the budgets tried: the strongest, ${strongest.a.name}, leaves ${pct(strongest.p.accuracy)} at ${budgetText(strongest.a, strongest.p.budget)} (clean ${pct(clean)}).` });

@@ -80,3 +80,36 @@ export function checkSpec(spec: ModelSpec): string[] {
   }
   return problems;
 }
+
+/** Why a model could not be used; `message` is the sentence shown to the user. */
+export class ModelLoadError extends Error {
+  constructor(
+    message: string,
+    readonly step: 'model.json' | 'weights' | 'topology' | 'ops' | 'size' | 'spec',
+  ) {
+    super(message);
+    this.name = 'ModelLoadError';
+  }
+}
+
+/** Reads a vocabulary file: the playground's vocabulary.json, a JSON list of words, or one word per line. */
+export function parseVocabularyFile(text: string, fileName = 'vocabulary'): Vocabulary {
+  const trimmed = text.trim();
+  if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
+    let value: unknown;
+    try {
+      value = JSON.parse(trimmed);
+    } catch (error) {
+      throw new ModelLoadError(`${fileName} is not valid JSON (${(error as Error).message}).`, 'spec');
+    }
+    const words = Array.isArray(value) ? value : (value as { words?: unknown }).words;
+    if (!Array.isArray(words) || !words.every((w) => typeof w === 'string')) {
+      throw new ModelLoadError(`${fileName} must be a list of words, or an object with a "words" list (like models/spam-bow/vocabulary.json).`, 'spec');
+    }
+    const counts = !Array.isArray(value) && Array.isArray((value as { counts?: unknown }).counts) ? ((value as { counts: number[] }).counts) : words.map(() => 0);
+    return { version: 1, words, counts };
+  }
+  const words = trimmed.split(/\r?\n/).map((w) => w.trim()).filter(Boolean);
+  if (words.length === 0) throw new ModelLoadError(`${fileName} is empty: it must list the model's words, one per line.`, 'spec');
+  return { version: 1, words, counts: words.map(() => 0) };
+}

@@ -12,10 +12,9 @@ import type { ModelCard } from '../models/card';
 import { bytesOf } from '../models/io';
 import type { Classifier } from '../models/classifier';
 import { textModelFromLayersModel, type TextModel } from '../text/textModel';
-import type { Vocabulary } from '../text/tokenizer';
 import { encode, tokenize } from '../text/tokenizer';
 import type { ReportCheck, ReportModel } from './report';
-import { indexClassNames, MAX_MODEL_BYTES, type ImageModelSpec, type ModelSpec, type OutputKind, type TextModelSpec } from './spec';
+import { indexClassNames, MAX_MODEL_BYTES, ModelLoadError, type ImageModelSpec, type ModelSpec, type OutputKind, type TextModelSpec } from './spec';
 
 export type ModelFormat = 'layers-model' | 'graph-model';
 
@@ -26,17 +25,6 @@ export interface ModelJsonFile {
   weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
   /** Everything else in the file (signature, userDefinedMetadata, ...), passed through to tfjs. */
   extra: Record<string, unknown>;
-}
-
-/** Why a model could not be used; `message` is the sentence shown to the user. */
-export class ModelLoadError extends Error {
-  constructor(
-    message: string,
-    readonly step: 'model.json' | 'weights' | 'topology' | 'ops' | 'size' | 'spec',
-  ) {
-    super(message);
-    this.name = 'ModelLoadError';
-  }
 }
 
 /** Parses and checks model.json text. Throws ModelLoadError saying what is wrong and what to do. */
@@ -514,26 +502,4 @@ export function reportModel(model: LoadedModel, spec: ModelSpec): ReportModel {
     weightBytes: model.weightBytes,
     weightsSha256: model.weightsSha256,
   };
-}
-
-/** Reads a vocabulary file: the playground's vocabulary.json, a JSON list of words, or one word per line. */
-export function parseVocabularyFile(text: string, fileName = 'vocabulary'): Vocabulary {
-  const trimmed = text.trim();
-  if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
-    let value: unknown;
-    try {
-      value = JSON.parse(trimmed);
-    } catch (error) {
-      throw new ModelLoadError(`${fileName} is not valid JSON (${(error as Error).message}).`, 'spec');
-    }
-    const words = Array.isArray(value) ? value : (value as { words?: unknown }).words;
-    if (!Array.isArray(words) || !words.every((w) => typeof w === 'string')) {
-      throw new ModelLoadError(`${fileName} must be a list of words, or an object with a "words" list (like models/spam-bow/vocabulary.json).`, 'spec');
-    }
-    const counts = !Array.isArray(value) && Array.isArray((value as { counts?: unknown }).counts) ? ((value as { counts: number[] }).counts) : words.map(() => 0);
-    return { version: 1, words, counts };
-  }
-  const words = trimmed.split(/\r?\n/).map((w) => w.trim()).filter(Boolean);
-  if (words.length === 0) throw new ModelLoadError(`${fileName} is empty: it must list the model's words, one per line.`, 'spec');
-  return { version: 1, words, counts: words.map(() => 0) };
 }

@@ -1,0 +1,111 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { reportResults, type RobustnessReport } from '../src/core/audit/report';
+import { validateReport } from '../src/core/audit/reportSchema';
+import { expect, screenshot, test } from './fixtures';
+
+const MODEL_FILES = ['models/mnist-cnn/model.json', 'models/mnist-cnn/weights.bin'];
+const SEED = 7;
+
+/** The same audit from the command line, as CI would run it. */
+function cliReport(out: string): RobustnessReport {
+  mkdirSync('test-results', { recursive: true });
+  const run = spawnSync('node_modules/.bin/tsx', ['scripts/audit.ts', '--model', 'models/mnist-cnn/model.json', '--data', 'mnist-test', '--suite', 'quick', '--seed', String(SEED), '--out', out, '--quiet'], {
+    encoding: 'utf8',
+    timeout: 240_000,
+  });
+  expect(run.status, run.stderr).toBe(0);
+  return JSON.parse(readFileSync(out, 'utf8')) as RobustnessReport;
+}
+
+test('upload mnist-cnn, check and save it, run the report on MNIST; JSON and HTML exports; the command line gives the same numbers', async ({ page, context }) => {
+  test.setTimeout(600_000);
+  await page.goto(`/#lab=audit&seed=${SEED}&suite=quick`);
+  await page.getByLabel('model files').setInputFiles(MODEL_FILES);
+  const facts = page.getByLabel('loaded model');
+  await expect(facts).toContainText('layers-model', { timeout: 60_000 });
+  await expect(facts).toContainText('108,618 parameters');
+  // The spec is filled in from the model: 28x28x1, ten classes, logits.
+  await expect(page.getByLabel('Height')).toHaveValue('28');
+  await expect(page.getByLabel('class names')).toHaveValue('0, 1, 2, 3, 4, 5, 6, 7, 8, 9');
+  await page.getByLabel('model name').fill('mnist-cnn');
+
+  await page.getByRole('button', { name: 'Run the checks' }).click();
+  for (const id of ['forward', 'output-shape', 'probabilities', 'gradients']) {
+    await expect(page.getByTestId(`check-${id}`)).toContainText('pass');
+  }
+  await page.getByRole('button', { name: 'Save in this browser' }).click();
+  await expect(page.getByRole('table', { name: 'saved models' })).toContainText('mnist-cnn');
+
+  await page.getByRole('button', { name: 'Use MNIST test digits' }).click();
+  await expect(page.getByTestId('data-summary')).toContainText('2,000 examples');
+  await screenshot(page, 'audit-model-checked');
+
+  await page.getByRole('button', { name: 'Run the report' }).click();
+  await expect(page.getByLabel('progress')).toBeVisible();
+  await expect(page.getByTestId('report-view')).toBeVisible({ timeout: 400_000 });
+  await expect(page.getByLabel('findings').locator('li')).not.toHaveCount(0);
+  await expect(page.locator('.chart .recharts-line')).toHaveCount(4); // FGSM, PGD, Square (L∞); DeepFool (L2)
+  await expect(page.getByLabel('worst examples').locator('img')).toHaveCount(12);
+  await screenshot(page, 'audit-report');
+
+  const jsonDownload = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Export JSON' }).click();
+  const browser = JSON.parse(readFileSync(await (await jsonDownload).path(), 'utf8')) as RobustnessReport;
+  expect(validateReport(browser)).toEqual([]);
+  expect(browser.environment.runtime).toBe('browser');
+  expect(browser.suite).toEqual({ id: 'quick', seed: SEED, examples: 100 });
+
+  const htmlDownload = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Export HTML' }).click();
+  const htmlPath = resolve('test-results', 'audit-report.html');
+  await (await htmlDownload).saveAs(htmlPath);
+
+  // The HTML report opened from disk, offline: its charts are there.
+  const offline = await context.newPage();
+  await offline.goto(pathToFileURL(htmlPath).href);
+  await expect(offline.locator('svg')).not.toHaveCount(0);
+  await expect(offline.locator('h1')).toContainText('mnist-cnn');
+  await screenshot(offline, 'audit-report-html');
+  await offline.close();
+
+  // The command line on the same model, data, suite and seed.
+  const cli = cliReport(resolve('test-results', 'audit-cli.json'));
+  expect(cli.environment.runtime).toBe('node');
+  expect(reportResults(browser)).toEqual(reportResults(cli));
+
+  // Import the CLI's report and compare it with the browser's, side by side.
+  await page.getByLabel('import report').setInputFiles(resolve('test-results', 'audit-cli.json'));
+  await expect(page.getByTestId('compare-view')).toContainText('Same weights');
+  await screenshot(page, 'audit-compare');
+
+  // A reload keeps the saved model; opening it restores the spec.
+  await page.reload();
+  await expect(page.getByRole('table', { name: 'saved models' })).toContainText('mnist-cnn', { timeout: 30_000 });
+  await page.getByRole('table', { name: 'saved models' }).getByRole('button', { name: 'Open' }).click();
+  await expect(page.getByLabel('model name')).toHaveValue('mnist-cnn', { timeout: 60_000 });
+});
+
+test('bad uploads get a clear message and leave the page usable', async ({ page }) => {
+  await page.goto('/#lab=audit');
+  // model.json without its weights.
+  await page.getByLabel('model files').setInputFiles(['models/mnist-cnn/model.json']);
+  await expect(page.getByRole('alert')).toContainText('missing: weights.bin. Add it next to model.json', { timeout: 60_000 });
+  // A graph model whose op TensorFlow.js cannot run loads, and its forward check names the op.
+  await page.getByLabel('model files').setInputFiles(['e2e/fixtures/unsupported-op-graph/model.json', 'e2e/fixtures/unsupported-op-graph/weights.bin']);
+  await expect(page.getByLabel('loaded model')).toContainText('graph-model', { timeout: 60_000 });
+  await page.getByRole('button', { name: 'Run the checks' }).click();
+  await expect(page.getByTestId('check-forward')).toContainText('"MyCustomOp"');
+  await expect(page.getByRole('button', { name: 'Save in this browser' })).toBeDisabled();
+  // The right files still load after the bad ones.
+  await page.getByLabel('model files').setInputFiles(['e2e/fixtures/mnist-mlp-graph/model.json', 'e2e/fixtures/mnist-mlp-graph/weights.bin']);
+  await page.getByRole('button', { name: 'Run the checks' }).click();
+  await expect(page.getByTestId('check-gradients')).toContainText('pass');
+  // Class names that do not match the output.
+  await page.getByLabel('class names').fill('cat, dog');
+  await page.getByRole('button', { name: 'Run the checks' }).click();
+  await expect(page.getByTestId('check-output-shape')).toContainText('outputs 10 scores but the spec names 2 classes');
+  await screenshot(page, 'audit-bad-input');
+});

@@ -1,0 +1,312 @@
+/**
+ * The audit worker's API: it holds the user's model (and the data to audit it on) between calls, so the weights
+ * cross from the page once. Saving goes through a `SavedModelStore` (IndexedDB in the browser, a Map in tests), and
+ * only after the checks pass, in one write: a bad model never lands in storage half-way.
+ */
+import { runAudit, type AuditData, type SuiteId } from '../core/audit/audit';
+import { buildImageSplit, labelsFromFolders, parseImageLabelCsv, parseTextCsv, resolveLabel, type DecodedImage } from '../core/audit/data';
+import type { RobustnessReport } from '../core/audit/report';
+import { checkSpec, type ModelSpec } from '../core/audit/spec';
+import { checkModel, inferSpec, loadUserModel, parseModelJson, shardPaths, type LoadedModel, type ModelChecks } from '../core/audit/userModel';
+import type { ImageSplit } from '../core/data/mnist';
+import type { LabelledText } from '../core/text/batch';
+import { synonymCandidates, type SynonymTable } from '../core/text/wordnet';
+import type { Handlers, JobContext } from './serve';
+
+/** What a saved model is, without its bytes: the list the page shows. */
+export interface SavedModelInfo {
+  id: string;
+  name: string;
+  format: 'layers-model' | 'graph-model';
+  task: 'image' | 'text';
+  bytes: number;
+  savedAt: string;
+}
+
+/** A saved model: exactly the files the user gave, and the spec that passed the checks. */
+export interface SavedModelRecord extends SavedModelInfo {
+  modelJson: string;
+  shards: { path: string; bytes: ArrayBuffer }[];
+  spec: ModelSpec;
+}
+
+export interface SavedModelStore {
+  list(): Promise<SavedModelInfo[]>;
+  get(id: string): Promise<SavedModelRecord | undefined>;
+  put(record: SavedModelRecord): Promise<void>;
+  remove(id: string): Promise<void>;
+}
+
+export interface UploadedFile {
+  /** The file's path as the user chose it (webkitRelativePath for a folder), else its name. */
+  path: string;
+  bytes: ArrayBuffer;
+}
+
+export interface LoadedModelInfo {
+  fileName: string;
+  format: 'layers-model' | 'graph-model';
+  inputShape: (number | null)[];
+  outputSize: number | null;
+  parameters: number;
+  weightBytes: number;
+  weightsSha256: string;
+  /** Filled in from the model; the page lets the user correct it. */
+  spec: ModelSpec;
+  /** Set when the model was opened from storage. */
+  savedId?: string;
+}
+
+export type DataRequest =
+  | { kind: 'bundled' }
+  | { kind: 'images'; files: UploadedFile[]; labelsCsv?: UploadedFile }
+  | { kind: 'text-csv'; file: UploadedFile };
+
+export interface DataSummary {
+  name: string;
+  task: 'image' | 'text';
+  examples: number;
+  perClass: number[];
+  notices: string[];
+}
+
+export interface AuditWorkerApi {
+  loadFiles: { args: { files: UploadedFile[] }; result: LoadedModelInfo };
+  loadUrl: { args: { url: string }; result: LoadedModelInfo };
+  check: { args: { spec: ModelSpec }; result: ModelChecks & { specProblems: string[] } };
+  save: { args: { spec: ModelSpec }; result: SavedModelInfo };
+  listSaved: { args: Record<string, never>; result: SavedModelInfo[] };
+  openSaved: { args: { id: string }; result: LoadedModelInfo };
+  removeSaved: { args: { id: string }; result: SavedModelInfo[] };
+  setData: { args: { spec: ModelSpec; data: DataRequest; synonyms?: UploadedFile }; result: DataSummary };
+  run: { args: { spec: ModelSpec; suite: SuiteId; seed: number; examples?: number; referenceBudget?: number }; result: RobustnessReport };
+}
+
+export interface AuditWorkerDeps {
+  store: SavedModelStore;
+  /** Decodes one image file (createImageBitmap in a browser worker, pngjs in Node tests). */
+  decodeImage(bytes: ArrayBuffer, name: string): Promise<DecodedImage>;
+  /** The bundled test split for a task: MNIST digits for images, SpamAssassin messages for text. */
+  bundledData(task: 'image' | 'text'): Promise<{ name: string; split?: ImageSplit; texts?: LabelledText[] }>;
+  fetchBytes(url: string): Promise<ArrayBuffer>;
+  backend(): string;
+  now?: () => Date;
+}
+
+const decoder = new TextDecoder();
+
+/** Picks model.json among the files (the one file whose name ends in .json and holds a topology). */
+function modelJsonOf(files: readonly UploadedFile[]): UploadedFile {
+  const jsons = files.filter((f) => f.path.toLowerCase().endsWith('.json'));
+  const named = jsons.filter((f) => f.path.split('/').pop() === 'model.json');
+  const pick = named[0] ?? (jsons.length === 1 ? jsons[0] : undefined);
+  if (!pick) {
+    throw new Error(
+      jsons.length === 0
+        ? 'No model.json among the files. Select model.json together with its weight files (.bin).'
+        : `Several JSON files and none is called model.json (${jsons.map((f) => f.path).join(', ')}): select model.json and its weight files.`,
+    );
+  }
+  return pick;
+}
+
+export function auditHandlers(deps: AuditWorkerDeps): Handlers<AuditWorkerApi> {
+  let current: { model: LoadedModel; files: UploadedFile[]; modelJson: string; info: LoadedModelInfo } | undefined;
+  let data: { spec: ModelSpec; audit: AuditData; synonyms?: (w: string) => readonly string[] } | undefined;
+
+  const replace = async (files: UploadedFile[], fileName: string, savedId?: string, savedSpec?: ModelSpec): Promise<LoadedModelInfo> => {
+    const jsonFile = modelJsonOf(files);
+    const modelJson = decoder.decode(jsonFile.bytes);
+    const json = parseModelJson(modelJson, jsonFile.path.split('/').pop());
+    const shards = new Map(files.filter((f) => f !== jsonFile).map((f) => [f.path, f.bytes] as const));
+    const model = await loadUserModel(json, shards);
+    // Only a model that loaded replaces the one before: a bad upload leaves the page as it was.
+    current?.model.dispose();
+    data = undefined;
+    const base = fileName.replace(/\/?model\.json$/i, '').split('/').pop() || 'my-model';
+    const spec = savedSpec ?? (await inferSpec(model, base));
+    const info: LoadedModelInfo = {
+      fileName,
+      format: model.format,
+      inputShape: model.inputShape,
+      outputSize: model.outputSize,
+      parameters: model.parameters,
+      weightBytes: model.weightBytes,
+      weightsSha256: model.weightsSha256,
+      spec,
+      savedId,
+    };
+    // Keep exactly the files model.json names, for saving.
+    const needed = new Set(shardPaths(json).map((p) => p.split('/').pop()));
+    current = { model, files: files.filter((f) => f === jsonFile || needed.has(f.path.split('/').pop())), modelJson, info };
+    return info;
+  };
+
+  const need = () => {
+    if (!current) throw new Error('Load a model first.');
+    return current;
+  };
+
+  return {
+    async loadFiles({ files }) {
+      const jsonFile = modelJsonOf(files);
+      return replace(files, jsonFile.path);
+    },
+
+    async loadUrl({ url }) {
+      let parsed: URL;
+      try {
+        parsed = new URL(url);
+      } catch {
+        throw new Error(`"${url}" is not a URL. Give the full address of model.json, such as https://example.org/model/model.json.`);
+      }
+      const get = async (address: string, what: string) => {
+        try {
+          return await deps.fetchBytes(address);
+        } catch (error) {
+          throw new Error(`Could not fetch ${what} from ${address}: ${(error as Error).message}. Check the address, and that the server allows this page to read it (CORS).`);
+        }
+      };
+      const modelBytes = await get(parsed.href, 'model.json');
+      const json = parseModelJson(decoder.decode(modelBytes), parsed.pathname.split('/').pop() || 'model.json');
+      const files: UploadedFile[] = [{ path: 'model.json', bytes: modelBytes }];
+      for (const path of shardPaths(json)) files.push({ path, bytes: await get(new URL(path, parsed).href, `the weight file ${path}`) });
+      return replace(files, parsed.href);
+    },
+
+    async check({ spec }) {
+      const specProblems = checkSpec(spec);
+      if (specProblems.length > 0) return { checks: [], gradients: false, usable: false, specProblems };
+      return { ...(await checkModel(need().model, spec)), specProblems };
+    },
+
+    async save({ spec }) {
+      const c = need();
+      const problems = checkSpec(spec);
+      if (problems.length > 0) throw new Error(`Not saved: ${problems.join(' ')}`);
+      const { usable, checks } = await checkModel(c.model, spec);
+      if (!usable) throw new Error(`Not saved: the model fails its checks (${checks.filter((x) => x.verdict === 'fail').map((x) => x.detail).join(' ')}).`);
+      const id = c.info.savedId ?? `${spec.name}-${c.model.weightsSha256.slice(0, 8)}`;
+      const record: SavedModelRecord = {
+        id,
+        name: spec.name,
+        format: c.model.format,
+        task: spec.task,
+        bytes: c.files.reduce((n, f) => n + f.bytes.byteLength, 0),
+        savedAt: (deps.now?.() ?? new Date()).toISOString(),
+        modelJson: c.modelJson,
+        shards: c.files.filter((f) => !f.path.endsWith('.json')).map((f) => ({ path: f.path, bytes: f.bytes })),
+        spec,
+      };
+      await deps.store.put(record);
+      c.info = { ...c.info, savedId: id, spec };
+      const { modelJson: _j, shards: _s, spec: _p, ...info } = record;
+      return info;
+    },
+
+    listSaved: () => deps.store.list(),
+
+    async openSaved({ id }) {
+      const record = await deps.store.get(id);
+      if (!record) throw new Error('That saved model is gone (deleted in another tab?). Reload the list.');
+      const files: UploadedFile[] = [{ path: 'model.json', bytes: new TextEncoder().encode(record.modelJson).buffer as ArrayBuffer }, ...record.shards];
+      return replace(files, `${record.name} (saved)`, record.id, record.spec);
+    },
+
+    async removeSaved({ id }) {
+      await deps.store.remove(id);
+      if (current?.info.savedId === id) current.info = { ...current.info, savedId: undefined };
+      return deps.store.list();
+    },
+
+    async setData({ spec, data: request, synonyms }) {
+      const classes = spec.classes;
+      let audit: AuditData;
+      const notices: string[] = [];
+      if (request.kind === 'bundled') {
+        const bundled = await deps.bundledData(spec.task);
+        if (spec.task === 'image') {
+          const split = bundled.split!;
+          const [h, w, c] = spec.inputShape;
+          if (split.height !== h || split.width !== w || split.channels !== c) {
+            throw new Error(`The bundled ${bundled.name} holds ${split.width}x${split.height}x${split.channels} images; this model takes ${w}x${h}x${c}. Upload images of the model's size.`);
+          }
+          if (classes.length !== split.numClasses) throw new Error(`The bundled ${bundled.name} has ${split.numClasses} classes; this model has ${classes.length}. Upload data labelled with the model's classes.`);
+          audit = { task: 'image', name: bundled.name, split };
+        } else {
+          if (classes.length !== 2) throw new Error(`The bundled ${bundled.name} has 2 classes (ham, spam); this model has ${classes.length}. Upload a CSV labelled with the model's classes.`);
+          audit = { task: 'text', name: bundled.name, examples: bundled.texts! };
+        }
+      } else if (request.kind === 'text-csv') {
+        if (spec.task !== 'text') throw new Error('A CSV of texts needs a text model; this one takes images.');
+        const parsed = parseTextCsv(decoder.decode(request.file.bytes), classes, { source: request.file.path });
+        notices.push(...parsed.notices);
+        audit = { task: 'text', name: request.file.path, examples: parsed.examples };
+      } else {
+        if (spec.task !== 'image') throw new Error('Images need an image model; this one takes text. Upload a CSV of text,label.');
+        const images = request.files.filter((f) => /\.(png|jpe?g|gif|bmp|webp)$/i.test(f.path)).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+        if (images.length === 0) throw new Error('None of the files is an image (PNG, JPEG, GIF, BMP or WebP).');
+        let labels: number[];
+        if (request.labelsCsv) {
+          const listed = parseImageLabelCsv(decoder.decode(request.labelsCsv.bytes), classes, { source: request.labelsCsv.path });
+          const byName = new Map([...listed].map(([file, label]) => [file.split('/').pop()!, label]));
+          labels = images.map((f) => {
+            const label = listed.get(f.path) ?? byName.get(f.path.split('/').pop()!);
+            if (label === undefined) throw new Error(`${request.labelsCsv!.path} gives no label for ${f.path}. Add a row "${f.path.split('/').pop()},<label>".`);
+            return label;
+          });
+        } else {
+          if (!images.every((f) => f.path.includes('/'))) {
+            throw new Error('Without a labels CSV, labels come from folder names: choose a folder with one subfolder per class, or add a CSV of file,label.');
+          }
+          const folders = labelsFromFolders(images.map((f) => f.path));
+          const index = folders.classes.map((folder) => {
+            try {
+              return resolveLabel(folder, classes);
+            } catch (error) {
+              throw new Error(`The folder "${folder}" does not name a class of the model. ${(error as Error).message}`);
+            }
+          });
+          labels = folders.labels.map((l) => index[l]);
+        }
+        const decoded: DecodedImage[] = [];
+        for (const f of images) decoded.push(await deps.decodeImage(f.bytes, f.path));
+        const [height, width, channels] = spec.inputShape;
+        const built = buildImageSplit(decoded, labels, { height, width, channels: channels as 1 | 3, numClasses: classes.length });
+        notices.push(...built.notices);
+        audit = { task: 'image', name: `${images.length} uploaded images`, split: built.split };
+      }
+      let lookup: ((w: string) => readonly string[]) | undefined;
+      if (synonyms) {
+        let table: SynonymTable;
+        try {
+          table = JSON.parse(decoder.decode(synonyms.bytes)) as SynonymTable;
+        } catch (error) {
+          throw new Error(`${synonyms.path} is not valid JSON (${(error as Error).message}).`);
+        }
+        if (!table || typeof table.synonyms !== 'object') throw new Error(`${synonyms.path} is not a synonym table: it needs a "synonyms" object (see models/spam-bow/synonyms.json).`);
+        lookup = (w) => synonymCandidates(table, w);
+      }
+      data = { spec, audit, synonyms: lookup };
+      const labels = audit.task === 'image' ? Array.from(audit.split.labels) : audit.examples.map((e) => e.label);
+      const perClass = classes.map((_, i) => labels.filter((l) => l === i).length);
+      return { name: audit.name, task: audit.task, examples: labels.length, perClass, notices };
+    },
+
+    async run({ spec, suite, seed, examples, referenceBudget }, context: JobContext) {
+      const c = need();
+      if (!data) throw new Error('Choose the data to audit the model on first.');
+      if (data.spec.task !== spec.task || data.spec.classes.join('\u0000') !== spec.classes.join('\u0000')) {
+        throw new Error('The task or the class names changed since the data were chosen: choose the data again.');
+      }
+      return runAudit(
+        { model: c.model, spec, data: data.audit, suite, seed, examples, referenceBudget, synonyms: data.synonyms, environment: { runtime: 'browser', backend: deps.backend() }, now: deps.now },
+        {
+          onProgress: (fraction, message) => context.progress(fraction, message),
+          shouldStop: context.cancelled,
+          yield: context.yield,
+        },
+      );
+    },
+  };
+}
