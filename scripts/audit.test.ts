@@ -219,7 +219,7 @@ describe('npm run audit on a text model', () => {
     expect(validateReport(report)).toEqual([]);
     expect(report).toEqual(outcome.report);
     expect(outcome.exitCode).toBe(0);
-    expect(report.model).toMatchObject({ name: 'spam-bow', task: 'text', classes: ['0', '1'] });
+    expect(report.model).toMatchObject({ name: 'spam-bow', task: 'text', classes: ['ham', 'spam'] });
     expect(report.data).toMatchObject({ name: 'SpamAssassin test split (bundled)', examples: 6 });
     expect(report.extraction).toBeNull();
     const ids = report.attacks.map((a) => a.id);

@@ -33,7 +33,7 @@ export const USAGE = `Usage: npm run audit -- --model <model.json> --data <data>
   --min-clean-accuracy <x>     fail (exit 1) when clean accuracy is below x
 Model spec (filled in from the model where possible; a spec JSON file can give all of it):
   --spec <spec.json>           { "task", "classes", "valueRange", "channelOrder", "output", ... }
-  --classes <a,b,c>            class names in output order (default: 0..n-1)
+  --classes <a,b,c>            class names in output order (default: card.json beside the model, else 0..n-1)
   --range <lo,hi>              the value range the model expects (default 0,1)
   --channels <order>           grayscale | rgb | bgr
   --output <kind>              logits | probabilities (default: detected)
@@ -155,6 +155,15 @@ export async function audit(argv: readonly string[], log: (line: string) => void
   try {
     const name = basename(modelDir);
     let spec: ModelSpec = await inferSpec(model, name);
+    // A playground model card beside model.json (the bundled models have one) names the classes and the output.
+    const cardPath = join(modelDir, 'card.json');
+    if (existsSync(cardPath)) {
+      const card = readJson<{ classes?: unknown; output?: unknown; input?: { range?: unknown } }>(cardPath, 'model card');
+      if (Array.isArray(card.classes) && card.classes.every((c) => typeof c === 'string')) spec.classes = card.classes;
+      if (card.output === 'logits' || card.output === 'probabilities') spec.output = card.output;
+      const range = card.input?.range;
+      if (spec.task === 'image' && Array.isArray(range) && range.length === 2 && range.every(Number.isFinite)) spec.valueRange = [range[0], range[1]];
+    }
     if (typeof args.spec === 'string') spec = { ...spec, ...readJson<Partial<ModelSpec>>(resolve(args.spec), 'spec file') } as ModelSpec;
     if (typeof args.classes === 'string') spec.classes = parseClassNames(args.classes);
     if (typeof args.output === 'string') {

@@ -11,6 +11,10 @@ const COLORS = ['#2f6fde', '#d2462b', '#2a9d5c', '#9b51e0', '#e09a1b', '#16a3b8'
 /** Accuracy against attack budget, one line per attack. */
 export function AccuracyChart({ series, xLabel }: { series: ChartSeries[]; xLabel: string }) {
   const budgets = [...new Set(series.flatMap((s) => s.points.map((p) => p.budget)))].sort((a, b) => a - b);
+  // Budgets such as 2/255, 4/255, 8/255 next to 0.3 would print on top of each other: let the axis pick its ticks.
+  const range = (budgets.at(-1) ?? 0) - (budgets[0] ?? 0);
+  const crowded = budgets.some((b, i) => i > 0 && b - budgets[i - 1] < range / 25);
+  const tick = (v: number) => String(Number(v.toPrecision(3)));
   const rows = budgets.map((budget) => {
     const row: Record<string, number> = { budget };
     for (const s of series) {
@@ -24,7 +28,7 @@ export function AccuracyChart({ series, xLabel }: { series: ChartSeries[]; xLabe
       <ResponsiveContainer width="100%" height={300}>
         <LineChart data={rows} margin={{ top: 10, right: 24, bottom: 24, left: 8 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="#e3e7ec" />
-          <XAxis dataKey="budget" type="number" domain={['dataMin', 'dataMax']} ticks={budgets} label={{ value: xLabel, position: 'insideBottom', offset: -12 }} />
+          <XAxis dataKey="budget" type="number" domain={['dataMin', 'dataMax']} ticks={crowded ? undefined : budgets} tickFormatter={tick} label={{ value: xLabel, position: 'insideBottom', offset: -12 }} />
           <YAxis domain={[0, 100]} unit="%" label={{ value: 'accuracy', angle: -90, position: 'insideLeft', offset: 14 }} />
           <Tooltip formatter={(v) => `${v}%`} labelFormatter={(b) => `ε = ${b}`} />
           <Legend verticalAlign="top" />

@@ -107,6 +107,18 @@ export function findingsOf(report: Omit<RobustnessReport, 'findings'>): ReportFi
       });
     }
   }
+  // Averages hide the class an attacker cares about (for a spam filter: spam read as ham).
+  const fragile = report.perClass.filter((c) => c.examples > 0 && c.cleanAccuracy > 0).sort((a, b) => a.robustAccuracy / a.cleanAccuracy - b.robustAccuracy / b.cleanAccuracy)[0];
+  if (fragile && report.reference && fragile.robustAccuracy < fragile.cleanAccuracy) {
+    const attack = report.attacks.find((a) => a.id === report.reference!.attackId);
+    if (attack) {
+      findings.push({
+        kind: 'evasion',
+        severity: fragile.robustAccuracy <= fragile.cleanAccuracy / 2 ? 'high' : 'medium',
+        text: `The most fragile class is "${fragile.name}": ${attack.name} at ${budgetText(attack, report.reference.budget)} leaves ${pct(fragile.robustAccuracy)} of its ${fragile.examples} examples right (clean ${pct(fragile.cleanAccuracy)}).`,
+      });
+    }
+  }
   if (report.extraction && !report.extraction.skipped && report.extraction.points.length > 0) {
     const best = report.extraction.points.at(-1)!;
     findings.push({
