@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { PNG } from 'pngjs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { reportResults, type RobustnessReport } from '../src/core/audit/report';
@@ -108,4 +109,65 @@ test('bad uploads get a clear message and leave the page usable', async ({ page 
   await page.getByRole('button', { name: 'Run the checks' }).click();
   await expect(page.getByTestId('check-output-shape')).toContainText('outputs 10 scores but the spec names 2 classes');
   await screenshot(page, 'audit-bad-input');
+});
+
+test('uploaded PNG digits with a labels CSV are decoded in the browser and checked; a text model audits a CSV of emails', async ({ page }) => {
+  test.setTimeout(300_000);
+  // Ten test digits written as PNG files, and a CSV that labels them.
+  const dir = resolve('test-results', 'audit-digits');
+  mkdirSync(dir, { recursive: true });
+  const images = readFileSync('public/data/mnist/test-images.u8');
+  const labels = readFileSync('public/data/mnist/test-labels.u8');
+  const rows = ['file,label'];
+  const files: string[] = [];
+  for (let i = 0; i < 10; i++) {
+    const png = new PNG({ width: 28, height: 28 });
+    for (let p = 0; p < 784; p++) png.data.set([images[i * 784 + p], images[i * 784 + p], images[i * 784 + p], 255], p * 4);
+    const file = resolve(dir, `digit-${i}.png`);
+    writeFileSync(file, PNG.sync.write(png));
+    files.push(file);
+    rows.push(`digit-${i}.png,${labels[i]}`);
+  }
+  writeFileSync(resolve(dir, 'labels.csv'), rows.join('\n') + '\n');
+  const small = new PNG({ width: 10, height: 10 });
+  writeFileSync(resolve(dir, 'small.png'), PNG.sync.write(small));
+
+  await page.goto('/#lab=audit');
+  await page.getByLabel('model files').setInputFiles(MODEL_FILES);
+  await page.getByRole('button', { name: 'Run the checks' }).click();
+  await expect(page.getByTestId('check-gradients')).toContainText('pass', { timeout: 60_000 });
+  await page.getByLabel('my images').check();
+  await page.getByLabel('image files').setInputFiles(files);
+  await page.getByLabel('labels CSV').setInputFiles(resolve(dir, 'labels.csv'));
+  await page.getByRole('button', { name: 'Check and use these images' }).click();
+  const counts = Array.from(labels.subarray(0, 10)).reduce((acc, l) => ((acc[l] = (acc[l] ?? 0) + 1), acc), {} as Record<number, number>);
+  await expect(page.getByTestId('data-summary')).toContainText('10 uploaded images');
+  for (const [label, n] of Object.entries(counts)) await expect(page.getByTestId('data-summary')).toContainText(`${label}: ${n}`);
+  // A picture of the wrong size is refused with both sizes named.
+  await page.getByLabel('image files').setInputFiles([...files, resolve(dir, 'small.png')]);
+  await page.getByLabel('labels CSV').setInputFiles({ name: 'labels.csv', mimeType: 'text/csv', buffer: Buffer.from([...rows, 'small.png,3'].join('\n')) });
+  await page.getByRole('button', { name: 'Check and use these images' }).click();
+  await expect(page.getByRole('alert')).toContainText('10x10');
+
+  // The spam filter as a user's text model: the example vocabulary, class names, a CSV of four emails.
+  await page.getByLabel('model files').setInputFiles(['models/spam-bow/model.json', 'models/spam-bow/weights.bin']);
+  await expect(page.getByLabel('task')).toHaveValue('text', { timeout: 60_000 });
+  await expect(page.getByLabel('Tokens per input')).toHaveValue('300');
+  await page.getByRole('button', { name: "use spam-bow's (example)" }).click();
+  await expect(page.getByText('20,000 words')).toBeVisible();
+  await page.getByLabel('class names').fill('ham, spam');
+  await page.getByRole('button', { name: 'Run the checks' }).click();
+  await expect(page.getByTestId('check-gradients')).toContainText('pass');
+  const split = JSON.parse(readFileSync('public/data/spam/test.json', 'utf8')) as { text: string; label: number }[];
+  const quote = (t: string) => `"${t.slice(0, 1500).replace(/"/g, '""')}"`;
+  const emails = [...split.filter((e) => e.label === 1).slice(0, 3), ...split.filter((e) => e.label === 0).slice(0, 1)];
+  const csv = ['text,label', ...emails.map((e) => `${quote(e.text)},${e.label === 1 ? 'spam' : 'ham'}`)].join('\n');
+  await page.getByLabel('my CSV (text,label)').check();
+  await page.getByLabel('text CSV').setInputFiles({ name: 'emails.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await expect(page.getByTestId('data-summary')).toContainText('4 examples; ham: 1, spam: 3');
+  await page.getByRole('button', { name: 'Run the report' }).click();
+  await expect(page.getByTestId('report-view')).toBeVisible({ timeout: 240_000 });
+  const table = page.getByRole('table', { name: 'attack results' });
+  for (const name of ['Character edits', 'Unicode (homoglyphs, invisible, bidi), normalizer, adaptive attacker', 'Word (synonyms, good words)']) await expect(table).toContainText(name);
+  await screenshot(page, 'audit-text-report');
 });

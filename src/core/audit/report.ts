@@ -100,6 +100,8 @@ export interface ReportExample {
   /** Text: the message before and after. */
   originalText?: string;
   adversarialText?: string;
+  /** Text: the edits in the order the search made them, "before → after", or "+ word" for an insertion. */
+  changes?: string[];
 }
 
 export interface ReportExtractionPoint {

@@ -480,6 +480,7 @@ function exampleCard(example: ReportExample, report: RobustnessReport): string {
         `<div><div class="cap">original</div><pre class="msg">${visibleText(example.originalText ?? '')}</pre></div>`,
         `<div><div class="cap">adversarial</div><pre class="msg">${visibleText(example.adversarialText ?? '')}</pre></div>`,
         '</div>',
+        example.changes?.length ? `<p class="small">Changes: ${example.changes.map((c) => `<code>${visibleText(c)}</code>`).join(', ')}</p>` : '',
       ].join('')
     : `<div class="pair">${exampleImage(example.originalImage, 'original')}${exampleImage(example.adversarialImage, 'adversarial')}</div>`;
   return `<div class="example${isText ? ' text' : ''}">${body}<p class="labels">${labels}</p><p class="muted small">${about}</p></div>`;

@@ -99,6 +99,7 @@ export const REPORT_JSON_SCHEMA = {
           adversarialImage: { type: 'string', pattern: '^data:image/png;base64,' },
           originalText: str,
           adversarialText: str,
+          changes: { type: 'array', items: str },
         },
         ['index', 'trueLabel', 'originalLabel', 'adversarialLabel', 'adversarialConfidence', 'attackId', 'size'],
       ),

@@ -191,6 +191,7 @@ export async function runTextSuite(
           size: share,
           originalText: examples[o.index].text.slice(0, 2000),
           adversarialText: o.perturbedText.slice(0, 2000 + (o.perturbedText.length - examples[o.index].text.length)),
+          changes: o.edits.map((e) => (e.before === '' ? `+ ${e.after}` : `${e.before} → ${e.after}`)),
         }))
     : [];
   return {

@@ -11,7 +11,7 @@ const UNIT_LABELS: Record<ReportAttack['budgetUnit'], string> = {
 const num = (x: number | null | undefined, digits = 3) => (x === null || x === undefined ? '–' : Number(x.toPrecision(digits)).toString());
 
 /** Invisible and look-alike characters made visible, so a text example shows what the attack did. */
-function VisibleText({ text }: { text: string }) {
+function VisibleText({ text, inline = false }: { text: string; inline?: boolean }) {
   const parts: (string | { char: string; code: string })[] = [];
   for (const char of text) {
     const code = char.codePointAt(0)!;
@@ -20,8 +20,9 @@ function VisibleText({ text }: { text: string }) {
     else if (typeof parts.at(-1) === 'string') parts[parts.length - 1] += char;
     else parts.push(char);
   }
+  const Tag = inline ? 'span' : 'pre';
   return (
-    <pre className="message-text">
+    <Tag className={inline ? undefined : 'message-text'}>
       {parts.map((p, i) =>
         typeof p === 'string' ? (
           p
@@ -31,7 +32,7 @@ function VisibleText({ text }: { text: string }) {
           </mark>
         ),
       )}
-    </pre>
+    </Tag>
   );
 }
 
@@ -108,7 +109,8 @@ export function ReportView({ report }: { report: RobustnessReport }) {
       {report.perClass.length > 0 && report.reference ? (
         <>
           <h4>
-            Per class, under {report.attacks.find((a) => a.id === report.reference!.attackId)?.name ?? report.reference.attackId} at {num(report.reference.budget)}
+            Per class, under {report.attacks.find((a) => a.id === report.reference!.attackId)?.name ?? report.reference.attackId} at{' '}
+            {report.model.task === 'text' ? `${pct(report.reference.budget)} of the words` : `ε ${num(report.reference.budget)}`}
           </h4>
           <table className="data-table" aria-label="per-class robustness">
             <thead>
@@ -143,6 +145,17 @@ export function ReportView({ report }: { report: RobustnessReport }) {
                     <img src={e.originalImage} alt={`example ${e.index}, ${nameOf(e.trueLabel)}`} />
                     <img src={e.adversarialImage} alt={`adversarial example ${e.index}, read as ${nameOf(e.adversarialLabel)}`} />
                   </div>
+                ) : null}
+                {e.changes?.length ? (
+                  <p className="small">
+                    Changes:{' '}
+                    {e.changes.map((c, i) => (
+                      <code key={i}>
+                        {i > 0 ? ', ' : ''}
+                        <VisibleText text={c} inline />
+                      </code>
+                    ))}
+                  </p>
                 ) : null}
                 {e.adversarialText !== undefined ? <VisibleText text={e.adversarialText.slice(0, 600)} /> : null}
                 <figcaption>
