@@ -82,11 +82,17 @@ test('upload mnist-cnn, check and save it, run the report on MNIST; JSON and HTM
   await expect(page.getByTestId('compare-view')).toContainText('Same weights');
   await screenshot(page, 'audit-compare');
 
-  // A reload keeps the saved model; opening it restores the spec.
+  // A reload keeps the saved model; opening it restores the spec; deleting it empties the list.
   await page.reload();
-  await expect(page.getByRole('table', { name: 'saved models' })).toContainText('mnist-cnn', { timeout: 30_000 });
-  await page.getByRole('table', { name: 'saved models' }).getByRole('button', { name: 'Open' }).click();
+  const saved = page.getByRole('table', { name: 'saved models' });
+  await expect(saved).toContainText('mnist-cnn', { timeout: 30_000 });
+  await expect(saved).toContainText('427.3 KB');
+  await saved.getByRole('button', { name: 'Open' }).click();
   await expect(page.getByLabel('model name')).toHaveValue('mnist-cnn', { timeout: 60_000 });
+  await expect(page.getByTestId('check-gradients')).toContainText('pass'); // the checks run on load
+  page.once('dialog', (dialog) => void dialog.accept());
+  await saved.getByRole('button', { name: 'Delete' }).click();
+  await expect(page.getByText('No saved models yet')).toBeVisible();
 });
 
 test('bad uploads get a clear message and leave the page usable', async ({ page }) => {
@@ -100,6 +106,13 @@ test('bad uploads get a clear message and leave the page usable', async ({ page 
   await page.getByRole('button', { name: 'Run the checks' }).click();
   await expect(page.getByTestId('check-forward')).toContainText('"MyCustomOp"');
   await expect(page.getByRole('button', { name: 'Save in this browser' })).toBeDisabled();
+  // A model by URL (here the app's own copy of mnist-mlp).
+  await page.getByLabel('model URL').fill(new URL('/models/mnist-mlp/model.json', page.url()).href);
+  await page.getByRole('button', { name: 'Load', exact: true }).click();
+  await expect(page.getByLabel('loaded model')).toContainText('235,146 parameters', { timeout: 60_000 });
+  await page.getByLabel('model URL').fill('not a url');
+  await page.getByRole('button', { name: 'Load', exact: true }).click();
+  await expect(page.getByRole('alert')).toContainText('is not a URL');
   // The right files still load after the bad ones.
   await page.getByLabel('model files').setInputFiles(['e2e/fixtures/mnist-mlp-graph/model.json', 'e2e/fixtures/mnist-mlp-graph/weights.bin']);
   await page.getByRole('button', { name: 'Run the checks' }).click();

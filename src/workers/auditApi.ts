@@ -99,6 +99,8 @@ const decoder = new TextDecoder();
 function modelJsonOf(files: readonly UploadedFile[]): UploadedFile {
   const jsons = files.filter((f) => f.path.toLowerCase().endsWith('.json'));
   const named = jsons.filter((f) => f.path.split('/').pop() === 'model.json');
+  // A folder holding several models: loading one of them silently would audit a model the user may not mean.
+  if (named.length > 1) throw new Error(`Several model.json files (${named.map((f) => f.path).join(', ')}): select the folder or the files of one model.`);
   const pick = named[0] ?? (jsons.length === 1 ? jsons[0] : undefined);
   if (!pick) {
     throw new Error(
@@ -118,7 +120,13 @@ export function auditHandlers(deps: AuditWorkerDeps): Handlers<AuditWorkerApi> {
     const jsonFile = modelJsonOf(files);
     const modelJson = decoder.decode(jsonFile.bytes);
     const json = parseModelJson(modelJson, jsonFile.path.split('/').pop());
-    const shards = new Map(files.filter((f) => f !== jsonFile).map((f) => [f.path, f.bytes] as const));
+    // Shards are keyed relative to model.json's folder, and those beside it come first, so a folder that also holds
+    // other files of the same name (old/weights.bin) gives model.json its own shards.
+    const dir = jsonFile.path.slice(0, jsonFile.path.lastIndexOf('/') + 1);
+    const byKey = new Map<string, UploadedFile>();
+    for (const f of files) if (f !== jsonFile && f.path.startsWith(dir)) byKey.set(f.path.slice(dir.length), f);
+    for (const f of files) if (f !== jsonFile && !f.path.startsWith(dir) && !byKey.has(f.path)) byKey.set(f.path, f);
+    const shards = new Map([...byKey].map(([key, f]) => [key, f.bytes] as const));
     const model = await loadUserModel(json, shards);
     // Only a model that loaded replaces the one before: a bad upload leaves the page as it was.
     current?.model.dispose();
@@ -136,9 +144,10 @@ export function auditHandlers(deps: AuditWorkerDeps): Handlers<AuditWorkerApi> {
       spec,
       savedId,
     };
-    // Keep exactly the files model.json names, for saving.
-    const needed = new Set(shardPaths(json).map((p) => p.split('/').pop()));
-    current = { model, files: files.filter((f) => f === jsonFile || needed.has(f.path.split('/').pop())), modelJson, info };
+    // Keep exactly the files the model was loaded from (the same lookup as loadUserModel's), for saving.
+    const baseName = (path: string) => path.split('/').pop();
+    const used = new Set(shardPaths(json).map((p) => byKey.get(p) ?? [...byKey].find(([key]) => baseName(key) === baseName(p))?.[1]));
+    current = { model, files: files.filter((f) => f === jsonFile || used.has(f)), modelJson, info };
     return info;
   };
 
@@ -244,7 +253,10 @@ export function auditHandlers(deps: AuditWorkerDeps): Handlers<AuditWorkerApi> {
         audit = { task: 'text', name: request.file.path, examples: parsed.examples };
       } else {
         if (spec.task !== 'image') throw new Error('Images need an image model; this one takes text. Upload a CSV of text,label.');
-        const images = request.files.filter((f) => /\.(png|jpe?g|gif|bmp|webp)$/i.test(f.path)).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+        // Hidden files and folders are skipped as the command line skips them (macOS leaves "._a.png" beside a.png);
+        // the first part of a folder upload's path is the chosen folder itself.
+        const hidden = (path: string) => path.split('/').slice(path.includes('/') ? 1 : 0).some((part) => part.startsWith('.'));
+        const images = request.files.filter((f) => /\.(png|jpe?g|gif|bmp|webp)$/i.test(f.path) && !hidden(f.path)).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
         if (images.length === 0) throw new Error('None of the files is an image (PNG, JPEG, GIF, BMP or WebP).');
         let labels: number[];
         if (request.labelsCsv) {

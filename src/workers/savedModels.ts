@@ -49,7 +49,8 @@ export function memoryModelStore(): SavedModelStore {
   const records = new Map<string, SavedModelRecord>();
   return {
     list: async () => [...records.values()].map(infoOf).sort((a, b) => (a.savedAt < b.savedAt ? 1 : -1)),
-    get: async (id) => records.get(id),
+    // A copy, as IndexedDB gives: a caller changing the record must not change what is stored.
+    get: async (id) => structuredClone(records.get(id)),
     put: async (record) => void records.set(record.id, structuredClone(record)),
     remove: async (id) => void records.delete(id),
   };

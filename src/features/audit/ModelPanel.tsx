@@ -68,7 +68,7 @@ export function ModelPanel() {
         }}
       >
         <label>
-          or from a URL <input type="url" value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://…/model.json" aria-label="model URL" size={44} />
+          or from a URL <input type="text" inputMode="url" value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://…/model.json" aria-label="model URL" size={44} />
         </label>
         <button type="submit" disabled={busy || url.trim() === ''}>
           Load

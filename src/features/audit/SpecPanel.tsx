@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { auditWorker } from '../../bridge/audit';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { parseClassNames, parseVocabularyFile, type ChannelOrder, type ModelSpec, type OutputKind } from '../../core/audit/spec';
@@ -27,6 +27,13 @@ export function SpecPanel() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
   const [savedNote, setSavedNote] = useState<string>();
+  // The checks run as soon as a model is loaded (this panel is keyed by the model), and again on request.
+  const checkedOnLoad = useRef(false);
+  useEffect(() => {
+    if (checkedOnLoad.current || !model || !spec) return;
+    checkedOnLoad.current = true;
+    void auditWorker.call('check', { spec }).then((result) => set({ checks: result }), (e: unknown) => setError(errorText(e)));
+  }, [model, spec, set]);
   if (!model || !spec) return null;
 
   const edit = (patch: Partial<ModelSpec>) => {

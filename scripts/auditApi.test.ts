@@ -1,0 +1,427 @@
+/**
+ * The audit worker's handlers in Node, driven as the browser worker drives them: every argument and result goes
+ * through structuredClone (what postMessage does), the saved models live in `memoryModelStore`, images are decoded
+ * with pngjs, the bundled data and "remote" files come from the repository. Nothing of the audit is mocked.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { PNG } from 'pngjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runAudit } from '../src/core/audit/audit';
+import { reportResults, type RobustnessReport } from '../src/core/audit/report';
+import { validateReport } from '../src/core/audit/reportSchema';
+import { parseVocabularyFile, type ImageModelSpec, type ModelSpec, type TextModelSpec } from '../src/core/audit/spec';
+import { loadUserModel, parseModelJson } from '../src/core/audit/userModel';
+import { parseSpamSplit, SPAM_SPLIT } from '../src/core/data/spam';
+import { auditHandlers, type AuditWorkerApi, type UploadedFile } from '../src/workers/auditApi';
+import { memoryModelStore } from '../src/workers/savedModels';
+import type { JobContext } from '../src/workers/serve';
+import { decodeImageFile } from './imageFiles';
+import { loadMnistFromDisk, useNodeWasm } from './node-tf';
+import { MODELS_DIR, PROJECT_ROOT } from './paths';
+
+const NOW = new Date('2026-03-04T05:06:07.000Z');
+const LOCAL = 'http://local.test/';
+const MNIST_NAME = 'MNIST test split (bundled)';
+const SPAM_NAME = 'SpamAssassin test split (bundled)';
+
+const toArrayBuffer = (b: Uint8Array) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
+const fileBytes = (path: string) => toArrayBuffer(readFileSync(path));
+const textFile = (path: string, text: string): UploadedFile => ({ path, bytes: toArrayBuffer(new TextEncoder().encode(text)) });
+
+/** A bundled model's files as a file picker gives them, optionally inside a folder (webkitRelativePath). */
+function modelFiles(id: string, folder?: string): UploadedFile[] {
+  const dir = join(MODELS_DIR, id);
+  return ['model.json', 'weights.bin'].map((name) => ({ path: folder ? `${folder}/${name}` : name, bytes: fileBytes(join(dir, name)) }));
+}
+
+const spamTestPath = join(PROJECT_ROOT, 'public', SPAM_SPLIT.urlPath, SPAM_SPLIT.files.test);
+
+interface ProgressCall {
+  fraction: number;
+  message?: string;
+}
+
+/** A JobContext as serveWorker makes one, with the progress calls recorded and cancel as a flag. */
+function fakeContext(onProgress?: (calls: ProgressCall[]) => void) {
+  const calls: ProgressCall[] = [];
+  const state = { cancelled: false };
+  const context: JobContext = {
+    progress: (fraction, message) => {
+      calls.push({ fraction, message });
+      onProgress?.(calls);
+    },
+    cancelled: () => state.cancelled,
+    yield: async () => undefined,
+    checkpoint: async () => undefined,
+  };
+  return { context, calls, state };
+}
+
+/** The worker's handlers with Node deps, called through structuredClone both ways as messages are. */
+function makeWorker() {
+  const store = memoryModelStore();
+  const fetched: string[] = [];
+  const handlers = auditHandlers({
+    store,
+    decodeImage: async (bytes, name) => decodeImageFile(new Uint8Array(bytes), name),
+    async bundledData(task) {
+      if (task === 'image') return { name: MNIST_NAME, split: loadMnistFromDisk('test') };
+      return { name: SPAM_NAME, texts: parseSpamSplit(JSON.parse(readFileSync(spamTestPath, 'utf8')), spamTestPath) };
+    },
+    async fetchBytes(url) {
+      fetched.push(url);
+      if (!url.startsWith(LOCAL)) throw new Error('getaddrinfo ENOTFOUND');
+      if (url === `${LOCAL}weightless/model.json`) return fileBytes(join(MODELS_DIR, 'mnist-cnn', 'model.json'));
+      const path = join(PROJECT_ROOT, decodeURIComponent(new URL(url).pathname));
+      try {
+        return fileBytes(path);
+      } catch {
+        throw new Error('HTTP 404');
+      }
+    },
+    backend: () => 'wasm',
+    now: () => NOW,
+  });
+  const call = async <M extends keyof AuditWorkerApi>(method: M, args: AuditWorkerApi[M]['args'], context: JobContext = fakeContext().context): Promise<AuditWorkerApi[M]['result']> => {
+    const handler = handlers[method] as (a: AuditWorkerApi[M]['args'], c: JobContext) => Promise<AuditWorkerApi[M]['result']>;
+    const result = await handler(structuredClone(args), context);
+    return structuredClone(result);
+  };
+  return { call, store, fetched };
+}
+
+/** A 28x28 (or other size) grayscale PNG as RGBA with R=G=B, opaque. */
+function grayPng(width: number, height: number, value: (x: number, y: number) => number): ArrayBuffer {
+  const png = new PNG({ width, height });
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = 4 * (y * width + x);
+      const v = value(x, y);
+      png.data[i] = png.data[i + 1] = png.data[i + 2] = v;
+      png.data[i + 3] = 255;
+    }
+  }
+  return toArrayBuffer(PNG.sync.write(png));
+}
+
+const digitLike = (seed: number) => grayPng(28, 28, (x, y) => ((x * 7 + y * 13 + seed * 31) % 5 === 0 && x > 6 && x < 22 ? 255 : 0));
+
+const mnistSpecOf = async (call: ReturnType<typeof makeWorker>['call'], folder?: string) => (await call('loadFiles', { files: modelFiles('mnist-cnn', folder) })).spec as ImageModelSpec;
+
+beforeAll(async () => {
+  await useNodeWasm();
+});
+
+describe('loading a model from files', () => {
+  it('reads mnist-cnn from model.json and weights.bin, with the spec filled in, and passes its checks', async () => {
+    const { call } = makeWorker();
+    const info = await call('loadFiles', { files: modelFiles('mnist-cnn') });
+    expect(info).toMatchObject({ fileName: 'model.json', format: 'layers-model', inputShape: [28, 28, 1], outputSize: 10 });
+    expect(info.savedId).toBeUndefined();
+    const spec = info.spec as ImageModelSpec;
+    expect(spec).toMatchObject({ task: 'image', name: 'my-model', inputShape: [28, 28, 1], channelOrder: 'grayscale', valueRange: [0, 1], output: 'logits' });
+    expect(spec.classes).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
+
+    const checked = await call('check', { spec });
+    expect(checked.specProblems).toEqual([]);
+    expect(checked.usable).toBe(true);
+    expect(checked.gradients).toBe(true);
+    expect(checked.checks).toHaveLength(4);
+    expect(checked.checks.every((c) => c.verdict === 'pass')).toBe(true);
+  });
+
+  it('reads the files of a folder upload (mnist-cnn/model.json) and names the model after the folder', async () => {
+    const { call } = makeWorker();
+    const info = await call('loadFiles', { files: modelFiles('mnist-cnn', 'mnist-cnn') });
+    expect(info).toMatchObject({ fileName: 'mnist-cnn/model.json', format: 'layers-model', inputShape: [28, 28, 1] });
+    expect(info.spec).toMatchObject({ name: 'mnist-cnn', classes: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'] });
+    expect((await call('check', { spec: info.spec })).usable).toBe(true);
+  });
+
+  it('reports a spec problem without running any check', async () => {
+    const { call } = makeWorker();
+    const spec = await mnistSpecOf(call);
+    const checked = await call('check', { spec: { ...spec, classes: ['a'] } });
+    expect(checked.specProblems.length).toBeGreaterThan(0);
+    expect(checked.specProblems.join(' ')).toMatch(/at least two class names/);
+    expect(checked.checks).toEqual([]);
+    expect(checked.usable).toBe(false);
+  });
+});
+
+describe('bad loads', () => {
+  it('leave the model loaded before in place', async () => {
+    const { call } = makeWorker();
+    const spec = await mnistSpecOf(call);
+    const [modelJson] = modelFiles('mnist-cnn');
+    await expect(call('loadFiles', { files: [modelJson] })).rejects.toThrow(/missing: weights\.bin.*select all the files together/);
+    const checked = await call('check', { spec });
+    expect(checked.usable).toBe(true);
+    expect(checked.checks).toHaveLength(4);
+  });
+
+  it('say which model.json is wanted when there is none, or several JSON files and none is model.json', async () => {
+    const { call } = makeWorker();
+    const [, weights] = modelFiles('mnist-cnn');
+    await expect(call('loadFiles', { files: [weights] })).rejects.toThrow('No model.json among the files. Select model.json together with its weight files (.bin).');
+    await expect(call('loadFiles', { files: [textFile('a.json', '{}'), textFile('b.json', '{}'), weights] })).rejects.toThrow(
+      /Several JSON files and none is called model\.json \(a\.json, b\.json\): select model\.json/,
+    );
+    await expect(call('check', { spec: (await mnistSpecOf(makeWorker().call)) })).rejects.toThrow('Load a model first.');
+  });
+
+  it('refuse a folder holding several models, and take the shards beside model.json over same-named ones elsewhere', async () => {
+    const { call } = makeWorker();
+    const inside = (folder: string, files: UploadedFile[]) => files.map((f) => ({ ...f, path: `${folder}/${f.path}` }));
+    await expect(call('loadFiles', { files: [...inside('models/mnist-mlp', modelFiles('mnist-mlp')), ...inside('models/mnist-cnn', modelFiles('mnist-cnn'))] })).rejects.toThrow(
+      'Several model.json files (models/mnist-mlp/model.json, models/mnist-cnn/model.json): select the folder or the files of one model.',
+    );
+    // A backup of other weights under the same file name, listed first, must not be taken for the model's own.
+    const [cnnJson, cnnWeights] = modelFiles('mnist-cnn', 'mnist-cnn');
+    const [, mlpWeights] = modelFiles('mnist-mlp', 'mnist-cnn/old');
+    const info = await call('loadFiles', { files: [mlpWeights, cnnJson, cnnWeights] });
+    expect(info).toMatchObject({ fileName: 'mnist-cnn/model.json', inputShape: [28, 28, 1] });
+    expect((await call('check', { spec: info.spec })).usable).toBe(true);
+    // Only the files the model was read from are saved.
+    const saved = await call('save', { spec: info.spec });
+    expect(saved.bytes).toBe(cnnJson.bytes.byteLength + cnnWeights.bytes.byteLength);
+  });
+
+  it('from a URL say what to do, and a good URL loads', async () => {
+    const { call, fetched } = makeWorker();
+    await expect(call('loadUrl', { url: 'not a url' })).rejects.toThrow(/"not a url" is not a URL\. Give the full address of model\.json/);
+    await expect(call('loadUrl', { url: 'http://nowhere.test/model.json' })).rejects.toThrow(
+      /Could not fetch model\.json from http:\/\/nowhere\.test\/model\.json: getaddrinfo ENOTFOUND\. Check the address, and that the server allows this page to read it \(CORS\)\./,
+    );
+    const url = `${LOCAL}models/mnist-cnn/model.json`;
+    const info = await call('loadUrl', { url });
+    expect(fetched.slice(-2)).toEqual([url, `${LOCAL}models/mnist-cnn/weights.bin`]);
+    expect(info).toMatchObject({ fileName: url, format: 'layers-model', inputShape: [28, 28, 1], outputSize: 10 });
+    expect(info.spec.name).toBe('mnist-cnn');
+    expect((await call('check', { spec: info.spec })).usable).toBe(true);
+  });
+
+  it('from a URL name the file that could not be fetched, and keep the model loaded before', async () => {
+    const { call } = makeWorker();
+    await expect(call('loadUrl', { url: `${LOCAL}models/no-such-model/model.json` })).rejects.toThrow(/Could not fetch model\.json from http:\/\/local\.test\/models\/no-such-model\/model\.json: HTTP 404/);
+    const spec = await mnistSpecOf(call);
+    // model.json is served, its weights are not: the message names the weight file.
+    await expect(call('loadUrl', { url: `${LOCAL}weightless/model.json` })).rejects.toThrow(
+      /Could not fetch the weight file weights\.bin from http:\/\/local\.test\/weightless\/weights\.bin: HTTP 404\. Check the address/,
+    );
+    expect((await call('check', { spec })).usable).toBe(true);
+  });
+});
+
+describe('saving', () => {
+  it('refuses a spec that fails the checks, and stores nothing', async () => {
+    const { call } = makeWorker();
+    const spec = await mnistSpecOf(call);
+    await expect(call('save', { spec: { ...spec, classes: ['a', 'b', 'c'] } })).rejects.toThrow(/^Not saved: the model fails its checks .*outputs 10 scores but the spec names 3 classes/);
+    await expect(call('save', { spec: { ...spec, name: ' ' } })).rejects.toThrow(/^Not saved: Give the model a name\./);
+    expect(await call('listSaved', {})).toEqual([]);
+  });
+
+  it('stores the model whole, reopens it with its spec, and deletes it', async () => {
+    const { call, store } = makeWorker();
+    const spec = await mnistSpecOf(call, 'mnist-cnn');
+    const named: ImageModelSpec = { ...spec, name: 'my digits', classes: ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'] };
+    const saved = await call('save', { spec: named });
+    const bytes = statSync(join(MODELS_DIR, 'mnist-cnn', 'model.json')).size + statSync(join(MODELS_DIR, 'mnist-cnn', 'weights.bin')).size;
+    expect(saved).toMatchObject({ name: 'my digits', task: 'image', format: 'layers-model', bytes, savedAt: NOW.toISOString() });
+    expect(saved.id).toMatch(/^my digits-[0-9a-f]{8}$/);
+    const list = await call('listSaved', {});
+    expect(list).toEqual([saved]);
+    // The store hands out copies, as IndexedDB does.
+    (await store.get(saved.id))!.name = 'changed by a caller';
+    expect(await call('listSaved', {})).toEqual([saved]);
+
+    // Another model loaded in between; opening the saved one brings back its files and spec.
+    await call('loadFiles', { files: modelFiles('mnist-mlp') });
+    const opened = await call('openSaved', { id: saved.id });
+    expect(opened).toMatchObject({ fileName: 'my digits (saved)', savedId: saved.id, format: 'layers-model', inputShape: [28, 28, 1], outputSize: 10 });
+    expect(opened.spec).toEqual(named);
+    expect((await call('check', { spec: opened.spec })).usable).toBe(true);
+
+    // Saving the opened model again keeps its id and its size.
+    const again = await call('save', { spec: { ...named, name: 'my digits v2' } });
+    expect(again).toMatchObject({ id: saved.id, name: 'my digits v2', bytes });
+    expect(await call('listSaved', {})).toEqual([again]);
+
+    expect(await call('removeSaved', { id: saved.id })).toEqual([]);
+    expect(await call('listSaved', {})).toEqual([]);
+    await expect(call('openSaved', { id: saved.id })).rejects.toThrow('That saved model is gone (deleted in another tab?). Reload the list.');
+    // The model stays loaded; saving it now makes a new record.
+    const resaved = await call('save', { spec: named });
+    expect(resaved.id).toBe(saved.id);
+    expect(await call('listSaved', {})).toHaveLength(1);
+  });
+});
+
+describe('choosing the data', () => {
+  it('takes the bundled MNIST test split for an image model', async () => {
+    const { call } = makeWorker();
+    const spec = await mnistSpecOf(call);
+    const summary = await call('setData', { spec, data: { kind: 'bundled' } });
+    expect(summary).toMatchObject({ name: MNIST_NAME, task: 'image', examples: 2000, notices: [] });
+    expect(summary.perClass).toHaveLength(10);
+    expect(summary.perClass.reduce((a, b) => a + b, 0)).toBe(2000);
+    expect(summary.perClass.every((n) => n > 100)).toBe(true);
+    await expect(call('setData', { spec: { ...spec, classes: ['a', 'b'] }, data: { kind: 'bundled' } })).rejects.toThrow(/has 10 classes; this model has 2/);
+  });
+
+  it('labels uploaded images by their folders, or by a labels CSV', async () => {
+    const { call } = makeWorker();
+    const spec = await mnistSpecOf(call);
+    const files: UploadedFile[] = [
+      { path: 'digits/3/a.png', bytes: digitLike(1) },
+      { path: 'digits/3/c.png', bytes: digitLike(2) },
+      { path: 'digits/7/b.png', bytes: digitLike(3) },
+      textFile('digits/.DS_Store', 'not an image'),
+      // What macOS leaves beside a copied image, and a hidden folder: skipped, as the command line skips them.
+      { path: 'digits/3/._a.png', bytes: toArrayBuffer(new Uint8Array([0, 5, 22, 7, 0, 2, 0, 0])) },
+      { path: 'digits/.thumbnails/a.png', bytes: grayPng(8, 8, () => 0) },
+    ];
+    const byFolder = await call('setData', { spec, data: { kind: 'images', files } });
+    expect(byFolder).toMatchObject({ name: '3 uploaded images', task: 'image', examples: 3 });
+    expect(byFolder.perClass).toEqual([0, 0, 0, 2, 0, 0, 0, 1, 0, 0]);
+
+    const flat: UploadedFile[] = [
+      { path: 'a.png', bytes: digitLike(1) },
+      { path: 'b.png', bytes: digitLike(3) },
+      { path: 'c.png', bytes: digitLike(2) },
+    ];
+    const labelsCsv = textFile('labels.csv', 'file,label\na.png,3\nb.png,7\nc.png,3\n');
+    const byCsv = await call('setData', { spec, data: { kind: 'images', files: flat, labelsCsv } });
+    expect(byCsv).toMatchObject({ examples: 3, perClass: byFolder.perClass });
+
+    const partialCsv = textFile('labels.csv', 'file,label\na.png,3\nb.png,7\n');
+    await expect(call('setData', { spec, data: { kind: 'images', files: flat, labelsCsv: partialCsv } })).rejects.toThrow(/labels\.csv gives no label for c\.png/);
+  });
+
+  it('refuses images of the wrong size, flat files without a CSV, and folders that are not classes', async () => {
+    const { call } = makeWorker();
+    const spec = await mnistSpecOf(call);
+    const small = grayPng(10, 10, () => 128);
+    await expect(call('setData', { spec, data: { kind: 'images', files: [{ path: 'digits/3/small.png', bytes: small }] } })).rejects.toThrow(
+      /digits\/3\/small\.png is 10x10 pixels but the model takes 28x28/,
+    );
+    await expect(call('setData', { spec, data: { kind: 'images', files: [{ path: 'a.png', bytes: digitLike(1) }] } })).rejects.toThrow(
+      /Without a labels CSV, labels come from folder names: choose a folder with one subfolder per class, or add a CSV of file,label\./,
+    );
+    await expect(call('setData', { spec, data: { kind: 'images', files: [{ path: 'digits/cat/a.png', bytes: digitLike(1) }] } })).rejects.toThrow(
+      /The folder "cat" does not name a class of the model\./,
+    );
+    await expect(call('setData', { spec, data: { kind: 'images', files: [textFile('notes.txt', 'hi')] } })).rejects.toThrow(/None of the files is an image/);
+    await expect(call('setData', { spec, data: { kind: 'text-csv', file: textFile('t.csv', 'text,label\nhi,0\n') } })).rejects.toThrow(/needs a text model/);
+  });
+
+  it('reads a CSV of texts for spam-bow, quoted commas and line breaks included, and names the line of a bad label', async () => {
+    const { call } = makeWorker();
+    const info = await call('loadFiles', { files: modelFiles('spam-bow', 'spam-bow') });
+    expect(info.spec.task).toBe('text');
+    const vocabulary = parseVocabularyFile(readFileSync(join(MODELS_DIR, 'spam-bow', 'vocabulary.json'), 'utf8'), 'vocabulary.json');
+    const spec: TextModelSpec = { ...(info.spec as TextModelSpec), classes: ['ham', 'spam'], tokenizer: { kind: 'words-v1', vocabulary } };
+    expect((await call('check', { spec })).usable).toBe(true);
+
+    const csv = 'text,label\n"Lunch at noon, then\nthe meeting",ham\nWIN a FREE prize now,spam\nsee you tomorrow,ham\ncheap pills online,spam\n';
+    const summary = await call('setData', { spec, data: { kind: 'text-csv', file: textFile('mail.csv', csv) } });
+    expect(summary).toMatchObject({ name: 'mail.csv', task: 'text', examples: 4, perClass: [2, 2], notices: [] });
+
+    const bad = 'text,label\nhello,ham\nhi there,eggs\n';
+    await expect(call('setData', { spec, data: { kind: 'text-csv', file: textFile('bad.csv', bad) } })).rejects.toThrow(/^bad\.csv, line 3: the label "eggs" is not one of the model's classes/);
+
+    const bundled = await call('setData', { spec, data: { kind: 'bundled' } });
+    const texts = parseSpamSplit(JSON.parse(readFileSync(spamTestPath, 'utf8')), spamTestPath);
+    expect(bundled).toMatchObject({ name: SPAM_NAME, task: 'text', examples: texts.length });
+    expect(bundled.perClass.reduce((a, b) => a + b, 0)).toBe(texts.length);
+    await expect(call('setData', { spec, data: { kind: 'images', files: [{ path: 'digits/3/a.png', bytes: digitLike(1) }] } })).rejects.toThrow(/Images need an image model/);
+  });
+});
+
+describe('running the audit', () => {
+  let spec: ImageModelSpec;
+  let worker: ReturnType<typeof makeWorker>;
+  let report: RobustnessReport;
+  let calls: ProgressCall[];
+
+  beforeAll(async () => {
+    worker = makeWorker();
+    spec = await mnistSpecOf(worker.call, 'mnist-cnn');
+    await worker.call('setData', { spec, data: { kind: 'bundled' } });
+    const fake = fakeContext();
+    calls = fake.calls;
+    report = await worker.call('run', { spec, suite: 'quick', seed: 3, examples: 20 }, fake.context);
+  });
+
+  it('gives a report that validates, made in the "browser", with progress that only goes forward', () => {
+    expect(validateReport(report)).toEqual([]);
+    expect(report.environment).toMatchObject({ runtime: 'browser', backend: 'wasm' });
+    expect(report.createdAt).toBe(NOW.toISOString());
+    expect(report.partial).toBe(false);
+    expect(report.data).toMatchObject({ name: MNIST_NAME, examples: 20, available: 2000 });
+    expect(report.suite).toEqual({ id: 'quick', seed: 3, examples: 20 });
+    expect(calls.length).toBeGreaterThan(2);
+    for (let i = 1; i < calls.length; i++) expect(calls[i].fraction, `progress call ${i}`).toBeGreaterThanOrEqual(calls[i - 1].fraction);
+    expect(calls[0].fraction).toBeGreaterThanOrEqual(0);
+    expect(calls.at(-1)!.fraction).toBeGreaterThan(0.95);
+    expect(calls.at(-1)!.fraction).toBeLessThanOrEqual(1);
+  });
+
+  it('adds nothing of its own: the same results as runAudit on the same model, spec, data and seed', async () => {
+    const dir = join(MODELS_DIR, 'mnist-cnn');
+    const model = await loadUserModel(parseModelJson(readFileSync(join(dir, 'model.json'), 'utf8')), new Map([['weights.bin', fileBytes(join(dir, 'weights.bin'))]]));
+    try {
+      const direct = await runAudit(
+        { model, spec, data: { task: 'image', name: MNIST_NAME, split: loadMnistFromDisk('test') }, suite: 'quick', seed: 3, examples: 20, environment: { runtime: 'node', backend: 'wasm' } },
+        { yield: async () => undefined },
+      );
+      expect(reportResults(report)).toEqual(reportResults(direct));
+    } finally {
+      model.dispose();
+    }
+  });
+
+  it('stops when cancelled and returns a partial report that still validates', async () => {
+    const fake = fakeContext(() => (fake.state.cancelled = true));
+    const partial = await worker.call('run', { spec, suite: 'quick', seed: 3, examples: 20 }, fake.context);
+    expect(partial.partial).toBe(true);
+    expect(validateReport(partial)).toEqual([]);
+    expect(partial.findings.some((f) => /cancelled/.test(f.text))).toBe(true);
+    expect(fake.calls.length).toBeLessThan(calls.length);
+  });
+
+  it('asks for the data first, and again after the class names change', async () => {
+    const { call } = makeWorker();
+    const fresh = await mnistSpecOf(call);
+    await expect(call('run', { spec: fresh, suite: 'quick', seed: 1, examples: 20 })).rejects.toThrow('Choose the data to audit the model on first.');
+    await call('setData', { spec: fresh, data: { kind: 'bundled' } });
+    const renamed: ModelSpec = { ...fresh, classes: fresh.classes.map((c) => `digit ${c}`) };
+    await expect(call('run', { spec: renamed, suite: 'quick', seed: 1, examples: 20 })).rejects.toThrow(/class names changed since the data were chosen: choose the data again/);
+    // Loading another model drops the data chosen for the one before.
+    await call('loadFiles', { files: modelFiles('mnist-cnn') });
+    await expect(call('run', { spec: fresh, suite: 'quick', seed: 1, examples: 20 })).rejects.toThrow('Choose the data to audit the model on first.');
+  });
+});
+
+describe('tensors', () => {
+  it('none leak across load, check, run and a replacing load, beyond the loaded model’s weights', async () => {
+    const { call } = makeWorker();
+    const before = tf.memory().numTensors;
+    const spec = await mnistSpecOf(call);
+    const withModel = tf.memory().numTensors;
+    expect(withModel).toBeGreaterThan(before);
+    await call('check', { spec });
+    await call('setData', { spec, data: { kind: 'bundled' } });
+    await call('run', { spec, suite: 'quick', seed: 5, examples: 20 });
+    // A failed load keeps the model and adds nothing.
+    await expect(call('loadFiles', { files: [modelFiles('mnist-cnn')[0]] })).rejects.toThrow(/missing/);
+    expect(tf.memory().numTensors).toBe(withModel);
+    await call('loadFiles', { files: modelFiles('mnist-cnn') });
+    expect(tf.memory().numTensors).toBe(withModel);
+    await call('openSaved', { id: (await call('save', { spec })).id });
+    expect(tf.memory().numTensors).toBe(withModel);
+  });
+});
