@@ -88,6 +88,33 @@ describe('text attacks on the bundled spam-bow filter', () => {
     expect(summary.averageQueries).toBeLessThanOrEqual(100);
   });
 
+  it('evades it on nine spam messages in ten by swapping words for white-box good words, within a hard 10% of the words and 100 queries', async () => {
+    // A hard 10% cap leaves a message of under 100 words only a few words: a swap takes a spam word out as it puts a
+    // good word in, where an insertion only puts one in (insertion flips 86% under this cap).
+    const options: TextAttackOptions = {
+      ...DEFAULT_TEXT_ATTACK,
+      ranking: 'gradient',
+      maxWordShare: 0.1,
+      maxQueries: 100,
+      transformations: ['good-word-swap'],
+      goodWordCandidates: 1,
+      repeatGoodWords: true,
+    };
+    const context = { victim: model, wordGain: model.unknownWordGain.bind(model), goodWords };
+    const results = [];
+    for (const [i, example] of spam.entries()) {
+      const result = await attackText(example.text, SPAM, options, { ...context, rng: createRng(SEED + i) });
+      expect(result.perturbedWords).toBeLessThanOrEqual(wordBudget(0.1, result.wordCount));
+      expect(result.queries).toBeLessThanOrEqual(100);
+      if (result.status === 'succeeded') expect(result.perturbedProbabilities[SPAM]).toBeLessThan(0.5);
+      results.push(result);
+    }
+    const summary = summarize(results);
+    expect(summary.successRate).toBeGreaterThanOrEqual(0.9);
+    expect(summary.averagePerturbedWordPercent).toBeLessThanOrEqual(10);
+    expect(summary.averageQueries).toBeLessThanOrEqual(100);
+  });
+
   it('gets nowhere with homoglyphs or invisible characters once the normalizer stands in front, aware attacker or not', async () => {
     const attacks: BatchAttack[] = [
       { id: 'homoglyph', label: 'Homoglyphs', options: { ...DEFAULT_TEXT_ATTACK, ...BUDGET, transformations: ['homoglyph'] } },

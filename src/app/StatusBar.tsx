@@ -1,7 +1,7 @@
 import { BACKEND_PREFERENCE, type BackendName } from '../core/backend/names';
 import { switchBackend } from '../bridge/compute';
-import { selectBackend, selectBackendDetail, selectMemory, selectProbes, selectWorkerError, useRuntime } from '../stores/runtime';
-import { selectBackendPreference, useSettings } from '../stores/settings';
+import { selectAuditMemory, selectBackend, selectBackendDetail, selectMemory, selectProbes, selectWorkerError, useRuntime } from '../stores/runtime';
+import { selectBackendPreference, selectLab, useSettings } from '../stores/settings';
 
 const formatBytes = (bytes: number) =>
   bytes < 1024 ? `${bytes} B` : bytes < 1024 ** 2 ? `${(bytes / 1024).toFixed(1)} KiB` : `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
@@ -14,6 +14,24 @@ export function StatusBar() {
   const memory = useRuntime(selectMemory);
   const error = useRuntime(selectWorkerError);
   const preference = useSettings(selectBackendPreference);
+  const lab = useSettings(selectLab);
+  const auditMemory = useRuntime(selectAuditMemory);
+  if (lab === 'audit') {
+    // The audit runs in a worker of its own, always on wasm, so that its numbers match the command line's.
+    return (
+      <footer className="status" aria-label="status bar">
+        <span data-testid="backend">
+          audit worker: <strong>{auditMemory?.backend ?? 'starts with the first model'}</strong> (the backend of <code>npm run audit</code>, so the numbers match)
+        </span>
+        <span data-testid="memory">{auditMemory ? `${auditMemory.numTensors} tensors, ${formatBytes(auditMemory.numBytes)}` : 'no tensors yet'}</span>
+        {error ? (
+          <span className="error" role="alert">
+            {error} Reload the page.
+          </span>
+        ) : null}
+      </footer>
+    );
+  }
   const probeSummary = probes
     .map((p) => `${p.name}: ${p.ok ? `${p.millis?.toFixed(1)} ms` : `unavailable (${p.error})`}`)
     .join('\n');

@@ -8,6 +8,8 @@ interface RuntimeStore {
   backendDetail: string;
   probes: BackendProbe[];
   memory: MemoryStats | undefined;
+  /** The audit lab's own worker (wasm always, like `npm run audit`): what it last reported. */
+  auditMemory: MemoryStats | undefined;
   /** Set when the worker cannot start or crashed; the UI shows it with what to do. */
   workerError: string | undefined;
   update(patch: Partial<Omit<RuntimeStore, 'update'>>): void;
@@ -18,6 +20,7 @@ export const useRuntime = create<RuntimeStore>((set) => ({
   backendDetail: '',
   probes: [],
   memory: undefined,
+  auditMemory: undefined,
   workerError: undefined,
   update: (patch) => set(patch),
 }));
@@ -26,4 +29,5 @@ export const selectBackend = (s: RuntimeStore) => s.backend;
 export const selectBackendDetail = (s: RuntimeStore) => s.backendDetail;
 export const selectProbes = (s: RuntimeStore) => s.probes;
 export const selectMemory = (s: RuntimeStore) => s.memory;
+export const selectAuditMemory = (s: RuntimeStore) => s.auditMemory;
 export const selectWorkerError = (s: RuntimeStore) => s.workerError;

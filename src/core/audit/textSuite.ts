@@ -29,7 +29,7 @@ export const TEXT_SUITES: Readonly<Record<string, TextSuite>> = {
 const FAMILY_ATTACKS: Record<PerturbationFamily, { name: string; transformations: TransformationId[] }> = {
   character: { name: 'Character edits', transformations: ['swap', 'delete', 'insert', 'keyboard', 'leet'] },
   unicode: { name: 'Unicode (homoglyphs, invisible, bidi)', transformations: ['homoglyph', 'invisible', 'bidi'] },
-  word: { name: 'Word (synonyms, good words)', transformations: ['synonym', 'good-words'] },
+  word: { name: 'Word (synonyms, good words)', transformations: ['synonym', 'good-words', 'good-word-swap'] },
 };
 
 export interface TextSuiteResources {
@@ -89,6 +89,8 @@ export async function runTextSuite(
       maxWordShare: maxShare,
       maxQueries: suite.maxQueries,
       repeatGoodWords: true,
+      // One good word a step: more candidates spend the query budget (scripts/textAttacks.test.ts measures it).
+      goodWordCandidates: 1,
     };
     const skipped =
       transformations.length === 0

@@ -5,16 +5,21 @@
 import { DEFAULT_TEXT_ATTACK, transformationsOf, type TextAttackOptions } from '../text/attack';
 import type { BatchAttack } from '../text/batch';
 
-export type TextSearchId = 'goodWordsWhiteBox' | 'characterDeletion' | 'unicodeGradient' | 'wordGradient';
+export type TextSearchId = 'goodWordsWhiteBox' | 'goodWordSwap' | 'characterDeletion' | 'unicodeGradient' | 'wordGradient';
 
 export const TEXT_SEARCHES: Readonly<Record<TextSearchId, { label: string; options: Partial<TextAttackOptions> }>> = {
   goodWordsWhiteBox: {
-    label: 'good words from the model (the best search)',
+    label: 'good words from the model, inserted',
     options: { transformations: ['good-words'], repeatGoodWords: true, ranking: 'gradient' },
+  },
+  goodWordSwap: {
+    label: 'good words from the model, swapped in (the best search)',
+    options: { transformations: ['good-word-swap'], repeatGoodWords: true, ranking: 'gradient', goodWordCandidates: 1 },
   },
   characterDeletion: { label: 'character edits, deletion ranking (black-box)', options: { transformations: transformationsOf('character'), ranking: 'deletion' } },
   unicodeGradient: { label: 'Unicode edits, gradient ranking', options: { transformations: transformationsOf('unicode'), ranking: 'gradient' } },
-  wordGradient: { label: 'synonyms + good words, gradient ranking', options: { transformations: transformationsOf('word'), ranking: 'gradient' } },
+  // Pinned rather than the whole word family, so the figure stays comparable as word transformations are added.
+  wordGradient: { label: 'synonyms + good words, gradient ranking', options: { transformations: ['synonym', 'good-words'], ranking: 'gradient' } },
 };
 
 export const TEXT_SEARCH_IDS = Object.keys(TEXT_SEARCHES) as TextSearchId[];

@@ -127,6 +127,7 @@ function checkResult(text: string, label: number, opts: TextAttackOptions, resul
       replacedIndices.add(edit.tokenIndex);
       if (opts.skipStopWords) expect(isStopWord(edit.before)).toBe(false);
       if (edit.transformation === 'synonym') expect(synonyms(edit.before)).toContain(edit.after);
+      if (edit.transformation === 'good-word-swap') expect(GOOD_WORDS).toContain(edit.after.toLowerCase());
     }
     const row = toyRow(textAfterEdits(text, result.edits.slice(0, k + 1)));
     expect(edit.probability).toBe(row[label]);
@@ -283,6 +284,7 @@ describe('attackText on a toy filter', () => {
     );
     await expect(attackText('cheap viagra', SPAM, options({ ranking: 'deletion', transformations: ['synonym'] }), bare)).rejects.toThrow(/synonym table/);
     await expect(attackText('cheap viagra', SPAM, options({ ranking: 'deletion', transformations: ['good-words'] }), bare)).rejects.toThrow(/good words/);
+    await expect(attackText('cheap viagra', SPAM, options({ ranking: 'deletion', transformations: ['good-word-swap'] }), bare)).rejects.toThrow(/good words/);
     await expect(attackText('cheap viagra', SPAM, options({ transformations: [] }), contextFor(victim))).rejects.toThrow(/at least one/);
   });
 });
@@ -441,6 +443,65 @@ describe('transformations', () => {
       expect(result.status).toBe('succeeded');
       // Each step offers both candidates: 1 + 4 * 2 queries.
       expect(result.queries).toBe(9);
+      checkResult(text, SPAM, opts, result, toy.scored());
+    });
+  });
+
+  describe('good-word swap', () => {
+    it('replaces the most important words by the best good word, in their case: one word each, no edit distance', async () => {
+      const text = 'Cheap VIAGRA, free prize for you'; // 2 + 3 + 2 + 1 + 0.5 + 0.5 = 9
+      const toy = countingToy();
+      const opts = options({ transformations: ['good-word-swap'], goodWordCandidates: 1, maxWordShare: 0.5, repeatGoodWords: true });
+      const result = await attackText(text, SPAM, opts, contextFor(toy.victim));
+      // viagra (3) goes first, then cheap (2, before free by position): 9 - 3 - 3 = 3, then 3 - 2 - 3 = -2.
+      expect(result.edits.map(({ kind, tokenIndex, before, after, transformation }) => ({ kind, tokenIndex, before, after, transformation }))).toEqual([
+        { kind: 'replace', tokenIndex: 1, before: 'VIAGRA', after: 'THANKS', transformation: 'good-word-swap' },
+        { kind: 'replace', tokenIndex: 0, before: 'Cheap', after: 'Thanks', transformation: 'good-word-swap' },
+      ]);
+      expect(result.perturbed).toBe('Thanks THANKS, free prize for you');
+      expect(result).toMatchObject({ status: 'succeeded', perturbedWords: 2, editDistance: 0, queries: 1 + 2 });
+      checkResult(text, SPAM, opts, result, toy.scored());
+    });
+
+    it('flips a short message within one word, where inserting the same good words cannot', async () => {
+      const text = 'viagra cheap prize'; // 6; one word allowed at 10%
+      const budget = { goodWordCandidates: 2, maxWordShare: 0.1, repeatGoodWords: true };
+      const inserting = options({ ...budget, transformations: ['good-words'] });
+      const inserted = await attackText(text, SPAM, inserting, contextFor(countingToy().victim));
+      // The best insertion, "meeting": 6 - 4 = 2, still spam.
+      expect(inserted).toMatchObject({ status: 'failed', stopReason: 'word-budget', perturbedWords: 1 });
+      const toy = countingToy();
+      const both = options({ ...budget, transformations: ['good-word-swap', 'good-words'] });
+      const swapped = await attackText(text, SPAM, both, contextFor(toy.victim));
+      // Swapping viagra for "meeting" takes 3 out and puts -4 in: 6 - 3 - 4 = -1.
+      expect(swapped.edits).toMatchObject([{ kind: 'replace', before: 'viagra', after: 'meeting', transformation: 'good-word-swap' }]);
+      expect(swapped.perturbed).toBe('meeting cheap prize');
+      // One step: two swaps and two insertions offered.
+      expect(swapped).toMatchObject({ status: 'succeeded', perturbedWords: 1, editDistance: 0, queries: 1 + 4 });
+      checkResult(text, SPAM, both, swapped, toy.scored());
+    });
+
+    it('stops at the word budget, however much spam is left', async () => {
+      const text = 'viagra viagra cheap cheap free free winner winner prize prize'; // 20, one word allowed at 10%
+      const toy = countingToy();
+      const opts = options({ transformations: ['good-word-swap'], goodWordCandidates: 4, maxWordShare: 0.1, repeatGoodWords: true });
+      const result = await attackText(text, SPAM, opts, contextFor(toy.victim));
+      expect(result).toMatchObject({ status: 'failed', stopReason: 'word-budget', perturbedWords: 1, editDistance: 0, queries: 1 + 4 });
+      expect(result.edits).toMatchObject([{ tokenIndex: 0, before: 'viagra', after: 'meeting' }]);
+      checkResult(text, SPAM, opts, result, toy.scored());
+    });
+
+    it('swaps in distinct words not already in the text when they may not repeat', async () => {
+      const text = 'thanks viagra viagra cheap cheap free'; // -3 + 6 + 4 + 2 = 9
+      const toy = countingToy();
+      const opts = options({ transformations: ['good-word-swap'], goodWordCandidates: 1, maxWordShare: 1, repeatGoodWords: false });
+      const result = await attackText(text, SPAM, opts, contextFor(toy.victim));
+      // "thanks" is in the text: 9 - 3 - 4 = 2 with "meeting", then 2 - 3 - 2 = -3 with "seminar".
+      expect(result.edits.map((e) => [e.before, e.after])).toEqual([
+        ['viagra', 'meeting'],
+        ['viagra', 'seminar'],
+      ]);
+      expect(result.status).toBe('succeeded');
       checkResult(text, SPAM, opts, result, toy.scored());
     });
   });

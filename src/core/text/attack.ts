@@ -8,8 +8,9 @@
  * Rankings: deletion (black-box, DeepWordBug's "replace-1" score, Gao et al. 2018: one counted query per distinct
  * word), the gradient with respect to the embedded words (white-box, HotFlip's first-order estimate, Ebrahimi et al.
  * 2018: no query), or a seeded random order (the baseline). Transformations: the character and Unicode
- * perturbations of ./perturbations.ts, synonym swaps from a WordNet table, and the insertion of words the filter
- * associates with ham (Lowd & Meek, "Good Word Attacks on Statistical Spam Filters", CEAS 2005).
+ * perturbations of ./perturbations.ts, synonym swaps from a WordNet table, the insertion of words the filter
+ * associates with ham (Lowd & Meek, "Good Word Attacks on Statistical Spam Filters", CEAS 2005), and the swap of an
+ * important word for such a good word (one changed word that takes spam evidence out and puts ham evidence in).
  *
  * No tfjs here: the model is reached through `TextVictim`, which counts every text it scores as one query.
  */
@@ -22,7 +23,7 @@ import { tokenize, type Token } from './tokenizer';
 // ---------------------------------------------------------------------------------------------------------------
 // Transformations
 
-export type TransformationId = PerturbationId | 'synonym' | 'good-words';
+export type TransformationId = PerturbationId | 'synonym' | 'good-words' | 'good-word-swap';
 
 export interface TransformationMeta {
   id: TransformationId;
@@ -47,6 +48,12 @@ export const TRANSFORMATIONS: Readonly<Record<TransformationId, TransformationMe
     family: 'word',
     label: 'Good words',
     description: 'Insert a word that is frequent in legitimate mail and rare in spam at the start of the text.',
+  },
+  'good-word-swap': {
+    id: 'good-word-swap',
+    family: 'word',
+    label: 'Good-word swap',
+    description: 'Replace an important word by a good word (frequent in legitimate mail, rare in spam): one changed word.',
   },
 };
 
@@ -113,9 +120,9 @@ export interface TextAttackOptions {
   candidatesPerWord: number;
   /** Leave stop words ("the", "and", ...) alone. */
   skipStopWords: boolean;
-  /** Good words offered for insertion at each step: the first ones of the list. */
+  /** Good words offered for insertion, and for a swap of the ranked word, at each step: the first ones of the list. */
   goodWordCandidates: number;
-  /** Whether a good word may be inserted more than once (a bag-of-words model counts every copy). */
+  /** Whether a good word may be inserted (or swapped in) more than once (a bag-of-words model counts every copy). */
   repeatGoodWords: boolean;
 }
 
@@ -236,7 +243,7 @@ export interface TextAttackContext {
   wordGain?: WordGain;
   /** Synonyms of a word as written (case kept); needed for the synonym transformation. */
   synonyms?: (word: string) => readonly string[];
-  /** Good words, best first; needed for the good-words transformation. */
+  /** Good words, best first; needed for the good-words and good-word-swap transformations. */
   goodWords?: readonly string[];
   /** Called between steps; returning true stops the attack where it is (status from the text so far). */
   cancelled?: () => boolean;
@@ -290,18 +297,20 @@ export async function attackText(
   const maxWords = wordBudget(options.maxWordShare, wordCount);
   const characterLevel = options.transformations.filter((id): id is PerturbationId => id in PERTURBATIONS);
   const useSynonyms = options.transformations.includes('synonym');
-  const goodWords = options.transformations.includes('good-words') ? (context.goodWords ?? []) : [];
+  const inserting = options.transformations.includes('good-words');
+  const swapping = options.transformations.includes('good-word-swap');
+  const goodWords = inserting || swapping ? (context.goodWords ?? []) : [];
   // Words already in the text are not "inserted" by the distinct-words variant (Lowd & Meek add new words).
   const textWords = new Set(tokens.map((t) => t.text));
-  const insertable = () => {
-    const used = new Set(edits.filter((e) => e.kind === 'insert').map((e) => e.after));
+  const freshGoodWords = () => {
+    const used = new Set(edits.filter(isGoodWordEdit).map((e) => e.after.toLowerCase()));
     const fresh = options.repeatGoodWords ? goodWords : goodWords.filter((w) => !textWords.has(w) && !used.has(w));
     return fresh.slice(0, options.goodWordCandidates);
   };
-  let insertionsHelp = goodWords.length > 0;
+  let insertionsHelp = inserting && goodWords.length > 0;
 
   try {
-    const replacing = characterLevel.length > 0 || useSynonyms;
+    const replacing = characterLevel.length > 0 || useSynonyms || swapping;
     const order = replacing ? await rankWords(text, tokens, trueClass, options, context, victim, originalRow) : [];
     let next = 0;
     while (edits.length < maxWords) {
@@ -309,8 +318,12 @@ export async function attackText(
       if (context.cancelled?.()) break;
       const index: number | undefined = order[next];
       const candidates: Candidate[] = [];
-      if (index !== undefined) candidates.push(...wordCandidates(text, tokens[index], index, options, context, characterLevel, useSynonyms));
-      const insertions = insertionsHelp ? insertable() : [];
+      const fresh = goodWords.length > 0 ? freshGoodWords() : [];
+      if (index !== undefined) {
+        const swaps = swapping ? fresh : [];
+        candidates.push(...wordCandidates(text, tokens[index], index, options, context, characterLevel, useSynonyms, swaps));
+      }
+      const insertions = insertionsHelp ? fresh : [];
       for (const word of insertions) {
         candidates.push({
           edit: { kind: 'insert', tokenIndex: -1, start: 0, end: 0, before: '', after: word, transformation: 'good-words' },
@@ -380,7 +393,12 @@ function checkContext(options: TextAttackOptions, context: TextAttackContext) {
   if (options.transformations.includes('good-words') && !context.goodWords) {
     throw new Error('The good-words insertion needs the list of good words of the model.');
   }
+  if (options.transformations.includes('good-word-swap') && !context.goodWords) {
+    throw new Error('The good-word swap needs the list of good words of the model.');
+  }
 }
+
+const isGoodWordEdit = (edit: TextEdit) => edit.transformation === 'good-words' || edit.transformation === 'good-word-swap';
 
 /** Indices of the tokens the search may change, most important first. */
 async function rankWords(
@@ -432,6 +450,7 @@ function wordCandidates(
   context: TextAttackContext,
   characterLevel: readonly PerturbationId[],
   useSynonyms: boolean,
+  goodSwaps: readonly string[],
 ): Candidate[] {
   const word = text.slice(token.start, token.end);
   const out: Candidate[] = [];
@@ -449,5 +468,21 @@ function wordCandidates(
     }
   }
   if (useSynonyms) for (const synonym of context.synonyms!(word)) add(synonym, 'synonym', 0);
+  // A word substitution like a synonym: one perturbed word, no character edit distance.
+  for (const good of goodSwaps) add(inCaseOf(word, good), 'good-word-swap', 0);
   return out;
+}
+
+/**
+ * `replacement` written in the case of `word` ("FREE" -> "THANKS", "Free" -> "Thanks"), which the lower-casing
+ * tokenizer reads as `replacement`; left as it is when its case does not round-trip ("ß" upper-cases to "SS").
+ */
+function inCaseOf(word: string, replacement: string): string {
+  const cased =
+    word.length >= 2 && word === word.toUpperCase() && word !== word.toLowerCase()
+      ? replacement.toUpperCase()
+      : word.charAt(0) !== word.charAt(0).toLowerCase()
+        ? replacement.charAt(0).toUpperCase() + replacement.slice(1)
+        : replacement;
+  return cased.toLowerCase() === replacement ? cased : replacement;
 }
