@@ -11,9 +11,9 @@ const MODEL_FILES = ['models/mnist-cnn/model.json', 'models/mnist-cnn/weights.bi
 const SEED = 7;
 
 /** The same audit from the command line, as CI would run it. */
-function cliReport(out: string): RobustnessReport {
+function cliReport(out: string, model = 'models/mnist-cnn/model.json', data = 'mnist-test', seed = SEED): RobustnessReport {
   mkdirSync('test-results', { recursive: true });
-  const run = spawnSync('node_modules/.bin/tsx', ['scripts/audit.ts', '--model', 'models/mnist-cnn/model.json', '--data', 'mnist-test', '--suite', 'quick', '--seed', String(SEED), '--out', out, '--quiet'], {
+  const run = spawnSync('node_modules/.bin/tsx', ['scripts/audit.ts', '--model', model, '--data', data, '--suite', 'quick', '--seed', String(seed), '--out', out, '--quiet'], {
     encoding: 'utf8',
     timeout: 240_000,
   });
@@ -169,18 +169,27 @@ test('uploaded PNG digits with a labels CSV are decoded in the browser and check
   await page.getByRole('button', { name: "use spam-bow's (example)" }).click();
   await expect(page.getByText('20,000 words')).toBeVisible();
   await page.getByLabel('class names').fill('ham, spam');
+  await page.getByLabel('model name').fill('spam-bow');
   await page.getByRole('button', { name: 'Run the checks' }).click();
   await expect(page.getByTestId('check-gradients')).toContainText('pass');
   const split = JSON.parse(readFileSync('public/data/spam/test.json', 'utf8')) as { text: string; label: number }[];
   const quote = (t: string) => `"${t.slice(0, 1500).replace(/"/g, '""')}"`;
   const emails = [...split.filter((e) => e.label === 1).slice(0, 3), ...split.filter((e) => e.label === 0).slice(0, 1)];
   const csv = ['text,label', ...emails.map((e) => `${quote(e.text)},${e.label === 1 ? 'spam' : 'ham'}`)].join('\n');
+  const csvPath = resolve(dir, 'emails.csv');
+  writeFileSync(csvPath, csv);
   await page.getByLabel('my CSV (text,label)').check();
-  await page.getByLabel('text CSV').setInputFiles({ name: 'emails.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await page.getByLabel('text CSV').setInputFiles(csvPath);
   await expect(page.getByTestId('data-summary')).toContainText('4 examples; ham: 1, spam: 3');
   await page.getByRole('button', { name: 'Run the report' }).click();
   await expect(page.getByTestId('report-view')).toBeVisible({ timeout: 240_000 });
   const table = page.getByRole('table', { name: 'attack results' });
   for (const name of ['Character edits', 'Unicode (homoglyphs, invisible, bidi), normalizer, adaptive attacker', 'Word (synonyms, good words)']) await expect(table).toContainText(name);
   await screenshot(page, 'audit-text-report');
+
+  // The command line on the same model, CSV, suite and seed (42, the page's default) gives the same report.
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Export JSON' }).click();
+  const browser = JSON.parse(readFileSync(await (await download).path(), 'utf8')) as RobustnessReport;
+  expect(reportResults(browser)).toEqual(reportResults(cliReport(resolve('test-results', 'audit-text-cli.json'), 'models/spam-bow/model.json', csvPath, 42)));
 });
