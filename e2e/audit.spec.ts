@@ -179,6 +179,8 @@ test('uploaded PNG digits with a labels CSV are decoded in the browser and check
   const csvPath = resolve(dir, 'emails.csv');
   writeFileSync(csvPath, csv);
   await page.getByLabel('my CSV (text,label)').check();
+  // The synonym table the command line finds beside the model; here the user gives it.
+  await page.getByLabel('synonym table').setInputFiles('models/spam-bow/synonyms.json');
   await page.getByLabel('text CSV').setInputFiles(csvPath);
   await expect(page.getByTestId('data-summary')).toContainText('4 examples; ham: 1, spam: 3');
   await page.getByRole('button', { name: 'Run the report' }).click();
