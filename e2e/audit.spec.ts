@@ -106,6 +106,18 @@ test('bad uploads get a clear message and leave the page usable', async ({ page 
   await page.getByRole('button', { name: 'Run the checks' }).click();
   await expect(page.getByTestId('check-forward')).toContainText('"MyCustomOp"');
   await expect(page.getByRole('button', { name: 'Save in this browser' })).toBeDisabled();
+  // Files dropped on the drop zone, as from a file manager.
+  const dropped = await page.evaluateHandle(
+    (files) => {
+      const transfer = new DataTransfer();
+      for (const { name, base64 } of files) transfer.items.add(new File([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], name));
+      return transfer;
+    },
+    ['model.json', 'weights.bin'].map((name) => ({ name, base64: readFileSync(`e2e/fixtures/mnist-mlp-graph/${name}`).toString('base64') })),
+  );
+  await page.locator('.drop-zone').dispatchEvent('drop', { dataTransfer: dropped });
+  await expect(page.getByLabel('loaded model')).toContainText('graph-model', { timeout: 60_000 });
+  await expect(page.getByTestId('check-forward')).toContainText('pass');
   // A model by URL (here the app's own copy of mnist-mlp).
   await page.getByLabel('model URL').fill(new URL('/models/mnist-mlp/model.json', page.url()).href);
   await page.getByRole('button', { name: 'Load', exact: true }).click();
@@ -142,6 +154,12 @@ test('uploaded PNG digits with a labels CSV are decoded in the browser and check
     rows.push(`digit-${i}.png,${labels[i]}`);
   }
   writeFileSync(resolve(dir, 'labels.csv'), rows.join('\n') + '\n');
+  // The same digits as a folder with one subfolder per class.
+  const folder = resolve('test-results', 'audit-digit-folder');
+  for (let i = 0; i < 10; i++) {
+    mkdirSync(resolve(folder, String(labels[i])), { recursive: true });
+    writeFileSync(resolve(folder, String(labels[i]), `digit-${i}.png`), readFileSync(files[i]));
+  }
   const small = new PNG({ width: 10, height: 10 });
   writeFileSync(resolve(dir, 'small.png'), PNG.sync.write(small));
 
@@ -154,6 +172,12 @@ test('uploaded PNG digits with a labels CSV are decoded in the browser and check
   await page.getByLabel('labels CSV').setInputFiles(resolve(dir, 'labels.csv'));
   await page.getByRole('button', { name: 'Check and use these images' }).click();
   const counts = Array.from(labels.subarray(0, 10)).reduce((acc, l) => ((acc[l] = (acc[l] ?? 0) + 1), acc), {} as Record<number, number>);
+  await expect(page.getByTestId('data-summary')).toContainText('10 uploaded images');
+  for (const [label, n] of Object.entries(counts)) await expect(page.getByTestId('data-summary')).toContainText(`${label}: ${n}`);
+  // A folder: labels from the subfolder names.
+  await page.getByLabel('labels CSV').setInputFiles([]);
+  await page.getByLabel('image folder').setInputFiles(folder);
+  await page.getByRole('button', { name: 'Check and use these images' }).click();
   await expect(page.getByTestId('data-summary')).toContainText('10 uploaded images');
   for (const [label, n] of Object.entries(counts)) await expect(page.getByTestId('data-summary')).toContainText(`${label}: ${n}`);
   // A picture of the wrong size is refused with both sizes named.

@@ -8,6 +8,7 @@ test('the shell loads, a bundled model runs in the worker and predicts a test di
     'Image attacks',
     'Text attacks',
     'Model extraction',
+    'Your model',
   ]);
   await expect(page.getByLabel('model card mnist-cnn')).toContainText('Test accuracy');
 
