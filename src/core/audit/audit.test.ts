@@ -86,6 +86,12 @@ describe('findings', () => {
     expect(robustAccuracyAt(report([pgd]) as RobustnessReport, 0.2)).toBeNull();
   });
 
+  it('name the attack that leaves the least when two halve accuracy at the same budget', () => {
+    const fgsm: ReportAttack = { id: 'fgsm', name: 'FGSM', knowledge: 'white-box', budgetUnit: 'linf', params: {}, points: [point(0, 0.9), point(0.1, 0.4)] };
+    const pgd: ReportAttack = { id: 'pgd', name: 'PGD-10', knowledge: 'white-box', budgetUnit: 'linf', params: {}, points: [point(0, 0.9), point(0.1, 0.1)] };
+    expect(findingsOf(report([fgsm, pgd]))[0].text).toContain('PGD-10 brings accuracy from 90.0% to 10.0%');
+  });
+
   it('say when nothing halved accuracy, at the largest budget tried', () => {
     const fgsm: ReportAttack = { id: 'fgsm', name: 'FGSM', knowledge: 'white-box', budgetUnit: 'linf', params: {}, points: [point(0, 0.9), point(0.1, 0.9)] };
     expect(findingsOf(report([fgsm]))[0].text).toContain('the strongest, FGSM, leaves 90.0% at L∞ 0.100');

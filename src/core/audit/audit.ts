@@ -59,7 +59,9 @@ export function findingsOf(report: Omit<RobustnessReport, 'findings'>): ReportFi
   let worst: { attack: ReportAttack; budget: number; accuracy: number } | undefined;
   for (const attack of ran) {
     const broken = attack.points.filter((p) => p.budget > 0 && p.accuracy <= clean / 2).sort((a, b) => a.budget - b.budget)[0];
-    if (broken && attack.budgetUnit !== 'l2' && (!worst || (attack.budgetUnit === worst.attack.budgetUnit && broken.budget < worst.budget))) {
+    // The smallest budget that halves accuracy; at the same budget, the attack that leaves the least.
+    const better = (w: NonNullable<typeof worst>) => attack.budgetUnit === w.attack.budgetUnit && (broken!.budget < w.budget || (broken!.budget === w.budget && broken!.accuracy < w.accuracy));
+    if (broken && attack.budgetUnit !== 'l2' && (!worst || better(worst))) {
       worst = { attack, budget: broken.budget, accuracy: broken.accuracy };
     }
   }
