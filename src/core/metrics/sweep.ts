@@ -191,7 +191,10 @@ export async function runSweep(model: Classifier, data: ImageSplit, spec: SweepS
     await callbacks.yield?.();
     const elapsed = (performance.now() - started) / 1000;
     const remaining = unitsDone ? (elapsed / unitsDone) * (totalUnits - unitsDone) : NaN;
-    callbacks.onProgress?.(unitsDone / totalUnits, `${examplesDone} / ${count} digits${Number.isFinite(remaining) ? `, about ${Math.ceil(remaining)} s left` : ''}`);
+    // Whole batches count as done; within one, the attacks finished so far say the run is moving.
+    const within = totalUnits > unitsPerBatch && examplesDone < count ? ` (batch ${Math.floor(examplesDone / batchSize) + 1} of ${Math.ceil(count / batchSize)})` : '';
+    const stage = totalUnits <= unitsPerBatch && unitsDone < totalUnits ? ` (${unitsDone} of ${totalUnits} attack runs)` : within;
+    callbacks.onProgress?.(unitsDone / totalUnits, `${examplesDone} / ${count} examples done${stage}${Number.isFinite(remaining) ? `, about ${Math.ceil(remaining)} s left` : ''}`);
   };
 
   const record = async (attackId: string, budget: number, adversarial: tf.Tensor4D, results: ExampleResult[], withinBudget: (r: ExampleResult) => boolean, offset: number) => {
