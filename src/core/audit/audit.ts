@@ -45,7 +45,7 @@ export class AuditInputError extends Error {
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 const budgetText = (a: ReportAttack, b: number) =>
-  a.budgetUnit === 'word-share' ? `${pct(b)} of the words` : a.budgetUnit === 'l2' ? `L2 ${b.toFixed(2)}` : `L∞ ${b.toFixed(3)}${Math.abs(b * 255 - Math.round(b * 255)) < 1e-6 ? ` (${Math.round(b * 255)}/255)` : ''}`;
+  a.budgetUnit === 'word-share' ? `${pct(b)} of the words` : a.budgetUnit === 'l2' ? `L2 ${b.toFixed(2)}` : `L∞ ${b.toFixed(3)}${b < 0.1 && Math.abs(b * 255 - Math.round(b * 255)) < 1e-6 ? ` (${Math.round(b * 255)}/255)` : ''}`;
 
 /** The plain-language summary: each sentence names the numbers behind it. */
 export function findingsOf(report: Omit<RobustnessReport, 'findings'>): ReportFinding[] {
@@ -117,7 +117,7 @@ export function findingsOf(report: Omit<RobustnessReport, 'findings'>): ReportFi
       findings.push({
         kind: 'evasion',
         severity: fragile.robustAccuracy <= fragile.cleanAccuracy / 2 ? 'high' : 'medium',
-        text: `The most fragile class is "${fragile.name}": ${attack.name} at ${budgetText(attack, report.reference.budget)} leaves ${pct(fragile.robustAccuracy)} of its ${fragile.examples} examples right (clean ${pct(fragile.cleanAccuracy)}).`,
+        text: `The most fragile class is "${fragile.name}": ${attack.name} at ${budgetText(attack, report.reference.budget)} leaves ${pct(fragile.robustAccuracy)} of its ${fragile.examples} example${fragile.examples === 1 ? '' : 's'} right (clean ${pct(fragile.cleanAccuracy)}).`,
       });
     }
   }
