@@ -4,12 +4,15 @@
  * Runs each benchmark workload in Node (wasm) and in headless Chromium (wasm and webgl, in the app's worker),
  * prints a table of medians, items per second and the ratio to Node wasm, and writes every run's timings to a
  * JSON file. Timings are medians over repeated runs after a warm-up: the machine is shared and noisy.
+ * The `textSearch` and `audit` workloads time the text worker's searches and the audit worker's whole suite.
  */
 import * as tf from '@tensorflow/tfjs';
 import { chromium } from '@playwright/test';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import type { Page } from '@playwright/test';
 import { build, preview } from 'vite';
 import type { BenchRun, BrowserBenchRequest, BrowserBenchResult } from '../src/bench/benchPage';
 import { BENCH_BUDGETS, median, timeWorkload, WORKLOADS, workloadItems, type WorkloadId } from '../src/core/bench/workloads';
@@ -17,11 +20,17 @@ import { sliceSplit } from '../src/core/data/mnist';
 import { classifierFromLayersModel } from '../src/core/models/classifier';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, chromiumMissingMessage } from './chromium';
 import { loadMnistFromDisk, loadModelFromDisk, useNodeWasm } from './node-tf';
-import { PROJECT_ROOT } from './paths';
+import { MODELS_DIR, PROJECT_ROOT } from './paths';
 import { TEXT_SEARCH_IDS, textSearchAttack } from '../src/core/bench/textSearches';
 import type { TextBenchRequest, TextBenchResult } from '../src/bench/benchPage';
 import { textHandlers } from '../src/workers/textApi';
 import { loadTextModelFromDisk } from './node-tf';
+import type { AuditBenchRequest, AuditBenchResult } from '../src/bench/benchPage';
+import type { SuiteId } from '../src/core/audit/audit';
+import { reportResults, type RobustnessReport } from '../src/core/audit/report';
+import { auditHandlers, type AuditWorkerApi, type UploadedFile } from '../src/workers/auditApi';
+import { memoryModelStore } from '../src/workers/savedModels';
+import type { JobContext } from '../src/workers/serve';
 
 interface BenchRow extends BenchRun {
   model: string;
@@ -41,9 +50,10 @@ const onlyWorkloads = option('workloads', '').split(',').filter(Boolean);
 const only = option('only', 'all');
 const out = option('out', join(PROJECT_ROOT, 'bench-results', 'latest.json'));
 const modelId = 'mnist-cnn';
-const unknownWorkloads = onlyWorkloads.filter((w) => !(w in WORKLOADS) && w !== 'textSearch');
+const OTHER_WORKLOADS = ['textSearch', 'audit'];
+const unknownWorkloads = onlyWorkloads.filter((w) => !(w in WORKLOADS) && !OTHER_WORKLOADS.includes(w));
 if (!Number.isInteger(repeats) || repeats < 1 || !['all', 'node', 'browser'].includes(only) || unknownWorkloads.length) {
-  if (unknownWorkloads.length) console.error(`Unknown workloads: ${unknownWorkloads.join(', ')}. Known: ${[...Object.keys(WORKLOADS), 'textSearch'].join(', ')}.`);
+  if (unknownWorkloads.length) console.error(`Unknown workloads: ${unknownWorkloads.join(', ')}. Known: ${[...Object.keys(WORKLOADS), ...OTHER_WORKLOADS].join(', ')}.`);
   console.error('Usage: npm run bench -- [--repeats N>=1] [--only all|node|browser] [--workloads a,b] [--out file.json]');
   process.exit(2);
 }
@@ -78,19 +88,32 @@ async function benchNode(): Promise<BenchRow[]> {
   return rows;
 }
 
-async function benchBrowser(): Promise<BenchRow[]> {
+let built: Promise<unknown> | undefined;
+
+/** Builds the app once per bench, serves it on a free port, and opens bench.html in a fresh headless Chromium. */
+async function withBenchPage<T>(ready: string, body: (page: Page, browserVersion: string) => Promise<T>): Promise<T> {
   const missing = chromiumMissingMessage();
   if (missing) throw new Error(missing);
-  await build({ root: PROJECT_ROOT, logLevel: 'warn' });
+  built ??= build({ root: PROJECT_ROOT, logLevel: 'warn' });
+  await built;
   const server = await preview({ root: PROJECT_ROOT, preview: { port: 0, host: '127.0.0.1' }, logLevel: 'warn' });
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
-  const rows: BenchRow[] = [];
   try {
     const page = await browser.newPage();
     page.setDefaultTimeout(0);
     page.on('pageerror', (error) => console.error(`bench page error: ${error.message}`));
     await page.goto(`${server.resolvedUrls!.local[0]}bench.html`);
-    await page.waitForFunction(() => 'runBench' in window);
+    await page.waitForFunction((name) => name in window, ready);
+    return await body(page, browser.version());
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
+function benchBrowser(): Promise<BenchRow[]> {
+  return withBenchPage('runBench', async (page) => {
+    const rows: BenchRow[] = [];
     for (const backend of ['wasm', 'webgl'] as const) {
       const request: BrowserBenchRequest = { backend, modelId, runs: plan(backend) };
       const result = await page.evaluate(
@@ -102,11 +125,8 @@ async function benchBrowser(): Promise<BenchRow[]> {
         console.log(`chromium ${result.backend} ${run.workload} (${run.count} digits): median ${median(run.millis).toFixed(0)} ms`);
       }
     }
-  } finally {
-    await browser.close();
-    await server.close();
-  }
-  return rows;
+    return rows;
+  });
 }
 
 const itemsPerSecond = (row: BenchRow) => workloadItems(row.workload, row.count) / (median(row.millis) / 1000);
@@ -139,7 +159,7 @@ function printTable(rows: BenchRow[]): void {
 const TEXT_MODEL = 'spam-bow';
 const TEXT_MESSAGES = 100;
 const runText = onlyWorkloads.length === 0 || onlyWorkloads.includes('textSearch');
-const runImage = onlyWorkloads.length === 0 || onlyWorkloads.some((w) => w !== 'textSearch');
+const runImage = onlyWorkloads.length === 0 || onlyWorkloads.some((w) => w in WORKLOADS);
 
 interface TextRow extends TextBenchResult {
   environment: string;
@@ -169,27 +189,15 @@ async function benchNodeText(): Promise<TextRow[]> {
   return rows;
 }
 
-async function benchBrowserText(): Promise<TextRow[]> {
-  const missing = chromiumMissingMessage();
-  if (missing) throw new Error(missing);
-  await build({ root: PROJECT_ROOT, logLevel: 'warn' });
-  const server = await preview({ root: PROJECT_ROOT, preview: { port: 0, host: '127.0.0.1' }, logLevel: 'warn' });
-  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
-  try {
-    const page = await browser.newPage();
-    page.setDefaultTimeout(0);
-    await page.goto(`${server.resolvedUrls!.local[0]}bench.html`);
-    await page.waitForFunction(() => 'runTextBench' in window);
+function benchBrowserText(): Promise<TextRow[]> {
+  return withBenchPage('runTextBench', async (page) => {
     const request: TextBenchRequest = { modelId: TEXT_MODEL, searches: TEXT_SEARCH_IDS, count: TEXT_MESSAGES, repeats: Math.min(repeats, 3) };
     const results = await page.evaluate(
       (r) => (window as unknown as { runTextBench(r: TextBenchRequest): Promise<TextBenchResult[]> }).runTextBench(r),
       request,
     );
     return results.map((r) => ({ ...r, environment: 'chromium wasm', messages: TEXT_MESSAGES }));
-  } finally {
-    await browser.close();
-    await server.close();
-  }
+  });
 }
 
 function printTextTable(rows: TextRow[]): void {
@@ -204,14 +212,157 @@ function printTextTable(rows: TextRow[]): void {
   }
 }
 
+// The audit: the quick suite on mnist-cnn over the bundled MNIST test split (its first 100 digits), seed 1, timed
+// from `run` with the model loaded and checked and the data set. No warm-up run: one suite run takes about a minute,
+// and `check` has already run the model forward and backward once.
+const AUDIT_SUITE: SuiteId = 'quick';
+const AUDIT_SEED = 1;
+const AUDIT_REPEATS = Math.min(repeats, 3);
+const runAuditBench = onlyWorkloads.length === 0 || onlyWorkloads.includes('audit');
+
+interface AuditRow {
+  environment: string;
+  backend: string;
+  detail: string;
+  model: string;
+  suite: SuiteId;
+  seed: number;
+  examples: number;
+  /** Each timed `run`, from the call to its report. */
+  millis: number[];
+  /** Each report's own `environment.seconds` (runAudit's clock: checks and suite, no messaging). */
+  reportSeconds: number[];
+  reports: RobustnessReport[];
+}
+
+const auditRow = (environment: string, detail: string, runs: { millis: number; report: RobustnessReport }[]): AuditRow => ({
+  environment,
+  backend: runs[0].report.environment.backend,
+  detail,
+  model: modelId,
+  suite: AUDIT_SUITE,
+  seed: AUDIT_SEED,
+  examples: runs[0].report.data.examples,
+  millis: runs.map((r) => r.millis),
+  reportSeconds: runs.map((r) => r.report.environment.seconds),
+  reports: runs.map((r) => r.report),
+});
+
+/** The audit worker's handlers in Node, called as scripts/auditApi.test.ts calls them (structuredClone both ways). */
+async function benchNodeAudit(): Promise<AuditRow> {
+  await useNodeWasm();
+  const handlers = auditHandlers({
+    store: memoryModelStore(),
+    decodeImage: async (_bytes, name) => {
+      throw new Error(`The audit bench decodes no images (asked for ${name}): it runs on the bundled digits.`);
+    },
+    async bundledData(task) {
+      if (task !== 'image') throw new Error('The audit bench runs an image model on the bundled MNIST digits.');
+      return { name: 'MNIST test split (bundled)', split: loadMnistFromDisk('test') };
+    },
+    fetchBytes: async (url) => {
+      throw new Error(`The audit bench reads the model from disk; it fetches nothing (asked for ${url}).`);
+    },
+    backend: () => 'wasm',
+  });
+  const context: JobContext = { progress: () => undefined, cancelled: () => false, yield: async () => undefined, checkpoint: async () => undefined };
+  const call = async <M extends keyof AuditWorkerApi>(method: M, args: AuditWorkerApi[M]['args']): Promise<AuditWorkerApi[M]['result']> => {
+    const handler = handlers[method] as (a: AuditWorkerApi[M]['args'], c: JobContext) => Promise<AuditWorkerApi[M]['result']>;
+    return structuredClone(await handler(structuredClone(args), context));
+  };
+  // The files as a folder upload gives them, so the spec is named "mnist-cnn" as the browser's loadUrl names it.
+  const dir = join(MODELS_DIR, modelId);
+  const bytes = (name: string) => {
+    const b = readFileSync(join(dir, name));
+    return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
+  };
+  const shards = (JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as { weightsManifest: { paths: string[] }[] }).weightsManifest.flatMap((g) => g.paths);
+  const files: UploadedFile[] = ['model.json', ...shards].map((name) => ({ path: `${modelId}/${name}`, bytes: bytes(name) }));
+  const { spec } = await call('loadFiles', { files });
+  const checked = await call('check', { spec });
+  if (!checked.usable) throw new Error(`${modelId} fails its checks in Node: ${checked.specProblems.join(' ')} ${checked.checks.map((c) => c.detail).join(' ')}`);
+  await call('setData', { spec, data: { kind: 'bundled' } });
+  const runs: { millis: number; report: RobustnessReport }[] = [];
+  for (let r = 0; r < AUDIT_REPEATS; r++) {
+    const started = performance.now();
+    const report = await call('run', { spec, suite: AUDIT_SUITE, seed: AUDIT_SEED });
+    runs.push({ millis: performance.now() - started, report });
+    console.log(`node wasm audit ${AUDIT_SUITE} run ${r + 1}/${AUDIT_REPEATS}: ${(runs[r].millis / 1000).toFixed(1)} s (report: ${report.environment.seconds.toFixed(1)} s)`);
+  }
+  const detail = `Node ${process.version}, SIMD ${await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')}, threads ${await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')}`;
+  return auditRow('node wasm', detail, runs);
+}
+
+function benchBrowserAudit(): Promise<AuditRow> {
+  return withBenchPage('runAuditBench', async (page, version) => {
+    const request: AuditBenchRequest = { modelId, suite: AUDIT_SUITE, seed: AUDIT_SEED, repeats: AUDIT_REPEATS };
+    const result = await page.evaluate(
+      (r) => (window as unknown as { runAuditBench(r: AuditBenchRequest): Promise<AuditBenchResult> }).runAuditBench(r),
+      request,
+    );
+    result.runs.forEach((run, r) => console.log(`chromium audit ${AUDIT_SUITE} run ${r + 1}/${result.runs.length}: ${(run.millis / 1000).toFixed(1)} s (report: ${run.report.environment.seconds.toFixed(1)} s)`));
+    return auditRow(`chromium ${result.runs[0].report.environment.backend}`, `Chromium ${version}; ${result.detail}`, result.runs);
+  });
+}
+
+/** Compared as the JSON a user downloads holds them, without where and when each ran (reportResults). */
+const resultsJson = (report: RobustnessReport) => JSON.parse(JSON.stringify(reportResults(report))) as unknown;
+
+/** The first place two values differ, as a path (for a "no" that says where). */
+function firstDifference(a: unknown, b: unknown, path = 'report'): string | undefined {
+  if (isDeepStrictEqual(a, b)) return undefined;
+  if (a && b && typeof a === 'object' && typeof b === 'object') {
+    for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
+      const found = firstDifference((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key], Array.isArray(a) ? `${path}[${key}]` : `${path}.${key}`);
+      if (found) return found;
+    }
+  }
+  return `${path}: ${JSON.stringify(a)?.slice(0, 80)} vs ${JSON.stringify(b)?.slice(0, 80)}`;
+}
+
+/** Every report of every environment against Node's first one: the suite is seeded, so all should be the same. */
+function sameAuditReports(rows: AuditRow[]): { same: boolean; difference?: string } {
+  const reference = resultsJson(rows[0].reports[0]);
+  for (const row of rows) {
+    for (const [r, report] of row.reports.entries()) {
+      const difference = firstDifference(reference, resultsJson(report));
+      if (difference) return { same: false, difference: `${row.environment} run ${r + 1} vs ${rows[0].environment} run 1, at ${difference}` };
+    }
+  }
+  return { same: true };
+}
+
+const secondsOf = (row: { millis: number[] }) => row.millis.map((m) => m / 1000);
+
+function printAuditTable(rows: AuditRow[], comparison: ReturnType<typeof sameAuditReports> | undefined): void {
+  console.log(`\n${modelId}: the ${AUDIT_SUITE} audit suite on the first ${rows[0].examples} bundled MNIST test digits, seed ${AUDIT_SEED}; seconds per suite run, no warm-up run`);
+  console.log('environment      runs   median s   min s   max s   report s (median)');
+  for (const row of rows) {
+    const seconds = secondsOf(row);
+    console.log(
+      `${row.environment.padEnd(15)} ${String(seconds.length).padStart(5)} ${median(seconds).toFixed(1).padStart(10)} ${Math.min(...seconds).toFixed(1).padStart(7)} ` +
+        `${Math.max(...seconds).toFixed(1).padStart(7)} ${median(row.reportSeconds).toFixed(1).padStart(19)}`,
+    );
+  }
+  if (comparison) {
+    console.log(`same report in Node and Chromium: ${comparison.same ? 'yes' : 'no'}`);
+    if (comparison.difference) console.log(`  first difference: ${comparison.difference}`);
+  }
+}
+
 const rows: BenchRow[] = [];
 const textRows: TextRow[] = [];
+const auditRows: AuditRow[] = [];
 if (runImage && only !== 'browser') rows.push(...(await benchNode()));
 if (runText && only !== 'browser') textRows.push(...(await benchNodeText()));
 if (runImage && only !== 'node') rows.push(...(await benchBrowser()));
 if (runText && only !== 'node') textRows.push(...(await benchBrowserText()));
+if (runAuditBench && only !== 'browser') auditRows.push(await benchNodeAudit());
+if (runAuditBench && only !== 'node') auditRows.push(await benchBrowserAudit());
+const auditComparison = auditRows.some((r) => r.environment.startsWith('node')) && auditRows.some((r) => r.environment.startsWith('chromium')) ? sameAuditReports(auditRows) : undefined;
 if (rows.length > 0) printTable(rows);
 if (textRows.length > 0) printTextTable(textRows);
+if (auditRows.length > 0) printAuditTable(auditRows, auditComparison);
 mkdirSync(dirname(out), { recursive: true });
 const report = {
   date: new Date().toISOString(),
@@ -220,6 +371,12 @@ const report = {
   workloads: WORKLOADS,
   rows: rows.map((r) => ({ ...r, median: median(r.millis), itemsPerSecond: itemsPerSecond(r) })),
   textRows: textRows.map((r) => ({ ...r, median: median(r.millis), messagesPerSecond: r.messages / (median(r.millis) / 1000) })),
+  auditRows: auditRows.map(({ reports: _reports, ...r }) => {
+    const seconds = secondsOf(r);
+    return { ...r, seconds, median: median(seconds), min: Math.min(...seconds), max: Math.max(...seconds) };
+  }),
+  auditSameReport: auditComparison ? auditComparison.same : null,
+  ...(auditComparison?.difference ? { auditFirstDifference: auditComparison.difference } : {}),
 };
 writeFileSync(out, JSON.stringify(report, null, 2) + '\n');
 console.log(`\nwrote ${out}`);

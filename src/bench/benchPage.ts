@@ -6,6 +6,9 @@ import type { ModelCard } from '../core/models/card';
 import type { ModelWorkerApi } from '../workers/protocol';
 import { textSearchAttack, type TextSearchId } from '../core/bench/textSearches';
 import type { TextWorkerApi } from '../workers/textApi';
+import { auditWorker } from '../bridge/audit';
+import type { SuiteId } from '../core/audit/audit';
+import type { RobustnessReport } from '../core/audit/report';
 
 export interface BenchRun {
   workload: WorkloadId;
@@ -91,3 +94,43 @@ async function runTextBench(request: TextBenchRequest): Promise<TextBenchResult[
 }
 
 (window as unknown as { runTextBench: typeof runTextBench }).runTextBench = runTextBench;
+
+export interface AuditBenchRequest {
+  /** A bundled model, loaded by URL from this page's origin. */
+  modelId: string;
+  suite: SuiteId;
+  seed: number;
+  repeats: number;
+}
+
+export interface AuditBenchResult {
+  /** Whether the page is cross-origin isolated (threaded wasm needs it). */
+  detail: string;
+  /** Each timed `run`, from the call to its report, with that report. */
+  runs: { millis: number; report: RobustnessReport }[];
+}
+
+/**
+ * Times the audit suite in the app's own audit worker (src/bridge/audit.ts), as the Audit lab drives it: load the
+ * model by URL, check it, choose the bundled data, then time each `run` end to end, report included.
+ */
+async function runAuditBench(request: AuditBenchRequest): Promise<AuditBenchResult> {
+  try {
+    const url = new URL(`${import.meta.env.BASE_URL}models/${request.modelId}/model.json`, location.href).href;
+    const { spec } = await auditWorker.call('loadUrl', { url });
+    const checked = await auditWorker.call('check', { spec });
+    if (!checked.usable) throw new Error(`${request.modelId} fails its checks: ${checked.specProblems.join(' ')} ${checked.checks.map((c) => c.detail).join(' ')}`);
+    await auditWorker.call('setData', { spec, data: { kind: 'bundled' } });
+    const runs: AuditBenchResult['runs'] = [];
+    for (let r = 0; r < request.repeats; r++) {
+      const started = performance.now();
+      const report = await auditWorker.call('run', { spec, suite: request.suite, seed: request.seed });
+      runs.push({ millis: performance.now() - started, report });
+    }
+    return { detail: `cross-origin isolated ${crossOriginIsolated}`, runs };
+  } finally {
+    auditWorker.terminate('benchmark finished');
+  }
+}
+
+(window as unknown as { runAuditBench: typeof runAuditBench }).runAuditBench = runAuditBench;
