@@ -297,6 +297,14 @@ describe('choosing the data', () => {
     const byCsv = await call('setData', { spec, data: { kind: 'images', files: flat, labelsCsv } });
     expect(byCsv).toMatchObject({ examples: 3, perClass: byFolder.perClass });
 
+    // A folder upload ("data/...") with a CSV of paths relative to it: same file names in two class folders.
+    const sameNames: UploadedFile[] = [
+      { path: 'data/3/001.png', bytes: digitLike(1) },
+      { path: 'data/7/001.png', bytes: digitLike(3) },
+    ];
+    const byPath = await call('setData', { spec, data: { kind: 'images', files: sameNames, labelsCsv: textFile('labels.csv', 'file,label\n3/001.png,3\n7/001.png,7\n') } });
+    expect(byPath.perClass).toEqual([0, 0, 0, 1, 0, 0, 0, 1, 0, 0]);
+
     const partialCsv = textFile('labels.csv', 'file,label\na.png,3\nb.png,7\n');
     await expect(call('setData', { spec, data: { kind: 'images', files: flat, labelsCsv: partialCsv } })).rejects.toThrow(/labels\.csv gives no label for c\.png/);
   });
@@ -391,6 +399,19 @@ describe('running the audit', () => {
     expect(validateReport(partial)).toEqual([]);
     expect(partial.findings.some((f) => /cancelled/.test(f.text))).toBe(true);
     expect(fake.calls.length).toBeLessThan(calls.length);
+  });
+
+  it('audits images labelled by a CSV in the CSV\'s order, as the command line does', async () => {
+    const { call } = makeWorker();
+    const fresh = await mnistSpecOf(call);
+    const flat: UploadedFile[] = [
+      { path: 'a.png', bytes: digitLike(1) },
+      { path: 'b.png', bytes: digitLike(3) },
+    ];
+    // b.png (a 7) is the CSV's first row: a one-example audit must attack it, not a.png.
+    await call('setData', { spec: fresh, data: { kind: 'images', files: flat, labelsCsv: textFile('labels.csv', 'file,label\nb.png,7\na.png,3\n') } });
+    const first = await call('run', { spec: fresh, suite: 'quick', seed: 1, examples: 1 });
+    expect(first.data.perClass).toEqual([0, 0, 0, 0, 0, 0, 0, 1, 0, 0]);
   });
 
   it('asks for the data first, and again after the class names change', async () => {

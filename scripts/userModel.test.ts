@@ -150,6 +150,20 @@ describe('loading a user model', () => {
     user.dispose();
   });
 
+  it('fails the checks, saying why, for a vocabulary larger than the model\'s Embedding (another model\'s)', async () => {
+    const user = await loadAsUser('spam-bow');
+    const spec = await inferSpec(user, 'spam');
+    const words = Array.from({ length: 30_000 }, (_, i) => `word${i}`);
+    const before = tf.memory().numTensors;
+    const { checks, usable } = await checkModel(user, { ...spec, tokenizer: { kind: 'words-v1', vocabulary: { version: 1, words, counts: words.map(() => 0) } } } as never);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(usable).toBe(false);
+    expect(checks).toEqual([
+      expect.objectContaining({ id: 'forward', verdict: 'fail', detail: expect.stringMatching(/vocabulary has 30000 words, so word ids go up to 30001, but the model's Embedding takes ids 0 to 20001 .*Choose the model's own vocabulary file/) }),
+    ]);
+    user.dispose();
+  });
+
   describe('graph models (the hand-built fixtures of scripts/build-graph-fixtures.ts)', () => {
     const graphFiles = (name: string) => {
       const dir = join(PROJECT_ROOT, 'e2e', 'fixtures', name);

@@ -4,7 +4,7 @@
  * only after the checks pass, in one write: a bad model never lands in storage half-way.
  */
 import { runAudit, type AuditData, type SuiteId } from '../core/audit/audit';
-import { buildImageSplit, labelsFromFolders, parseImageLabelCsv, parseTextCsv, resolveLabel, type DecodedImage } from '../core/audit/data';
+import { buildImageSplit, labelsFromFolders, matchImagesToLabelCsv, parseImageLabelCsv, parseTextCsv, resolveLabel, type DecodedImage } from '../core/audit/data';
 import type { RobustnessReport } from '../core/audit/report';
 import { checkSpec, type ModelSpec } from '../core/audit/spec';
 import { checkModel, inferSpec, loadUserModel, parseModelJson, shardPaths, type LoadedModel, type ModelChecks } from '../core/audit/userModel';
@@ -256,17 +256,15 @@ export function auditHandlers(deps: AuditWorkerDeps): Handlers<AuditWorkerApi> {
         // Hidden files and folders are skipped as the command line skips them (macOS leaves "._a.png" beside a.png);
         // the first part of a folder upload's path is the chosen folder itself.
         const hidden = (path: string) => path.split('/').slice(path.includes('/') ? 1 : 0).some((part) => part.startsWith('.'));
-        const images = request.files.filter((f) => /\.(png|jpe?g|gif|bmp|webp)$/i.test(f.path) && !hidden(f.path)).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+        let images = request.files.filter((f) => /\.(png|jpe?g|gif|bmp|webp)$/i.test(f.path) && !hidden(f.path)).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
         if (images.length === 0) throw new Error('None of the files is an image (PNG, JPEG, GIF, BMP or WebP).');
         let labels: number[];
         if (request.labelsCsv) {
           const listed = parseImageLabelCsv(decoder.decode(request.labelsCsv.bytes), classes, { source: request.labelsCsv.path });
-          const byName = new Map([...listed].map(([file, label]) => [file.split('/').pop()!, label]));
-          labels = images.map((f) => {
-            const label = listed.get(f.path) ?? byName.get(f.path.split('/').pop()!);
-            if (label === undefined) throw new Error(`${request.labelsCsv!.path} gives no label for ${f.path}. Add a row "${f.path.split('/').pop()},<label>".`);
-            return label;
-          });
+          // In the CSV's order, as the command line reads them: the suite takes the first images.
+          const matched = matchImagesToLabelCsv(images.map((f) => f.path), listed, { source: request.labelsCsv.path });
+          images = matched.order.map((i) => images[i]);
+          labels = matched.labels;
         } else {
           if (!images.every((f) => f.path.includes('/'))) {
             throw new Error('Without a labels CSV, labels come from folder names: choose a folder with one subfolder per class, or add a CSV of file,label.');

@@ -58,7 +58,13 @@ export async function attackBatch(
   else if (isScoreBased(attack)) output = await attack.run(scoreModelOf(model).model, batch, params, context);
   else if (isDecisionBased(attack)) output = await attack.run(labelModelOf(model).model, batch, params, context);
   else throw new Error(`Unknown threat model for ${(attack as AttackDefinition).meta.name}.`);
-  const results = await measure(model, batch, output, before);
+  let results: ExampleResult[];
+  try {
+    results = await measure(model, batch, output, before);
+  } catch (error) {
+    output.adversarial.dispose();
+    throw error;
+  }
   return { adversarial: output.adversarial, results };
 }
 

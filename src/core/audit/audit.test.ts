@@ -92,6 +92,15 @@ describe('findings', () => {
     expect(findingsOf(report([fgsm, pgd]))[0].text).toContain('PGD-10 brings accuracy from 90.0% to 10.0%');
   });
 
+  it('do not call the clean accuracy low when a cancel left no example measured', () => {
+    const pgd: ReportAttack = { id: 'pgd', name: 'PGD-10', knowledge: 'white-box', budgetUnit: 'linf', params: {}, points: [] };
+    const texts = findingsOf(report([pgd], { clean: { accuracy: 0, correct: 0, examples: 0 }, reference: null, partial: true })).map((f) => f.text);
+    expect(texts.some((t) => t.startsWith('Clean accuracy is only'))).toBe(false);
+    expect(texts).toEqual(['The run was cancelled: every number covers only the examples that finished.']);
+    // A low clean accuracy measured on examples that did finish is still said.
+    expect(findingsOf(report([pgd], { clean: { accuracy: 0.2, correct: 2, examples: 10 } }))[0].text).toMatch(/^Clean accuracy is only 20\.0%/);
+  });
+
   it('say when nothing halved accuracy, at the largest budget tried', () => {
     const fgsm: ReportAttack = { id: 'fgsm', name: 'FGSM', knowledge: 'white-box', budgetUnit: 'linf', params: {}, points: [point(0, 0.9), point(0.1, 0.9)] };
     expect(findingsOf(report([fgsm]))[0].text).toContain('the strongest, FGSM, leaves 90.0% at L∞ 0.100');

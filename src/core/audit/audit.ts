@@ -52,7 +52,8 @@ export function findingsOf(report: Omit<RobustnessReport, 'findings'>): ReportFi
   const findings: ReportFinding[] = [];
   const clean = report.clean.accuracy;
   const ran = report.attacks.filter((a) => !a.skipped && a.points.length > 0);
-  if (report.data.examples > 0 && clean < 0.5) {
+  // Only over examples that finished: a run cancelled in its first batch has measured no clean accuracy at all.
+  if (report.clean.examples > 0 && clean < 0.5) {
     findings.push({ kind: 'coverage', severity: 'high', text: `Clean accuracy is only ${pct(clean)} on ${report.data.name}: check the spec (value range, channel order, class order) before reading the attack results.` });
   }
   // Evasion: the attack that does most damage at the smallest budget where accuracy halves.

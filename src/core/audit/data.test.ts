@@ -6,6 +6,7 @@ import {
   checkSplitAgainstModel,
   compareClassNames,
   labelsFromFolders,
+  matchImagesToLabelCsv,
   parseImageLabelCsv,
   parseTextCsv,
   resolveLabel,
@@ -255,6 +256,37 @@ function image(name: string, width: number, height: number, pixel: (x: number, y
 
 const GRAY_3X2: ImageExpectation = { height: 2, width: 3, channels: 1, numClasses: 3 };
 const RGB_3X2: ImageExpectation = { ...GRAY_3X2, channels: 3 };
+
+describe('matchImagesToLabelCsv', () => {
+  const CATS = ['cat', 'dog'];
+
+  it('gives the images in the CSV\'s row order, as the command line reads them', () => {
+    const listed = parseImageLabelCsv('file,label\nb.png,dog\na.png,cat\nc.png,dog\n', CATS);
+    // Uploaded paths come sorted; the suite attacks the first images, so the order must be the CSV's.
+    expect(matchImagesToLabelCsv(['a.png', 'b.png', 'c.png'], listed)).toEqual({ order: [1, 0, 2], labels: [1, 0, 1] });
+  });
+
+  it('matches CSV paths to a folder upload by their folders, not only by file name', () => {
+    const listed = parseImageLabelCsv('file,label\ncat/001.png,cat\ndog/001.png,dog\n./dog/002.png,dog\n', CATS);
+    const paths = ['data/cat/001.png', 'data/dog/001.png', 'data/dog/002.png'];
+    expect(matchImagesToLabelCsv(paths, listed)).toEqual({ order: [0, 1, 2], labels: [0, 1, 1] });
+  });
+
+  it('refuses a file name the CSV gives twice when the path matches neither, and an image it does not list', () => {
+    const listed = parseImageLabelCsv('file,label\ncat/001.png,cat\ndog/001.png,dog\n', CATS);
+    expect(messageOf(() => matchImagesToLabelCsv(['001.png'], listed, { source: 'labels.csv' }))).toMatch(
+      /^labels\.csv lists 2 files named "001\.png" \("cat\/001\.png", "dog\/001\.png"\) and none is the path of 001\.png\. Write each file's path/,
+    );
+    expect(messageOf(() => matchImagesToLabelCsv(['data/cat/002.png'], listed, { source: 'labels.csv' }))).toBe('labels.csv gives no label for data/cat/002.png. Add a row "002.png,<label>".');
+  });
+
+  it('refuses two images matched by one row', () => {
+    const listed = parseImageLabelCsv('file,label\n001.png,cat\n', CATS);
+    expect(messageOf(() => matchImagesToLabelCsv(['data/cat/001.png', 'data/dog/001.png'], listed, { source: 'labels.csv' }))).toMatch(
+      /^labels\.csv: the row for "001\.png" matches both data\/cat\/001\.png and data\/dog\/001\.png\./,
+    );
+  });
+});
 
 describe('buildImageSplit', () => {
   it('packs opaque RGBA gray images into a grayscale split without notices', () => {

@@ -292,6 +292,50 @@ export function parseImageLabelCsv(
   return labels;
 }
 
+/**
+ * Pairs uploaded image paths with the rows of a labels CSV (`parseImageLabelCsv`), in the CSV's row order as the
+ * command line reads them, so both audit the same images in the same order. A row matches a path written exactly,
+ * as its end after a folder ("cat/1.png" for an upload "data/cat/1.png"), or by file name when only one row has it.
+ */
+export function matchImagesToLabelCsv(
+  paths: readonly string[],
+  listed: ReadonlyMap<string, number>,
+  options: CsvSourceOptions = {},
+): { order: number[]; labels: number[] } {
+  const source = options.source ?? DEFAULT_SOURCE;
+  const rows = [...listed].map(([file, label]) => ({ file, key: file.replace(/^(\.\/)+/, ''), label }));
+  const baseName = (path: string) => path.split('/').pop()!;
+  const rowOf = (path: string): number => {
+    const exact = rows.findIndex((r) => r.file === path || r.key === path);
+    if (exact >= 0) return exact;
+    const suffixes = rows.flatMap((r, i) => (path.endsWith(`/${r.key}`) ? [i] : []));
+    if (suffixes.length > 0) return suffixes.reduce((best, i) => (rows[i].key.length > rows[best].key.length ? i : best));
+    const sameName = rows.flatMap((r, i) => (baseName(r.key) === baseName(path) ? [i] : []));
+    if (sameName.length === 1) return sameName[0];
+    if (sameName.length > 1) {
+      throw new Error(
+        `${source} lists ${sameName.length} files named ${quoted(baseName(path))} (${sameName.slice(0, 5).map((i) => quoted(rows[i].file)).join(', ')}) ` +
+          `and none is the path of ${path}. Write each file's path in the CSV with its folders, relative to the folder you chose.`,
+      );
+    }
+    throw new Error(`${source} gives no label for ${path}. Add a row "${baseName(path)},<label>".`);
+  };
+  const matched = paths.map((path, index) => ({ index, row: rowOf(path) }));
+  const byRow = new Map<number, number>();
+  for (const { index, row } of matched) {
+    const other = byRow.get(row);
+    if (other !== undefined) {
+      throw new Error(
+        `${source}: the row for ${quoted(rows[row].file)} matches both ${paths[other]} and ${paths[index]}. ` +
+          'Give each image its own row, with its folders in the path.',
+      );
+    }
+    byRow.set(row, index);
+  }
+  matched.sort((a, b) => a.row - b.row);
+  return { order: matched.map((m) => m.index), labels: matched.map((m) => rows[m.row].label) };
+}
+
 /** Pixels as a decoder gives them: 0..255, row-major [height, width, channels]. */
 export interface DecodedImage {
   /** The file (or other name) the messages point at. */

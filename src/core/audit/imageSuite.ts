@@ -330,14 +330,22 @@ async function extractionStage(
   const poolSize = data.count - heldOut;
   const budgets = plan.budgets.filter((b) => b <= poolSize);
   if (heldOut < 50 || budgets.length === 0) {
-    return { ...base, skipped: `Extraction needs at least ${150 + (plan.budgets[0] ?? 0)} examples (50 held out, the rest to query); the data has ${data.count}.` };
+    // The smallest data set that passes both tests above for the first budget.
+    const first = plan.budgets[0] ?? 0;
+    let needed = 150;
+    while (needed - Math.min(plan.heldOut, Math.floor(needed / 3)) < first) needed++;
+    return { ...base, skipped: `Extraction needs at least ${needed} examples (a third of them, up to ${plan.heldOut} and at least 50, held out; ${first} to query); the data has ${data.count}.` };
   }
   void audited;
   const evaluation = sliceSplit(data, 0, heldOut);
   const pool = sliceSplit(data, heldOut, poolSize);
   const x = imagesToTensor(evaluation);
-  const victimLabels = Int32Array.from((await predictions(model, x)).labels);
-  x.dispose();
+  let victimLabels: Int32Array;
+  try {
+    victimLabels = Int32Array.from((await predictions(model, x)).labels);
+  } finally {
+    x.dispose();
+  }
   const oracle = createOracle(model, { output: { kind: 'probabilities' }, budget: budgets.at(-1)!, seed });
   const rounds = budgets.map((b, i) => b - (budgets[i - 1] ?? 0));
   const total = budgets.at(-1)!;

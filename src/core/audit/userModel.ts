@@ -12,7 +12,7 @@ import type { ModelCard } from '../models/card';
 import { bytesOf } from '../models/io';
 import type { Classifier } from '../models/classifier';
 import { textModelFromLayersModel, type TextModel } from '../text/textModel';
-import { encode, tokenize } from '../text/tokenizer';
+import { encode, FIRST_WORD_ID, tokenize } from '../text/tokenizer';
 import type { ReportCheck, ReportModel } from './report';
 import { indexClassNames, MAX_MODEL_BYTES, ModelLoadError, type ImageModelSpec, type ModelSpec, type OutputKind, type TextModelSpec } from './spec';
 
@@ -321,6 +321,19 @@ function inputFor(spec: ModelSpec, rows: number, fill: 'zero' | 'random'): tf.Te
 export async function checkModel(model: LoadedModel, spec: ModelSpec): Promise<ModelChecks> {
   const checks: ReportCheck[] = [];
   const shapeText = spec.task === 'image' ? `[1, ${spec.inputShape.join(', ')}]` : `[1, ${spec.maxLength}]`;
+  // A vocabulary larger than the Embedding gives word ids the model cannot look up: say so before any pass fails on it.
+  const embedding = spec.task === 'text' && model.layers?.layers[0]?.getClassName() === 'Embedding' ? model.layers.layers[0] : undefined;
+  const inputDim = embedding ? Number(embedding.getConfig().inputDim) : NaN;
+  if (spec.task === 'text' && Number.isFinite(inputDim) && spec.tokenizer.vocabulary.words.length + FIRST_WORD_ID > inputDim) {
+    const words = spec.tokenizer.vocabulary.words.length;
+    checks.push({
+      id: 'forward',
+      label: 'Word ids fit the model\'s Embedding',
+      verdict: 'fail',
+      detail: `The vocabulary has ${words} words, so word ids go up to ${words + FIRST_WORD_ID - 1}, but the model's Embedding takes ids 0 to ${inputDim - 1} (room for ${Math.max(0, inputDim - FIRST_WORD_ID)} words): it is not the vocabulary this model was trained with. Choose the model's own vocabulary file.`,
+    });
+    return { checks, gradients: false, usable: false };
+  }
   let output: tf.Tensor;
   try {
     output = tf.tidy(() => model.forward(inputFor(spec, 1, 'zero')));

@@ -231,11 +231,14 @@ export async function runSweep(model: Classifier, data: ImageSplit, spec: SweepS
         const budgetKey = attack.meta.budgetParam;
         if (budgetKey && isWhiteBox(attack) && attack.sweep) {
           const outputs = await attack.sweep(model, batch, params, spec.budgets, context);
-          for (let b = 0; b < spec.budgets.length; b++) {
-            const results = await measure(model, batch, outputs[b], before);
-            await record(id, spec.budgets[b], outputs[b].adversarial, results, () => true, first + start);
+          try {
+            for (let b = 0; b < spec.budgets.length; b++) {
+              const results = await measure(model, batch, outputs[b], before);
+              await record(id, spec.budgets[b], outputs[b].adversarial, results, () => true, first + start);
+            }
+          } finally {
+            tf.dispose(outputs.map((o) => o.adversarial));
           }
-          tf.dispose(outputs.map((o) => o.adversarial));
           unitsDone++;
         } else if (budgetKey) {
           for (const budget of spec.budgets) {
