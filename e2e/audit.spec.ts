@@ -172,13 +172,13 @@ test('uploaded PNG digits with a labels CSV are decoded in the browser and check
   await page.getByLabel('labels CSV').setInputFiles(resolve(dir, 'labels.csv'));
   await page.getByRole('button', { name: 'Check and use these images' }).click();
   const counts = Array.from(labels.subarray(0, 10)).reduce((acc, l) => ((acc[l] = (acc[l] ?? 0) + 1), acc), {} as Record<number, number>);
-  await expect(page.getByTestId('data-summary')).toContainText('10 uploaded images');
+  await expect(page.getByTestId('data-summary')).toContainText('labels.csv');
   for (const [label, n] of Object.entries(counts)) await expect(page.getByTestId('data-summary')).toContainText(`${label}: ${n}`);
   // A folder: labels from the subfolder names.
   await page.getByLabel('labels CSV').setInputFiles([]);
   await page.getByLabel('image folder').setInputFiles(folder);
   await page.getByRole('button', { name: 'Check and use these images' }).click();
-  await expect(page.getByTestId('data-summary')).toContainText('10 uploaded images');
+  await expect(page.getByTestId('data-summary')).toContainText('audit-digit-folder');
   for (const [label, n] of Object.entries(counts)) await expect(page.getByTestId('data-summary')).toContainText(`${label}: ${n}`);
   // A picture of the wrong size is refused with both sizes named.
   await page.getByLabel('image files').setInputFiles([...files, resolve(dir, 'small.png')]);

@@ -285,7 +285,7 @@ describe('choosing the data', () => {
       { path: 'digits/.thumbnails/a.png', bytes: grayPng(8, 8, () => 0) },
     ];
     const byFolder = await call('setData', { spec, data: { kind: 'images', files } });
-    expect(byFolder).toMatchObject({ name: '3 uploaded images', task: 'image', examples: 3 });
+    expect(byFolder).toMatchObject({ name: 'digits', task: 'image', examples: 3 });
     expect(byFolder.perClass).toEqual([0, 0, 0, 2, 0, 0, 0, 1, 0, 0]);
 
     const flat: UploadedFile[] = [
@@ -295,7 +295,7 @@ describe('choosing the data', () => {
     ];
     const labelsCsv = textFile('labels.csv', 'file,label\na.png,3\nb.png,7\nc.png,3\n');
     const byCsv = await call('setData', { spec, data: { kind: 'images', files: flat, labelsCsv } });
-    expect(byCsv).toMatchObject({ examples: 3, perClass: byFolder.perClass });
+    expect(byCsv).toMatchObject({ name: 'labels.csv', examples: 3, perClass: byFolder.perClass });
 
     // A folder upload ("data/...") with a CSV of paths relative to it: same file names in two class folders.
     const sameNames: UploadedFile[] = [

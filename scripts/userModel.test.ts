@@ -227,7 +227,8 @@ describe('loading a user model', () => {
       expect(await messageOf(loadAsUser('mnist-cnn', undefined, userFiles('mnist-mlp').shards))).toMatch(/too long, or belongs to another model/);
     });
 
-    it('weights that do not match the topology (same byte count, other shapes)', async () => {
+    it('weights that do not match the topology (same byte count, other shapes), and nothing left allocated', async () => {
+      const before = tf.memory().numTensors;
       const message = await messageOf(
         loadAsUser('mnist-cnn', (json) => {
           const kernel = json.weightsManifest[0].weights.find((w: { shape: number[] }) => w.shape.join() === '3,3,1,16');
@@ -235,6 +236,7 @@ describe('loading a user model', () => {
         }),
       );
       expect(message).toMatch(/The weights do not match the model's layers .*belong to this model.json/);
+      expect(tf.memory().numTensors).toBe(before);
     });
 
     it('a layer TensorFlow.js does not know', async () => {

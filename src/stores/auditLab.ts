@@ -14,6 +14,8 @@ export interface KeptReport {
 /** The audit lab's state: plain data only; the model itself lives in the audit worker. */
 interface AuditLabStore {
   model?: LoadedModelInfo;
+  /** Counts loads, so that loading the same model again still starts fresh forms. */
+  loads: number;
   spec?: ModelSpec;
   checks?: ModelChecks & { specProblems: string[] };
   saved: SavedModelInfo[];
@@ -31,6 +33,7 @@ interface AuditLabStore {
 let counter = 0;
 
 export const useAuditLab = create<AuditLabStore>((set) => ({
+  loads: 0,
   saved: [],
   reports: [],
   set: (patch) => set(patch),
@@ -43,6 +46,7 @@ export const useAuditLab = create<AuditLabStore>((set) => ({
 }));
 
 export const selectAuditModel = (s: AuditLabStore) => s.model;
+export const selectLoads = (s: AuditLabStore) => s.loads;
 export const selectAuditSpec = (s: AuditLabStore) => s.spec;
 export const selectAuditChecks = (s: AuditLabStore) => s.checks;
 export const selectSavedModels = (s: AuditLabStore) => s.saved;

@@ -284,7 +284,11 @@ export function auditHandlers(deps: AuditWorkerDeps): Handlers<AuditWorkerApi> {
         const [height, width, channels] = spec.inputShape;
         const built = buildImageSplit(decoded, labels, { height, width, channels: channels as 1 | 3, numClasses: classes.length });
         notices.push(...built.notices);
-        audit = { task: 'image', name: `${images.length} uploaded images`, split: built.split };
+        // Named as the command line names it: the folder given, or the CSV of labels.
+        const top = images[0].path.split('/')[0];
+        const folderName = images.every((f) => f.path.includes('/') && f.path.split('/')[0] === top) ? top : undefined;
+        const name = request.labelsCsv ? request.labelsCsv.path.split('/').pop()! : (folderName ?? `${images.length} uploaded images`);
+        audit = { task: 'image', name, split: built.split };
       }
       let lookup: ((w: string) => readonly string[]) | undefined;
       if (synonyms) {

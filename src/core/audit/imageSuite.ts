@@ -35,14 +35,14 @@ export interface ImageSuite {
   square: { examples: number; queries: number; budgets: number[] };
   /** The attack and budget behind the per-class table and the threshold. */
   reference: { attackId: 'pgd' | 'square'; budget: number };
-  /** Cumulative query budgets at which the stolen copy is measured; held-out examples come after the audited ones. */
+  /** Cumulative query budgets at which the stolen copy is measured; the held-out examples are the first ones of the data (the attacked ones too: extraction never queries them). */
   extraction: { budgets: number[]; heldOut: number; epochs: number } | null;
 }
 
 export const IMAGE_SUITES: Readonly<Record<string, ImageSuite>> = {
   quick: {
     id: 'quick',
-    label: 'Quick (100 examples, about a minute)',
+    label: 'Quick (100 examples, about half a minute)',
     examples: 100,
     linfBudgets: [0, 2 / 255, 4 / 255, 8 / 255, 0.1, 0.2, 0.3],
     l2Budgets: [0, 0.5, 1, 1.5, 2, 3],

@@ -84,7 +84,7 @@ export async function runTextSuite(
     const opts: TextAttackOptions = {
       ...DEFAULT_TEXT_ATTACK,
       transformations,
-      // Typos and look-alikes need no white-box access; ranking by deletion keeps them black-box.
+      // Typos and look-alikes need no white-box access; ranking by deletion needs only the scores.
       ranking: family === 'word' ? ranking : 'deletion',
       maxWordShare: maxShare,
       maxQueries: suite.maxQueries,
@@ -139,7 +139,7 @@ export async function runTextSuite(
     for (const setting of suite.settings) {
       const id = `${family}/${setting}`;
       const name = `${attack.label}${setting === 'none' ? '' : setting === 'normalizer' ? ', normalizer' : ', normalizer, adaptive attacker'}`;
-      const base = { id, name, knowledge: (attack.options.ranking === 'gradient' ? 'white-box' : 'black-box') as ReportAttack['knowledge'], budgetUnit: 'word-share' as const, defense: setting, params: { transformations: attack.options.transformations.join(','), ranking: attack.options.ranking, maxQueries: suite.maxQueries, maxWordShare: maxShare } };
+      const base = { id, name, knowledge: (attack.options.ranking === 'gradient' ? 'white-box' : 'score-based') as ReportAttack['knowledge'], budgetUnit: 'word-share' as const, defense: setting, params: { transformations: attack.options.transformations.join(','), ranking: attack.options.ranking, maxQueries: suite.maxQueries, maxWordShare: maxShare } };
       const row = rows.find((r) => r.attackId === family && r.setting === setting);
       if (skipped || !row) {
         attacks.push({ ...base, points: [], skipped: skipped ?? 'Cancelled before this attack ran.' });

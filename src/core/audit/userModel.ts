@@ -150,12 +150,7 @@ export async function loadUserModel(json: ModelJsonFile, shards: ReadonlyMap<str
   const weightsSha256 = await sha256Hex(weightData);
   const parameters = (artifacts.weightSpecs ?? []).reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1), 0);
   if (json.format === 'layers-model') {
-    let model: tf.LayersModel;
-    try {
-      model = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
-    } catch (error) {
-      throw describeLayersError(error as Error);
-    }
+    const model = await buildLayersModel(artifacts);
     const input = model.inputs[0];
     return {
       format: 'layers-model',
@@ -196,6 +191,31 @@ export async function loadUserModel(json: ModelJsonFile, shards: ReadonlyMap<str
 
 /** tfjs messages can run to several lines of advice about Python; the first line says what failed. */
 const firstLine = (error: Error) => error.message.split('\n')[0].trim();
+
+/**
+ * tf.loadLayersModel, step by step, so that nothing outlives a failure: when the weights do not fit the layers, tfjs
+ * throws with the model's variables and the decoded weights still allocated (a browser tab would keep two copies of
+ * every model that failed to load). Here the model is disposed and the decoded weights always are.
+ */
+async function buildLayersModel(artifacts: tf.io.ModelArtifacts): Promise<tf.LayersModel> {
+  let model: tf.LayersModel | undefined;
+  let decoded: tf.NamedTensorMap | undefined;
+  try {
+    model = await tf.models.modelFromJSON({ modelTopology: artifacts.modelTopology as never });
+    const specs = artifacts.weightSpecs ?? [];
+    decoded = tf.io.decodeWeights(artifacts.weightData as ArrayBuffer, specs);
+    // Optimizer state saved with the model is not part of the model's weights.
+    const weights: tf.NamedTensorMap = {};
+    for (const spec of specs) if (spec.group !== 'optimizer') weights[spec.name] = decoded[spec.name];
+    model.loadWeights(weights, true);
+    return model;
+  } catch (error) {
+    model?.dispose();
+    throw describeLayersError(error as Error);
+  } finally {
+    if (decoded) tf.dispose(Object.values(decoded));
+  }
+}
 
 function describeLayersError(error: Error): ModelLoadError {
   const text = firstLine(error);
@@ -371,7 +391,14 @@ export async function checkModel(model: LoadedModel, spec: ModelSpec): Promise<M
   });
   if (!finite || !shapeOk) return { checks, gradients: false, usable: false };
 
-  const probe = tf.tidy(() => model.forward(inputFor(spec, 8, 'random')));
+  let probe: tf.Tensor;
+  try {
+    probe = tf.tidy(() => model.forward(inputFor(spec, 8, 'random')));
+  } catch (error) {
+    // One row passed; eight do not: the model was exported with a fixed batch size.
+    checks.push({ id: 'forward', label: 'Forward pass on a batch of 8', verdict: 'fail', detail: `The model runs on one input but fails on eight (${firstLine(error as Error)}). Export it with a free batch dimension (None / -1), so attacks can run in batches.` });
+    return { checks, gradients: false, usable: false };
+  }
   const rows = (await probe.data()) as Float32Array;
   probe.dispose();
   const probabilities = looksLikeProbabilities(rows, k);

@@ -1,4 +1,4 @@
-import { selectAuditModel, useAuditLab } from '../../stores/auditLab';
+import { selectLoads, useAuditLab } from '../../stores/auditLab';
 import { DataPanel } from './DataPanel';
 import { ModelPanel } from './ModelPanel';
 import { ReportPanel } from './ReportPanel';
@@ -6,7 +6,7 @@ import { SpecPanel } from './SpecPanel';
 
 /** Bring your own model: load it, say what it expects, check it, pick data, run the suite, export the report. */
 export function AuditLab() {
-  const model = useAuditLab(selectAuditModel);
+  const loads = useAuditLab(selectLoads);
   return (
     <div className="audit-lab">
       <div className="lab-head">
@@ -17,9 +17,9 @@ export function AuditLab() {
         </p>
       </div>
       <ModelPanel />
-      {/* A new model starts a fresh form. */}
-      <SpecPanel key={model ? `${model.fileName}:${model.weightsSha256}` : 'none'} />
-      <DataPanel />
+      {/* Each load starts fresh forms, even of the same model. */}
+      <SpecPanel key={`spec-${loads}`} />
+      <DataPanel key={`data-${loads}`} />
       <ReportPanel />
     </div>
   );

@@ -22,7 +22,10 @@ function rowsOf(a: RobustnessReport, b: RobustnessReport): Row[] {
     }
   }
   const lastFidelity = (r: RobustnessReport) => r.extraction?.points.at(-1)?.fidelity ?? null;
-  if (a.extraction || b.extraction) rows.push({ label: `Extraction fidelity at ${a.extraction?.points.at(-1)?.queries ?? b.extraction?.points.at(-1)?.queries ?? '?'} queries`, a: lastFidelity(a), b: lastFidelity(b), lowerIsBetter: true });
+  if (a.extraction || b.extraction) {
+    const queries = [...new Set([a, b].map((r) => r.extraction?.points.at(-1)?.queries).filter((q) => q !== undefined))];
+    rows.push({ label: `Extraction fidelity at ${queries.join(' / ') || '?'} queries`, a: lastFidelity(a), b: lastFidelity(b), lowerIsBetter: true });
+  }
   return rows;
 }
 

@@ -19,13 +19,15 @@ export function DataPanel() {
   const [synonyms, setSynonyms] = useState<UploadedFile>();
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
+  const [lastRequest, setLastRequest] = useState<DataRequest>();
   if (!spec || !checks?.usable) return null;
 
-  const use = async (request: DataRequest) => {
+  const use = async (request: DataRequest, withSynonyms = synonyms) => {
     setBusy(true);
     setError(undefined);
+    setLastRequest(request);
     try {
-      set({ data: await auditWorker.call('setData', { spec, data: request, synonyms }) });
+      set({ data: await auditWorker.call('setData', { spec, data: request, synonyms: withSynonyms }) });
     } catch (e) {
       set({ data: undefined });
       setError(errorText(e));
@@ -78,7 +80,17 @@ export function DataPanel() {
       {spec.task === 'text' ? (
         <label className="upload-rows">
           Synonym table for the word attack (optional, like models/spam-bow/synonyms.json){' '}
-          <input type="file" aria-label="synonym table" accept=".json" onChange={async (e) => setSynonyms(e.target.files?.[0] ? (await readFiles([e.target.files[0]]))[0] : undefined)} />
+          <input
+            type="file"
+            aria-label="synonym table"
+            accept=".json"
+            onChange={async (e) => {
+              const table = e.target.files?.[0] ? (await readFiles([e.target.files[0]]))[0] : undefined;
+              setSynonyms(table);
+              // Data already chosen is sent again with the table, so the word attack uses it.
+              if (data && lastRequest) await use(lastRequest, table);
+            }}
+          />
         </label>
       ) : null}
       <div className="run-row">

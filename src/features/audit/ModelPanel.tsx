@@ -19,7 +19,7 @@ export function ModelPanel() {
     auditWorker.call('listSaved', {}).then((list) => set({ saved: list }), (e: unknown) => setError(errorText(e)));
   }, [set]);
 
-  const loaded = (info: LoadedModelInfo) => set({ model: info, spec: info.spec, checks: undefined, data: undefined });
+  const loaded = (info: LoadedModelInfo) => set({ model: info, spec: info.spec, checks: undefined, data: undefined, loads: useAuditLab.getState().loads + 1 });
   const attempt = async (work: () => Promise<LoadedModelInfo>) => {
     setBusy(true);
     setError(undefined);

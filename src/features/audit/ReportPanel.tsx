@@ -10,7 +10,7 @@ import { errorText, isAbort } from './files';
 import { ReportView } from './ReportView';
 
 const SUITES = {
-  quick: 'Quick: 100 images or 40 texts, about a minute',
+  quick: 'Quick: 100 images (half a minute) or 40 texts (a minute)',
   standard: 'Standard: 500 images or 200 texts, several minutes',
 } as const;
 

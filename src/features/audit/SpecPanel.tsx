@@ -32,7 +32,7 @@ export function SpecPanel() {
   useEffect(() => {
     if (checkedOnLoad.current || !model || !spec) return;
     checkedOnLoad.current = true;
-    void auditWorker.call('check', { spec }).then((result) => set({ checks: result }), (e: unknown) => setError(errorText(e)));
+    void auditWorker.call('check', { spec }).then((result) => useAuditLab.getState().spec === spec && set({ checks: result }), (e: unknown) => setError(errorText(e)));
   }, [model, spec, set]);
   if (!model || !spec) return null;
 
@@ -44,7 +44,8 @@ export function SpecPanel() {
     setBusy(true);
     setError(undefined);
     try {
-      set({ checks: await auditWorker.call('check', { spec }) });
+      const result = await auditWorker.call('check', { spec });
+      if (useAuditLab.getState().spec === spec) set({ checks: result });
     } catch (e) {
       setError(errorText(e));
     } finally {
