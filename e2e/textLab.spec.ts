@@ -26,7 +26,7 @@ test('paste a spam email, attack it: the label flips to ham and the diff view sh
 test('Unicode attack: homoglyphs marked with code points; the normalizer undoes them', async ({ page }) => {
   await page.goto('/#lab=text');
   await page.getByLabel('message text').fill('Cheap viagra, cheap cialis! Buy now, free shipping, click here to order.');
-  for (const name of ['Good words', 'Synonym swap', 'Swap']) await page.getByLabel(name, { exact: true }).uncheck();
+  for (const name of ['Good-word swap', 'Good words', 'Synonym swap', 'Swap']) await page.getByLabel(name, { exact: true }).uncheck();
   await page.getByLabel('Homoglyph', { exact: true }).check();
   await page.getByLabel('Max share of words').fill('1');
   await page.getByRole('button', { name: 'Attack this message' }).click();

@@ -15,10 +15,10 @@ interface TextLabStore {
   setOptions(patch: Partial<TextAttackOptions>): void;
 }
 
-/** The lab opens on the search that flips the most spam (see scripts/textAttacks.test.ts): model good words. */
+/** The lab opens on the searches that flip the most spam (see scripts/textAttacks.test.ts): the model's good words, swapped in or inserted. */
 export const useTextLab = create<TextLabStore>((set) => ({
   text: '',
-  options: { ...DEFAULT_TEXT_ATTACK, transformations: ['good-words', 'synonym', 'swap', 'homoglyph'], maxWordShare: 0.15, repeatGoodWords: true },
+  options: { ...DEFAULT_TEXT_ATTACK, transformations: ['good-word-swap', 'good-words', 'synonym', 'swap', 'homoglyph'], maxWordShare: 0.15, repeatGoodWords: true },
   setting: 'none',
   goodWordSource: 'model',
   set: (patch) => set(patch),
