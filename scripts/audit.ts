@@ -15,7 +15,7 @@ import { inferSpec, loadUserModel, parseModelJson } from '../src/core/audit/user
 import { parseSpamSplit, SPAM_SPLIT } from '../src/core/data/spam';
 import { synonymCandidates, type SynonymTable } from '../src/core/text/wordnet';
 import { loadImageDataset } from './imageFiles';
-import { loadMnistFromDisk, useNodeWasm } from './node-tf';
+import { loadMnistFromDisk, toArrayBuffer, useNodeWasm } from './node-tf';
 import { PROJECT_ROOT } from './paths';
 
 export const USAGE = `Usage: npm run audit -- --model <model.json> --data <data> [options]
@@ -85,7 +85,6 @@ function readJson<T>(path: string, what: string): T {
   }
 }
 
-const toArrayBuffer = (b: Buffer) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
 
 /** A progress line: a bar redrawn in place on a terminal, a plain line every tenth otherwise. */
 function progressPrinter(quiet: boolean) {

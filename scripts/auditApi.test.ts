@@ -18,7 +18,7 @@ import { auditHandlers, type AuditWorkerApi, type UploadedFile } from '../src/wo
 import { memoryModelStore } from '../src/workers/savedModels';
 import type { JobContext } from '../src/workers/serve';
 import { decodeImageFile } from './imageFiles';
-import { loadMnistFromDisk, useNodeWasm } from './node-tf';
+import { loadMnistFromDisk, toArrayBuffer, useNodeWasm } from './node-tf';
 import { MODELS_DIR, PROJECT_ROOT } from './paths';
 
 const NOW = new Date('2026-03-04T05:06:07.000Z');
@@ -26,7 +26,6 @@ const LOCAL = 'http://local.test/';
 const MNIST_NAME = 'MNIST test split (bundled)';
 const SPAM_NAME = 'SpamAssassin test split (bundled)';
 
-const toArrayBuffer = (b: Uint8Array) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
 const fileBytes = (path: string) => toArrayBuffer(readFileSync(path));
 const textFile = (path: string, text: string): UploadedFile => ({ path, bytes: toArrayBuffer(new TextEncoder().encode(text)) });
 

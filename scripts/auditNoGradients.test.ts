@@ -6,7 +6,7 @@ import { runAudit } from '../src/core/audit/audit';
 import { validateReport } from '../src/core/audit/reportSchema';
 import type { ImageModelSpec } from '../src/core/audit/spec';
 import { checkModel, inferSpec, loadUserModel, parseModelJson, type LoadedModel } from '../src/core/audit/userModel';
-import { loadMnistFromDisk, useNodeWasm } from './node-tf';
+import { loadMnistFromDisk, toArrayBuffer, useNodeWasm } from './node-tf';
 import { MODELS_DIR } from './paths';
 
 /**
@@ -16,7 +16,7 @@ import { MODELS_DIR } from './paths';
 async function binarizedCnn(): Promise<LoadedModel> {
   const dir = join(MODELS_DIR, 'mnist-cnn');
   const b = readFileSync(join(dir, 'weights.bin'));
-  const model = await loadUserModel(parseModelJson(readFileSync(join(dir, 'model.json'), 'utf8')), new Map([['weights.bin', b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer]]));
+  const model = await loadUserModel(parseModelJson(readFileSync(join(dir, 'model.json'), 'utf8')), new Map([['weights.bin', toArrayBuffer(b)]]));
   const forward = model.forward;
   return { ...model, forward: (x) => forward(tf.round(x)) };
 }

@@ -19,7 +19,7 @@ import { BENCH_BUDGETS, median, timeWorkload, WORKLOADS, workloadItems, type Wor
 import { sliceSplit } from '../src/core/data/mnist';
 import { classifierFromLayersModel } from '../src/core/models/classifier';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, chromiumMissingMessage } from './chromium';
-import { loadMnistFromDisk, loadModelFromDisk, useNodeWasm } from './node-tf';
+import { loadMnistFromDisk, loadModelFromDisk, toArrayBuffer, useNodeWasm } from './node-tf';
 import { MODELS_DIR, PROJECT_ROOT } from './paths';
 import { TEXT_SEARCH_IDS, textSearchAttack } from '../src/core/bench/textSearches';
 import type { TextBenchRequest, TextBenchResult } from '../src/bench/benchPage';
@@ -272,10 +272,7 @@ async function benchNodeAudit(): Promise<AuditRow> {
   };
   // The files as a folder upload gives them, so the spec is named "mnist-cnn" as the browser's loadUrl names it.
   const dir = join(MODELS_DIR, modelId);
-  const bytes = (name: string) => {
-    const b = readFileSync(join(dir, name));
-    return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
-  };
+  const bytes = (name: string) => toArrayBuffer(readFileSync(join(dir, name)));
   const shards = (JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as { weightsManifest: { paths: string[] }[] }).weightsManifest.flatMap((g) => g.paths);
   const files: UploadedFile[] = ['model.json', ...shards].map((name) => ({ path: `${modelId}/${name}`, bytes: bytes(name) }));
   const { spec } = await call('loadFiles', { files });

@@ -13,12 +13,11 @@ import {
   UNSUPPORTED_OP_FIXTURE,
   renderGraphFixtures,
 } from './build-graph-fixtures';
-import { loadMnistFromDisk, loadModelFromDisk, useNodeWasm } from './node-tf';
+import { loadMnistFromDisk, loadModelFromDisk, toArrayBuffer, useNodeWasm } from './node-tf';
 
 const EXAMPLES = 200;
 const TOLERANCE = 1e-4;
 
-const toArrayBuffer = (b: Buffer) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
 
 /** A fixture loaded the way a user's picked files are: model.json and its shards through artifactsFromFiles. */
 async function loadGraphFixture(name: string): Promise<tf.GraphModel> {

@@ -34,7 +34,8 @@ export function loadMnistFromDisk(split: SplitName, dir = MNIST_DATA_DIR): Image
 
 export const sha256Hex = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
-const toArrayBuffer = (b: Buffer) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
+/** The bytes of a Buffer as an ArrayBuffer of their own (a Buffer may be a view into a larger pool). */
+export const toArrayBuffer = (b: Uint8Array) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
 
 export function readModelFiles(modelId: string, dir = join(MODELS_DIR, modelId)) {
   const modelJson = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as LayersModelJson;

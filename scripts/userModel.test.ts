@@ -13,10 +13,9 @@ import {
   parseModelJson,
   type LoadedModel,
 } from '../src/core/audit/userModel';
-import { loadMnistFromDisk, loadModelFromDisk, sha256Hex, useNodeWasm } from './node-tf';
+import { loadMnistFromDisk, loadModelFromDisk, sha256Hex, toArrayBuffer, useNodeWasm } from './node-tf';
 import { MODELS_DIR, PROJECT_ROOT } from './paths';
 
-const toArrayBuffer = (b: Buffer) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
 
 /** A bundled model's files as a user would hand them over: model.json text and the shards by file name. */
 function userFiles(id: string) {

@@ -33,7 +33,7 @@ export interface ImageSuite {
   deepfoolIterations: number;
   /** The score-based black-box attack: examples, queries per example and its L∞ budgets. */
   square: { examples: number; queries: number; budgets: number[] };
-  /** The attack and budget behind the per-class table and the threshold. */
+  /** The attack and budget behind the per-class table and the threshold; the budget must be one its sweep runs. */
   reference: { attackId: 'pgd' | 'square'; budget: number };
   /** Cumulative query budgets at which the stolen copy is measured; the held-out examples are the first ones of the data (the attacked ones too: extraction never queries them). */
   extraction: { budgets: number[]; heldOut: number; epochs: number } | null;
@@ -192,7 +192,6 @@ export async function runImageSuite(
     { id: 'sweep', weight: gradients ? suite.linfBudgets.length * (1 + suite.pgdIterations) * count : 0 },
     { id: 'deepfool', weight: gradients ? 20 * count : 0 },
     { id: 'square', weight: (suite.square.queries / 10) * suite.square.budgets.length * squareCount },
-    { id: 'reference', weight: (suite.reference.attackId === 'pgd' && gradients ? suite.pgdIterations : suite.square.queries / 10) * count },
     { id: 'extraction', weight: suite.extraction ? suite.extraction.budgets.at(-1)! * suite.extraction.epochs : 0 },
   ];
   const total = stages.reduce((n, s) => n + s.weight, 0) || 1;
@@ -215,6 +214,13 @@ export async function runImageSuite(
   const pgdParams: AttackParams = { norm: 'inf', max_iter: suite.pgdIterations, num_random_init: 0 };
   let clean = { accuracy: 0, correct: 0, examples: 0 };
   let partial = false;
+  // The per-class table reads the reference attack's own results at the reference budget from its sweep.
+  const referenceId = gradients ? suite.reference.attackId : 'square';
+  const reference = { attackId: referenceId, budget: suite.reference.budget };
+  const referenceResults: ExampleResult[] = [];
+  const collectReference = (attackId: string, budget: number, results: readonly ExampleResult[]) => {
+    if (attackId === referenceId && Math.abs(budget - reference.budget) < 1e-9) referenceResults.push(...results);
+  };
 
   // 1. White-box sweeps: FGSM and PGD over the L∞ budgets.
   if (gradients) {
@@ -222,7 +228,7 @@ export async function runImageSuite(
       model,
       data,
       { attacks: [{ id: 'fgsm', params: fgsmParams }, { id: 'pgd', params: pgdParams }], budgets: suite.linfBudgets, count, seed, galleryPerPoint: 0 },
-      { onProgress: stageCallbacks('sweep', 'FGSM and PGD').onProgress, shouldStop: callbacks.shouldStop, yield: callbacks.yield },
+      { onProgress: stageCallbacks('sweep', 'FGSM and PGD').onProgress, shouldStop: callbacks.shouldStop, yield: callbacks.yield, onResults: collectReference },
     );
     clean = { accuracy: sweep.cleanAccuracy, correct: sweep.cleanCorrect, examples: sweep.partial ? sweep.points[0]?.examples ?? 0 : count };
     partial ||= sweep.partial;
@@ -278,7 +284,7 @@ export async function runImageSuite(
       model,
       data,
       { attacks: [{ id: 'square', params: squareParams }], budgets: suite.square.budgets, count: squareCount, seed: seed + 2, galleryPerPoint: 0 },
-      { onProgress: stageCallbacks('square', 'Square attack').onProgress, shouldStop: callbacks.shouldStop, yield: callbacks.yield },
+      { onProgress: stageCallbacks('square', 'Square attack').onProgress, shouldStop: callbacks.shouldStop, yield: callbacks.yield, onResults: collectReference },
     );
     partial ||= sweep.partial;
     if (!gradients) clean = { accuracy: sweep.cleanAccuracy, correct: sweep.cleanCorrect, examples: squareCount };
@@ -286,24 +292,8 @@ export async function runImageSuite(
   }
   finishStage('square');
 
-  // 4. Per class, under the reference attack at the reference budget.
-  const referenceId = gradients ? suite.reference.attackId : 'square';
-  const reference = { attackId: referenceId, budget: suite.reference.budget };
-  let perClass: ReportPerClass[] = [];
-  if (!stopped()) {
-    const params: AttackParams =
-      referenceId === 'pgd'
-        ? { ...pgdParams, eps: reference.budget, eps_step: (2.5 * reference.budget) / suite.pgdIterations }
-        : { ...squareParams, eps: reference.budget };
-    const cb = stageCallbacks('reference', 'Per class');
-    const n = referenceId === 'pgd' ? count : squareCount;
-    const { results, stopped: cut } = await perExample(model, data, n, referenceId, params, seed + 3, cb, async (batch, _x, _a, offset) => {
-      cb.onProgress?.((offset + batch.length) / n, `${offset + batch.length} / ${n} examples`);
-    });
-    partial ||= cut;
-    perClass = perClassTable(results, classes);
-  }
-  finishStage('reference');
+  // 4. Per class, under the reference attack at the reference budget (the sweeps always include that budget).
+  const perClass: ReportPerClass[] = referenceResults.length > 0 ? perClassTable(referenceResults, classes) : [];
 
   // 5. Extraction: a dense copy trained on the model's answers to examples it draws from the rest of the data.
   let extraction: ReportExtraction | null = null;

@@ -45,6 +45,13 @@ export type ModelSpec = ImageModelSpec | TextModelSpec;
 /** Largest model the playground accepts: weights plus model.json. A browser tab holds it twice while loading. */
 export const MAX_MODEL_BYTES = 256 * 1024 * 1024;
 
+/** A byte count for messages and tables: B, KB or MB with one decimal. */
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}
+
 /** Class names "0".."n-1", the default when a model says nothing about its classes. */
 export const indexClassNames = (n: number) => Array.from({ length: n }, (_, i) => String(i));
 

@@ -14,7 +14,7 @@ import type { Classifier } from '../models/classifier';
 import { textModelFromLayersModel, type TextModel } from '../text/textModel';
 import { encode, FIRST_WORD_ID, tokenize } from '../text/tokenizer';
 import type { ReportCheck, ReportModel } from './report';
-import { indexClassNames, MAX_MODEL_BYTES, ModelLoadError, type ImageModelSpec, type ModelSpec, type OutputKind, type TextModelSpec } from './spec';
+import { formatBytes, indexClassNames, MAX_MODEL_BYTES, ModelLoadError, type ImageModelSpec, type ModelSpec, type OutputKind, type TextModelSpec } from './spec';
 
 export type ModelFormat = 'layers-model' | 'graph-model';
 
@@ -110,12 +110,6 @@ export function userArtifacts(json: ModelJsonFile, shards: ReadonlyMap<string, A
     ...(json.extra.userDefinedMetadata ? { userDefinedMetadata: json.extra.userDefinedMetadata as Record<string, object> } : {}),
     ...(json.extra.modelInitializer ? { modelInitializer: json.extra.modelInitializer as object } : {}),
   };
-}
-
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
-  return `${(n / 1024 / 1024).toFixed(1)} MB`;
 }
 
 /** A loaded user model: one forward function, whatever its format. Owns the tfjs model. */

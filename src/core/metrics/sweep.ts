@@ -71,6 +71,8 @@ export interface SweepCallbacks {
   shouldStop?: () => boolean;
   /** Awaited between units of work, so that a worker can receive a cancel while the sweep runs. */
   yield?: () => Promise<void>;
+  /** Per-example results of each (attack, budget), a whole batch at a time, once every attack finished it. */
+  onResults?: (attackId: string, budget: number, results: readonly ExampleResult[]) => void;
 }
 
 /** The norm an attack's budget is counted in for the chart. */
@@ -186,6 +188,7 @@ export async function runSweep(model: Classifier, data: ImageSplit, spec: SweepS
   // A batch's tallies and gallery are merged only once every attack finished it: a cancelled batch leaves no trace.
   let batchTallies = new Map<string, Tally>();
   let batchGallery: GalleryItem[] = [];
+  let batchResults: { attackId: string; budget: number; results: ExampleResult[] }[] = [];
 
   const report = async () => {
     await callbacks.yield?.();
@@ -202,6 +205,7 @@ export async function runSweep(model: Classifier, data: ImageSplit, spec: SweepS
     const tally = batchTallies.get(k) ?? emptyTally();
     addToTally(tally, results, withinBudget);
     batchTallies.set(k, tally);
+    if (callbacks.onResults) batchResults.push({ attackId, budget, results });
     let kept = [...gallery, ...batchGallery].filter((g) => g.attackId === attackId && g.budget === budget).length;
     for (let i = 0; i < results.length && kept < galleryLimit; i++) {
       const r = results[i];
@@ -221,6 +225,7 @@ export async function runSweep(model: Classifier, data: ImageSplit, spec: SweepS
     const targets = randomTargets(labels, model.numClasses, rng);
     batchTallies = new Map();
     batchGallery = [];
+    batchResults = [];
     try {
       const before = await predictions(model, x);
       for (const { id, params, attack } of attacks) {
@@ -268,6 +273,7 @@ export async function runSweep(model: Classifier, data: ImageSplit, spec: SweepS
       }
       for (const [k, t] of batchTallies) tallies.set(k, mergeTallies(tallies.get(k) ?? emptyTally(), t));
       gallery.push(...batchGallery);
+      for (const r of batchResults) callbacks.onResults?.(r.attackId, r.budget, r.results);
       cleanCorrect += labels.filter((label, i) => before.labels[i] === label).length;
       examplesDone += n;
       await report();

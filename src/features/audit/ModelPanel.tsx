@@ -3,7 +3,8 @@ import { auditWorker } from '../../bridge/audit';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { selectAuditModel, selectAuditSet, selectSavedModels, useAuditLab } from '../../stores/auditLab';
 import type { LoadedModelInfo } from '../../workers/auditApi';
-import { errorText, formatBytes, readFiles } from './files';
+import { formatBytes } from '../../core/audit/spec';
+import { errorText, readFiles } from './files';
 
 /** Load a model from files (picker or drop), from a URL, or from the models saved in this browser. */
 export function ModelPanel() {

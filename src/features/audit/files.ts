@@ -11,10 +11,4 @@ export const errorText = (error: unknown) => (error instanceof Error ? error.mes
 
 export const isAbort = (error: unknown) => error instanceof DOMException && error.name === 'AbortError';
 
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
-  return `${(n / 1024 / 1024).toFixed(1)} MB`;
-}
-
 export const pct = (x: number | null | undefined) => (x === null || x === undefined ? '–' : `${(100 * x).toFixed(1)}%`);
