@@ -18,6 +18,10 @@ test('the shell loads, a bundled model runs in the worker and predicts a test di
   const trueLabel = await page.getByTestId('true-label').textContent();
   await expect(page.getByTestId('backend')).toContainText(/in use: (webgpu|webgl|wasm|cpu)/);
   await expect(page.getByTestId('memory')).toHaveText(/^\d+ tensors, [\d.]+ (B|KiB|MiB)$/);
+  // Every backend passed the worker's self-test, which includes the sign the attacks step with on +-1e-8, +-1e-30
+  // and 0 (wasm's own tf.sign has a dead zone below 1.19e-7): wasm, webgl (SwiftShader here) and cpu.
+  const probes = (await page.getByTestId('backend').getAttribute('title')) ?? '';
+  for (const name of ['webgl', 'wasm', 'cpu']) expect(probes).toMatch(new RegExp(`^${name}: [\\d.]+ ms$`, 'm'));
 
   // The page is cross-origin isolated (so the threaded wasm build may run) and the main thread holds no tfjs.
   expect(await page.evaluate(() => self.crossOriginIsolated)).toBe(true);

@@ -1,22 +1,53 @@
 import * as tf from '@tensorflow/tfjs';
+import { signOf } from '../backend/ops';
 import type { Rng } from '../data/rng';
 import type { Classifier } from '../models/classifier';
 import type { AttackBatch, AttackContext, AttackOutput, NormName } from './types';
 
-/** Per-example sum of cross-entropy on logits. Summed, not averaged, so a gradient does not shrink with batch size. */
+/**
+ * Per-example sum of cross-entropy on logits, through logSoftmax. Summed, not averaged, so a gradient does not
+ * shrink with batch size. For a value only: attacks differentiate `lossAscentDirection`, whose gradient is exact.
+ */
 export function crossEntropySum(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar {
-  return tf.losses.softmaxCrossEntropy(tf.oneHot(labels, logits.shape[1]), logits, undefined, undefined, tf.Reduction.SUM) as tf.Scalar;
+  return tf.tidy(() => tf.logSoftmax(logits).mul(tf.oneHot(labels, logits.shape[1])).sum().neg() as tf.Scalar);
+}
+
+/** Stands in for minus infinity in a softmax: exp of it underflows to exactly 0, with no inf - inf anywhere. */
+const MASKED_LOGIT = -1e30;
+
+/**
+ * The gradient of the cross-entropy on `labels` with respect to the logits, divided per example by 1 - p_y (a
+ * positive factor, so the input gradient's direction, sign and L1/L2-normalised size are unchanged): the softmax
+ * over the other classes, and -1 at y. tf.losses computes z - (max + log Σ exp z) in float32, so p_y - 1 is
+ * quantised in steps of about 2e-6 and is 0 for confident examples; here 1 - p_y = Σ_{j≠y} p_j is never formed,
+ * and no term underflows however confident the model is.
+ */
+export function crossEntropyLogitDirection(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Tensor2D {
+  return tf.tidy(() => {
+    const isLabel = tf.oneHot(labels, logits.shape[1]);
+    const others = tf.softmax(tf.where(isLabel.cast('bool'), tf.fill(logits.shape, MASKED_LOGIT), logits));
+    return others.sub(isLabel) as tf.Tensor2D;
+  });
 }
 
 /**
- * The gradient an attack ascends: of the loss on the true label (untargeted: push away from it), or of minus the
- * loss on the target label (targeted: pull towards it). The caller owns the result.
+ * The direction an attack ascends, as a positive per-example multiple of the loss gradient with respect to x: of
+ * the cross-entropy on the true label (untargeted: push away from it), or of minus the cross-entropy on the target
+ * (targeted: pull towards it). Exact in float32 for confident examples (see crossEntropyLogitDirection); every
+ * consumer takes its sign or normalises it per example. The caller owns the result.
  */
-export function objectiveGradient(model: Classifier, x: tf.Tensor4D, labels: Int32Array, targets?: Int32Array): tf.Tensor4D {
+export function lossAscentDirection(model: Classifier, x: tf.Tensor4D, labels: Int32Array, targets?: Int32Array): tf.Tensor4D {
   return tf.tidy(() => {
-    const towards = targets ? tf.tensor1d(targets, 'int32') : tf.tensor1d(labels, 'int32');
+    const towards = tf.tensor1d(targets ?? labels, 'int32');
     const sign = targets ? -1 : 1;
-    return tf.grad((input: tf.Tensor) => crossEntropySum(model.logits(input as tf.Tensor4D), towards).mul(sign))(x) as tf.Tensor4D;
+    // The forward value is unused; the backward pass starts from the exact logit gradient.
+    const forward = (z: tf.Tensor, save: tf.GradSaveFunc) => {
+      const direction = crossEntropyLogitDirection(z as tf.Tensor2D, towards).mul(sign);
+      save([direction]);
+      return { value: tf.scalar(0), gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => saved[0].mul(dy) };
+    };
+    const ascent = tf.customGrad(forward as unknown as Parameters<typeof tf.customGrad>[0]);
+    return tf.grad((input: tf.Tensor) => ascent(model.logits(input as tf.Tensor4D)))(x) as tf.Tensor4D;
   });
 }
 
@@ -35,7 +66,7 @@ export function normalizeL2(t: tf.Tensor4D): tf.Tensor4D {
 
 /** The steepest-ascent direction of unit size in the norm: sign(g) for L-inf, g / ||g||2 for L2. */
 export function steepestDirection(g: tf.Tensor4D, norm: NormName): tf.Tensor4D {
-  if (norm === 'inf') return tf.sign(g);
+  if (norm === 'inf') return signOf(g);
   if (norm === '2') return normalizeL2(g);
   throw new Error(`No steepest-ascent step is defined here for the L${norm} norm.`);
 }

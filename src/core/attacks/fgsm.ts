@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Classifier } from '../models/classifier';
-import { clipToRange, objectiveGradient, readParams, steepestDirection } from './common';
+import { clipToRange, lossAscentDirection, readParams, steepestDirection } from './common';
 import type { AttackBatch, AttackContext, AttackDefinition, AttackOutput, AttackParams, NormName } from './types';
 import { FGSM_META } from './catalog';
 
@@ -19,7 +19,7 @@ function fgmStep(x: tf.Tensor4D, direction: tf.Tensor4D, eps: number, clip: [num
 
 function direction(model: Classifier, batch: AttackBatch, p: FgmParams): tf.Tensor4D {
   if (p.targeted && !batch.targets) throw new Error('A targeted FGSM needs a target class for every image.');
-  return tf.tidy(() => steepestDirection(objectiveGradient(model, batch.x, batch.labels, p.targeted ? batch.targets : undefined), p.norm));
+  return tf.tidy(() => steepestDirection(lossAscentDirection(model, batch.x, batch.labels, p.targeted ? batch.targets : undefined), p.norm));
 }
 
 /**

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Classifier } from '../models/classifier';
 import {
   clipToRange,
-  objectiveGradient,
+  lossAscentDirection,
   predictLabels,
   projectToBall,
   randomPointInBall,
@@ -45,7 +45,7 @@ export async function iterativeAttack(model: Classifier, batch: AttackBatch, s: 
     for (let step = 1; step <= s.maxIter; step++) {
       if (context.shouldStop?.()) break;
       const [next, nextMomentum] = tf.tidy(() => {
-        let g = objectiveGradient(model, adversarial, batch.labels, targets);
+        let g = lossAscentDirection(model, adversarial, batch.labels, targets);
         let m: tf.Tensor4D | undefined;
         if (momentum) {
           // MIM: accumulate gradients normalised by their L1 norm (Dong et al., 2018).

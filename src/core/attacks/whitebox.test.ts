@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../backend/backends';
 import { createRng } from '../data/rng';
-import { crossEntropySum } from './common';
+import { crossEntropyLogitDirection, crossEntropySum } from './common';
 import { fgsm } from './fgsm';
 import { getAttack } from './registry';
 import { attackBatch } from './run';
@@ -146,6 +146,25 @@ describe('white-box attacks', () => {
     expect(many.results.every((r) => r.steps <= 40)).toBe(true);
     tf.dispose([x, one.adversarial, many.adversarial]);
     model.dispose();
+  });
+
+  it('takes the cross-entropy gradient exactly for a confident prediction (hand-worked, margin 40)', async () => {
+    // p = softmax([40, 0, 0]): 1 - p_0 = 2e^-40 / (1 + 2e^-40) is below float32's resolution at 1, so tf.losses
+    // gives the true class a gradient p_0 - 1 = 0. Divided by 1 - p_0 the exact gradient is [-1, 1/2, 1/2].
+    const before = tf.memory().numTensors;
+    const logits = tf.tensor2d([[40, 0, 0]]);
+    const [label0, label1] = [tf.tensor1d([0], 'int32'), tf.tensor1d([1], 'int32')];
+    const onTrue = crossEntropyLogitDirection(logits, label0);
+    expect(Array.from(await onTrue.data())).toEqual([-1, 0.5, 0.5]);
+    // On label 1 (1 - p_1 is about 1): [p_0, -(p_0 + p_2), p_2] / (p_0 + p_2), with p_2 / p_0 = e^-40 = 4.248e-18.
+    const onOther = crossEntropyLogitDirection(logits, label1);
+    const [a, b, c] = Array.from(await onOther.data());
+    expect([a, b]).toEqual([1, -1]);
+    expect(c / Math.exp(-40)).toBeCloseTo(1, 5);
+    const theirs = tf.tidy(() => tf.grad((z: tf.Tensor) => tf.losses.softmaxCrossEntropy(tf.tensor2d([[1, 0, 0]]), z))(logits));
+    expect((await theirs.data())[0]).toBe(0);
+    tf.dispose([logits, label0, label1, onTrue, onOther, theirs]);
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('rejects bad parameters with a message that names the parameter', async () => {

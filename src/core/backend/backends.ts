@@ -1,11 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
+import { SIGN_EXPECTED, SIGN_PROBES, signOf } from './ops';
 import { registerWasmGradientKernels } from './wasmGradientKernels';
 
 import { BACKEND_PREFERENCE, type BackendName, type BackendProbe } from './names';
 
 /**
  * A short correctness check that exercises what the labs need: a convolution, its input gradient and its filter
- * gradient (which needs the project's kernel on wasm), compared with values worked out by hand.
+ * gradient (which needs the project's kernel on wasm), and the sign the attacks step with on tiny values, compared
+ * with values worked out by hand.
  */
 export function backendSelfTest(): void {
   const result = tf.tidy(() => {
@@ -15,7 +17,8 @@ export function backendSelfTest(): void {
     const f = (xi: tf.Tensor4D, wi: tf.Tensor4D) => tf.conv2d(xi, wi, 1, 'valid').sum();
     const [dx, dw] = tf.grads((xi: tf.Tensor, wi: tf.Tensor) => f(xi as tf.Tensor4D, wi as tf.Tensor4D))([x, w]);
     const y = tf.conv2d(x, w, 1, 'valid');
-    return { y: y.dataSync().slice(), dx: dx.dataSync().slice(), dw: dw.dataSync().slice() };
+    const sign = signOf(tf.tensor1d([...SIGN_PROBES]));
+    return { y: y.dataSync().slice(), dx: dx.dataSync().slice(), dw: dw.dataSync().slice(), sign: sign.dataSync().slice() };
   });
   const expect = (got: ArrayLike<number>, want: number[], what: string) => {
     for (let i = 0; i < want.length; i++) {
@@ -27,6 +30,7 @@ export function backendSelfTest(): void {
   expect(result.y, [12, 16, 24, 28], 'convolution');
   expect(result.dx, [1, 2, 1, 2, 4, 2, 1, 2, 1], 'input gradient');
   expect(result.dw, [12, 16, 24, 28], 'filter gradient');
+  expect(result.sign, [...SIGN_EXPECTED], `sign of [${SIGN_PROBES.join(', ')}]`);
 }
 
 /** A small workload to rank backends by: a batch through a conv layer and back. */

@@ -1,10 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
+import { lossAscentDirection } from '../attacks/common';
 import { fgsm } from '../attacks/fgsm';
 import { isWhiteBox, type AttackParams } from '../attacks/types';
 import type { ImageSplit } from '../data/mnist';
 import { sliceSplit } from '../data/mnist';
 import { createRng } from '../data/rng';
-import { imagesToTensor, labelsToTensor } from '../data/tensors';
+import { imagesToTensor } from '../data/tensors';
 import { runExtraction } from '../extraction/extract';
 import { createOracle } from '../extraction/oracle';
 import { runSweep } from '../metrics/sweep';
@@ -61,18 +62,13 @@ async function substituteRound(classifier: Classifier, split: ImageSplit) {
   result.substitute.dispose();
 }
 
-function lossGradient(classifier: Classifier, x: tf.Tensor4D, labels: tf.Tensor1D): tf.Tensor4D {
-  return tf.grad((input: tf.Tensor) =>
-    tf.losses.softmaxCrossEntropy(tf.oneHot(labels, classifier.numClasses), classifier.logits(input as tf.Tensor4D)),
-  )(x) as tf.Tensor4D;
-}
 
 async function batchedPass(workload: 'forward' | 'inputGradient', classifier: Classifier, split: ImageSplit, batchSize: number) {
   for (let first = 0; first < split.count; first += batchSize) {
     const part = sliceSplit(split, first, Math.min(batchSize, split.count - first));
     const out = tf.tidy(() => {
       const x = imagesToTensor(part);
-      return workload === 'forward' ? classifier.logits(x) : lossGradient(classifier, x, labelsToTensor(part));
+      return workload === 'forward' ? classifier.logits(x) : lossAscentDirection(classifier, x, Int32Array.from(part.labels));
     });
     await out.data();
     out.dispose();

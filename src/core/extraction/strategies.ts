@@ -5,6 +5,7 @@
  * oracle's answers to what it proposed: never the victim.
  */
 import * as tf from '@tensorflow/tfjs';
+import { signOf } from '../backend/ops';
 import type { ImageSplit } from '../data/mnist';
 import type { Rng } from '../data/rng';
 import type { Classifier } from '../models/classifier';
@@ -177,7 +178,7 @@ export function jacobianAugment(substitute: Classifier, inputs: Float32Array, la
     const mask = tf.oneHot(tf.tensor1d(labels, 'int32'), substitute.numClasses);
     // The rows are independent, so the gradient of the sum of each row's own-label logit is the per-row Jacobian row.
     const gradient = tf.grad((input: tf.Tensor) => substitute.logits(input as tf.Tensor4D).mul(mask).sum())(x);
-    return tf.clipByValue(x.add(tf.sign(gradient).mul(lambda)), 0, 1);
+    return tf.clipByValue(x.add(signOf(gradient).mul(lambda)), 0, 1);
   });
   const out = moved.dataSync() as Float32Array;
   moved.dispose();
