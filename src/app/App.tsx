@@ -1,7 +1,12 @@
 import { AuditLab } from '../features/audit/AuditLab';
 import { ExtractionLab } from '../features/extraction/ExtractionLab';
 import { ImageAttackLab } from '../features/image-attacks/ImageAttackLab';
+import { ErrorBoundary, FaultPoint } from '../components/ErrorBoundary';
 import { ModelCardView } from '../components/ModelCardView';
+import { useAuditLab } from '../stores/auditLab';
+import { useExtractionLab } from '../stores/extractionLab';
+import { useImageLab } from '../stores/imageLab';
+import { useTextLab } from '../stores/textLab';
 import { TEXT_MODELS } from '../stores/models';
 import { TextAttackLab } from '../features/text-attacks/TextAttackLab';
 import { selectLab, selectSetSettings, useSettings, type LabId } from '../stores/settings';
@@ -13,6 +18,14 @@ const LAB_TITLES: Record<LabId, string> = {
   text: 'Text attacks',
   extraction: 'Model extraction',
   audit: 'Your model',
+};
+
+/** What "Reset this lab" forgets after a render error: the lab's results of this session (settings live in the URL). */
+const LAB_RESETS: Record<LabId, () => void> = {
+  image: () => useImageLab.getState().reset(),
+  text: () => useTextLab.setState({ result: undefined, batch: undefined }),
+  extraction: () => useExtractionLab.getState().clear(),
+  audit: () => useAuditLab.setState({ reports: [], shown: undefined, compareWith: undefined }),
 };
 
 /** The side panel of the audit lab: what the suite does, and the command-line twin. */
@@ -59,7 +72,10 @@ export function App() {
           {lab === 'text' && TEXT_MODELS[0] ? <ModelCardView card={TEXT_MODELS[0].card} /> : lab === 'audit' ? <AuditHelp /> : <ModelPicker />}
         </aside>
         <main className="lab" aria-label={LAB_TITLES[lab]}>
-          {lab === 'image' ? <ImageAttackLab /> : lab === 'text' ? <TextAttackLab /> : lab === 'audit' ? <AuditLab /> : <ExtractionLab />}
+          <ErrorBoundary key={lab} name={`The ${LAB_TITLES[lab]} lab`} onReset={LAB_RESETS[lab]} resetLabel="Reset this lab">
+            <FaultPoint where={`${lab}-lab`} />
+            {lab === 'image' ? <ImageAttackLab /> : lab === 'text' ? <TextAttackLab /> : lab === 'audit' ? <AuditLab /> : <ExtractionLab />}
+          </ErrorBoundary>
         </main>
       </div>
       <StatusBar />

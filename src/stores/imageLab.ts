@@ -9,6 +9,9 @@ interface ImageLabStore {
   sweeps: SweepResult[];
   setSingle(single: ImageLabStore['single']): void;
   addSweep(result: SweepResult): void;
+  clearSweeps(): void;
+  /** Forgets every result of the lab (its settings live in the URL and stay). */
+  reset(): void;
 }
 
 export const useImageLab = create<ImageLabStore>((set) => ({
@@ -16,9 +19,12 @@ export const useImageLab = create<ImageLabStore>((set) => ({
   sweeps: [],
   setSingle: (single) => set({ single }),
   addSweep: (result) => set((s) => ({ sweeps: [result, ...s.sweeps].slice(0, 10) })),
+  clearSweeps: () => set({ sweeps: [] }),
+  reset: () => set({ single: undefined, sweeps: [] }),
 }));
 
 export const selectImageLabSingle = (s: ImageLabStore) => s.single;
 export const selectSetSingle = (s: ImageLabStore) => s.setSingle;
 export const selectSweeps = (s: ImageLabStore) => s.sweeps;
 export const selectAddSweep = (s: ImageLabStore) => s.addSweep;
+export const selectClearSweeps = (s: ImageLabStore) => s.clearSweeps;

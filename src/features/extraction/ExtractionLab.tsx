@@ -1,4 +1,5 @@
 import { useRef, useState } from 'react';
+import { ErrorBoundary, FaultPoint } from '../../components/ErrorBoundary';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { compute } from '../../bridge/compute';
 import { extractionWorkers } from '../../bridge/extraction';
@@ -219,9 +220,12 @@ export function ExtractionLab() {
       </div>
       {progress ? <ProgressBar fraction={progress.fraction} message={progress.message} onCancel={() => abort.current?.abort()} /> : null}
       {error ? <p className="error" role="alert">{error}</p> : null}
-      {runs.length ? <FidelityChart runs={runs} /> : null}
-      {latest ? <RunDetails run={latest} onExport={() => void exportLog()} /> : null}
-      {latest?.stoppedBy && victim ? <TransferPanel victimId={latest.victimId} seed={seed} /> : null}
+      <ErrorBoundary name="The extraction results" onReset={() => useExtractionLab.getState().clear()} resetLabel="Clear the runs">
+        <FaultPoint where="extraction-results" />
+        {runs.length ? <FidelityChart runs={runs} /> : null}
+        {latest ? <RunDetails run={latest} onExport={() => void exportLog()} /> : null}
+        {latest?.stoppedBy && victim ? <TransferPanel victimId={latest.victimId} seed={seed} /> : null}
+      </ErrorBoundary>
     </section>
   );
 }

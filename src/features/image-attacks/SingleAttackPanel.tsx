@@ -1,4 +1,5 @@
 import { useRef, useState } from 'react';
+import { ErrorBoundary, FaultPoint } from '../../components/ErrorBoundary';
 import { compute } from '../../bridge/compute';
 import { DigitImage } from '../../components/DigitImage';
 import { PerturbationImage } from '../../components/PerturbationImage';
@@ -107,7 +108,12 @@ export function SingleAttackPanel({ model, input }: { model: ModelRef; input: La
           <ProbabilityBars probabilities={shown.probabilities} classes={classes} trueClass={input.label} />
         </div>
       ) : null}
-      {result ? <AttackOutcome result={result} classes={classes} /> : null}
+      {result ? (
+        <ErrorBoundary name="The attack outcome" onReset={() => setSingle(undefined)} resetLabel="Clear the outcome">
+          <FaultPoint where="attack-outcome" />
+          <AttackOutcome result={result} classes={classes} />
+        </ErrorBoundary>
+      ) : null}
     </div>
   );
 }

@@ -2,6 +2,7 @@ import { useMemo, useRef, useState } from 'react';
 import { compute } from '../../bridge/compute';
 import { AccuracyChart } from '../../components/AccuracyChart';
 import { DigitImage } from '../../components/DigitImage';
+import { ErrorBoundary, FaultPoint } from '../../components/ErrorBoundary';
 import { downloadText } from '../../components/download';
 import { ParamForm } from '../../components/ParamForm';
 import { ProgressBar } from '../../components/ProgressBar';
@@ -10,7 +11,7 @@ import { ATTACK_METAS, getAttackMeta } from '../../core/attacks/catalog';
 import type { AttackParams } from '../../core/attacks/types';
 import { sweepToCsv, sweepToJson } from '../../core/metrics/export';
 import type { SweepResult } from '../../core/metrics/sweep';
-import { selectAddSweep, selectSweeps, useImageLab } from '../../stores/imageLab';
+import { selectAddSweep, selectClearSweeps, selectSweeps, useImageLab } from '../../stores/imageLab';
 import {
   selectSeed,
   selectSetSettings,
@@ -38,6 +39,7 @@ export function SweepPanel({ model }: { model: ModelRef }) {
   const abort = useRef<AbortController | undefined>(undefined);
   const sweeps = useImageLab(selectSweeps);
   const addSweep = useImageLab(selectAddSweep);
+  const clearSweeps = useImageLab(selectClearSweeps);
   const latest = sweeps.find((s) => s.modelId === model.id);
 
   const budgetError = useMemo(() => {
@@ -69,7 +71,14 @@ export function SweepPanel({ model }: { model: ModelRef }) {
     };
     compute
       .call('sweep', { model, spec }, { signal: abort.current.signal, onProgress: setProgress })
-      .then(addSweep, (e: Error) => setError(e.name === 'AbortError' ? 'Cancelled.' : e.message))
+      .then(
+        (result) => {
+          // Cancelled before any batch finished: nothing measured, so nothing to keep or draw.
+          if (result.points.length === 0) setError('Cancelled before the first batch of digits finished: nothing was measured.');
+          else addSweep(result);
+        },
+        (e: Error) => setError(e.name === 'AbortError' ? 'Cancelled.' : e.message),
+      )
       .finally(() => setProgress(undefined));
   };
 
@@ -134,8 +143,13 @@ export function SweepPanel({ model }: { model: ModelRef }) {
       {budgetError ? <p className="error" role="alert">{budgetError}</p> : null}
       {chosen.length === 0 ? <p className="error">Choose at least one attack.</p> : null}
       {progress ? <ProgressBar fraction={progress.fraction} message={progress.message} onCancel={() => abort.current?.abort()} /> : null}
-      {error ? <p className={error === 'Cancelled.' ? 'note' : 'error'} role="alert">{error}</p> : null}
-      {latest ? <SweepResults result={latest} classes={model.card.classes} /> : null}
+      {error ? <p className={error.startsWith('Cancelled') ? 'note' : 'error'} role="alert">{error}</p> : null}
+      {latest ? (
+        <ErrorBoundary name="The sweep results" onReset={clearSweeps} resetLabel="Clear the sweep results">
+          <FaultPoint where="sweep-results" />
+          <SweepResults key={latest.seconds + latest.modelId} result={latest} classes={model.card.classes} />
+        </ErrorBoundary>
+      ) : null}
     </div>
   );
 }
@@ -143,6 +157,7 @@ export function SweepPanel({ model }: { model: ModelRef }) {
 function SweepResults({ result, classes }: { result: SweepResult; classes: string[] }) {
   const attackIds = [...new Set(result.points.map((p) => p.attackId))];
   const [selected, setSelected] = useState(() => `${attackIds[0]}@${result.spec.budgets[result.spec.budgets.length - 1]}`);
+  if (attackIds.length === 0) return <p className="muted">This sweep measured no digits.</p>;
   const series = attackIds.map((id) => {
     const points = result.points.filter((p) => p.attackId === id);
     return { key: id, label: `${getAttackMeta(id).name} (${normText(points[0]?.norm ?? 'inf')})`, points };

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import { ErrorBoundary, FaultPoint } from '../../components/ErrorBoundary';
 import { FAMILIES, FAMILY_LABELS, RANKINGS, TRANSFORMATIONS, transformationsOf, type RankingId, type TransformationId } from '../../core/text/attack';
 import { DEFENSE_SETTINGS, type DefenseSetting } from '../../core/text/batch';
 import type { SpamExample } from '../../core/data/spam';
@@ -262,7 +263,10 @@ function SingleAttack() {
               <span className="char char-bidi">⇄</span> direction controls; hover for code points.
             </span>
           </div>
-          <DiffView original={r.original} edits={r.edits} />
+          <ErrorBoundary name="The diff view" onReset={() => set({ result: undefined })} resetLabel="Clear the result">
+            <FaultPoint where="text-diff" />
+            <DiffView original={r.original} edits={r.edits} />
+          </ErrorBoundary>
         </div>
       ) : null}
     </div>
