@@ -83,6 +83,45 @@ test('an iterative attack animates its steps and stops when asked', async ({ pag
   await expect(page.getByRole('button', { name: 'Stop' })).toHaveCount(0);
 });
 
+test('a drawing with no true label is judged against the model\'s answer; a changed input marks the outcome stale', async ({ page }) => {
+  await page.goto('/#lab=image&view=single&model=mnist-cnn&attack=fgsm&params=eps:0.05');
+  await page.getByRole('tab', { name: 'Draw' }).click();
+  const canvas = page.getByLabel('drawing canvas: draw a digit');
+  const box = (await canvas.boundingBox())!;
+  // A "7": a top bar and a diagonal.
+  await page.mouse.move(box.x + box.width * 0.25, box.y + box.height * 0.25);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.75, box.y + box.height * 0.25, { steps: 8 });
+  await page.mouse.move(box.x + box.width * 0.45, box.y + box.height * 0.8, { steps: 12 });
+  await page.mouse.up();
+  const predicted = await page.getByTestId('predicted-label').textContent();
+  // No label given: the model's answer stands in, so its prediction is never called "wrong".
+  await expect(page.getByLabel('true label of your image')).toHaveValue('');
+  await expect(page.getByTestId('label-note')).toContainText(`moves away from ${predicted}`);
+  await expect(page.locator('.prediction')).not.toContainText('(wrong)');
+  await page.getByRole('button', { name: 'Run FGSM / FGM' }).click();
+  const verdict = page.getByTestId('attack-verdict');
+  await expect(verdict).toContainText("judged against the model's own first answer");
+  // Never "fooled: 7 -> 7": a fooled verdict names two different classes.
+  const text = (await verdict.textContent()) ?? '';
+  const arrow = /fooled the model: (\S+) → (\S+?)\./.exec(text);
+  if (arrow) expect(arrow[1]).not.toBe(arrow[2]);
+  await expect(page.getByTestId('stale-outcome')).toHaveCount(0);
+
+  // Giving a true label changes what the outcome was judged against: it is marked stale until run again.
+  const other = predicted === '3' ? '5' : '3';
+  await page.getByLabel('true label of your image').selectOption(other);
+  await expect(page.getByTestId('stale-outcome')).toBeVisible();
+  await expect(page.locator('.prediction')).toContainText('(wrong)');
+  await page.getByRole('button', { name: 'Run FGSM / FGM' }).click();
+  await expect(page.getByTestId('stale-outcome')).toHaveCount(0);
+  await expect(verdict).toContainText(`The model was already wrong before the attack (it read ${predicted} for a ${other})`);
+  // So does another attack.
+  await page.getByLabel('attack', { exact: true }).selectOption('bim');
+  await expect(page.getByTestId('stale-outcome')).toBeVisible();
+  await screenshot(page, 'image-drawn-unlabelled');
+});
+
 test('a drawn digit is predicted and attacked; a file that is not an image gets a clear message', async ({ page }) => {
   await page.goto('/#lab=image&view=single&model=mnist-cnn&attack=fgsm');
   await page.getByRole('tab', { name: 'Draw' }).click();

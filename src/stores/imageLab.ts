@@ -4,8 +4,11 @@ import type { SingleAttackResult } from '../workers/protocol';
 
 /** The image lab's results for this session (plain data): they survive switching labs, not a reload. */
 interface ImageLabStore {
-  /** The last single-example attack, with the input it was run on. */
-  single?: SingleAttackResult & { attackId: string; input: Float32Array };
+  /**
+   * The last single-example attack, with the input it was run on and `setup`, a key of everything else that made it
+   * (model, attack, parameters, label, target): the page marks the outcome stale when the input or setup changes.
+   */
+  single?: SingleAttackResult & { attackId: string; input: Float32Array; setup: string; labelSource: 'test' | 'user' | 'model' };
   sweeps: SweepResult[];
   setSingle(single: ImageLabStore['single']): void;
   addSweep(result: SweepResult): void;

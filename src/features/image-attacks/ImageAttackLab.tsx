@@ -1,10 +1,10 @@
-import { useRef, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { compute } from '../../bridge/compute';
 import { ProbabilityBars } from '../../components/ProbabilityBars';
 import { ProgressBar } from '../../components/ProgressBar';
 import { findImageModel } from '../../stores/models';
 import { selectImageView, selectModelId, selectSetSettings, useSettings } from '../../stores/settings';
-import type { ModelRef, Progress } from '../../workers/protocol';
+import type { ModelRef, Prediction, Progress } from '../../workers/protocol';
 import { InputPicker, type LabInput } from './InputPicker';
 import { SingleAttackPanel } from './SingleAttackPanel';
 import { SweepPanel } from './SweepPanel';
@@ -15,7 +15,11 @@ export function ImageAttackLab() {
   const model = findImageModel(useSettings(selectModelId));
   const view = useSettings(selectImageView);
   const set = useSettings(selectSetSettings);
-  const [input, setInput] = useState<LabInput>();
+  const [picked, setInput] = useState<LabInput>();
+  const predicted = usePrediction(model, picked);
+  // While a new prediction is pending, the old one must not label the new drawing.
+  const judgedBy = predicted.pending ? undefined : predicted.prediction;
+  const input = useMemo(() => withJudgedLabel(picked, judgedBy), [picked, judgedBy]);
   if (!model) return <p className="error">Choose a model in the side panel.</p>;
   return (
     <section className="image-lab">
@@ -35,7 +39,7 @@ export function ImageAttackLab() {
           <div className="single-layout">
             <div className="input-column">
               <InputPicker classes={model.card.classes} onInput={setInput} />
-              <CleanPrediction model={model} input={input} />
+              <CleanPrediction model={model} input={input} state={predicted} />
             </div>
             <SingleAttackPanel model={model} input={input} />
           </div>
@@ -48,9 +52,18 @@ export function ImageAttackLab() {
   );
 }
 
+/**
+ * The input as attacks and verdicts see it: a drawing or upload whose true label the user has not given is judged
+ * against the model's own prediction (marked "model"), and has no label at all until that prediction arrives.
+ */
+function withJudgedLabel(input: LabInput | undefined, prediction: Prediction | undefined): LabInput | undefined {
+  if (!input || input.labelSource !== 'model') return input;
+  return { ...input, label: prediction?.labels[0] };
+}
+
 /** What the model says about the input before any attack. */
-function CleanPrediction({ model, input }: { model: ModelRef; input: LabInput | undefined }) {
-  const { prediction, error } = usePrediction(model, input);
+function CleanPrediction({ model, input, state }: { model: ModelRef; input: LabInput | undefined; state: ReturnType<typeof usePrediction> }) {
+  const { prediction, error } = state;
   if (error) return <p className="error" role="alert">The model could not predict: {error}</p>;
   if (!prediction) return <p className="muted">{input ? 'Loading the model in the worker…' : ''}</p>;
   const p = prediction.probabilities[0];
@@ -59,8 +72,14 @@ function CleanPrediction({ model, input }: { model: ModelRef; input: LabInput | 
       <p>
         {model.card.name} predicts <strong data-testid="predicted-label">{model.card.classes[prediction.labels[0]]}</strong> with{' '}
         {(Math.max(...p) * 100).toFixed(1)}% confidence
-        {input && prediction.labels[0] !== input.label ? ' (wrong)' : ''}.
+        {input && input.labelSource !== 'model' && prediction.labels[0] !== input.label ? ' (wrong)' : ''}.
       </p>
+      {input?.labelSource === 'model' ? (
+        <p className="note" data-testid="label-note">
+          You have not said which digit this is, so the model&apos;s own answer stands in as the label: an attack &quot;fools&quot; it when the
+          prediction moves away from {model.card.classes[prediction.labels[0]]}. Set the true label above to judge it against yours.
+        </p>
+      ) : null}
       <ProbabilityBars probabilities={p} classes={model.card.classes} trueClass={input?.label} />
     </div>
   );

@@ -10,8 +10,13 @@ export interface LabInput {
   pixels: Uint8Array;
   width: number;
   height: number;
-  /** The label the attack moves away from: the true label of a test digit, or the one the user gives. */
-  label: number;
+  /**
+   * The label the attack moves away from and "fooled" is judged against: the true label of a test digit, the one the
+   * user gives for a drawing or upload, or (until they give one) the model's own prediction, filled in by the lab.
+   */
+  label?: number;
+  /** Where the label comes from; "model" labels are marked as such wherever a verdict uses them. */
+  labelSource: 'test' | 'user' | 'model';
   description: string;
 }
 
@@ -43,7 +48,10 @@ function TestDigitSource({ onInput }: { onInput(input: LabInput | undefined): vo
   const rng = useMemo(() => createRng(seed), [seed]);
   const digit = useMemo(() => (split ? digitAt(split, Math.min(index, split.count - 1)) : undefined), [split, index]);
   const input = useMemo(
-    () => (digit ? { pixels: digit.pixels, width: digit.width, height: digit.height, label: digit.label, description: `test digit #${index}` } : undefined),
+    () =>
+      digit
+        ? { pixels: digit.pixels, width: digit.width, height: digit.height, label: digit.label, labelSource: 'test' as const, description: `test digit #${index}` }
+        : undefined,
     [digit, index],
   );
   useStableInput(input, onInput);
@@ -91,11 +99,15 @@ function TestDigitSource({ onInput }: { onInput(input: LabInput | undefined): vo
 
 function CustomSource({ kind, classes, onInput }: { kind: 'draw' | 'upload'; classes: string[]; onInput(input: LabInput | undefined): void }) {
   const [pixels, setPixels] = useState<Uint8Array>();
-  const [label, setLabel] = useState(0);
+  // Unknown until the user says: the lab then judges against the model's own prediction, and says so.
+  const [label, setLabel] = useState<number>();
   const [note, setNote] = useState<string>();
   const [error, setError] = useState<string>();
   const input = useMemo(
-    () => (pixels ? { pixels, width: 28, height: 28, label, description: kind === 'draw' ? 'your drawing' : 'your image' } : undefined),
+    () =>
+      pixels
+        ? { pixels, width: 28, height: 28, label, labelSource: label === undefined ? ('model' as const) : ('user' as const), description: kind === 'draw' ? 'your drawing' : 'your image' }
+        : undefined,
     [pixels, label, kind],
   );
   useStableInput(input, onInput);
@@ -129,14 +141,19 @@ function CustomSource({ kind, classes, onInput }: { kind: 'draw' | 'upload'; cla
       )}
       <label className="label-choice">
         This is a{' '}
-        <select value={label} onChange={(e) => setLabel(Number(e.target.value))} aria-label="true label of your image">
+        <select
+          value={label === undefined ? '' : String(label)}
+          onChange={(e) => setLabel(e.target.value === '' ? undefined : Number(e.target.value))}
+          aria-label="true label of your image"
+        >
+          <option value="">? (not set: use the model's prediction)</option>
           {classes.map((c, k) => (
             <option key={k} value={k}>
               {c}
             </option>
           ))}
         </select>{' '}
-        (the attack moves the prediction away from it)
+        (the attack moves the prediction away from it; until you set it, the model's own answer stands in)
       </label>
     </div>
   );

@@ -15,7 +15,7 @@ import {
   selectSetSettings,
   useSettings,
 } from '../../stores/settings';
-import type { AttackFrame, ModelRef } from '../../workers/protocol';
+import type { AttackFrame, ModelRef, SingleAttackResult } from '../../workers/protocol';
 import { AttackPicker } from './AttackPicker';
 import type { LabInput } from './InputPicker';
 
@@ -40,8 +40,11 @@ export function SingleAttackPanel({ model, input }: { model: ModelRef; input: La
   // The target can never be the image's own label: the next class stands in until the user picks one.
   const chosenTarget = input && target === input.label ? (target + 1) % model.card.classes.length : target;
 
+  const setup = input ? `${model.id}|${attack.id}|${encoded}|${input.label}|${targeted ? chosenTarget : ''}` : '';
   const run = () => {
-    if (!input) return;
+    if (!input || input.label === undefined) return;
+    const label = input.label;
+    const labelSource = input.labelSource;
     abort.current = new AbortController();
     setRunning(true);
     setError(undefined);
@@ -50,11 +53,11 @@ export function SingleAttackPanel({ model, input }: { model: ModelRef; input: La
     compute
       .call(
         'attack',
-        { model, attackId: attack.id, params, pixels, label: input.label, target: targeted ? chosenTarget : undefined, seed, animate: true },
+        { model, attackId: attack.id, params, pixels, label, target: targeted ? chosenTarget : undefined, seed, animate: true },
         { signal: abort.current.signal, onProgress: (p) => p.frame && setFrame(p.frame) },
       )
       .then(
-        (result) => setSingle({ ...result, attackId: attack.id, input: pixels }),
+        (result) => setSingle({ ...result, attackId: attack.id, input: pixels, setup, labelSource }),
         (e: Error) => setError(e.name === 'AbortError' ? undefined : e.message),
       )
       .finally(() => {
@@ -66,6 +69,8 @@ export function SingleAttackPanel({ model, input }: { model: ModelRef; input: La
   const setParams = (next: AttackParams) => set({ params: encodeParams(attack.params, next) });
   const shown = running && frame ? frame : undefined;
   const result = single && !running ? single : undefined;
+  // A result belongs to the input and setup that produced it: anything else changed, and it is marked stale.
+  const stale = !!result && (!input || result.setup !== setup || !samePixels(result.input, input.pixels));
   const classes = model.card.classes;
 
   return (
@@ -84,7 +89,7 @@ export function SingleAttackPanel({ model, input }: { model: ModelRef; input: La
             </select>
           </label>
         ) : null}
-        <button type="button" className="primary" onClick={run} disabled={running || !input}>
+        <button type="button" className="primary" onClick={run} disabled={running || !input || input.label === undefined}>
           Run {attack.name}
         </button>
         {running ? (
@@ -111,11 +116,41 @@ export function SingleAttackPanel({ model, input }: { model: ModelRef; input: La
       {result ? (
         <ErrorBoundary name="The attack outcome" onReset={() => setSingle(undefined)} resetLabel="Clear the outcome">
           <FaultPoint where="attack-outcome" />
-          <AttackOutcome result={result} classes={classes} />
+          {stale ? (
+            <p className="note stale-note" role="status" data-testid="stale-outcome">
+              This outcome is for an earlier input or setting, not for what is chosen now: run the attack again to update it.
+            </p>
+          ) : null}
+          <div className={stale ? 'stale' : undefined}>
+            <AttackOutcome result={result} classes={classes} />
+          </div>
         </ErrorBoundary>
       ) : null}
     </div>
   );
+}
+
+/** True when a result's input (pixels in [0, 1]) is the image now chosen (bytes). */
+function samePixels(values: Float32Array, bytes: Uint8Array): boolean {
+  if (values.length !== bytes.length) return false;
+  for (let i = 0; i < bytes.length; i++) if (Math.abs(values[i] * 255 - bytes[i]) > 1e-3) return false;
+  return true;
+}
+
+/** The verdict in words, judged against the label the attack was given (true, user's, or the model's first answer). */
+function verdict(attackName: string, r: SingleAttackResult['result'], classes: string[]): string {
+  const name = (k: number) => classes[k];
+  if (r.target !== undefined) {
+    return r.success
+      ? `${attackName} reached the target: the model now says ${name(r.adversarialLabel)}.`
+      : `${attackName} did not reach the target ${name(r.target)}: the model says ${name(r.adversarialLabel)}.`;
+  }
+  if (r.originalLabel !== r.trueLabel) {
+    return `The model was already wrong before the attack (it read ${name(r.originalLabel)} for a ${name(r.trueLabel)}); after ${attackName} it reads ${name(r.adversarialLabel)}.`;
+  }
+  return r.success
+    ? `${attackName} fooled the model: ${name(r.originalLabel)} → ${name(r.adversarialLabel)}.`
+    : `${attackName} did not fool the model: it still says ${name(r.adversarialLabel)}.`;
 }
 
 function AttackOutcome({ result, classes }: { result: NonNullable<ReturnType<typeof selectImageLabSingle>>; classes: string[] }) {
@@ -125,9 +160,10 @@ function AttackOutcome({ result, classes }: { result: NonNullable<ReturnType<typ
   return (
     <div className="outcome" data-testid="attack-outcome">
       <p className={r.success ? 'verdict success' : 'verdict failure'} data-testid="attack-verdict">
-        {r.success
-          ? `${attackName} fooled the model: ${classes[r.originalLabel]} → ${classes[r.adversarialLabel]}.`
-          : `${attackName} did not fool the model: it still says ${classes[r.adversarialLabel]}.`}
+        {verdict(attackName, r, classes)}
+        {result.labelSource === 'model' ? (
+          <span className="muted"> (judged against the model&apos;s own first answer, {classes[r.trueLabel]}: no true label was given)</span>
+        ) : null}
       </p>
       <div className="attack-views">
         <figure>
