@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { loadMnistFromDisk, loadModelFromDisk, useNodeWasm } from '../scripts/node-tf';
 import { sliceSplit } from '../src/core/data/mnist';
 import { countCorrect } from '../src/core/models/train';
+import type { Page } from '@playwright/test';
 import { expect, screenshot, test } from './fixtures';
 
 test('FGSM at eps = 0.3 changes the label of a test digit', async ({ page }) => {
@@ -83,17 +84,21 @@ test('an iterative attack animates its steps and stops when asked', async ({ pag
   await expect(page.getByRole('button', { name: 'Stop' })).toHaveCount(0);
 });
 
+/** Opens the Draw tab and draws one stroke through the given points (fractions of the canvas). */
+async function drawStroke(page: Page, points: [number, number][]) {
+  await page.getByRole('tab', { name: 'Draw' }).click();
+  const box = (await page.getByLabel('drawing canvas: draw a digit').boundingBox())!;
+  const at = ([x, y]: [number, number]) => [box.x + box.width * x, box.y + box.height * y] as const;
+  await page.mouse.move(...at(points[0]));
+  await page.mouse.down();
+  for (const point of points.slice(1)) await page.mouse.move(...at(point), { steps: 12 });
+  await page.mouse.up();
+}
+
 test('a drawing with no true label is judged against the model\'s answer; a changed input marks the outcome stale', async ({ page }) => {
   await page.goto('/#lab=image&view=single&model=mnist-cnn&attack=fgsm&params=eps:0.05');
-  await page.getByRole('tab', { name: 'Draw' }).click();
-  const canvas = page.getByLabel('drawing canvas: draw a digit');
-  const box = (await canvas.boundingBox())!;
   // A "7": a top bar and a diagonal.
-  await page.mouse.move(box.x + box.width * 0.25, box.y + box.height * 0.25);
-  await page.mouse.down();
-  await page.mouse.move(box.x + box.width * 0.75, box.y + box.height * 0.25, { steps: 8 });
-  await page.mouse.move(box.x + box.width * 0.45, box.y + box.height * 0.8, { steps: 12 });
-  await page.mouse.up();
+  await drawStroke(page, [[0.25, 0.25], [0.75, 0.25], [0.45, 0.8]]);
   const predicted = await page.getByTestId('predicted-label').textContent();
   // No label given: the model's answer stands in, so its prediction is never called "wrong".
   await expect(page.getByLabel('true label of your image')).toHaveValue('');
@@ -124,14 +129,8 @@ test('a drawing with no true label is judged against the model\'s answer; a chan
 
 test('a drawn digit is predicted and attacked; a file that is not an image gets a clear message', async ({ page }) => {
   await page.goto('/#lab=image&view=single&model=mnist-cnn&attack=fgsm');
-  await page.getByRole('tab', { name: 'Draw' }).click();
-  const canvas = page.getByLabel('drawing canvas: draw a digit');
-  const box = (await canvas.boundingBox())!;
   // A vertical stroke: a "1".
-  await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.2);
-  await page.mouse.down();
-  await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.8, { steps: 12 });
-  await page.mouse.up();
+  await drawStroke(page, [[0.5, 0.2], [0.5, 0.8]]);
   await page.getByLabel('true label of your image').selectOption('1');
   await expect(page.getByTestId('predicted-label')).toHaveText('1');
   await page.getByRole('button', { name: 'Run FGSM / FGM' }).click();
