@@ -1,4 +1,5 @@
 import type { AttackParams, ParamSpec } from '../core/attacks/types';
+import { NumberField } from './NumberField';
 
 interface ParamFormProps {
   specs: ParamSpec[];
@@ -7,10 +8,12 @@ interface ParamFormProps {
   /** Keys not to show (e.g. the budget, when a sweep sets it). */
   hidden?: string[];
   idPrefix: string;
+  /** Receives each number field's error (see useFieldErrors), so the form can block its Run button. */
+  report?: (key: string) => (error: string | undefined) => void;
 }
 
 /** One input per parameter, typed by its spec, with its one-line help as a tooltip and below. */
-export function ParamForm({ specs, values, onChange, hidden = [], idPrefix }: ParamFormProps) {
+export function ParamForm({ specs, values, onChange, hidden = [], idPrefix, report }: ParamFormProps) {
   const set = (key: string, value: number | boolean | string) => onChange({ ...values, [key]: value });
   return (
     <div className="param-form">
@@ -35,14 +38,16 @@ export function ParamForm({ specs, values, onChange, hidden = [], idPrefix }: Pa
                   ))}
                 </select>
               ) : (
-                <input
+                <NumberField
                   id={id}
-                  type="number"
+                  name={spec.label}
                   min={spec.min}
                   max={spec.max}
-                  step={spec.step ?? (spec.kind === 'integer' ? 1 : 'any')}
-                  value={String(value)}
-                  onChange={(e) => set(spec.key, e.target.value === '' ? '' : Number(e.target.value))}
+                  integer={spec.kind === 'integer'}
+                  step={spec.step}
+                  value={Number(value)}
+                  onChange={(n) => set(spec.key, n)}
+                  onValidity={report?.(id)}
                 />
               )}
             </div>

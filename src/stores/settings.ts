@@ -59,13 +59,23 @@ function currentSettings(): Settings {
 
 /** Keeps the hash and the store in step, both ways. Call once at start-up. */
 export function syncSettingsWithHash(): () => void {
+  let lab = useSettings.getState().lab;
   const write = () => {
     const hash = formatHash(currentSettings(), settingsSchema);
-    if (hash !== location.hash) history.replaceState(null, '', hash);
+    if (hash === location.hash) return;
+    // A lab switch is a new history entry, so Back returns to the previous lab; other edits replace the entry.
+    const now = useSettings.getState().lab;
+    if (now !== lab) history.pushState(null, '', hash);
+    else history.replaceState(null, '', hash);
+    lab = now;
   };
   write();
   const unsubscribe = useSettings.subscribe(write);
-  const onHashChange = () => useSettings.getState().set(parseHash(location.hash, settingsSchema));
+  const onHashChange = () => {
+    const parsed = parseHash(location.hash, settingsSchema);
+    lab = parsed.lab;
+    useSettings.getState().set(parsed);
+  };
   window.addEventListener('hashchange', onHashChange);
   return () => {
     unsubscribe();

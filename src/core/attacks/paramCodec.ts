@@ -24,13 +24,17 @@ export function decodeParams(specs: ParamSpec[], text: string): AttackParams {
   return out;
 }
 
-/** Budgets from "0, 0.05, 0.1": numbers >= 0, sorted, without duplicates; throws a plain message otherwise. */
-export function parseBudgets(text: string): number[] {
+/**
+ * Budgets from "0, 0.05, 0.1": numbers in [0, max], sorted, without duplicates; throws a plain message otherwise.
+ * `max` is the largest budget the chosen attacks accept (their budget parameter's maximum).
+ */
+export function parseBudgets(text: string, max = Infinity): number[] {
   const parts = text.split(/[,\s]+/).filter(Boolean);
   if (parts.length === 0) throw new Error('Give at least one budget, e.g. "0, 0.1, 0.2, 0.3".');
   const values = parts.map((p) => {
     const v = Number(p);
     if (!Number.isFinite(v) || v < 0) throw new Error(`"${p}" is not a budget: use numbers of 0 or more, separated by commas.`);
+    if (v > max) throw new Error(`${p} is too large a budget: the chosen attacks accept at most ${max}.`);
     return v;
   });
   if (values.length > 20) throw new Error('At most 20 budgets per sweep.');

@@ -1,4 +1,6 @@
 import { useRef, useState } from 'react';
+import { NumberField } from '../../components/NumberField';
+import { useFieldErrors } from '../../stores/fieldErrors';
 import { ErrorBoundary, FaultPoint } from '../../components/ErrorBoundary';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { compute } from '../../bridge/compute';
@@ -52,6 +54,7 @@ export function ExtractionLab() {
   const [k, setK] = useState(3);
   const [decimals, setDecimals] = useState(2);
   const [noise, setNoise] = useState(0);
+  const fields = useFieldErrors('extraction');
   const [reverseSigmoid, setReverseSigmoid] = useState(false);
   const [prada, setPrada] = useState(true);
   const [budget, setBudget] = useState(1000);
@@ -168,16 +171,16 @@ export function ExtractionLab() {
           </label>
           {mode === 'top-k' ? (
             <label>
-              k <input type="number" min={1} max={9} value={k} onChange={(e) => setK(Number(e.target.value))} />
+              k <NumberField name="k" integer min={1} max={9} value={k} onChange={setK} onValidity={fields.report('k')} />
             </label>
           ) : null}
           {mode === 'rounded' ? (
             <label>
-              decimals <input type="number" min={0} max={6} value={decimals} onChange={(e) => setDecimals(Number(e.target.value))} />
+              decimals <NumberField name="Decimals" integer min={0} max={6} value={decimals} onChange={setDecimals} onValidity={fields.report('decimals')} />
             </label>
           ) : null}
           <label>
-            Noise σ <input type="number" min={0} max={1} step={0.01} value={noise} onChange={(e) => setNoise(Number(e.target.value))} aria-label="noise" />
+            Noise σ <NumberField name="Noise σ" min={0} max={1} step={0.01} value={noise} onChange={setNoise} aria-label="noise" onValidity={fields.report('noise')} />
           </label>
           <label>
             <input type="checkbox" checked={reverseSigmoid} onChange={(e) => setReverseSigmoid(e.target.checked)} /> reverse sigmoid (β 1, γ 0.1)
@@ -187,7 +190,7 @@ export function ExtractionLab() {
           </label>
           <label>
             Budget{' '}
-            <input type="number" min={1} max={20000} value={budget} onChange={(e) => setBudget(Number(e.target.value))} aria-label="query budget" />
+            <NumberField name="Query budget" integer min={1} max={20000} value={budget} onChange={setBudget} aria-label="query budget" onValidity={fields.report('budget')} />
           </label>
         </fieldset>
         <fieldset>
@@ -204,7 +207,7 @@ export function ExtractionLab() {
           </label>
           <label>
             Queries per round{' '}
-            <input type="number" min={1} value={perRound} onChange={(e) => setPerRound(Number(e.target.value))} aria-label="queries per round" />
+            <NumberField name="Queries per round" integer min={1} max={20000} value={perRound} onChange={setPerRound} aria-label="queries per round" onValidity={fields.report('perRound')} />
           </label>
           <label>
             Substitute{' '}
@@ -213,7 +216,7 @@ export function ExtractionLab() {
               <option value="mnist-cnn">small CNN</option>
             </select>
           </label>
-          <button type="button" className="primary" onClick={() => void run()} disabled={!!progress || !victim}>
+          <button type="button" className="primary" onClick={() => void run()} disabled={!!progress || !victim || fields.invalid}>
             Steal the model
           </button>
         </fieldset>
@@ -248,6 +251,7 @@ function TransferPanel({ victimId, seed }: { victimId: string; seed: number }) {
   const [progress, setProgress] = useState<Progress>();
   const [error, setError] = useState<string>();
   const [outcome, setOutcome] = useState<TransferOutcome>();
+  const transferFields = useFieldErrors('extraction-transfer');
   const victim = findImageModel(victimId)!;
 
   const run = async () => {
@@ -309,9 +313,9 @@ function TransferPanel({ victimId, seed }: { victimId: string; seed: number }) {
         </label>
         <label>
           Held-out digits{' '}
-          <input type="number" min={1} max={1900} value={count} onChange={(e) => setCount(Math.max(1, Math.min(1900, Number(e.target.value) || 1)))} aria-label="transfer digits" />
+          <NumberField name="Held-out digits" integer min={1} max={1900} value={count} onChange={setCount} aria-label="transfer digits" onValidity={transferFields.report('count')} />
         </label>
-        <button type="button" className="primary" onClick={() => void run()} disabled={!!progress}>
+        <button type="button" className="primary" onClick={() => void run()} disabled={!!progress || transferFields.invalid}>
           Run transfer attack
         </button>
       </div>

@@ -27,9 +27,10 @@ interface AttackPickerProps {
   params: AttackParams;
   onAttack(id: string): void;
   onParams(params: AttackParams): void;
+  report?: (key: string) => (error: string | undefined) => void;
 }
 
-export function AttackPicker({ attack, params, onAttack, onParams }: AttackPickerProps) {
+export function AttackPicker({ attack, params, onAttack, onParams, report }: AttackPickerProps) {
   return (
     <div className="attack-picker">
       <label>
@@ -47,7 +48,7 @@ export function AttackPicker({ attack, params, onAttack, onParams }: AttackPicke
         </select>
       </label>
       <AttackDescription attack={attack} />
-      <ParamForm specs={attack.params.filter((p) => p.key !== 'batch_size')} values={params} onChange={onParams} idPrefix={`single-${attack.id}`} />
+      <ParamForm specs={attack.params.filter((p) => p.key !== 'batch_size')} values={params} onChange={onParams} idPrefix={`single-${attack.id}`} report={report} />
     </div>
   );
 }

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { DigitImage } from '../../components/DigitImage';
 import { DrawingCanvas } from '../../components/DrawingCanvas';
+import { NumberField } from '../../components/NumberField';
 import { createRng } from '../../core/data/rng';
 import { selectDigit, selectSeed, selectSetSettings, useSettings } from '../../stores/settings';
 import { imageFileToDigit } from './imageUpload';
@@ -61,17 +62,7 @@ function TestDigitSource({ onInput }: { onInput(input: LabInput | undefined): vo
       <div className="digit-controls">
         <label>
           Test digit #
-          <input
-            type="number"
-            min={0}
-            max={count - 1}
-            value={index}
-            aria-label="test digit index"
-            onChange={(e) => {
-              const value = Math.round(Number(e.target.value));
-              if (Number.isFinite(value)) set({ digit: Math.min(count - 1, Math.max(0, value)) });
-            }}
-          />
+          <NumberField name="Test digit" integer min={0} max={count - 1} value={index} aria-label="test digit index" onChange={(digit) => set({ digit })} />
         </label>
         <button type="button" onClick={() => set({ digit: (index + count - 1) % count })}>
           Previous

@@ -1,5 +1,6 @@
 import { useRef, useState } from 'react';
 import { ErrorBoundary, FaultPoint } from '../../components/ErrorBoundary';
+import { useFieldErrors } from '../../stores/fieldErrors';
 import { compute } from '../../bridge/compute';
 import { DigitImage } from '../../components/DigitImage';
 import { PerturbationImage } from '../../components/PerturbationImage';
@@ -27,6 +28,7 @@ export function SingleAttackPanel({ model, input }: { model: ModelRef; input: La
   const encoded = useSettings(selectAttackParams);
   const seed = useSettings(selectSeed);
   const set = useSettings(selectSetSettings);
+  const fields = useFieldErrors('image-single');
   const attack = ATTACK_METAS.find((a) => a.id === attackId) ?? getAttackMeta('fgsm');
   const params = decodeParams(attack.params, encoded);
   const [target, setTarget] = useState(0);
@@ -42,7 +44,7 @@ export function SingleAttackPanel({ model, input }: { model: ModelRef; input: La
 
   const setup = input ? `${model.id}|${attack.id}|${encoded}|${input.label}|${targeted ? chosenTarget : ''}` : '';
   const run = () => {
-    if (!input || input.label === undefined) return;
+    if (!input || input.label === undefined || fields.invalid) return;
     const label = input.label;
     const labelSource = input.labelSource;
     abort.current = new AbortController();
@@ -75,7 +77,7 @@ export function SingleAttackPanel({ model, input }: { model: ModelRef; input: La
 
   return (
     <div className="single-attack">
-      <AttackPicker attack={attack} params={params} onAttack={(id) => set({ attack: id, params: '' })} onParams={setParams} />
+      <AttackPicker attack={attack} params={params} onAttack={(id) => set({ attack: id, params: '' })} onParams={setParams} report={fields.report} />
       <div className="run-row">
         {targeted ? (
           <label>
@@ -89,7 +91,7 @@ export function SingleAttackPanel({ model, input }: { model: ModelRef; input: La
             </select>
           </label>
         ) : null}
-        <button type="button" className="primary" onClick={run} disabled={running || !input || input.label === undefined}>
+        <button type="button" className="primary" onClick={run} disabled={running || !input || input.label === undefined || fields.invalid}>
           Run {attack.name}
         </button>
         {running ? (

@@ -4,6 +4,8 @@ import { AccuracyChart } from '../../components/AccuracyChart';
 import { DigitImage } from '../../components/DigitImage';
 import { ErrorBoundary, FaultPoint } from '../../components/ErrorBoundary';
 import { downloadText } from '../../components/download';
+import { NumberField } from '../../components/NumberField';
+import { useFieldErrors } from '../../stores/fieldErrors';
 import { ParamForm } from '../../components/ParamForm';
 import { ProgressBar } from '../../components/ProgressBar';
 import { parseBudgets } from '../../core/attacks/paramCodec';
@@ -42,14 +44,22 @@ export function SweepPanel({ model }: { model: ModelRef }) {
   const clearSweeps = useImageLab(selectClearSweeps);
   const latest = sweeps.find((s) => s.modelId === model.id);
 
+  const fields = useFieldErrors('image-sweep');
+  // The largest budget every chosen attack accepts (its budget parameter's maximum).
+  const maxBudget = Math.min(
+    ...chosen.map((id) => {
+      const meta = getAttackMeta(id);
+      return meta.params.find((p) => p.key === meta.budgetParam)?.max ?? Infinity;
+    }),
+  );
   const budgetError = useMemo(() => {
     try {
-      parseBudgets(budgetsText);
+      parseBudgets(budgetsText, maxBudget);
       return undefined;
     } catch (e) {
       return (e as Error).message;
     }
-  }, [budgetsText]);
+  }, [budgetsText, maxBudget]);
 
   const toggle = (id: string, on: boolean) => {
     const next = on ? [...chosen, id] : chosen.filter((c) => c !== id);
@@ -57,13 +67,13 @@ export function SweepPanel({ model }: { model: ModelRef }) {
   };
 
   const run = () => {
-    if (budgetError || chosen.length === 0) return;
+    if (budgetError || chosen.length === 0 || fields.invalid) return;
     abort.current = new AbortController();
     setError(undefined);
     setProgress({ fraction: 0, message: 'starting…' });
     const spec = {
       attacks: chosen.map((id) => ({ id, params: paramsById[id] ?? {} })),
-      budgets: parseBudgets(budgetsText),
+      budgets: parseBudgets(budgetsText, maxBudget),
       count,
       seed,
       batchSize: 100,
@@ -106,6 +116,7 @@ export function SweepPanel({ model }: { model: ModelRef }) {
                     onChange={(p) => setParamsById({ ...paramsById, [attack.id]: p })}
                     hidden={[attack.budgetParam ?? '', 'eps_step']}
                     idPrefix={`sweep-${attack.id}`}
+                    report={fields.report}
                   />
                 </details>
               ) : null}
@@ -120,19 +131,18 @@ export function SweepPanel({ model }: { model: ModelRef }) {
         </label>
         <label>
           Test digits{' '}
-          <input
-            type="number"
+          <NumberField
+            name="Test digits"
+            integer
             min={1}
             max={2000}
             value={count}
             aria-label="number of test digits"
-            onChange={(e) => {
-              const n = Math.round(Number(e.target.value));
-              if (Number.isFinite(n)) set({ n: Math.min(2000, Math.max(1, n)) });
-            }}
+            onChange={(n) => set({ n })}
+            onValidity={fields.report('n')}
           />
         </label>
-        <button type="button" className="primary" onClick={run} disabled={!!progress || !!budgetError || chosen.length === 0}>
+        <button type="button" className="primary" onClick={run} disabled={!!progress || !!budgetError || chosen.length === 0 || fields.invalid}>
           Run sweep
         </button>
       </div>

@@ -1,4 +1,6 @@
 import { useRef, useState } from 'react';
+import { NumberField } from '../../components/NumberField';
+import { useFieldErrors } from '../../stores/fieldErrors';
 import { AccuracyChart } from '../../components/AccuracyChart';
 import { downloadText } from '../../components/download';
 import { ProgressBar } from '../../components/ProgressBar';
@@ -16,6 +18,9 @@ export function BatchPanel() {
   const batch = useTextLab(selectBatch);
   const { options, goodWordSource, set } = useTextLab();
   const [count, setCount] = useState(200);
+  const fields = useFieldErrors('text-batch');
+  // The batch uses the single-message options too: an invalid one blocks it as well.
+  const optionsInvalid = useFieldErrors('text-attack').invalid;
   const [ranking, setRanking] = useState<RankingId>('gradient');
   const [settings, setSettings] = useState<DefenseSetting[]>(['none', 'normalizer', 'adaptive']);
   const [progress, setProgress] = useState<{ fraction: number; message?: string }>();
@@ -59,7 +64,7 @@ export function BatchPanel() {
       </p>
       <div className="sweep-settings">
         <label>
-          Messages <input type="number" min={1} max={357} value={count} onChange={(e) => setCount(Math.min(357, Math.max(1, Number(e.target.value) || 1)))} />
+          Messages <NumberField name="Messages" integer min={1} max={357} value={count} onChange={setCount} onValidity={fields.report('count')} />
         </label>
         <label>
           Word ranking{' '}
@@ -81,7 +86,7 @@ export function BatchPanel() {
             {DEFENSE_SETTINGS[id].label}
           </label>
         ))}
-        <button type="button" className="primary" onClick={run} disabled={progress !== undefined}>
+        <button type="button" className="primary" onClick={run} disabled={progress !== undefined || fields.invalid || optionsInvalid}>
           Run batch
         </button>
       </div>

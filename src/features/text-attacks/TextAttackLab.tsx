@@ -1,4 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
+import { NumberField } from '../../components/NumberField';
+import { useFieldErrors } from '../../stores/fieldErrors';
 import { ErrorBoundary, FaultPoint } from '../../components/ErrorBoundary';
 import { FAMILIES, FAMILY_LABELS, RANKINGS, TRANSFORMATIONS, transformationsOf, type RankingId, type TransformationId } from '../../core/text/attack';
 import { DEFENSE_SETTINGS, type DefenseSetting } from '../../core/text/batch';
@@ -111,10 +113,20 @@ function AttackOptionsForm() {
   const source = useTextLab((s) => s.goodWordSource);
   const toggle = (id: TransformationId, on: boolean) =>
     setOptions({ transformations: on ? [...options.transformations, id] : options.transformations.filter((t) => t !== id) });
+  const fields = useFieldErrors('text-attack');
   const number = (key: 'maxWordShare' | 'maxQueries' | 'maxEditDistance' | 'candidatesPerWord' | 'goodWordCandidates', label: string, step: number, min: number, max: number) => (
     <label className="param">
       {label}
-      <input type="number" step={step} min={min} max={max} value={options[key]} onChange={(e) => setOptions({ [key]: Math.min(max, Math.max(min, Number(e.target.value) || 0)) })} />
+      <NumberField
+        name={label}
+        step={step}
+        min={min}
+        max={max}
+        integer={Number.isInteger(step)}
+        value={options[key]}
+        onChange={(value) => setOptions({ [key]: value })}
+        onValidity={fields.report(key)}
+      />
     </label>
   );
   return (
@@ -180,6 +192,7 @@ function AttackOptionsForm() {
 }
 
 function SingleAttack() {
+  const fieldsInvalid = useFieldErrors('text-attack').invalid;
   const text = useTextLab(selectText);
   const result = useTextLab(selectResult);
   const { options, setting, goodWordSource, set } = useTextLab();
@@ -214,7 +227,7 @@ function SingleAttack() {
   return (
     <div className="single-text">
       <div className="run-row">
-        <button type="button" className="primary" onClick={run} disabled={running}>
+        <button type="button" className="primary" onClick={run} disabled={running || fieldsInvalid}>
           Attack this message
         </button>
         {running ? (
