@@ -56,6 +56,25 @@ describe('runSweep', () => {
     model.dispose();
   });
 
+  it('says "estimating" until every attack has been timed, then estimates from each attack\'s own runs', async () => {
+    const model = tinyClassifier(23);
+    const data = await labelledByModel(model, 32);
+    const messages: string[] = [];
+    // PGD-200 costs far more per run than FGSM's one gradient: counting runs as equal would promise too little.
+    await runSweep(
+      model,
+      data,
+      { attacks: [{ id: 'fgsm', params: {} }, { id: 'pgd', params: { max_iter: 200 } }], budgets: [0.1, 0.2, 0.3], count: 32, seed: 1, batchSize: 16 },
+      { onProgress: (_, message) => messages.push(message) },
+    );
+    const firstEstimate = messages.findIndex((m) => / s left$/.test(m));
+    // Before: FGSM done (1 run of 1), PGD not yet timed.
+    expect(messages.slice(0, firstEstimate).every((m) => m.endsWith('estimating the time left…'))).toBe(true);
+    expect(firstEstimate).toBeGreaterThan(1);
+    expect(messages[messages.length - 1]).not.toMatch(/left/);
+    model.dispose();
+  });
+
   it('stops between batches when asked and says the result is partial; leaks no tensors', async () => {
     const model = tinyClassifier(22);
     const data = await labelledByModel(model, 64);

@@ -190,14 +190,41 @@ export async function runSweep(model: Classifier, data: ImageSplit, spec: SweepS
   let batchGallery: GalleryItem[] = [];
   let batchResults: { attackId: string; budget: number; results: ExampleResult[] }[] = [];
 
+  // The time left, from the measured time of each attack's runs: attacks differ in cost by 100 times (FGSM against
+  // PGD-100), so counting their runs as equal said "8 s left" of a 73 s run. NaN until every attack with runs left has
+  // been timed once.
+  const batchesTotal = Math.ceil(count / batchSize);
+  const unitsOf = (a: (typeof attacks)[number]) => (a.attack.meta.budgetParam && !hasSweep(a.attack) ? spec.budgets.length : 1);
+  const timing = new Map<string, { seconds: number; runs: number }>(attacks.map((a) => [a.id, { seconds: 0, runs: 0 }]));
+  let unitStarted = performance.now();
+  const unitDone = (id: string) => {
+    const now = performance.now();
+    const t = timing.get(id)!;
+    t.seconds += (now - unitStarted) / 1000;
+    t.runs++;
+    unitStarted = now;
+    unitsDone++;
+  };
+  const secondsLeft = () => {
+    let total = 0;
+    for (const a of attacks) {
+      const t = timing.get(a.id)!;
+      const left = unitsOf(a) * batchesTotal - t.runs;
+      if (left <= 0) continue;
+      if (t.runs === 0) return NaN;
+      total += (t.seconds / t.runs) * left;
+    }
+    return total;
+  };
+
   const report = async () => {
     await callbacks.yield?.();
-    const elapsed = (performance.now() - started) / 1000;
-    const remaining = unitsDone ? (elapsed / unitsDone) * (totalUnits - unitsDone) : NaN;
+    const remaining = secondsLeft();
     // Whole batches count as done; within one, the attacks finished so far say the run is moving.
     const within = totalUnits > unitsPerBatch && examplesDone < count ? ` (batch ${Math.floor(examplesDone / batchSize) + 1} of ${Math.ceil(count / batchSize)})` : '';
     const stage = totalUnits <= unitsPerBatch && unitsDone < totalUnits ? ` (${unitsDone} of ${totalUnits} attack runs)` : within;
-    callbacks.onProgress?.(unitsDone / totalUnits, `${examplesDone} / ${count} examples done${stage}${Number.isFinite(remaining) ? `, about ${Math.ceil(remaining)} s left` : ''}`);
+    const timeLeft = unitsDone >= totalUnits ? '' : Number.isFinite(remaining) ? `, about ${Math.ceil(remaining)} s left` : ', estimating the time left…';
+    callbacks.onProgress?.(unitsDone / totalUnits, `${examplesDone} / ${count} examples done${stage}${timeLeft}`);
   };
 
   const record = async (attackId: string, budget: number, adversarial: tf.Tensor4D, results: ExampleResult[], withinBudget: (r: ExampleResult) => boolean, offset: number) => {
@@ -229,6 +256,7 @@ export async function runSweep(model: Classifier, data: ImageSplit, spec: SweepS
     try {
       const before = await predictions(model, x);
       for (const { id, params, attack } of attacks) {
+        unitStarted = performance.now();
         const targeted = attack.meta.targeted === 'always' || (attack.meta.targeted === 'optional' && params.targeted === true);
         const batch = { x, labels, targets: targeted ? targets : undefined };
         // Yielding at every attack step lets a cancel reach the worker in the middle of a long attack.
@@ -244,7 +272,7 @@ export async function runSweep(model: Classifier, data: ImageSplit, spec: SweepS
           } finally {
             tf.dispose(outputs.map((o) => o.adversarial));
           }
-          unitsDone++;
+          unitDone(id);
         } else if (budgetKey) {
           for (const budget of spec.budgets) {
             if (callbacks.shouldStop?.()) break outer;
@@ -256,7 +284,7 @@ export async function runSweep(model: Classifier, data: ImageSplit, spec: SweepS
             const { adversarial, results } = await attackBatch(attack, model, batch, atBudget, context, before);
             await record(id, budget, adversarial, results, () => true, first + start);
             adversarial.dispose();
-            unitsDone++;
+            unitDone(id);
             await report();
           }
         } else {
@@ -266,7 +294,7 @@ export async function runSweep(model: Classifier, data: ImageSplit, spec: SweepS
             await record(id, budget, adversarial, results, (r) => r.success && normOf(r, norm) <= budget + 1e-6, first + start);
           }
           adversarial.dispose();
-          unitsDone++;
+          unitDone(id);
         }
         if (callbacks.shouldStop?.()) break outer;
         await report();
