@@ -55,7 +55,8 @@ test('a long job reports progress and can be cancelled; after a backend switch i
   await run.click();
   await expect(page.getByLabel('progress')).toBeVisible();
   await expect(page.locator('.progress-text')).toHaveText(/\d+ \/ 2000 digits/);
-  await page.getByRole('button', { name: 'Cancel' }).click();
+  // The job's own progress bar (the status bar's job tray has a Cancel for it too).
+  await page.locator('.progress').getByRole('button', { name: 'Cancel' }).click();
   await expect(page.getByTestId('accuracy-outcome')).toHaveText('Cancelled.');
   await expect(page.getByLabel('progress')).toHaveCount(0);
 

@@ -1,7 +1,10 @@
 import { BACKEND_PREFERENCE, type BackendName } from '../core/backend/names';
 import { switchBackend } from '../bridge/compute';
 import { selectAuditMemory, selectBackend, selectBackendDetail, selectMemory, selectProbes, selectWorkerError, useRuntime } from '../stores/runtime';
-import { selectBackendPreference, selectLab, useSettings } from '../stores/settings';
+import { useState } from 'react';
+import { cancelJob } from '../bridge/jobs';
+import { selectJobs, useJobs } from '../stores/jobs';
+import { selectBackendPreference, selectLab, selectSetSettings, useSettings } from '../stores/settings';
 
 const formatBytes = (bytes: number) =>
   bytes < 1024 ? `${bytes} B` : bytes < 1024 ** 2 ? `${(bytes / 1024).toFixed(1)} KiB` : `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
@@ -16,6 +19,8 @@ export function StatusBar() {
   const preference = useSettings(selectBackendPreference);
   const lab = useSettings(selectLab);
   const auditMemory = useRuntime(selectAuditMemory);
+  const jobs = useJobs(selectJobs);
+  const [switchPending, setSwitchPending] = useState(false);
   if (lab === 'audit') {
     // The audit runs in a worker of its own, always on wasm, so that its numbers match the command line's.
     return (
@@ -29,6 +34,7 @@ export function StatusBar() {
             {error} Reload the page.
           </span>
         ) : null}
+        <JobTray />
       </footer>
     );
   }
@@ -41,7 +47,13 @@ export function StatusBar() {
         Backend{' '}
         <select
           value={preference}
-          onChange={(e) => void switchBackend(e.target.value as BackendName | 'auto').catch(() => undefined)}
+          onChange={(e) => {
+            // A switch waits for the compute worker's running job: say so rather than seem to ignore it.
+            setSwitchPending(jobs.some((j) => j.lab === 'image' && j.state !== 'queued'));
+            void switchBackend(e.target.value as BackendName | 'auto')
+              .catch(() => undefined)
+              .finally(() => setSwitchPending(false));
+          }}
           aria-label="backend"
         >
           <option value="auto">auto (fastest)</option>
@@ -59,11 +71,46 @@ export function StatusBar() {
       <span data-testid="memory">
         {memory ? `${memory.numTensors} tensors, ${formatBytes(memory.numBytes)}` : 'no tensors yet'}
       </span>
+      {switchPending ? (
+        <span className="note" role="status" data-testid="backend-pending">
+          The switch to {preference} applies when the running job ends.
+        </span>
+      ) : null}
       {error ? (
         <span className="error" role="alert">
           {error} Choose another backend or reload the page.
         </span>
       ) : null}
+      <JobTray />
     </footer>
+  );
+}
+
+/** Every queued or running long job of every lab, with its progress and a cancel: none runs out of sight. */
+function JobTray() {
+  const jobs = useJobs(selectJobs);
+  const lab = useSettings(selectLab);
+  const set = useSettings(selectSetSettings);
+  if (jobs.length === 0) return null;
+  return (
+    <div className="job-tray" role="region" aria-label="jobs">
+      {jobs.map((job) => (
+        <span key={job.id} className="job" data-testid="job">
+          {job.lab !== lab ? (
+            <button type="button" className="link" onClick={() => set({ lab: job.lab })} title="Go to its lab">
+              {job.title}
+            </button>
+          ) : (
+            <span>{job.title}</span>
+          )}{' '}
+          <span className="muted">
+            {job.state === 'queued' ? 'queued' : job.state === 'cancelling' ? 'cancelling…' : `${Math.round(job.fraction * 100)}%`}
+          </span>{' '}
+          <button type="button" onClick={() => cancelJob(job.id)} disabled={job.state === 'cancelling'} aria-label={`cancel ${job.title}`}>
+            Cancel
+          </button>
+        </span>
+      ))}
+    </div>
   );
 }

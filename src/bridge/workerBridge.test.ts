@@ -111,6 +111,37 @@ describe('WorkerBridge + serveWorker', () => {
     expect(log).toEqual(['step 0', 'step 1', 'step 2', 'echo last']);
   });
 
+  it('runs an interactive call alongside a long job instead of behind it', async () => {
+    const log: string[] = [];
+    const bridge = new WorkerBridge<TestApi>(fakeWorkerFactory(log).create);
+    const long = bridge.call('count', { steps: 300 });
+    await new Promise((r) => setTimeout(r, 30));
+    await expect(bridge.call('echo', { value: 'now' }, { priority: 'interactive' })).resolves.toBe('now');
+    await long;
+    const echoAt = log.indexOf('echo now');
+    // Answered between the long job's steps, long before its last one.
+    expect(echoAt).toBeGreaterThan(0);
+    expect(log.slice(echoAt + 1).filter((l) => l.startsWith('step')).length).toBeGreaterThan(100);
+  });
+
+  it('cancels a queued call before it starts: it is never sent, and says when a call leaves the queue', async () => {
+    const log: string[] = [];
+    const bridge = new WorkerBridge<TestApi>(fakeWorkerFactory(log).create);
+    const sent: string[] = [];
+    const first = bridge.call('count', { steps: 20 }, { onSent: () => sent.push('first') });
+    const controller = new AbortController();
+    const queued = bridge.call('echo', { value: 'queued' }, { signal: controller.signal, onSent: () => sent.push('queued') });
+    let settledFirst = false;
+    void first.then(() => (settledFirst = true));
+    controller.abort();
+    // The queued call is rejected at once, while the one before it is still running.
+    await expect(queued).rejects.toMatchObject({ name: 'AbortError' });
+    expect(settledFirst).toBe(false);
+    await first;
+    expect(log).not.toContain('echo queued');
+    expect(sent).toEqual(['first']);
+  });
+
   it('runs onStart before the first call of each fresh worker, and terminate() is a hard stop', async () => {
     const log: string[] = [];
     const factory = fakeWorkerFactory(log);

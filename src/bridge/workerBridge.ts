@@ -11,6 +11,14 @@ import {
 export interface CallOptions {
   onProgress?: (progress: Progress) => void;
   signal?: AbortSignal;
+  /** Called when the call leaves the queue and is sent to the worker (a queued job becomes a running one). */
+  onSent?: () => void;
+  /**
+   * "interactive": skip the queue and run in the worker alongside a long job (the worker interleaves them between
+   * the long job's steps), so a prediction never waits minutes behind a sweep. Only for calls that change no state
+   * of the worker (predictions, single attacks); a backend switch must stay queued.
+   */
+  priority?: 'queued' | 'interactive';
 }
 
 interface Pending {
@@ -55,9 +63,21 @@ export class WorkerBridge<Api> {
       await this.ensureStarted();
       return this.send(method, args, options);
     };
-    const result = this.queue.then(run, run);
-    this.queue = result.catch(() => undefined);
-    return result as Promise<ResultOf<Api, M>>;
+    if (options.priority === 'interactive') return run() as Promise<ResultOf<Api, M>>;
+    const queued = this.queue.then(run, run);
+    this.queue = queued.catch(() => undefined);
+    const signal = options.signal;
+    if (!signal) return queued as Promise<ResultOf<Api, M>>;
+    // Cancelled while waiting in the queue: the caller hears at once; when its turn comes the call is not sent.
+    return new Promise<ResultOf<Api, M>>((resolve, reject) => {
+      const onAbort = () => reject(abortError());
+      if (signal.aborted) onAbort();
+      signal.addEventListener('abort', onAbort, { once: true });
+      queued.then(
+        (value) => (signal.removeEventListener('abort', onAbort), resolve(value as ResultOf<Api, M>)),
+        (error) => (signal.removeEventListener('abort', onAbort), reject(error)),
+      );
+    });
   }
 
   /** Hard stop: ends the worker and everything it was doing. */
@@ -97,6 +117,7 @@ export class WorkerBridge<Api> {
       });
       // Arguments are copied (structured clone), not transferred, so the caller keeps its data.
       worker.postMessage({ kind: 'call', callId, method, args });
+      options.onSent?.();
     });
   }
 

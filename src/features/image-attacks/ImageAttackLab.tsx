@@ -1,10 +1,12 @@
-import { useMemo, useRef, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { compute } from '../../bridge/compute';
+import { cancelJob, startJob } from '../../bridge/jobs';
+import { selectJobOfKind, useJobs } from '../../stores/jobs';
 import { ProbabilityBars } from '../../components/ProbabilityBars';
 import { ProgressBar } from '../../components/ProgressBar';
 import { findImageModel } from '../../stores/models';
 import { selectImageView, selectModelId, selectSetSettings, useSettings } from '../../stores/settings';
-import type { ModelRef, Prediction, Progress } from '../../workers/protocol';
+import type { ModelRef, Prediction } from '../../workers/protocol';
 import { InputPicker, type LabInput } from './InputPicker';
 import { SingleAttackPanel } from './SingleAttackPanel';
 import { SweepPanel } from './SweepPanel';
@@ -85,33 +87,29 @@ function CleanPrediction({ model, input, state }: { model: ModelRef; input: LabI
   );
 }
 
-/** Recomputes the model's test accuracy in the worker: shows progress and cancel on a long job. */
+/** Recomputes the model's test accuracy in the worker: a job, with progress and cancel here and in the status bar. */
 function AccuracyCheck({ model }: { model: ModelRef }) {
-  const [progress, setProgress] = useState<Progress>();
+  const job = useJobs(selectJobOfKind('image-evaluate'));
   const [outcome, setOutcome] = useState<string>();
-  const abort = useRef<AbortController | undefined>(undefined);
   const run = () => {
-    abort.current = new AbortController();
     setOutcome(undefined);
-    setProgress({ fraction: 0, message: 'starting…' });
-    compute
-      .call('evaluate', { model, split: 'test' }, { signal: abort.current.signal, onProgress: setProgress })
-      .then(
-        ({ correct, total }) =>
-          setOutcome(
-            `${correct} / ${total} correct: ${((correct / total) * 100).toFixed(2)}% ` +
-              `(model card: ${(model.card.metrics.testAccuracy * 100).toFixed(2)}%).`,
-          ),
-        (error: Error) => setOutcome(error.name === 'AbortError' ? 'Cancelled.' : `Failed: ${error.message}`),
-      )
-      .finally(() => setProgress(undefined));
+    startJob({ kind: 'image-evaluate', lab: 'image', title: `Accuracy of ${model.id} on the test digits` }, (options) =>
+      compute.call('evaluate', { model, split: 'test' }, options),
+    ).done.then(
+      ({ correct, total }) =>
+        setOutcome(
+          `${correct} / ${total} correct: ${((correct / total) * 100).toFixed(2)}% ` +
+            `(model card: ${(model.card.metrics.testAccuracy * 100).toFixed(2)}%).`,
+        ),
+      (error: Error) => setOutcome(error.name === 'AbortError' ? 'Cancelled.' : `Failed: ${error.message}`),
+    );
   };
   return (
     <div className="accuracy-check">
-      <button type="button" onClick={run} disabled={!!progress}>
+      <button type="button" onClick={run} disabled={!!job}>
         Check accuracy on the 2,000 test digits
       </button>
-      {progress ? <ProgressBar fraction={progress.fraction} message={progress.message} onCancel={() => abort.current?.abort()} /> : null}
+      {job ? <ProgressBar fraction={job.fraction} message={job.message} onCancel={() => cancelJob(job.id)} /> : null}
       {outcome ? <p data-testid="accuracy-outcome">{outcome}</p> : null}
     </div>
   );

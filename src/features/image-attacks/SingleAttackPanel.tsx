@@ -56,7 +56,8 @@ export function SingleAttackPanel({ model, input }: { model: ModelRef; input: La
       .call(
         'attack',
         { model, attackId: attack.id, params, pixels, label, target: targeted ? chosenTarget : undefined, seed, animate: true },
-        { signal: abort.current.signal, onProgress: (p) => p.frame && setFrame(p.frame) },
+        // Interactive: it runs alongside a sweep (the worker interleaves their steps) rather than behind it.
+        { signal: abort.current.signal, onProgress: (p) => p.frame && setFrame(p.frame), priority: 'interactive' },
       )
       .then(
         (result) => setSingle({ ...result, attackId: attack.id, input: pixels, setup, labelSource }),

@@ -1,5 +1,7 @@
-import { useMemo, useRef, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { compute } from '../../bridge/compute';
+import { cancelJob, startJob } from '../../bridge/jobs';
+import { selectJobOfKind, useJobs } from '../../stores/jobs';
 import { AccuracyChart } from '../../components/AccuracyChart';
 import { DigitImage } from '../../components/DigitImage';
 import { ErrorBoundary, FaultPoint } from '../../components/ErrorBoundary';
@@ -22,7 +24,7 @@ import {
   selectSweepCount,
   useSettings,
 } from '../../stores/settings';
-import type { ModelRef, Progress } from '../../workers/protocol';
+import type { ModelRef } from '../../workers/protocol';
 import { normText } from './AttackPicker';
 
 const percent = (x: number | null) => (x === null ? '–' : `${(x * 100).toFixed(1)}%`);
@@ -36,9 +38,8 @@ export function SweepPanel({ model }: { model: ModelRef }) {
   const seed = useSettings(selectSeed);
   const set = useSettings(selectSetSettings);
   const [paramsById, setParamsById] = useState<Record<string, AttackParams>>({});
-  const [progress, setProgress] = useState<Progress>();
+  const job = useJobs(selectJobOfKind('image-sweep'));
   const [error, setError] = useState<string>();
-  const abort = useRef<AbortController | undefined>(undefined);
   const sweeps = useImageLab(selectSweeps);
   const addSweep = useImageLab(selectAddSweep);
   const clearSweeps = useImageLab(selectClearSweeps);
@@ -68,9 +69,7 @@ export function SweepPanel({ model }: { model: ModelRef }) {
 
   const run = () => {
     if (budgetError || chosen.length === 0 || fields.invalid) return;
-    abort.current = new AbortController();
     setError(undefined);
-    setProgress({ fraction: 0, message: 'starting…' });
     const spec = {
       attacks: chosen.map((id) => ({ id, params: paramsById[id] ?? {} })),
       budgets: parseBudgets(budgetsText, maxBudget),
@@ -79,17 +78,16 @@ export function SweepPanel({ model }: { model: ModelRef }) {
       batchSize: 100,
       galleryPerPoint: 8,
     };
-    compute
-      .call('sweep', { model, spec }, { signal: abort.current.signal, onProgress: setProgress })
-      .then(
-        (result) => {
-          // Cancelled before any batch finished: nothing measured, so nothing to keep or draw.
-          if (result.points.length === 0) setError('Cancelled before the first batch of digits finished: nothing was measured.');
-          else addSweep(result);
-        },
-        (e: Error) => setError(e.name === 'AbortError' ? 'Cancelled.' : e.message),
-      )
-      .finally(() => setProgress(undefined));
+    const title = `Sweep: ${chosen.map((id) => getAttackMeta(id).name).join(', ')} over ${count} digits`;
+    // A job: it keeps running, visible and cancellable in the status bar, when the user leaves this view.
+    startJob({ kind: 'image-sweep', lab: 'image', title }, (options) => compute.call('sweep', { model, spec }, options)).done.then(
+      (result) => {
+        // Cancelled before any batch finished: nothing measured, so nothing to keep or draw.
+        if (result.points.length === 0) setError('Cancelled before the first batch of digits finished: nothing was measured.');
+        else addSweep(result);
+      },
+      (e: Error) => setError(e.name === 'AbortError' ? 'Cancelled.' : e.message),
+    );
   };
 
   return (
@@ -147,7 +145,7 @@ export function SweepPanel({ model }: { model: ModelRef }) {
             Use all 2,000
           </button>
         ) : null}
-        <button type="button" className="primary" onClick={run} disabled={!!progress || !!budgetError || chosen.length === 0 || fields.invalid}>
+        <button type="button" className="primary" onClick={run} disabled={!!job || !!budgetError || chosen.length === 0 || fields.invalid}>
           Run sweep
         </button>
       </div>
@@ -157,7 +155,7 @@ export function SweepPanel({ model }: { model: ModelRef }) {
       </p>
       {budgetError ? <p className="error" role="alert">{budgetError}</p> : null}
       {chosen.length === 0 ? <p className="error">Choose at least one attack.</p> : null}
-      {progress ? <ProgressBar fraction={progress.fraction} message={progress.message} onCancel={() => abort.current?.abort()} /> : null}
+      {job ? <ProgressBar fraction={job.fraction} message={job.message} onCancel={() => cancelJob(job.id)} /> : null}
       {error ? <p className={error.startsWith('Cancelled') ? 'note' : 'error'} role="alert">{error}</p> : null}
       {latest ? (
         <ErrorBoundary name="The sweep results" onReset={clearSweeps} resetLabel="Clear the sweep results">

@@ -45,7 +45,8 @@ export function usePrediction(model: ModelRef | undefined, digit: { pixels: Uint
     let live = true;
     setState((s) => ({ ...s, pending: true, error: undefined }));
     const pixels = Float32Array.from(digit.pixels, (v) => v / 255);
-    compute.call('predict', { model, pixels, count: 1 }).then(
+    // Interactive: answered between the steps of a running sweep, never minutes behind it.
+    compute.call('predict', { model, pixels, count: 1 }, { priority: 'interactive' }).then(
       (prediction) => live && setState({ prediction, pending: false }),
       (error: Error) => live && setState({ error: error.message, pending: false }),
     );
