@@ -8,7 +8,17 @@ export interface PageWatch {
 
 const LOCAL_ORIGIN = /^(https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?\/|blob:|data:)/;
 
-export const test = base.extend<{ watch: PageWatch }>({
+export const test = base.extend<{ watch: PageWatch; leaveWithoutAsking: void }>({
+  // The app asks before leaving while a job runs or unsaved results exist; a test that navigates away means it.
+  leaveWithoutAsking: [
+    async ({ page }, use) => {
+      page.on('dialog', (dialog) => {
+        if (dialog.type() === 'beforeunload') void dialog.accept();
+      });
+      await use();
+    },
+    { auto: true },
+  ],
   watch: async ({ page, context }, use) => {
     const watch: PageWatch = { requests: [], consoleErrors: [] };
     context.on('request', (request) => watch.requests.push(request.url()));

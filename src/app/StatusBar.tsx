@@ -1,6 +1,6 @@
 import { BACKEND_PREFERENCE, type BackendName } from '../core/backend/names';
 import { switchBackend } from '../bridge/compute';
-import { selectAuditMemory, selectBackend, selectBackendDetail, selectMemory, selectProbes, selectWorkerError, useRuntime } from '../stores/runtime';
+import { selectAuditMemory, selectBackend, selectBackendDetail, selectMemory, selectProbes, selectWorkerError, selectWorkers, useRuntime } from '../stores/runtime';
 import { useState } from 'react';
 import { cancelJob } from '../bridge/jobs';
 import { selectJobs, useJobs } from '../stores/jobs';
@@ -21,6 +21,20 @@ export function StatusBar() {
   const auditMemory = useRuntime(selectAuditMemory);
   const jobs = useJobs(selectJobs);
   const [switchPending, setSwitchPending] = useState(false);
+  const workers = useRuntime(selectWorkers);
+  if (lab === 'text') {
+    // The text lab has a worker of its own (the spam model and its tables): the compute worker's backend is not its.
+    const text = workers.text;
+    return (
+      <footer className="status" aria-label="status bar">
+        <span data-testid="backend">
+          text worker: <strong>{text?.backend ?? 'starts with the first score'}</strong>
+        </span>
+        <span data-testid="memory">{text ? `${text.numTensors} tensors, ${formatBytes(text.numBytes)}` : 'no tensors yet'}</span>
+        <JobTray />
+      </footer>
+    );
+  }
   if (lab === 'audit') {
     // The audit runs in a worker of its own, always on wasm, so that its numbers match the command line's.
     return (
@@ -71,6 +85,15 @@ export function StatusBar() {
       <span data-testid="memory">
         {memory ? `${memory.numTensors} tensors, ${formatBytes(memory.numBytes)}` : 'no tensors yet'}
       </span>
+      {lab === 'extraction'
+        ? (['oracle', 'attacker'] as const).map((name) =>
+            workers[name] ? (
+              <span key={name} data-testid={`${name}-memory`}>
+                {name} worker: {workers[name].numTensors} tensors, {formatBytes(workers[name].numBytes)}
+              </span>
+            ) : null,
+          )
+        : null}
       {switchPending ? (
         <span className="note" role="status" data-testid="backend-pending">
           The switch to {preference} applies when the running job ends.

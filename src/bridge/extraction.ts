@@ -1,3 +1,4 @@
+import { reportWorkerMemory } from '../stores/runtime';
 import { WorkerBridge } from './workerBridge';
 import type { ExtractionWorkerApi } from '../workers/extractionApi';
 import type { OracleWorkerApi } from '../workers/oracleApi';
@@ -15,7 +16,10 @@ export function extractionWorkers() {
     const channel = new MessageChannel();
     oracle.postMessage({ kind: 'connect', port: channel.port1 }, [channel.port1]);
     attacker.postMessage({ kind: 'connect', port: channel.port2 }, [channel.port2]);
-    workers = { oracle: new WorkerBridge(() => oracle), attacker: new WorkerBridge(() => attacker) };
+    workers = {
+      oracle: new WorkerBridge(() => oracle, { onMemory: reportWorkerMemory('oracle') }),
+      attacker: new WorkerBridge(() => attacker, { onMemory: reportWorkerMemory('attacker') }),
+    };
   }
   return workers;
 }

@@ -1,4 +1,6 @@
 import { create } from 'zustand';
+import { persist } from 'zustand/middleware';
+import { sessionPersist } from './sessionPersist';
 import type { ExtractionRound } from '../core/extraction/extract';
 import type { DetectorVerdict, QueryLogEntry } from '../core/extraction/types';
 
@@ -24,12 +26,18 @@ interface ExtractionLabStore {
   clear(): void;
 }
 
-export const useExtractionLab = create<ExtractionLabStore>((set) => ({
-  runs: [],
-  start: (run) => set((s) => ({ runs: [...s.runs, run].slice(-8) })),
-  update: (id, patch) => set((s) => ({ runs: s.runs.map((r) => (r.id === id ? { ...r, ...patch } : r)) })),
-  addRound: (id, round) => set((s) => ({ runs: s.runs.map((r) => (r.id === id ? { ...r, rounds: [...r.rounds, round] } : r)) })),
-  clear: () => set({ runs: [] }),
-}));
+export const useExtractionLab = create<ExtractionLabStore>()(
+  persist(
+    (set) => ({
+      runs: [],
+      start: (run) => set((s) => ({ runs: [...s.runs, run].slice(-8) })),
+      update: (id, patch) => set((s) => ({ runs: s.runs.map((r) => (r.id === id ? { ...r, ...patch } : r)) })),
+      addRound: (id, round) => set((s) => ({ runs: s.runs.map((r) => (r.id === id ? { ...r, rounds: [...r.rounds, round] } : r)) })),
+      clear: () => set({ runs: [] }),
+    }),
+    // A reload keeps finished runs (a run still going when the page unloads cannot continue: it is left out).
+    sessionPersist('extraction-lab', (s: ExtractionLabStore) => ({ runs: s.runs.filter((r) => r.stoppedBy || r.error) })),
+  ),
+);
 
 export const selectRuns = (s: ExtractionLabStore) => s.runs;

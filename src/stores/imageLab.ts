@@ -1,8 +1,10 @@
 import { create } from 'zustand';
+import { persist } from 'zustand/middleware';
+import { sessionPersist } from './sessionPersist';
 import type { SweepResult } from '../core/metrics/sweep';
 import type { SingleAttackResult } from '../workers/protocol';
 
-/** The image lab's results for this session (plain data): they survive switching labs, not a reload. */
+/** The image lab's results for this session (plain data): they survive switching labs and a reload of the tab. */
 interface ImageLabStore {
   /**
    * The last single-example attack, with the input it was run on and `setup`, a key of everything else that made it
@@ -17,14 +19,20 @@ interface ImageLabStore {
   reset(): void;
 }
 
-export const useImageLab = create<ImageLabStore>((set) => ({
+export const useImageLab = create<ImageLabStore>()(
+  persist(
+    (set) => ({
   single: undefined,
   sweeps: [],
   setSingle: (single) => set({ single }),
   addSweep: (result) => set((s) => ({ sweeps: [result, ...s.sweeps].slice(0, 10) })),
   clearSweeps: () => set({ sweeps: [] }),
   reset: () => set({ single: undefined, sweeps: [] }),
-}));
+    }),
+    // A reload keeps the last outcome and the three newest sweeps (their galleries hold images).
+    sessionPersist('image-lab', (s: ImageLabStore) => ({ single: s.single, sweeps: s.sweeps.slice(0, 3) })),
+  ),
+);
 
 export const selectImageLabSingle = (s: ImageLabStore) => s.single;
 export const selectSetSingle = (s: ImageLabStore) => s.setSingle;

@@ -10,6 +10,8 @@ interface RuntimeStore {
   memory: MemoryStats | undefined;
   /** The audit lab's own worker (wasm always, like `npm run audit`): what it last reported. */
   auditMemory: MemoryStats | undefined;
+  /** The other labs' own workers (text, oracle, attacker), by name: what each last reported. */
+  workers: Record<string, MemoryStats>;
   /** Set when the worker cannot start or crashed; the UI shows it with what to do. */
   workerError: string | undefined;
   update(patch: Partial<Omit<RuntimeStore, 'update'>>): void;
@@ -21,6 +23,7 @@ export const useRuntime = create<RuntimeStore>((set) => ({
   probes: [],
   memory: undefined,
   auditMemory: undefined,
+  workers: {},
   workerError: undefined,
   update: (patch) => set(patch),
 }));
@@ -30,4 +33,8 @@ export const selectBackendDetail = (s: RuntimeStore) => s.backendDetail;
 export const selectProbes = (s: RuntimeStore) => s.probes;
 export const selectMemory = (s: RuntimeStore) => s.memory;
 export const selectAuditMemory = (s: RuntimeStore) => s.auditMemory;
+export const selectWorkers = (s: RuntimeStore) => s.workers;
+/** Records what a lab's own worker reported about its memory. */
+export const reportWorkerMemory = (name: string) => (memory: MemoryStats) =>
+  useRuntime.setState((s) => ({ workers: { ...s.workers, [name]: memory } }));
 export const selectWorkerError = (s: RuntimeStore) => s.workerError;

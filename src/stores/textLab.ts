@@ -1,4 +1,6 @@
 import { create } from 'zustand';
+import { persist } from 'zustand/middleware';
+import { sessionPersist } from './sessionPersist';
 import { DEFAULT_TEXT_ATTACK, type TextAttackOptions } from '../core/text/attack';
 import type { DefenseSetting, TextBatchResult } from '../core/text/batch';
 import type { GoodWordSource, SingleTextAttackResult } from '../workers/textApi';
@@ -16,14 +18,20 @@ interface TextLabStore {
 }
 
 /** The lab opens on the searches that flip the most spam (see scripts/textAttacks.test.ts): the model's good words, swapped in or inserted. */
-export const useTextLab = create<TextLabStore>((set) => ({
-  text: '',
-  options: { ...DEFAULT_TEXT_ATTACK, transformations: ['good-word-swap', 'good-words', 'synonym', 'swap', 'homoglyph'], maxWordShare: 0.15, repeatGoodWords: true },
-  setting: 'none',
-  goodWordSource: 'model',
-  set: (patch) => set(patch),
-  setOptions: (patch) => set((s) => ({ options: { ...s.options, ...patch } })),
-}));
+export const useTextLab = create<TextLabStore>()(
+  persist(
+    (set) => ({
+      text: '',
+      options: { ...DEFAULT_TEXT_ATTACK, transformations: ['good-word-swap', 'good-words', 'synonym', 'swap', 'homoglyph'], maxWordShare: 0.15, repeatGoodWords: true },
+      setting: 'none',
+      goodWordSource: 'model',
+      set: (patch) => set(patch),
+      setOptions: (patch) => set((s) => ({ options: { ...s.options, ...patch } })),
+    }),
+    // A reload keeps the pasted email, the options and the results.
+    sessionPersist('text-lab', ({ text, options, setting, goodWordSource, result, batch }: TextLabStore) => ({ text, options, setting, goodWordSource, result, batch })),
+  ),
+);
 
 export const selectText = (s: TextLabStore) => s.text;
 export const selectOptions = (s: TextLabStore) => s.options;
