@@ -11,7 +11,9 @@ import type { ImageModelSpec, ModelSpec, TextModelSpec } from './spec';
 import { runTextSuite, TEXT_SUITES, type TextSuite } from './textSuite';
 import { checkModel, imageClassifier, reportModel, textModelOf, type LoadedModel } from './userModel';
 
-export const TOOL = { name: 'adversarial-playground', version: '0.1.0' };
+import { APP } from '../version';
+
+export const TOOL = APP;
 
 export const SUITE_IDS = ['quick', 'standard'] as const;
 export type SuiteId = (typeof SUITE_IDS)[number];

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { attackBatch, measure, predictions, type ExampleResult } from '../attacks/run';
+import { readParams } from '../attacks/params';
 import { getAttack } from '../attacks/registry';
 import { isWhiteBox, type AttackDefinition, type AttackParams, type NormName } from '../attacks/types';
 import type { ImageSplit } from '../data/mnist';
@@ -24,6 +25,11 @@ export interface SweepSpec {
    * one step size does not suit one budget and fail another. Default true.
    */
   scaleStepWithBudget?: boolean;
+  /**
+   * Keep every adversarial image (as bytes) for download: count x pixels bytes per (attack, budget); a
+   * minimal-perturbation attack's image counts at a budget only when it is within it, else the original is kept.
+   */
+  keepAdversarial?: boolean;
 }
 
 export interface SweepPoint {
@@ -57,6 +63,13 @@ export interface GalleryItem {
 export interface SweepResult {
   spec: SweepSpec;
   modelId: string;
+  /** The weights the sweep ran on (sha256 of each file, from the model card), so a result names its exact model. */
+  weightsSha256: string[];
+  /**
+   * Every parameter of each attack as the run used it, defaults included (the spec lists only what was changed);
+   * iterative attacks also scale eps_step with the budget when `spec.scaleStepWithBudget` is not false.
+   */
+  resolvedParams: Record<string, AttackParams>;
   cleanAccuracy: number;
   cleanCorrect: number;
   points: SweepPoint[];
@@ -64,6 +77,17 @@ export interface SweepResult {
   seconds: number;
   /** True when the run was cancelled: the points cover the batches done so far. */
   partial: boolean;
+  /** With `spec.keepAdversarial`: the images each (attack, budget) produced, row-major bytes of the examples done. */
+  adversarial?: AdversarialSet[];
+  /** With `spec.keepAdversarial`: the true labels of the examples done, in the same order. */
+  adversarialLabels?: Uint8Array;
+}
+
+export interface AdversarialSet {
+  attackId: string;
+  budget: number;
+  /** [examples, height, width, channels] bytes (0..255), in the order of the test split from `spec.start`. */
+  pixels: Uint8Array;
 }
 
 export interface SweepCallbacks {
@@ -227,7 +251,25 @@ export async function runSweep(model: Classifier, data: ImageSplit, spec: SweepS
     callbacks.onProgress?.(unitsDone / totalUnits, `${examplesDone} / ${count} examples done${stage}${timeLeft}`);
   };
 
+  const pixelsPerImage = data.height * data.width * data.channels;
+  const kept = new Map<string, AdversarialSet>();
+  const keepImages = async (attackId: string, budget: number, adversarial: tf.Tensor4D, results: ExampleResult[], withinBudget: (r: ExampleResult) => boolean, offset: number) => {
+    const k = key(attackId, budget);
+    let set = kept.get(k);
+    if (!set) kept.set(k, (set = { attackId, budget, pixels: new Uint8Array(count * pixelsPerImage) }));
+    const bytes = tf.tidy(() => adversarial.mul(255).round().clipByValue(0, 255));
+    const values = await bytes.data();
+    bytes.dispose();
+    const into = (offset - first) * pixelsPerImage;
+    for (let i = 0; i < results.length; i++) {
+      const from = i * pixelsPerImage;
+      if (withinBudget(results[i])) for (let p = 0; p < pixelsPerImage; p++) set.pixels[into + from + p] = values[from + p];
+      else set.pixels.set(data.images.subarray((offset + i) * pixelsPerImage, (offset + i + 1) * pixelsPerImage), into + from);
+    }
+  };
+
   const record = async (attackId: string, budget: number, adversarial: tf.Tensor4D, results: ExampleResult[], withinBudget: (r: ExampleResult) => boolean, offset: number) => {
+    if (spec.keepAdversarial) await keepImages(attackId, budget, adversarial, results, withinBudget, offset);
     const k = key(attackId, budget);
     const tally = batchTallies.get(k) ?? emptyTally();
     addToTally(tally, results, withinBudget);
@@ -321,11 +363,19 @@ export async function runSweep(model: Classifier, data: ImageSplit, spec: SweepS
   return {
     spec,
     modelId: model.card.id,
+    weightsSha256: model.card.weights.files.map((f) => f.sha256),
+    resolvedParams: Object.fromEntries(attacks.map(({ id, params, attack }) => [id, readParams(attack.meta.params, params)])),
     cleanAccuracy: examplesDone ? cleanCorrect / examplesDone : 0,
     cleanCorrect,
     points,
     gallery,
     seconds: (performance.now() - started) / 1000,
     partial: examplesDone < count,
+    ...(spec.keepAdversarial
+      ? {
+          adversarial: [...kept.values()].map((a) => ({ ...a, pixels: a.pixels.slice(0, examplesDone * pixelsPerImage) })),
+          adversarialLabels: data.labels.slice(first, first + examplesDone),
+        }
+      : {}),
   };
 }
