@@ -12,6 +12,7 @@ import type { ImageSplit } from '../core/data/mnist';
 import type { LabelledText } from '../core/text/batch';
 import { synonymCandidates, type SynonymTable } from '../core/text/wordnet';
 import type { Handlers, JobContext } from './serve';
+import { pushAll } from '../core/arrays';
 
 /** What a saved model is, without its bytes: the list the page shows. */
 export interface SavedModelInfo {
@@ -249,7 +250,7 @@ export function auditHandlers(deps: AuditWorkerDeps): Handlers<AuditWorkerApi> {
       } else if (request.kind === 'text-csv') {
         if (spec.task !== 'text') throw new Error('A CSV of texts needs a text model; this one takes images.');
         const parsed = parseTextCsv(decoder.decode(request.file.bytes), classes, { source: request.file.path });
-        notices.push(...parsed.notices);
+        pushAll(notices, parsed.notices);
         audit = { task: 'text', name: request.file.path, examples: parsed.examples };
       } else {
         if (spec.task !== 'image') throw new Error('Images need an image model; this one takes text. Upload a CSV of text,label.');
@@ -283,7 +284,7 @@ export function auditHandlers(deps: AuditWorkerDeps): Handlers<AuditWorkerApi> {
         for (const f of images) decoded.push(await deps.decodeImage(f.bytes, f.path));
         const [height, width, channels] = spec.inputShape;
         const built = buildImageSplit(decoded, labels, { height, width, channels: channels as 1 | 3, numClasses: classes.length });
-        notices.push(...built.notices);
+        pushAll(notices, built.notices);
         // Named as the command line names it: the folder given, or the CSV of labels.
         const top = images[0].path.split('/')[0];
         const folderName = images.every((f) => f.path.includes('/') && f.path.split('/')[0] === top) ? top : undefined;

@@ -9,6 +9,7 @@ import { InputPicker, type LabInput } from './InputPicker';
 import { SingleAttackPanel } from './SingleAttackPanel';
 import { SweepPanel } from './SweepPanel';
 import { usePrediction } from './useTestDigit';
+import { maxOf } from '../../core/arrays';
 
 /** Adversarial examples on images: one example at a time, or accuracy against budget over the test set. */
 export function ImageAttackLab() {
@@ -58,7 +59,7 @@ function CleanPrediction({ model, input }: { model: ModelRef; input: LabInput | 
     <div className="prediction">
       <p>
         {model.card.name} predicts <strong data-testid="predicted-label">{model.card.classes[prediction.labels[0]]}</strong> with{' '}
-        {(Math.max(...p) * 100).toFixed(1)}% confidence
+        {(maxOf(p) * 100).toFixed(1)}% confidence
         {input && prediction.labels[0] !== input.label ? ' (wrong)' : ''}.
       </p>
       <ProbabilityBars probabilities={p} classes={model.card.classes} trueClass={input?.label} />
