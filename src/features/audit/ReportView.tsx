@@ -1,6 +1,12 @@
 import { AccuracyChart } from '../../components/AccuracyChart';
+import { sampleEvenly } from '../../core/arrays';
 import type { ReportAttack, RobustnessReport } from '../../core/audit/report';
 import { pct } from './files';
+
+/** A long table shows an even sample of this many rows per attack (the export keeps them all). */
+const MAX_ROWS_PER_ATTACK = 50;
+/** The per-class table shows this many classes at most. */
+const MAX_CLASS_ROWS = 200;
 
 const UNIT_LABELS: Record<ReportAttack['budgetUnit'], string> = {
   linf: 'L∞ budget ε (pixels in [0, 1])',
@@ -40,6 +46,8 @@ export function ReportView({ report }: { report: RobustnessReport }) {
   const units = [...new Set(report.attacks.filter((a) => a.points.length > 0).map((a) => a.budgetUnit))];
   const classes = report.model.classes;
   const nameOf = (label: number) => (label >= 0 ? (classes[label] ?? String(label)) : 'another class');
+  const sampledAttacks = report.attacks.filter((a) => !a.skipped && a.points.filter((p) => p.budget > 0).length > MAX_ROWS_PER_ATTACK).length;
+  const extractionPoints = sampleEvenly(report.extraction?.points ?? [], MAX_ROWS_PER_ATTACK);
   return (
     <div className="report-view" data-testid="report-view">
       {report.partial ? <p className="note">Partial results: the run was cancelled, and every number covers only the examples that finished.</p> : null}
@@ -87,8 +95,10 @@ export function ReportView({ report }: { report: RobustnessReport }) {
                       </td>
                     </tr>,
                   ]
-                : a.points
-                    .filter((p) => p.budget > 0)
+                : sampleEvenly(
+                    a.points.filter((p) => p.budget > 0),
+                    MAX_ROWS_PER_ATTACK,
+                  )
                     .map((p) => (
                       <tr key={`${a.id}@${p.budget}`}>
                         <td>{a.name}</td>
@@ -106,6 +116,7 @@ export function ReportView({ report }: { report: RobustnessReport }) {
           </tbody>
         </table>
       </div>
+      {sampledAttacks > 0 ? <p className="muted">{sampledAttacks === 1 ? 'One attack has' : `${sampledAttacks} attacks have`} more than {MAX_ROWS_PER_ATTACK} budgets: the table shows {MAX_ROWS_PER_ATTACK} of them, evenly spaced; the exported JSON and HTML hold them all.</p> : null}
       {report.perClass.length > 0 && report.reference ? (
         <>
           <h4>
@@ -122,7 +133,7 @@ export function ReportView({ report }: { report: RobustnessReport }) {
               </tr>
             </thead>
             <tbody>
-              {report.perClass.map((c) => (
+              {report.perClass.slice(0, MAX_CLASS_ROWS).map((c) => (
                 <tr key={c.classIndex}>
                   <td>{c.name}</td>
                   <td className="num">{c.examples}</td>
@@ -132,6 +143,7 @@ export function ReportView({ report }: { report: RobustnessReport }) {
               ))}
             </tbody>
           </table>
+          {report.perClass.length > MAX_CLASS_ROWS ? <p className="muted">The first {MAX_CLASS_ROWS} of {report.perClass.length.toLocaleString('en-US')} classes; the exported HTML lists them all.</p> : null}
         </>
       ) : null}
       {report.worstExamples.length > 0 ? (
@@ -181,7 +193,7 @@ export function ReportView({ report }: { report: RobustnessReport }) {
                 </tr>
               </thead>
               <tbody>
-                {report.extraction.points.map((p) => (
+                {extractionPoints.map((p) => (
                   <tr key={p.queries}>
                     <td className="num">{p.queries.toLocaleString('en-US')}</td>
                     <td className="num">{pct(p.fidelity)}</td>
