@@ -10,7 +10,7 @@ export interface ChartSeries {
 const COLORS = ['#2f6fde', '#d2462b', '#2a9d5c', '#9b51e0', '#e09a1b', '#16a3b8', '#7a5c3e', '#d6336c', '#5c6f82', '#111'];
 
 /** A longer series is drawn from an even sample of this many of its points (ends kept): SVG stays small. */
-const MAX_POINTS = 200;
+const MAX_POINTS = 100;
 /** Dots on the lines only while there are few enough to tell apart. */
 const MAX_DOTTED_POINTS = 60;
 

@@ -298,23 +298,25 @@ function svgClassBars(rows: readonly ReportPerClass[], robustLabel: string): str
  * reorder the page either), other characters such as Cyrillic look-alikes are marked where they stand.
  */
 function visibleText(text: string): string {
-  const chars = Array.from(text);
+  // Runs of printable ASCII are escaped as they are; only the other characters are looked at one by one.
   let out = '';
-  for (let i = 0; i < chars.length; i++) {
-    const ch = chars[i];
-    if (ch === '\n' || ch === '\t' || /^[\x20-\x7e]$/.test(ch)) {
-      out += escapeHtml(ch);
+  let last = 0;
+  for (const match of text.matchAll(/\r\n|[^\x20-\x7e\n\t]/gu)) {
+    out += escapeHtml(text.slice(last, match.index));
+    last = match.index + match[0].length;
+    const ch = match[0];
+    // A Windows line ending is an ordinary line break, not a hidden character.
+    if (ch === '\r\n') {
+      out += '\n';
       continue;
     }
-    // A Windows line ending is an ordinary line break, not a hidden character.
-    if (ch === '\r' && chars[i + 1] === '\n') continue;
     const info = describeCharacter(ch);
     const hidden = info.kind === 'invisible' || info.kind === 'bidi' || /^[\p{C}\p{M}\p{Z}]$/u.test(ch);
     out += hidden
       ? `<mark class="cp hidden" title="${escapeHtml(info.description)}">${escapeHtml(info.codePoint)}</mark>`
       : `<mark class="cp" title="${escapeHtml(info.description)}">${escapeHtml(ch)}</mark>`;
   }
-  return out;
+  return out + escapeHtml(text.slice(last));
 }
 
 // ---------------------------------------------------------------------------------------------------------------

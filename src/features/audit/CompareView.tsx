@@ -1,6 +1,6 @@
 import { sampleEvenly } from '../../core/arrays';
 import type { ReportAttack, RobustnessReport } from '../../core/audit/report';
-import { pct } from './files';
+import { clip, pct } from './files';
 
 /** Budgets compared per attack at most (an even sample of those either report has). */
 const MAX_BUDGETS_PER_ATTACK = 50;
@@ -76,7 +76,7 @@ export function CompareView({ a, b, labels }: { a: RobustnessReport; b: Robustne
             <ul>
               {r.findings.map((f) => (
                 <li key={f.text}>
-                  <span className={`badge severity-${f.severity}`}>{f.severity}</span> {f.text}
+                  <span className={`badge severity-${f.severity}`}>{f.severity}</span> {clip(f.text)}
                 </li>
               ))}
             </ul>

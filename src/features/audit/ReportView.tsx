@@ -1,10 +1,12 @@
 import { AccuracyChart } from '../../components/AccuracyChart';
 import { sampleEvenly } from '../../core/arrays';
 import type { ReportAttack, RobustnessReport } from '../../core/audit/report';
-import { pct } from './files';
+import { clip, pct } from './files';
 
 /** A long table shows an even sample of this many rows per attack (the export keeps them all). */
-const MAX_ROWS_PER_ATTACK = 50;
+const MAX_ROWS_PER_ATTACK = 20;
+/** The edits listed for one text example at most. */
+const MAX_CHANGES = 50;
 /** The per-class table shows this many classes at most. */
 const MAX_CLASS_ROWS = 200;
 
@@ -55,7 +57,7 @@ export function ReportView({ report }: { report: RobustnessReport }) {
       <ul className="findings" aria-label="findings">
         {report.findings.map((f) => (
           <li key={f.text}>
-            <span className={`badge severity-${f.severity}`}>{f.severity}</span> {f.text}
+            <span className={`badge severity-${f.severity}`}>{f.severity}</span> {clip(f.text)}
           </li>
         ))}
       </ul>
@@ -91,7 +93,7 @@ export function ReportView({ report }: { report: RobustnessReport }) {
                       <td>{a.name}</td>
                       <td>{a.knowledge}</td>
                       <td colSpan={7} className="muted">
-                        not run: {a.skipped}
+                        not run: {clip(a.skipped)}
                       </td>
                     </tr>,
                   ]
@@ -161,12 +163,13 @@ export function ReportView({ report }: { report: RobustnessReport }) {
                 {e.changes?.length ? (
                   <p className="small">
                     Changes:{' '}
-                    {e.changes.map((c, i) => (
+                    {e.changes.slice(0, MAX_CHANGES).map((c, i) => (
                       <code key={i}>
                         {i > 0 ? ', ' : ''}
                         <VisibleText text={c} inline />
                       </code>
                     ))}
+                    {e.changes.length > MAX_CHANGES ? ` and ${e.changes.length - MAX_CHANGES} more` : null}
                   </p>
                 ) : null}
                 {e.adversarialText !== undefined ? <VisibleText text={e.adversarialText.slice(0, 600)} /> : null}
@@ -182,7 +185,7 @@ export function ReportView({ report }: { report: RobustnessReport }) {
         <>
           <h4>Model extraction</h4>
           {report.extraction.skipped ? (
-            <p className="muted">Not run: {report.extraction.skipped}</p>
+            <p className="muted">Not run: {clip(report.extraction.skipped)}</p>
           ) : (
             <table className="data-table" aria-label="extraction">
               <thead>
@@ -212,7 +215,7 @@ export function ReportView({ report }: { report: RobustnessReport }) {
       <ul>
         {report.checks.map((c) => (
           <li key={c.id}>
-            <span className={`badge verdict-${c.verdict}`}>{c.verdict}</span> {c.label}: {c.detail}
+            <span className={`badge verdict-${c.verdict}`}>{c.verdict}</span> {c.label}: {clip(c.detail)}
           </li>
         ))}
       </ul>
