@@ -1,7 +1,7 @@
 import react from '@vitejs/plugin-react';
 import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, relative, resolve, sep } from 'node:path';
-import { defineConfig, type Plugin } from 'vite';
+import { defineConfig, type Connect, type Plugin } from 'vite';
 
 /**
  * The threaded SIMD build of tfjs's wasm backend needs SharedArrayBuffer, which browsers give only to
@@ -11,6 +11,69 @@ export const CROSS_ORIGIN_ISOLATION = {
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
+
+/**
+ * The app's Content-Security-Policy, sent by `vite preview` with every response (workers included: a policy in a
+ * <meta> tag covers the page only) and written into the built HTML as a <meta> tag for hosts that send no header.
+ * - script-src: 'wasm-unsafe-eval' compiles the tfjs .wasm binaries; blob: is tfjs's threaded wasm build, whose
+ *   pthread workers (blob: workers) importScripts its module factory from a blob: URL. No 'unsafe-eval': the report
+ *   validators are compiled ahead of time (scripts/build-validators.ts).
+ * - worker-src blob: for those pthread workers; the app's own workers are 'self'.
+ * - connect-src https: because a user may load a model by URL from any https host (the audit worker then allows
+ *   weights only from model.json's origin); http on localhost for models served while developing one.
+ * - style-src 'unsafe-inline' for React's style attributes (and the styles Vite injects in development).
+ */
+const CSP_DIRECTIVES = [
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval' blob:",
+  "worker-src 'self' blob:",
+  "connect-src 'self' https: http://localhost:* http://127.0.0.1:*",
+  "img-src 'self' data: blob:",
+  "style-src 'self' 'unsafe-inline'",
+  "font-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+];
+/** For the built HTML's <meta> tag, where frame-ancestors is not allowed. */
+export const CONTENT_SECURITY_POLICY = CSP_DIRECTIVES.join('; ');
+/** Where `vite dev` and `vite preview` take violation reports (from workers too), logged on their terminal. */
+export const CSP_REPORT_PATH = '/__csp-report';
+/**
+ * The header adds what only a header can say: no other site may frame the app, and violations are reported (the
+ * end-to-end tests fail on any report). A host may leave out report-uri or point it at its own endpoint.
+ */
+const CSP_HEADER = `${CONTENT_SECURITY_POLICY}; frame-ancestors 'none'; report-uri ${CSP_REPORT_PATH}`;
+/**
+ * `vite dev` needs more: React's refresh preamble is an inline script, and hot reload talks over a WebSocket.
+ * Still no 'unsafe-eval', so a dependency that needs it fails in development too.
+ */
+const CSP_DEV_HEADER = CSP_HEADER.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'").replace("connect-src 'self'", "connect-src 'self' ws: wss:");
+
+/**
+ * Writes the policy into every built page (first in <head>, so it covers everything after it), and answers the
+ * violation reports of `vite dev` and `vite preview`, printing each one.
+ */
+function contentSecurityPolicy(): Plugin {
+  const reports: Connect.NextHandleFunction = (req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+    req.on('end', () => {
+      console.warn(`Content-Security-Policy violation: ${body}`);
+      res.statusCode = 204;
+      res.end();
+    });
+  };
+  return {
+    name: 'content-security-policy',
+    transformIndexHtml: {
+      order: 'post',
+      handler: (_html, context) => (context.server ? [] : [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: CONTENT_SECURITY_POLICY }, injectTo: 'head-prepend' }]),
+    },
+    configureServer: (server) => void server.middlewares.use(CSP_REPORT_PATH, reports),
+    configurePreviewServer: (server) => void server.middlewares.use(CSP_REPORT_PATH, reports),
+  };
+}
 
 const MIME: Record<string, string> = { '.json': 'application/json', '.bin': 'application/octet-stream' };
 
@@ -41,9 +104,9 @@ function bundledModels(dir: string): Plugin {
 }
 
 export default defineConfig({
-  plugins: [react(), bundledModels(resolve(import.meta.dirname, 'models'))],
-  server: { headers: CROSS_ORIGIN_ISOLATION },
-  preview: { headers: CROSS_ORIGIN_ISOLATION },
+  plugins: [react(), bundledModels(resolve(import.meta.dirname, 'models')), contentSecurityPolicy()],
+  server: { headers: { ...CROSS_ORIGIN_ISOLATION, 'Content-Security-Policy': CSP_DEV_HEADER } },
+  preview: { headers: { ...CROSS_ORIGIN_ISOLATION, 'Content-Security-Policy': CSP_HEADER } },
   worker: {
     format: 'es',
     // tfjs's threaded wasm build sends its module factory to its pthreads as source text (Function#toString);

@@ -4,6 +4,8 @@ import { PNG } from 'pngjs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { reportResults, type RobustnessReport } from '../src/core/audit/report';
+import { reportAtLimits } from '../src/core/audit/reportAtLimits';
+import { REPORT_LIMITS } from '../src/core/audit/reportJsonSchema';
 import { validateReport } from '../src/core/audit/reportSchema';
 import { expect, screenshot, test } from './fixtures';
 
@@ -218,4 +220,33 @@ test('uploaded PNG digits with a labels CSV are decoded in the browser and check
   await page.getByRole('button', { name: 'Export JSON' }).click();
   const browser = JSON.parse(readFileSync(await (await download).path(), 'utf8')) as RobustnessReport;
   expect(reportResults(browser)).toEqual(reportResults(cliReport(resolve('test-results', 'audit-text-cli.json'), 'models/spam-bow/model.json', csvPath, 42)));
+});
+
+test('a report at every size limit imports and shows; one over a limit and a broken HTML report are refused with a message', async ({ page }) => {
+  await page.goto('/#lab=audit');
+  const dir = resolve('test-results', 'audit-imports');
+  mkdirSync(dir, { recursive: true });
+  const largest = reportAtLimits();
+  const largestPath = resolve(dir, 'largest.json');
+  writeFileSync(largestPath, JSON.stringify(largest));
+  await page.getByLabel('import report').setInputFiles(largestPath);
+  await expect(page.getByTestId('report-view')).toBeVisible();
+  await expect(page.getByTestId('report-view')).toContainText(`${REPORT_LIMITS.attacks} attacks have more than 20 budgets: the table shows 20 of them`);
+  await expect(page.getByTestId('report-view')).toContainText('The first 200 of 10,000 classes');
+  await expect(page.getByRole('table', { name: 'attack results' }).locator('tbody tr')).toHaveCount(REPORT_LIMITS.attacks * 20);
+  await expect(page.getByLabel('worst examples')).toContainText(`and ${REPORT_LIMITS.changes - 50} more`);
+  // The page is long: a picture of where the report starts.
+  await page.getByTestId('report-view').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: 'e2e/screenshots/audit-largest-report.png' });
+
+  const over = structuredClone(largest);
+  over.attacks[5].points.push(over.attacks[5].points[0]);
+  writeFileSync(resolve(dir, 'over.json'), JSON.stringify(over));
+  await page.getByLabel('import report').setInputFiles(resolve(dir, 'over.json'));
+  await expect(page.getByRole('alert')).toContainText(`over.json does not match the report schema: /attacks/5/points must NOT have more than ${REPORT_LIMITS.points} items`);
+  await page.getByLabel('import report').setInputFiles({ name: 'page.html', mimeType: 'text/html', buffer: Buffer.from('<!doctype html><p>not a report</p>') });
+  await expect(page.getByRole('alert')).toContainText('page.html: this HTML file has no embedded report');
+  const broken = '<!doctype html><script type="application/json" id="report-data">{"kind": </script>';
+  await page.getByLabel('import report').setInputFiles({ name: 'broken.html', mimeType: 'text/html', buffer: Buffer.from(broken) });
+  await expect(page.getByRole('alert')).toContainText('broken.html: the embedded report is not valid JSON:');
 });

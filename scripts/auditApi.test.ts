@@ -58,8 +58,11 @@ function fakeContext(onProgress?: (calls: ProgressCall[]) => void) {
   return { context, calls, state };
 }
 
-/** The worker's handlers with Node deps, called through structuredClone both ways as messages are. */
-function makeWorker() {
+/**
+ * The worker's handlers with Node deps, called through structuredClone both ways as messages are. Fetch is a stub:
+ * `routes` answers given URLs, other local.test URLs are read from the repository, and any other host fails.
+ */
+function makeWorker(routes: Record<string, () => Response> = {}) {
   const store = memoryModelStore();
   const fetched: string[] = [];
   const handlers = auditHandlers({
@@ -69,15 +72,16 @@ function makeWorker() {
       if (task === 'image') return { name: MNIST_NAME, split: loadMnistFromDisk('test') };
       return { name: SPAM_NAME, texts: parseSpamSplit(JSON.parse(readFileSync(spamTestPath, 'utf8')), spamTestPath) };
     },
-    async fetchBytes(url) {
+    async fetch(url) {
       fetched.push(url);
-      if (!url.startsWith(LOCAL)) throw new Error('getaddrinfo ENOTFOUND');
-      if (url === `${LOCAL}weightless/model.json`) return fileBytes(join(MODELS_DIR, 'mnist-cnn', 'model.json'));
+      if (routes[url]) return routes[url]();
+      if (!url.startsWith(LOCAL)) throw new TypeError('getaddrinfo ENOTFOUND');
+      if (url === `${LOCAL}weightless/model.json`) return new Response(fileBytes(join(MODELS_DIR, 'mnist-cnn', 'model.json')));
       const path = join(PROJECT_ROOT, decodeURIComponent(new URL(url).pathname));
       try {
-        return fileBytes(path);
+        return new Response(fileBytes(path));
       } catch {
-        throw new Error('HTTP 404');
+        return new Response('not found', { status: 404 });
       }
     },
     backend: () => 'wasm',
@@ -443,5 +447,80 @@ describe('tensors', () => {
     expect(tf.memory().numTensors).toBe(withModel);
     await call('openSaved', { id: (await call('save', { spec })).id });
     expect(tf.memory().numTensors).toBe(withModel);
+  });
+});
+
+describe('loading a model by URL: where its files may come from, and how large they may be', () => {
+  const MB = 1024 * 1024;
+  /** mnist-cnn's model.json with its weight paths replaced. */
+  const modelJsonListing = (paths: string[]) => {
+    const json = JSON.parse(readFileSync(join(MODELS_DIR, 'mnist-cnn', 'model.json'), 'utf8')) as { weightsManifest: { paths: string[] }[] };
+    json.weightsManifest[0].paths = paths;
+    return () => new Response(JSON.stringify(json));
+  };
+  /** A body of `chunks` chunks of 1 MB (endless by default), counting what the reader pulled and whether it cancelled. */
+  const streamed = (chunks = Infinity, headers: Record<string, string> = {}) => {
+    const seen = { pulled: 0, cancelled: false };
+    const chunk = new Uint8Array(MB);
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (seen.pulled >= chunks) return controller.close();
+        seen.pulled++;
+        controller.enqueue(chunk);
+      },
+      cancel() {
+        seen.cancelled = true;
+      },
+    });
+    return { seen, response: () => new Response(body, { headers }) };
+  };
+
+  it('refuses addresses that are not http or https, fetching nothing', async () => {
+    const { call, fetched } = makeWorker();
+    for (const url of ['file:///home/me/model.json', 'data:application/json,{}', 'javascript:alert(1)', 'blob:http://local.test/1234']) {
+      await expect(call('loadUrl', { url })).rejects.toThrow(/^[a-z]+: addresses cannot load a model: give an http:\/\/ or https:\/\/ address of model\.json, or choose the files\.$/);
+    }
+    expect(fetched).toEqual([]);
+  });
+
+  it('resolves weight paths against model.json and refuses a weight file on another origin, before fetching any', async () => {
+    for (const path of ['https://elsewhere.test/weights.bin', '//elsewhere.test/weights.bin', 'http://local.test:8080/weights.bin']) {
+      const url = `${LOCAL}hostile/model.json`;
+      const { call, fetched } = makeWorker({ [url]: modelJsonListing(['weights.bin', path]) });
+      await expect(call('loadUrl', { url })).rejects.toThrow(
+        /^model\.json lists the weight file ".+" at (https?:\/\/elsewhere\.test|http:\/\/local\.test:8080), another origin than model\.json's \(http:\/\/local\.test\)\. A model by URL loads its weights only from the origin of model\.json: host the weight files next to model\.json/,
+      );
+      expect(fetched).toEqual([url]);
+    }
+  });
+
+  it('refuses a weight file that redirects to another origin, and follows model.json where it redirected', async () => {
+    const url = `${LOCAL}moved/model.json`;
+    const redirected = (response: Response, to: string) => Object.defineProperties(response, { redirected: { value: true }, url: { value: to } });
+    const shard = () => redirected(new Response(fileBytes(join(MODELS_DIR, 'mnist-cnn', 'weights.bin'))), 'https://cdn.test/weights.bin');
+    const { call } = makeWorker({ [url]: modelJsonListing(['weights.bin']), [`${LOCAL}moved/weights.bin`]: shard });
+    await expect(call('loadUrl', { url })).rejects.toThrow(/^The weight file weights\.bin redirected to https:\/\/cdn\.test, another origin than model\.json's/);
+    // When model.json itself was redirected there, its weights may come from there too.
+    const movedJson = () => redirected(modelJsonListing(['weights.bin'])(), 'https://cdn.test/model.json');
+    const { call: callAgain } = makeWorker({ [url]: movedJson, [`${LOCAL}moved/weights.bin`]: shard });
+    expect((await callAgain('loadUrl', { url })).parameters).toBe(108_618);
+  });
+
+  it('refuses a weight file whose Content-Length is over the limit without reading its body', async () => {
+    const url = `${LOCAL}big/model.json`;
+    const body = streamed(Infinity, { 'content-length': String(300 * MB) });
+    const { call } = makeWorker({ [url]: modelJsonListing(['weights.bin']), [`${LOCAL}big/weights.bin`]: body.response });
+    await expect(call('loadUrl', { url })).rejects.toThrow(/^Stopped downloading the weight file weights\.bin from http:\/\/local\.test\/big\/weights\.bin: the model would be over the 256\.0 MB limit \(300\.0 MB so far\)\. Audit a smaller model\.$/);
+    expect(body.seen.pulled).toBeLessThanOrEqual(1); // a stream may pull one chunk ahead when it is made
+  });
+
+  it('stops an endless weight file as the download passes 256 MB, and cancels the stream', async () => {
+    const url = `${LOCAL}endless/model.json`;
+    const body = streamed();
+    const { call } = makeWorker({ [url]: modelJsonListing(['weights.bin']), [`${LOCAL}endless/weights.bin`]: body.response });
+    await expect(call('loadUrl', { url })).rejects.toThrow(/^Stopped downloading the weight file weights\.bin from http:\/\/local\.test\/endless\/weights\.bin: the model would be over the 256\.0 MB limit \(256\.\d MB so far\)/);
+    expect(body.seen.pulled).toBeGreaterThanOrEqual(256);
+    expect(body.seen.pulled).toBeLessThanOrEqual(258);
+    expect(body.seen.cancelled).toBe(true);
   });
 });

@@ -260,7 +260,7 @@ async function benchNodeAudit(): Promise<AuditRow> {
       if (task !== 'image') throw new Error('The audit bench runs an image model on the bundled MNIST digits.');
       return { name: 'MNIST test split (bundled)', split: loadMnistFromDisk('test') };
     },
-    fetchBytes: async (url) => {
+    fetch: async (url) => {
       throw new Error(`The audit bench reads the model from disk; it fetches nothing (asked for ${url}).`);
     },
     backend: () => 'wasm',

@@ -1,3 +1,4 @@
+import { argMax } from '../core/arrays';
 interface ProbabilityBarsProps {
   probabilities: number[];
   classes: string[];
@@ -7,7 +8,7 @@ interface ProbabilityBarsProps {
 
 /** One horizontal bar per class; the predicted class is highlighted. */
 export function ProbabilityBars({ probabilities, classes, trueClass }: ProbabilityBarsProps) {
-  const top = probabilities.indexOf(Math.max(...probabilities));
+  const top = argMax(probabilities);
   return (
     <table className="prob-bars" aria-label="class probabilities">
       <tbody>

@@ -36,11 +36,8 @@ const handlers = auditHandlers({
     if (task === 'image') return { name: 'MNIST test split (bundled)', split: await fetchMnistSplit(`${origin}${MNIST_SPLIT.urlPath}/`, 'test') };
     return { name: 'SpamAssassin test split (bundled)', texts: await fetchSpamSplit(`${origin}${SPAM_SPLIT.urlPath}/`, 'test') };
   },
-  async fetchBytes(url) {
-    const response = await fetch(url);
-    if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    return response.arrayBuffer();
-  },
+  // No cookies or HTTP credentials go with a model URL: it may be on any host the user names.
+  fetch: (url) => fetch(url, { credentials: 'omit' }),
   backend: () => tf.getBackend() ?? 'none',
 });
 

@@ -6,12 +6,13 @@
 import { runAudit, type AuditData, type SuiteId } from '../core/audit/audit';
 import { buildImageSplit, labelsFromFolders, matchImagesToLabelCsv, parseImageLabelCsv, parseTextCsv, resolveLabel, type DecodedImage } from '../core/audit/data';
 import type { RobustnessReport } from '../core/audit/report';
-import { checkSpec, type ModelSpec } from '../core/audit/spec';
+import { checkSpec, formatBytes, MAX_MODEL_BYTES, type ModelSpec } from '../core/audit/spec';
 import { checkModel, inferSpec, loadUserModel, parseModelJson, shardPaths, type LoadedModel, type ModelChecks } from '../core/audit/userModel';
 import type { ImageSplit } from '../core/data/mnist';
 import type { LabelledText } from '../core/text/batch';
 import { synonymCandidates, type SynonymTable } from '../core/text/wordnet';
 import type { Handlers, JobContext } from './serve';
+import { pushAll } from '../core/arrays';
 
 /** What a saved model is, without its bytes: the list the page shows. */
 export interface SavedModelInfo {
@@ -88,12 +89,57 @@ export interface AuditWorkerDeps {
   decodeImage(bytes: ArrayBuffer, name: string): Promise<DecodedImage>;
   /** The bundled test split for a task: MNIST digits for images, SpamAssassin messages for text. */
   bundledData(task: 'image' | 'text'): Promise<{ name: string; split?: ImageSplit; texts?: LabelledText[] }>;
-  fetchBytes(url: string): Promise<ArrayBuffer>;
+  /** Fetches a model file by URL (the global fetch in a browser worker; a stub in tests). */
+  fetch(url: string): Promise<Response>;
   backend(): string;
   now?: () => Date;
 }
 
 const decoder = new TextDecoder();
+
+/**
+ * The body of a response, read chunk by chunk and stopped as soon as it passes `maxBytes`: a huge or endless file
+ * is never held whole. A declared Content-Length over the limit is refused before reading anything.
+ */
+export async function readBodyWithin(response: Response, maxBytes: number, tooLarge: (readBytes: number) => string): Promise<ArrayBuffer> {
+  const declared = Number(response.headers.get('content-length') ?? NaN);
+  if (Number.isFinite(declared) && declared > maxBytes) throw new Error(tooLarge(declared));
+  if (!response.body) return new ArrayBuffer(0);
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw new Error(tooLarge(total));
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes.buffer;
+}
+
+/** The address of model.json, if it is a full http(s) URL; else a message saying what to give. */
+function modelJsonUrl(url: string): URL {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new Error(`"${url}" is not a URL. Give the full address of model.json, such as https://example.org/model/model.json.`);
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+    throw new Error(`${parsed.protocol} addresses cannot load a model: give an http:// or https:// address of model.json, or choose the files.`);
+  }
+  return parsed;
+}
 
 /** Picks model.json among the files (the one file whose name ends in .json and holds a topology). */
 function modelJsonOf(files: readonly UploadedFile[]): UploadedFile {
@@ -163,23 +209,43 @@ export function auditHandlers(deps: AuditWorkerDeps): Handlers<AuditWorkerApi> {
     },
 
     async loadUrl({ url }) {
-      let parsed: URL;
-      try {
-        parsed = new URL(url);
-      } catch {
-        throw new Error(`"${url}" is not a URL. Give the full address of model.json, such as https://example.org/model/model.json.`);
-      }
-      const get = async (address: string, what: string) => {
+      const parsed = modelJsonUrl(url);
+      // Weights come from model.json's own origin (or the one its address redirected to): a model file must not make
+      // the page fetch from hosts the user never named.
+      const origins = new Set([parsed.origin]);
+      let downloaded = 0;
+      /** Fetches one file; `landedAt` is told the origin it came from (after redirects) before its body is read. */
+      const get = async (address: URL, what: string, landedAt: (origin: string) => void) => {
+        let response: Response;
         try {
-          return await deps.fetchBytes(address);
+          response = await deps.fetch(address.href);
+          if (!response.ok) throw new Error(`HTTP ${response.status}`);
         } catch (error) {
-          throw new Error(`Could not fetch ${what} from ${address}: ${(error as Error).message}. Check the address, and that the server allows this page to read it (CORS).`);
+          throw new Error(`Could not fetch ${what} from ${address.href}: ${(error as Error).message}. Check the address, and that the server allows this page to read it (CORS).`);
         }
+        landedAt(response.redirected && response.url ? new URL(response.url).origin : address.origin);
+        const bytes = await readBodyWithin(response, MAX_MODEL_BYTES - downloaded, (read) =>
+          `Stopped downloading ${what} from ${address.href}: the model would be over the ${formatBytes(MAX_MODEL_BYTES)} limit (${formatBytes(downloaded + read)} so far). Audit a smaller model.`,
+        );
+        downloaded += bytes.byteLength;
+        return bytes;
       };
-      const modelBytes = await get(parsed.href, 'model.json');
+      const modelBytes = await get(parsed, 'model.json', (origin) => origins.add(origin));
       const json = parseModelJson(decoder.decode(modelBytes), parsed.pathname.split('/').pop() || 'model.json');
       const files: UploadedFile[] = [{ path: 'model.json', bytes: modelBytes }];
-      for (const path of shardPaths(json)) files.push({ path, bytes: await get(new URL(path, parsed).href, `the weight file ${path}`) });
+      // Every shard address is resolved and checked before any is fetched.
+      const shards = shardPaths(json).map((path) => ({ path, address: new URL(path, parsed) }));
+      for (const { path, address } of shards) {
+        if (!origins.has(address.origin)) {
+          throw new Error(
+            `model.json lists the weight file "${path}" at ${address.origin}, another origin than model.json's (${parsed.origin}). A model by URL loads its weights only from the origin of model.json: host the weight files next to model.json and list them by relative paths (as tfjs's converter writes them), or download them and choose the files.`,
+          );
+        }
+      }
+      const sameOrigin = (what: string) => (origin: string) => {
+        if (!origins.has(origin)) throw new Error(`${what} redirected to ${origin}, another origin than model.json's: a model by URL loads its weights only from the origin of model.json. Host the weight files next to model.json.`);
+      };
+      for (const { path, address } of shards) files.push({ path, bytes: await get(address, `the weight file ${path}`, sameOrigin(`The weight file ${path}`)) });
       return replace(files, parsed.href);
     },
 
@@ -249,7 +315,7 @@ export function auditHandlers(deps: AuditWorkerDeps): Handlers<AuditWorkerApi> {
       } else if (request.kind === 'text-csv') {
         if (spec.task !== 'text') throw new Error('A CSV of texts needs a text model; this one takes images.');
         const parsed = parseTextCsv(decoder.decode(request.file.bytes), classes, { source: request.file.path });
-        notices.push(...parsed.notices);
+        pushAll(notices, parsed.notices);
         audit = { task: 'text', name: request.file.path, examples: parsed.examples };
       } else {
         if (spec.task !== 'image') throw new Error('Images need an image model; this one takes text. Upload a CSV of text,label.');
@@ -283,7 +349,7 @@ export function auditHandlers(deps: AuditWorkerDeps): Handlers<AuditWorkerApi> {
         for (const f of images) decoded.push(await deps.decodeImage(f.bytes, f.path));
         const [height, width, channels] = spec.inputShape;
         const built = buildImageSplit(decoded, labels, { height, width, channels: channels as 1 | 3, numClasses: classes.length });
-        notices.push(...built.notices);
+        pushAll(notices, built.notices);
         // Named as the command line names it: the folder given, or the CSV of labels.
         const top = images[0].path.split('/')[0];
         const folderName = images.every((f) => f.path.includes('/') && f.path.split('/')[0] === top) ? top : undefined;

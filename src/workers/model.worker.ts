@@ -15,6 +15,7 @@ import { createRng } from '../core/data/rng';
 import { runSweep } from '../core/metrics/sweep';
 import type { ModelRef, ModelWorkerApi } from './protocol';
 import { memoryStats, serveWorker, type Handlers } from './serve';
+import { argMax } from '../core/arrays';
 
 const models = new Map<string, Promise<Classifier>>();
 let testSplit: Promise<ImageSplit> | undefined;
@@ -74,7 +75,7 @@ const handlers: Handlers<ModelWorkerApi> = {
     probs.dispose();
     const probabilities: number[][] = [];
     for (let i = 0; i < count; i++) probabilities.push(Array.from(flat.subarray(i * classifier.numClasses, (i + 1) * classifier.numClasses)));
-    const labels = probabilities.map((p) => p.indexOf(Math.max(...p)));
+    const labels = probabilities.map((p) => argMax(p));
     return { probabilities, labels };
   },
 

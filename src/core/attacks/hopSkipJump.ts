@@ -4,6 +4,7 @@ import { readParams } from './common';
 import type { AttackBatch, AttackContext, AttackDefinition, AttackOutput, AttackParams, LabelModel } from './types';
 import { HOPSKIPJUMP_META } from './catalog';
 import { queryLabels } from './blackbox';
+import { maxOf } from '../arrays';
 
 const params = HOPSKIPJUMP_META.params;
 
@@ -176,7 +177,7 @@ export const hopSkipJump: AttackDefinition = {
       const sumProbes = new Float64Array(n * d);
       const positives = new Map<number, number>();
       const pairs: number[] = [];
-      const mostEvals = Math.max(...evals.values());
+      const mostEvals = maxOf(evals.values());
       for (let b = 0; b < mostEvals; b++) for (const i of attacking) if (b < evals.get(i)!) pairs.push(i);
 
       for (let start = 0; start < pairs.length; start += p.batch_size) {

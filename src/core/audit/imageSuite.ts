@@ -19,6 +19,7 @@ import { runSweep, type SweepPoint } from '../metrics/sweep';
 import type { Classifier } from '../models/classifier';
 import { pngDataUrl } from './png';
 import type { ReportAttack, ReportExample, ReportExtraction, ReportPerClass, ReportPoint } from './report';
+import { maxOf, pushAll } from '../arrays';
 
 export interface ImageSuite {
   id: string;
@@ -159,7 +160,7 @@ async function perExample(
       await keep?.(batch, x, adversarial, start);
       adversarial.dispose();
       if (callbacks.shouldStop?.()) return { results, stopped: true };
-      results.push(...batch);
+      pushAll(results, batch);
     } finally {
       x.dispose();
     }
@@ -219,7 +220,7 @@ export async function runImageSuite(
   const reference = { attackId: referenceId, budget: suite.reference.budget };
   const referenceResults: ExampleResult[] = [];
   const collectReference = (attackId: string, budget: number, results: readonly ExampleResult[]) => {
-    if (attackId === referenceId && Math.abs(budget - reference.budget) < 1e-9) referenceResults.push(...results);
+    if (attackId === referenceId && Math.abs(budget - reference.budget) < 1e-9) pushAll(referenceResults, results);
   };
 
   // 1. White-box sweeps: FGSM and PGD over the L∞ budgets.
@@ -252,7 +253,7 @@ export async function runImageSuite(
       // The six smallest successful perturbations so far keep their images.
       for (const [i, r] of batch.entries()) {
         if (!(r.success && r.originalLabel === r.trueLabel)) continue;
-        const worstKept = candidates.length < 6 ? Infinity : Math.max(...candidates.map((c) => c.result.l2));
+        const worstKept = candidates.length < 6 ? Infinity : maxOf(candidates.map((c) => c.result.l2));
         if (r.l2 >= worstKept) continue;
         candidates.push({ result: r, index: offset + i, original: await rowAsPng(x, i), adversarial: await rowAsPng(adversarial, i) });
         candidates.sort((a, b) => a.result.l2 - b.result.l2);

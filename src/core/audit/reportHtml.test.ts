@@ -1,7 +1,10 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { pngDataUrl } from './png';
 import { REPORT_KIND, REPORT_SCHEMA_VERSION, type ReportAttack, type ReportPoint, type RobustnessReport } from './report';
-import { escapeHtml, renderReportHtml, reportJsonFromHtml, svgLineChart } from './reportHtml';
+import { reportAtLimits } from './reportAtLimits';
+import { CHART_MAX_POINTS, CLASS_BARS_MAX, escapeHtml, renderReportHtml, REPORT_CSP, reportJsonFromHtml, svgLineChart, TABLE_MAX_ROWS } from './reportHtml';
+import { REPORT_LIMITS } from './reportJsonSchema';
 
 const ATTACK_TEXT = '</script><script>alert(1)</script>';
 const ZWSP = '\u200b';
@@ -230,6 +233,14 @@ describe('svgLineChart', () => {
     expect(svg).toContain('>accuracy</text>');
   });
 
+  it('draws a series of 300,000 points (more than fit in the arguments of a call) from an even sample of them', () => {
+    const points = Array.from({ length: 300_000 }, (_, i) => ({ x: i - 1000, y: (i % 100) / 100 }));
+    const svg = svgLineChart([{ name: 'long', points }], { title: 'T', xLabel: 'x', yLabel: 'y' });
+    expect(polylineCounts(svg)).toEqual([CHART_MAX_POINTS]);
+    expect(svg).toContain('>-100,000</text>'); // the x axis reaches the first point, below 0
+    expect(svg).toContain('>300,000</text>');
+  });
+
   it('leaves out points that are not finite, and puts y = 1 at the top and y = 0 at the bottom of the plot', () => {
     const svg = svgLineChart([{ name: 's', points: [{ x: 0, y: 1 }, { x: 1, y: Number.NaN }, { x: 2, y: 0 }] }], {
       title: 'T',
@@ -381,7 +392,7 @@ describe('renderReportHtml: text report', () => {
 
 describe('reportJsonFromHtml', () => {
   it('says what is wrong with a page that has no report', () => {
-    expect(() => reportJsonFromHtml('<!doctype html><p>hi</p>')).toThrow(/no embedded robustness report/);
+    expect(() => reportJsonFromHtml('<!doctype html><p>hi</p>')).toThrow(/this HTML file has no embedded report/);
   });
 
   it('round-trips text that tries to break out of the block', () => {
@@ -390,5 +401,55 @@ describe('reportJsonFromHtml', () => {
     const html = renderReportHtml(report);
     expect(count(html, '</script>')).toBe(1);
     expect(reportJsonFromHtml(html)).toEqual(report);
+  });
+});
+
+describe('renderReportHtml: the largest report the schema accepts', () => {
+  const report = reportAtLimits();
+  const html = renderReportHtml(report);
+  const visible = visiblePart(html);
+
+  it('renders every section, with each chart drawn from at most CHART_MAX_POINTS points a series', () => {
+    expect(html.trimEnd().endsWith('</html>')).toBe(true);
+    const charts = svgs(visible);
+    expect(charts.length).toBe(3 + 1 + 1); // three budget units, per-class bars, extraction
+    const lines = charts.flatMap(polylineCounts);
+    expect(lines.length).toBe(REPORT_LIMITS.attacks + 2);
+    expect(lines.every((n) => n === CHART_MAX_POINTS)).toBe(true);
+    // Series that long are drawn without a marker per point.
+    expect(count(charts[0], '<circle')).toBe(count(charts[0], 'class="legend-item"'));
+  });
+
+  it('tabulates a sample of each long series and says so; the embedded JSON keeps everything', () => {
+    expect(count(visible, `${TABLE_MAX_ROWS} of 1,000 budgets shown, evenly spaced`)).toBe(REPORT_LIMITS.attacks);
+    expect(visible).toContain(`${TABLE_MAX_ROWS} of 1,000 query budgets shown`);
+    expect(count(visible, '<tr><td class="num">')).toBe((REPORT_LIMITS.attacks + 1) * TABLE_MAX_ROWS + REPORT_LIMITS.classes);
+    expect(JSON.stringify(reportJsonFromHtml(html))).toBe(JSON.stringify(report));
+  });
+
+  it('draws the classes with the lowest robust accuracy as bars, and every example and finding', () => {
+    const bars = svgs(visible)[3];
+    expect(count(bars, '<rect')).toBe(2 * CLASS_BARS_MAX + 2);
+    expect(visible).toContain(`The ${CLASS_BARS_MAX} classes with the lowest robust accuracy of 10,000.`);
+    expect(visible.match(/<div class="example( text)?">/g)?.length).toBe(REPORT_LIMITS.worstExamples);
+    expect(count(visible, '<li><span class="badge high">')).toBe(REPORT_LIMITS.findings);
+    expect(visible).not.toContain('<script>');
+  });
+});
+
+describe('the Content-Security-Policy of the report page', () => {
+  const html = renderReportHtml(imageReport());
+
+  it('comes before anything it governs, and allows its own style sheet by hash, data: images and nothing else', () => {
+    const meta = `<meta http-equiv="Content-Security-Policy" content="${REPORT_CSP}">`;
+    expect(html.indexOf(meta)).toBeGreaterThan(0);
+    expect(html.indexOf(meta)).toBeLessThan(html.indexOf('<style>'));
+    const css = html.match(/<style>([\s\S]*?)<\/style>/)![1];
+    const hash = `'sha256-${createHash('sha256').update(css, 'utf8').digest('base64')}'`;
+    expect(REPORT_CSP.split('; ')).toEqual(["default-src 'none'", 'img-src data:', `style-src ${hash}`, "base-uri 'none'", "form-action 'none'"]);
+    // Only the one style sheet, no style attribute (a hash does not allow those), and no executable script.
+    expect(count(html, '<style')).toBe(1);
+    expect(html).not.toMatch(/\sstyle=/);
+    expect(html).not.toMatch(/<script(?! type="application\/json")/);
   });
 });

@@ -3,8 +3,14 @@
  * URLs, no script and no external URL, so it opens offline from disk and prints. The report's JSON rides along in a
  * `<script type="application/json">` block so the file can be imported again (`reportJsonFromHtml`).
  *
- * Every string from the report is escaped: model names, class names and messages come from users.
+ * Every string from the report is escaped: model names, class names and messages come from users. The page's own
+ * Content-Security-Policy allows nothing but its one style sheet (by hash) and data: images, so even a string that
+ * escaped the escaping could neither run a script nor load anything.
+ *
+ * Long series are drawn and tabulated from an even sample of their points (`sampleEvenly`): a report at the schema's
+ * limits renders in seconds, and the embedded JSON keeps every point.
  */
+import { maxOf, minOf, sampleEvenly } from '../arrays';
 import { describeCharacter } from '../text/characters';
 import type {
   ReportAttack,
@@ -117,6 +123,15 @@ export interface LineChartOptions {
   plotHeight?: number;
 }
 
+/** At most this many points of one series are drawn; a longer series is sampled evenly (ends kept). */
+export const CHART_MAX_POINTS = 200;
+/** Markers (with their hover text) are drawn on series of at most this many points; longer ones are lines only. */
+const MAX_MARKED_POINTS = 60;
+/** At most this many rows of one attack's table; the rest are in the embedded JSON. */
+export const TABLE_MAX_ROWS = 50;
+/** At most this many classes in the per-class bar chart (those with the lowest robust accuracy). */
+export const CLASS_BARS_MAX = 40;
+
 /** Okabe–Ito colours (distinguishable with colour-vision deficiencies), without the yellow that vanishes on white. */
 const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#1b1f24', '#8c6d1f'];
 
@@ -151,13 +166,13 @@ export function svgLineChart(series: readonly ChartSeries[], options: LineChartO
   const formatY = options.formatY ?? formatPercentTick;
   const margin = { left: 60, right: 20, top: 14, bottom: 46 };
   const legendGap = 24;
-  const legendW = series.length ? 36 + Math.max(...series.map((s) => textWidth(s.name))) : 0;
+  const legendW = series.length ? 36 + maxOf(series.map((s) => textWidth(s.name))) : 0;
   const width = margin.left + plotW + margin.right + (legendW ? legendGap + legendW : 0);
   const height = Math.max(margin.top + plotH + margin.bottom, margin.top + 12 + series.length * 20);
 
-  const clean = series.map((s) => ({ ...s, points: s.points.filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y)) }));
+  const clean = series.map((s) => ({ ...s, points: sampleEvenly(s.points.filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y)), CHART_MAX_POINTS) }));
   const xs = clean.flatMap((s) => s.points.map((p) => p.x));
-  const x = niceTicks(Math.min(0, ...xs), xs.length ? Math.max(...xs) : 1);
+  const x = niceTicks(Math.min(0, minOf(xs, 0)), maxOf(xs, 1));
   const [yLo, yHi] = options.yDomain ?? [0, 1];
   const y = options.yDomain ? { lo: yLo, hi: yHi, ticks: niceTicks(yLo, yHi).ticks.filter((t) => t >= yLo && t <= yHi) } : niceTicks(0, 1);
   const px = (v: number) => round1(margin.left + ((v - x.lo) / (x.hi - x.lo)) * plotW);
@@ -201,7 +216,7 @@ export function svgLineChart(series: readonly ChartSeries[], options: LineChartO
       const coordinates = s.points.map((p) => `${px(p.x)},${py(p.y)}`).join(' ');
       parts.push(`<polyline points="${coordinates}" fill="none" stroke="${color}" stroke-width="2"${dash}/>`);
     }
-    for (const p of s.points) {
+    for (const p of s.points.length <= MAX_MARKED_POINTS ? s.points : []) {
       const hover = `${s.name}: ${formatX(p.x)} → ${formatY(p.y)}`;
       parts.push(`<circle cx="${px(p.x)}" cy="${py(p.y)}" r="3.5" fill="${color}"><title>${escapeHtml(hover)}</title></circle>`);
     }
@@ -234,7 +249,7 @@ const ROBUST_COLOR = '#D55E00';
 function svgClassBars(rows: readonly ReportPerClass[], robustLabel: string): string {
   const MAX_LABEL = 28;
   const label = (name: string) => (Array.from(name).length > MAX_LABEL ? Array.from(name).slice(0, MAX_LABEL - 1).join('') + '…' : name);
-  const labelW = clamp(12 + Math.max(...rows.map((r) => textWidth(label(r.name)))), 60, 220);
+  const labelW = clamp(12 + maxOf(rows.map((r) => textWidth(label(r.name))), 0), 60, 220);
   const plotW = 420;
   const barH = 10;
   const rowH = 2 * barH + 12;
@@ -283,23 +298,25 @@ function svgClassBars(rows: readonly ReportPerClass[], robustLabel: string): str
  * reorder the page either), other characters such as Cyrillic look-alikes are marked where they stand.
  */
 function visibleText(text: string): string {
-  const chars = Array.from(text);
+  // Runs of printable ASCII are escaped as they are; only the other characters are looked at one by one.
   let out = '';
-  for (let i = 0; i < chars.length; i++) {
-    const ch = chars[i];
-    if (ch === '\n' || ch === '\t' || /^[\x20-\x7e]$/.test(ch)) {
-      out += escapeHtml(ch);
+  let last = 0;
+  for (const match of text.matchAll(/\r\n|[^\x20-\x7e\n\t]/gu)) {
+    out += escapeHtml(text.slice(last, match.index));
+    last = match.index + match[0].length;
+    const ch = match[0];
+    // A Windows line ending is an ordinary line break, not a hidden character.
+    if (ch === '\r\n') {
+      out += '\n';
       continue;
     }
-    // A Windows line ending is an ordinary line break, not a hidden character.
-    if (ch === '\r' && chars[i + 1] === '\n') continue;
     const info = describeCharacter(ch);
     const hidden = info.kind === 'invisible' || info.kind === 'bidi' || /^[\p{C}\p{M}\p{Z}]$/u.test(ch);
     out += hidden
       ? `<mark class="cp hidden" title="${escapeHtml(info.description)}">${escapeHtml(info.codePoint)}</mark>`
       : `<mark class="cp" title="${escapeHtml(info.description)}">${escapeHtml(ch)}</mark>`;
   }
-  return out;
+  return out + escapeHtml(text.slice(last));
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -373,8 +390,13 @@ function describeParams(params: ReportAttack['params']): string {
     .join(', ');
 }
 
+/** Says that a table or chart shows a sample of `total` items. */
+const sampledNote = (shown: number, total: number, what: string) =>
+  shown < total ? `<p class="muted small">${groupDigits(shown)} of ${groupDigits(total)} ${what} shown, evenly spaced; the embedded JSON holds them all.</p>` : '';
+
 function attackTable(attack: ReportAttack): string {
-  const rows = attack.points.map((p: ReportPoint) => [
+  const shown = sampleEvenly(attack.points, TABLE_MAX_ROWS);
+  const rows = shown.map((p: ReportPoint) => [
     formatBudget(attack.budgetUnit, p.budget),
     formatShare(p.accuracy),
     formatShare(p.successRate),
@@ -393,6 +415,7 @@ function attackTable(attack: ReportAttack): string {
           [true, true, true, true, true, true, true],
         )
       : '<p class="muted">No points.</p>',
+    sampledNote(shown.length, attack.points.length, 'budgets'),
   ].join('\n');
 }
 
@@ -423,7 +446,7 @@ function budgetSection(attacks: readonly ReportAttack[]): string {
         '</ul>',
       );
     }
-    parts.push(...ran.map(attackTable));
+    for (const attack of ran) parts.push(attackTable(attack));
   }
   parts.push('</section>');
   return parts.join('\n');
@@ -436,6 +459,13 @@ function referenceLabel(report: RobustnessReport): string {
   if (!attack) return `${ref.attackId} at budget ${formatNumber(ref.budget)}`;
   if (attack.budgetUnit === 'word-share') return `${attack.name} changing up to ${formatShare(ref.budget)} of words`;
   return `${attack.name} at ${UNIT_SHORT[attack.budgetUnit]} ε = ${formatBudget(attack.budgetUnit, ref.budget)}`;
+}
+
+/** The classes with the lowest robust accuracy, at most CLASS_BARS_MAX, in class order. */
+function weakestClasses(rows: readonly ReportPerClass[]): readonly ReportPerClass[] {
+  if (rows.length <= CLASS_BARS_MAX) return rows;
+  const weakest = new Set([...rows].sort((a, b) => a.robustAccuracy - b.robustAccuracy).slice(0, CLASS_BARS_MAX));
+  return rows.filter((row) => weakest.has(row));
 }
 
 function perClassSection(report: RobustnessReport): string {
@@ -451,7 +481,7 @@ function perClassSection(report: RobustnessReport): string {
   return [
     `<section id="per-class"><h2>Per-class robustness <span class="muted">under ${escapeHtml(reference)}</span></h2>`,
     table(['#', 'Class', 'Examples', 'Clean accuracy', 'Robust accuracy'], rows, [true, false, true, true, true]),
-    `<figure>${svgClassBars(report.perClass, `robust (${reference})`)}</figure>`,
+    `<figure>${svgClassBars(weakestClasses(report.perClass), `robust (${reference})`)}${report.perClass.length > CLASS_BARS_MAX ? `<figcaption>The ${CLASS_BARS_MAX} classes with the lowest robust accuracy of ${groupDigits(report.perClass.length)}.</figcaption>` : ''}</figure>`,
     '</section>',
   ].join('\n');
 }
@@ -515,9 +545,10 @@ function extractionSection(extraction: ReportExtraction | null): string {
       '</figure>',
       table(
         ['Queries', 'Fidelity', 'Accuracy'],
-        extraction.points.map((p) => [groupDigits(p.queries), formatShare(p.fidelity), formatShare(p.accuracy)]),
+        sampleEvenly(extraction.points, TABLE_MAX_ROWS).map((p) => [groupDigits(p.queries), formatShare(p.fidelity), formatShare(p.accuracy)]),
         [true, true, true],
       ),
+      sampledNote(Math.min(TABLE_MAX_ROWS, extraction.points.length), extraction.points.length, 'query budgets'),
     );
   }
   parts.push('</section>');
@@ -610,6 +641,14 @@ footer { margin-top: 32px; color: var(--muted); font-size: 12px; }
 }
 `;
 
+/**
+ * The report page's Content-Security-Policy: no script, no connection, no frame, nothing from anywhere but its one
+ * style sheet (allowed by its hash, so no injected style either) and data: images. The JSON block is data, which a
+ * policy does not govern. A test recomputes the hash of CSS.
+ */
+export const REPORT_CSS_SHA256 = 'sha256-u8YNiECdzz+Nft866KMOZP17RoTYxYpXAzGab/5zMAU=';
+export const REPORT_CSP = `default-src 'none'; img-src data:; style-src '${REPORT_CSS_SHA256}'; base-uri 'none'; form-action 'none'`;
+
 /** The report's JSON for a script block: `<` escaped so no text in it can close the block. */
 function embeddedJson(report: RobustnessReport): string {
   return JSON.stringify(report).replace(/</g, '\\u003c');
@@ -624,6 +663,7 @@ export function renderReportHtml(report: RobustnessReport): string {
     '<html lang="en">',
     '<head>',
     '<meta charset="utf-8">',
+    `<meta http-equiv="Content-Security-Policy" content="${REPORT_CSP}">`,
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     `<title>Robustness report: ${escapeHtml(report.model.name)}</title>`,
     `<style>${CSS}</style>`,
@@ -653,11 +693,15 @@ export function renderReportHtml(report: RobustnessReport): string {
  * The JSON embedded by `renderReportHtml`, parsed but not checked: pass it to the schema's upgrade and validation
  * before use. Throws when the page has no embedded report.
  */
-export function reportJsonFromHtml(html: string): unknown {
+export function reportJsonFromHtml(html: string, fileName = 'This HTML file'): unknown {
   const start = html.indexOf(DATA_OPEN);
   const end = start < 0 ? -1 : html.indexOf('</script>', start + DATA_OPEN.length);
   if (start < 0 || end < 0) {
-    throw new Error('This HTML file has no embedded robustness report; open a report written by the playground or `npm run audit`.');
+    throw new Error(`${fileName}: this HTML file has no embedded report. Import an HTML report exported by the playground or written by npm run audit, or its JSON.`);
   }
-  return JSON.parse(html.slice(start + DATA_OPEN.length, end));
+  try {
+    return JSON.parse(html.slice(start + DATA_OPEN.length, end));
+  } catch (error) {
+    throw new Error(`${fileName}: the embedded report is not valid JSON: ${(error as Error).message}. The file was changed after it was written; export it again.`);
+  }
 }

@@ -10,6 +10,7 @@ import type { PerturbationFamily } from '../text/perturbations';
 import type { TextModel } from '../text/textModel';
 import type { AuditCallbacks } from './imageSuite';
 import type { ReportAttack, ReportExample, ReportPerClass, ReportPoint } from './report';
+import { maxOf } from '../arrays';
 
 export interface TextSuite {
   id: string;
@@ -74,7 +75,7 @@ export async function runTextSuite(
   const examples = data.slice(0, suite.examples);
   const whiteBox = typeof model.unknownWordGain === 'function';
   const ranking: RankingId = whiteBox ? 'gradient' : 'deletion';
-  const maxShare = Math.max(...suite.budgets);
+  const maxShare = maxOf(suite.budgets);
   const binary = options.classes.length === 2;
   const canGoodWords = binary && typeof model.wordsForClass === 'function';
 

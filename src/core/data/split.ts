@@ -1,4 +1,5 @@
 import { createRng, shuffleInPlace } from './rng';
+import { pushAll } from '../arrays';
 
 /**
  * A deterministic stratified split: each class gives the same share to the test set (largest-remainder rounding
@@ -32,8 +33,8 @@ export function stratifiedSplit(
   const test: number[] = [];
   classes.forEach((c, k) => {
     const members = shuffleInPlace([...byClass.get(c)!], rng);
-    test.push(...members.slice(0, quota[k]));
-    train.push(...members.slice(quota[k]));
+    pushAll(test, members.slice(0, quota[k]));
+    pushAll(train, members.slice(quota[k]));
   });
   return { train: shuffleInPlace(train, rng), test: shuffleInPlace(test, rng) };
 }

@@ -10,6 +10,7 @@ import type { ImageSplit } from '../data/mnist';
 import type { Rng } from '../data/rng';
 import type { Classifier } from '../models/classifier';
 import type { OracleAnswer } from './types';
+import { maxOf } from '../arrays';
 
 export type StrategyId = 'random-noise' | 'synthetic' | 'jacobian' | 'pool-random' | 'pool-uncertainty' | 'pool-adaptive';
 
@@ -346,7 +347,7 @@ function poolAdaptiveSampler(context: StrategyContext): QuerySampler {
   let lastProbs: Float32Array | undefined;
 
   const policy = () => {
-    const top = Math.max(...preferences);
+    const top = maxOf(preferences);
     const e = Array.from(preferences, (hv) => Math.exp(hv - top));
     const total = e.reduce((a, b) => a + b, 0);
     return e.map((v) => v / total);

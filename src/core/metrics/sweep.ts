@@ -8,6 +8,7 @@ import { sliceSplit } from '../data/mnist';
 import { createRng, type Rng } from '../data/rng';
 import { imagesToTensor } from '../data/tensors';
 import type { Classifier } from '../models/classifier';
+import { pushAll } from '../arrays';
 
 /** One accuracy-vs-budget experiment: attacks with their parameters, a list of budgets, the first `count` digits. */
 export interface SweepSpec {
@@ -342,7 +343,7 @@ export async function runSweep(model: Classifier, data: ImageSplit, spec: SweepS
         await report();
       }
       for (const [k, t] of batchTallies) tallies.set(k, mergeTallies(tallies.get(k) ?? emptyTally(), t));
-      gallery.push(...batchGallery);
+      pushAll(gallery, batchGallery);
       for (const r of batchResults) callbacks.onResults?.(r.attackId, r.budget, r.results);
       cleanCorrect += labels.filter((label, i) => before.labels[i] === label).length;
       examplesDone += n;

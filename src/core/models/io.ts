@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { pushAll } from '../arrays';
 
 /** The `model.json` of a tfjs Layers or graph model, as written by `model.save` and the converter. */
 export interface LayersModelJson {
@@ -20,7 +21,7 @@ export function artifactsFromFiles(modelJson: LayersModelJson, shards: Map<strin
   const weightSpecs: tf.io.WeightsManifestEntry[] = [];
   const buffers: ArrayBuffer[] = [];
   for (const group of modelJson.weightsManifest) {
-    weightSpecs.push(...group.weights);
+    pushAll(weightSpecs, group.weights);
     for (const path of group.paths) {
       const buffer = shards.get(path);
       if (!buffer) throw new Error(`The weight file "${path}" named in model.json is missing. Add it next to model.json.`);

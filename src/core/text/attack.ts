@@ -19,6 +19,7 @@ import { normalizeText } from './normalize';
 import { editDistance, PERTURBATIONS, type PerturbationFamily, type PerturbationId } from './perturbations';
 import { isStopWord } from './stopwords';
 import { tokenize, type Token } from './tokenizer';
+import { pushAll } from '../arrays';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Transformations
@@ -321,7 +322,7 @@ export async function attackText(
       const fresh = goodWords.length > 0 ? freshGoodWords() : [];
       if (index !== undefined) {
         const swaps = swapping ? fresh : [];
-        candidates.push(...wordCandidates(text, tokens[index], index, options, context, characterLevel, useSynonyms, swaps));
+        pushAll(candidates, wordCandidates(text, tokens[index], index, options, context, characterLevel, useSynonyms, swaps));
       }
       const insertions = insertionsHelp ? fresh : [];
       for (const word of insertions) {

@@ -1,5 +1,9 @@
-import type { RobustnessReport } from '../../core/audit/report';
-import { pct } from './files';
+import { sampleEvenly } from '../../core/arrays';
+import type { ReportAttack, RobustnessReport } from '../../core/audit/report';
+import { clip, pct } from './files';
+
+/** Budgets compared per attack at most (an even sample of those either report has). */
+const MAX_BUDGETS_PER_ATTACK = 50;
 
 interface Row {
   label: string;
@@ -11,14 +15,18 @@ interface Row {
 
 function rowsOf(a: RobustnessReport, b: RobustnessReport): Row[] {
   const rows: Row[] = [{ label: 'Clean accuracy', a: a.clean.accuracy, b: b.clean.accuracy }];
-  const ids = [...new Set([...a.attacks, ...b.attacks].map((x) => x.id))];
-  for (const id of ids) {
-    const attackA = a.attacks.find((x) => x.id === id);
-    const attackB = b.attacks.find((x) => x.id === id);
+  const byId = (r: RobustnessReport) => new Map(r.attacks.map((x) => [x.id, x]));
+  const [attacksA, attacksB] = [byId(a), byId(b)];
+  // Budgets match to 9 decimals (the same budget computed twice may differ in the last bits).
+  const key = (budget: number) => budget.toFixed(9);
+  const accuracyAt = (attack: ReportAttack | undefined) => new Map((attack?.points ?? []).map((p) => [key(p.budget), p.accuracy]));
+  for (const id of new Set([...attacksA.keys(), ...attacksB.keys()])) {
+    const [attackA, attackB] = [attacksA.get(id), attacksB.get(id)];
+    const [atA, atB] = [accuracyAt(attackA), accuracyAt(attackB)];
     const budgets = [...new Set([...(attackA?.points ?? []), ...(attackB?.points ?? [])].map((p) => p.budget))].filter((x) => x > 0).sort((x, y) => x - y);
-    for (const budget of budgets) {
-      const at = (attack: typeof attackA) => attack?.points.find((p) => Math.abs(p.budget - budget) < 1e-9)?.accuracy ?? null;
-      rows.push({ label: `${(attackA ?? attackB)!.name} at ${Number(budget.toPrecision(3))}`, a: at(attackA), b: at(attackB) });
+    const distinct = budgets.filter((budget, i) => i === 0 || key(budget) !== key(budgets[i - 1]));
+    for (const budget of sampleEvenly(distinct, MAX_BUDGETS_PER_ATTACK)) {
+      rows.push({ label: `${(attackA ?? attackB)!.name} at ${Number(budget.toPrecision(3))}`, a: atA.get(key(budget)) ?? null, b: atB.get(key(budget)) ?? null });
     }
   }
   const lastFidelity = (r: RobustnessReport) => r.extraction?.points.at(-1)?.fidelity ?? null;
@@ -68,7 +76,7 @@ export function CompareView({ a, b, labels }: { a: RobustnessReport; b: Robustne
             <ul>
               {r.findings.map((f) => (
                 <li key={f.text}>
-                  <span className={`badge severity-${f.severity}`}>{f.severity}</span> {f.text}
+                  <span className={`badge severity-${f.severity}`}>{f.severity}</span> {clip(f.text)}
                 </li>
               ))}
             </ul>

@@ -3,6 +3,8 @@ import { auditWorker } from '../../bridge/audit';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { downloadText } from '../../components/download';
 import { ProgressBar } from '../../components/ProgressBar';
+import type { RobustnessReport } from '../../core/audit/report';
+import { formatBytes } from '../../core/audit/spec';
 import { selectAuditData, selectAuditSet, selectAuditSpec, selectComparedReport, selectKeepReport, selectReports, selectShownReport, useAuditLab } from '../../stores/auditLab';
 import { selectSeed, selectSetSettings, selectSuite, useSettings } from '../../stores/settings';
 import { CompareView } from './CompareView';
@@ -31,6 +33,7 @@ export function ReportPanel() {
   const [progress, setProgress] = useState<{ fraction: number; message?: string }>();
   const [error, setError] = useState<string>();
   const [importError, setImportError] = useState<string>();
+  const [exportError, setExportError] = useState<string>();
   const controller = useRef<AbortController>(undefined);
 
   const run = async () => {
@@ -50,16 +53,27 @@ export function ReportPanel() {
   const importFile = async (file: File) => {
     setImportError(undefined);
     try {
-      const text = await file.text();
-      // The schema validator (ajv) and the HTML writer load when first needed, not with the app.
-      const [{ parseReportJson }, { reportJsonFromHtml }] = await Promise.all([import('../../core/audit/reportSchema'), import('../../core/audit/reportHtml')]);
+      // The schema's validator and the HTML writer load when first needed, not with the app.
+      const { MAX_REPORT_FILE_BYTES, parseReportFile } = await import('../../core/audit/reportSchema');
+      if (file.size > MAX_REPORT_FILE_BYTES) {
+        throw new Error(`${file.name} is ${formatBytes(file.size)}; a report file is at most ${formatBytes(MAX_REPORT_FILE_BYTES)}. Import a report saved by the playground or written by npm run audit.`);
+      }
       // An exported HTML report carries its JSON, so either file imports.
-      const json = /\.html?$/i.test(file.name) ? JSON.stringify(reportJsonFromHtml(text)) : text;
-      const report = parseReportJson(json, file.name);
+      const report = parseReportFile(await file.text(), file.name);
       const key = keep(report, `${file.name} (imported)`);
       if (shown && shown.key !== key) set({ shown: shown.key, compareWith: key });
     } catch (e) {
       setImportError(errorText(e));
+    }
+  };
+  const exportReport = async (report: RobustnessReport, kind: 'json' | 'html') => {
+    setExportError(undefined);
+    try {
+      const name = `${fileBase(report.model.name)}.${kind}`;
+      if (kind === 'json') downloadText(name, JSON.stringify(report, null, 2) + '\n', 'application/json');
+      else downloadText(name, (await import('../../core/audit/reportHtml')).renderReportHtml(report), 'text/html');
+    } catch (e) {
+      setExportError(`The ${kind.toUpperCase()} export failed: ${errorText(e)}`);
     }
   };
 
@@ -121,16 +135,17 @@ export function ReportPanel() {
           </label>
           {shown ? (
             <>
-              <button type="button" onClick={() => downloadText(`${fileBase(shown.report.model.name)}.json`, JSON.stringify(shown.report, null, 2) + '\n', 'application/json')}>
+              <button type="button" onClick={() => void exportReport(shown.report, 'json')}>
                 Export JSON
               </button>
-              <button type="button" onClick={() => void import('../../core/audit/reportHtml').then(({ renderReportHtml }) => downloadText(`${fileBase(shown.report.model.name)}.html`, renderReportHtml(shown.report), 'text/html'))}>
+              <button type="button" onClick={() => void exportReport(shown.report, 'html')}>
                 Export HTML
               </button>
             </>
           ) : null}
         </div>
       ) : null}
+      <ErrorMessage message={exportError} />
       {shown && compared ? <CompareView a={shown.report} b={compared.report} labels={[shown.label, compared.label]} /> : null}
       {shown ? <ReportView report={shown.report} /> : null}
     </section>

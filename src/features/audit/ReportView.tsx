@@ -1,6 +1,14 @@
 import { AccuracyChart } from '../../components/AccuracyChart';
+import { sampleEvenly } from '../../core/arrays';
 import type { ReportAttack, RobustnessReport } from '../../core/audit/report';
-import { pct } from './files';
+import { clip, pct } from './files';
+
+/** A long table shows an even sample of this many rows per attack (the export keeps them all). */
+const MAX_ROWS_PER_ATTACK = 20;
+/** The edits listed for one text example at most. */
+const MAX_CHANGES = 50;
+/** The per-class table shows this many classes at most. */
+const MAX_CLASS_ROWS = 200;
 
 const UNIT_LABELS: Record<ReportAttack['budgetUnit'], string> = {
   linf: 'L∞ budget ε (pixels in [0, 1])',
@@ -40,6 +48,8 @@ export function ReportView({ report }: { report: RobustnessReport }) {
   const units = [...new Set(report.attacks.filter((a) => a.points.length > 0).map((a) => a.budgetUnit))];
   const classes = report.model.classes;
   const nameOf = (label: number) => (label >= 0 ? (classes[label] ?? String(label)) : 'another class');
+  const sampledAttacks = report.attacks.filter((a) => !a.skipped && a.points.filter((p) => p.budget > 0).length > MAX_ROWS_PER_ATTACK).length;
+  const extractionPoints = sampleEvenly(report.extraction?.points ?? [], MAX_ROWS_PER_ATTACK);
   return (
     <div className="report-view" data-testid="report-view">
       {report.partial ? <p className="note">Partial results: the run was cancelled, and every number covers only the examples that finished.</p> : null}
@@ -47,7 +57,7 @@ export function ReportView({ report }: { report: RobustnessReport }) {
       <ul className="findings" aria-label="findings">
         {report.findings.map((f) => (
           <li key={f.text}>
-            <span className={`badge severity-${f.severity}`}>{f.severity}</span> {f.text}
+            <span className={`badge severity-${f.severity}`}>{f.severity}</span> {clip(f.text)}
           </li>
         ))}
       </ul>
@@ -83,12 +93,14 @@ export function ReportView({ report }: { report: RobustnessReport }) {
                       <td>{a.name}</td>
                       <td>{a.knowledge}</td>
                       <td colSpan={7} className="muted">
-                        not run: {a.skipped}
+                        not run: {clip(a.skipped)}
                       </td>
                     </tr>,
                   ]
-                : a.points
-                    .filter((p) => p.budget > 0)
+                : sampleEvenly(
+                    a.points.filter((p) => p.budget > 0),
+                    MAX_ROWS_PER_ATTACK,
+                  )
                     .map((p) => (
                       <tr key={`${a.id}@${p.budget}`}>
                         <td>{a.name}</td>
@@ -106,6 +118,7 @@ export function ReportView({ report }: { report: RobustnessReport }) {
           </tbody>
         </table>
       </div>
+      {sampledAttacks > 0 ? <p className="muted">{sampledAttacks === 1 ? 'One attack has' : `${sampledAttacks} attacks have`} more than {MAX_ROWS_PER_ATTACK} budgets: the table shows {MAX_ROWS_PER_ATTACK} of them, evenly spaced; the exported JSON and HTML hold them all.</p> : null}
       {report.perClass.length > 0 && report.reference ? (
         <>
           <h4>
@@ -122,7 +135,7 @@ export function ReportView({ report }: { report: RobustnessReport }) {
               </tr>
             </thead>
             <tbody>
-              {report.perClass.map((c) => (
+              {report.perClass.slice(0, MAX_CLASS_ROWS).map((c) => (
                 <tr key={c.classIndex}>
                   <td>{c.name}</td>
                   <td className="num">{c.examples}</td>
@@ -132,6 +145,7 @@ export function ReportView({ report }: { report: RobustnessReport }) {
               ))}
             </tbody>
           </table>
+          {report.perClass.length > MAX_CLASS_ROWS ? <p className="muted">The first {MAX_CLASS_ROWS} of {report.perClass.length.toLocaleString('en-US')} classes; the exported HTML lists them all.</p> : null}
         </>
       ) : null}
       {report.worstExamples.length > 0 ? (
@@ -149,12 +163,13 @@ export function ReportView({ report }: { report: RobustnessReport }) {
                 {e.changes?.length ? (
                   <p className="small">
                     Changes:{' '}
-                    {e.changes.map((c, i) => (
+                    {e.changes.slice(0, MAX_CHANGES).map((c, i) => (
                       <code key={i}>
                         {i > 0 ? ', ' : ''}
                         <VisibleText text={c} inline />
                       </code>
                     ))}
+                    {e.changes.length > MAX_CHANGES ? ` and ${e.changes.length - MAX_CHANGES} more` : null}
                   </p>
                 ) : null}
                 {e.adversarialText !== undefined ? <VisibleText text={e.adversarialText.slice(0, 600)} /> : null}
@@ -170,7 +185,7 @@ export function ReportView({ report }: { report: RobustnessReport }) {
         <>
           <h4>Model extraction</h4>
           {report.extraction.skipped ? (
-            <p className="muted">Not run: {report.extraction.skipped}</p>
+            <p className="muted">Not run: {clip(report.extraction.skipped)}</p>
           ) : (
             <table className="data-table" aria-label="extraction">
               <thead>
@@ -181,7 +196,7 @@ export function ReportView({ report }: { report: RobustnessReport }) {
                 </tr>
               </thead>
               <tbody>
-                {report.extraction.points.map((p) => (
+                {extractionPoints.map((p) => (
                   <tr key={p.queries}>
                     <td className="num">{p.queries.toLocaleString('en-US')}</td>
                     <td className="num">{pct(p.fidelity)}</td>
@@ -200,7 +215,7 @@ export function ReportView({ report }: { report: RobustnessReport }) {
       <ul>
         {report.checks.map((c) => (
           <li key={c.id}>
-            <span className={`badge verdict-${c.verdict}`}>{c.verdict}</span> {c.label}: {c.detail}
+            <span className={`badge verdict-${c.verdict}`}>{c.verdict}</span> {c.label}: {clip(c.detail)}
           </li>
         ))}
       </ul>

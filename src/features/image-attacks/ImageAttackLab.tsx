@@ -11,6 +11,7 @@ import { InputPicker, type LabInput } from './InputPicker';
 import { SingleAttackPanel } from './SingleAttackPanel';
 import { SweepPanel } from './SweepPanel';
 import { usePrediction } from './useTestDigit';
+import { maxOf } from '../../core/arrays';
 
 /** Adversarial examples on images: one example at a time, or accuracy against budget over the test set. */
 export function ImageAttackLab() {
@@ -73,7 +74,7 @@ function CleanPrediction({ model, input, state }: { model: ModelRef; input: LabI
     <div className="prediction">
       <p>
         {model.card.name} predicts <strong data-testid="predicted-label">{model.card.classes[prediction.labels[0]]}</strong> with{' '}
-        {(Math.max(...p) * 100).toFixed(1)}% confidence
+        {(maxOf(p) * 100).toFixed(1)}% confidence
         {input && input.labelSource !== 'model' && prediction.labels[0] !== input.label ? ' (wrong)' : ''}.
       </p>
       {input?.labelSource === 'model' ? (
