@@ -17,6 +17,7 @@ import {
   type DecodedImage,
   type ImageExpectation,
 } from '../src/core/audit/data';
+import { escapeForMessage, quoteForMessage } from '../src/core/audit/quote';
 
 const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg']);
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
@@ -98,7 +99,7 @@ function classesWithoutImages(labels: readonly number[], classes: readonly strin
   const present = new Set(labels);
   const missing = classes.filter((_, index) => !present.has(index));
   if (missing.length === 0) return [];
-  const shown = missing.slice(0, 20).map((name) => JSON.stringify(name)).join(', ');
+  const shown = missing.slice(0, 20).map((name) => quoteForMessage(name)).join(', ');
   return [`No images for ${missing.length} of the model's ${classes.length} classes: ${shown}${missing.length > 20 ? ', ...' : ''}.`];
 }
 
@@ -112,13 +113,13 @@ async function loadFolder(dir: string, expected: ImageDatasetExpectation): Promi
       index = resolveLabel(folder, expected.classes);
     } catch (error) {
       throw new Error(
-        `${dir}: the subfolder "${folder}" does not name a class of the model. ${(error as Error).message} ` +
+        `${escapeForMessage(dir)}: the subfolder ${quoteForMessage(folder)} does not name a class of the model. ${(error as Error).message} ` +
           'Rename the folder after the class its images belong to.',
       );
     }
     // Say when a folder matched only loosely (by case or as an index), so a surprise is visible.
     if (expected.classes[index] !== folder) {
-      notices.push(`The subfolder "${folder}" was read as the model's class ${index} ("${expected.classes[index]}").`);
+      notices.push(`The subfolder ${quoteForMessage(folder)} was read as the model's class ${index} (${quoteForMessage(expected.classes[index])}).`);
     }
     return index;
   });

@@ -68,6 +68,21 @@ describe('resolveLabel', () => {
     expect(() => resolveLabel('1.5', SPAM)).toThrow(/not one of the model's classes/);
   });
 
+  it('escapes control and bidi characters of a label and a file name it echoes', () => {
+    // A right-to-left override would make the rest of the message read backwards in a terminal or a page.
+    expect(() => resolveLabel('spam\u202E\n', ['ham', 'spamx'])).toThrow(/The label "spam\\u\{202E\}\\u\{000A\}" is not one/);
+    const error = (() => {
+      try {
+        parseTextCsv('text,label\nhello,sp\u2066am', ['ham', 'spam'], { source: 'evil\u202Ecsv.txt' });
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return '';
+    })();
+    expect(error).toContain('evil\\u{202E}csv.txt, line 2: the label "sp\\u{2066}am"');
+    expect(error).not.toMatch(/[\u202a-\u202e\u2066-\u2069]/);
+  });
+
   it('needs class names to match against', () => {
     expect(() => resolveLabel('a', [])).toThrow(/no class names.*give its classes/);
   });

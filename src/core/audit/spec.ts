@@ -5,6 +5,7 @@
  * plain words what is wrong with a spec a user typed.
  */
 import type { Vocabulary } from '../text/tokenizer';
+import { quoteForMessage } from './quote';
 
 export type ChannelOrder = 'grayscale' | 'rgb' | 'bgr';
 export type OutputKind = 'logits' | 'probabilities';
@@ -67,7 +68,7 @@ export function checkSpec(spec: ModelSpec): string[] {
   if (!spec.name.trim()) problems.push('Give the model a name.');
   if (spec.classes.length < 2) problems.push(`A classifier needs at least two class names; ${spec.classes.length} given.`);
   const duplicates = spec.classes.filter((c, i) => spec.classes.indexOf(c) !== i);
-  if (duplicates.length > 0) problems.push(`Class names must be unique; repeated: ${[...new Set(duplicates)].slice(0, 5).join(', ')}.`);
+  if (duplicates.length > 0) problems.push(`Class names must be unique; repeated: ${[...new Set(duplicates)].slice(0, 5).map((c) => quoteForMessage(c)).join(', ')}.`);
   if (spec.task === 'image') {
     const [h, w, c] = spec.inputShape;
     if (![h, w].every((n) => Number.isInteger(n) && n >= 1 && n <= 4096)) {
