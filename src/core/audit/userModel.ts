@@ -13,6 +13,8 @@ import { bytesOf } from '../models/io';
 import type { Classifier } from '../models/classifier';
 import { textModelFromLayersModel, type TextModel } from '../text/textModel';
 import { encode, FIRST_WORD_ID, tokenize } from '../text/tokenizer';
+import { validateWeightsManifest } from './manifestSchema';
+import { escapeForMessage } from './quote';
 import type { ReportCheck, ReportModel } from './report';
 import { formatBytes, indexClassNames, MAX_MODEL_BYTES, ModelLoadError, type ImageModelSpec, type ModelSpec, type OutputKind, type TextModelSpec } from './spec';
 
@@ -28,7 +30,8 @@ export interface ModelJsonFile {
 }
 
 /** Parses and checks model.json text. Throws ModelLoadError saying what is wrong and what to do. */
-export function parseModelJson(text: string, fileName = 'model.json'): ModelJsonFile {
+export function parseModelJson(text: string, givenName = 'model.json'): ModelJsonFile {
+  const fileName = escapeForMessage(givenName);
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -45,10 +48,6 @@ export function parseModelJson(text: string, fileName = 'model.json'): ModelJson
   if (!modelTopology || typeof modelTopology !== 'object') {
     throw new ModelLoadError(`${fileName} has no "modelTopology": it is not a TensorFlow.js model.json (a Keras .h5 or a SavedModel must be converted first with tensorflowjs_converter).`, 'model.json');
   }
-  const manifest = weightsManifest ?? [];
-  if (!Array.isArray(manifest) || !manifest.every((g) => g && Array.isArray(g.paths) && Array.isArray(g.weights))) {
-    throw new ModelLoadError(`${fileName} has a malformed "weightsManifest": it must list groups of { paths, weights }.`, 'model.json');
-  }
   const topology = modelTopology as Record<string, unknown>;
   const detected: ModelFormat | undefined =
     format === 'layers-model' || format === 'graph-model'
@@ -61,11 +60,35 @@ export function parseModelJson(text: string, fileName = 'model.json'): ModelJson
   if (!detected) {
     throw new ModelLoadError(`${fileName} says its format is "${String(format)}"; the playground reads "layers-model" and "graph-model".`, 'model.json');
   }
+  if (weightsManifest === undefined) {
+    throw new ModelLoadError(
+      `${fileName} has no "weightsManifest", so it names no weight files. Pick the model.json that tensorflowjs_converter or model.save() wrote with its weights (not a topology-only file).`,
+      'model.json',
+    );
+  }
+  const problems = validateWeightsManifest(weightsManifest);
+  if (problems.length > 0) {
+    throw new ModelLoadError(
+      `${fileName} has a malformed "weightsManifest": ${problems.slice(0, 3).join('; ')}${problems.length > 3 ? '; ...' : ''}. It must list groups of { paths: [file names], weights: [{ name, shape, dtype }] } as tensorflowjs_converter writes them.`,
+      'model.json',
+    );
+  }
+  const manifest = weightsManifest as ModelJsonFile['weightsManifest'];
   return { format: detected, modelTopology: topology, weightsManifest: manifest, extra };
 }
 
 /** Files the manifest names, in order, as the user must supply them. */
 export const shardPaths = (json: ModelJsonFile) => json.weightsManifest.flatMap((g) => g.paths);
+
+/** The bytes model.json says its weights take, from the shapes and dtypes of the manifest. */
+export const declaredWeightBytes = (json: ModelJsonFile) => json.weightsManifest.reduce((n, g) => n + g.weights.reduce((m, w) => m + bytesOf(w), 0), 0);
+
+/** A manifest describing more weights than the limit: refused before any weight file is read. */
+export const declaredTooLarge = (declared: number, maxBytes = MAX_MODEL_BYTES) =>
+  new ModelLoadError(
+    `model.json describes ${Number.isFinite(declared) && declared < 1e15 ? formatBytes(declared) : 'an absurd amount'} of weights (from the shapes in its weightsManifest), over the ${formatBytes(maxBytes)} the playground accepts. Check the shapes in model.json, or quantize the model (tensorflowjs_converter --quantize_uint8).`,
+    'size',
+  );
 
 /** Match shard files by their base name too: a folder upload names them "dir/group1-shard1of2.bin". */
 function findShard(shards: ReadonlyMap<string, ArrayBuffer>, path: string): ArrayBuffer | undefined {
@@ -82,7 +105,7 @@ export function userArtifacts(json: ModelJsonFile, shards: ReadonlyMap<string, A
   const missing = paths.filter((p) => !findShard(shards, p));
   if (missing.length > 0) {
     throw new ModelLoadError(
-      `model.json names ${paths.length} weight file${paths.length === 1 ? '' : 's'}; missing: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', ...' : ''}. Add ${missing.length === 1 ? 'it' : 'them'} next to model.json (select all the files together).`,
+      `model.json names ${paths.length} weight file${paths.length === 1 ? '' : 's'}; missing: ${missing.slice(0, 5).map((p) => escapeForMessage(p)).join(', ')}${missing.length > 5 ? ', ...' : ''}. Add ${missing.length === 1 ? 'it' : 'them'} next to model.json (select all the files together).`,
       'weights',
     );
   }
@@ -94,7 +117,8 @@ export function userArtifacts(json: ModelJsonFile, shards: ReadonlyMap<string, A
       'size',
     );
   }
-  const expected = weightSpecs.reduce((n, s) => n + bytesOf(s), 0);
+  const expected = declaredWeightBytes(json);
+  if (expected > maxBytes) throw declaredTooLarge(expected, maxBytes);
   if (total !== expected) {
     throw new ModelLoadError(
       `The weight files hold ${total.toLocaleString('en-US')} bytes but model.json describes ${expected.toLocaleString('en-US')}: a shard is ${total < expected ? 'truncated (download it again)' : 'too long, or belongs to another model'}.`,
@@ -197,6 +221,9 @@ async function buildLayersModel(artifacts: tf.io.ModelArtifacts): Promise<tf.Lay
   try {
     model = await tf.models.modelFromJSON({ modelTopology: artifacts.modelTopology as never });
     const specs = artifacts.weightSpecs ?? [];
+    if (specs.length === 0 && model.weights.length > 0) {
+      throw new ModelLoadError(`model.json lists no weights (its "weightsManifest" is empty), but the model's layers have ${model.weights.length}. Pick the model.json saved together with its weight files.`, 'weights');
+    }
     decoded = tf.io.decodeWeights(artifacts.weightData as ArrayBuffer, specs);
     // Optimizer state saved with the model is not part of the model's weights.
     const weights: tf.NamedTensorMap = {};
@@ -205,6 +232,7 @@ async function buildLayersModel(artifacts: tf.io.ModelArtifacts): Promise<tf.Lay
     return model;
   } catch (error) {
     model?.dispose();
+    if (error instanceof ModelLoadError) throw error;
     throw describeLayersError(error as Error);
   } finally {
     if (decoded) tf.dispose(Object.values(decoded));
