@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { imagesToTensor } from '../src/core/data/tensors';
@@ -13,6 +14,7 @@ import {
   parseModelJson,
   type LoadedModel,
 } from '../src/core/audit/userModel';
+import { writeHugeInputModel } from './hostileFixtures';
 import { loadMnistFromDisk, loadModelFromDisk, sha256Hex, toArrayBuffer, useNodeWasm } from './node-tf';
 import { MODELS_DIR, PROJECT_ROOT } from './paths';
 
@@ -254,6 +256,29 @@ describe('loading a user model', () => {
       const big = await messageOf(loadAsUser('mnist-cnn', (json) => (json.weightsManifest[0].weights[0].shape = [1024, 1024, 100])));
       expect(big).toMatch(/model\.json describes 400\.\d MB of weights/);
       expect(big).not.toMatch(/truncated/);
+    });
+
+    it('a model declaring a 4096x4096x3 input: no probe tensor is made, the spec and the checks refuse it', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'huge-input-'));
+      try {
+        await writeHugeInputModel(dir);
+        const shards = new Map([['weights.bin', toArrayBuffer(readFileSync(join(dir, 'weights.bin')))]]);
+        const user = await loadUserModel(parseModelJson(readFileSync(join(dir, 'model.json'), 'utf8')), shards);
+        const before = tf.memory();
+        // Before the bound, inferSpec alone made a probe batch of 8 x 4096 x 4096 x 3 numbers (1.6 GB).
+        const spec = (await inferSpec(user, 'huge')) as ImageModelSpec;
+        expect(spec.inputShape).toEqual([4096, 4096, 3]);
+        const message = /input takes 4096 x 4096 x 3 = 50,331,648 numbers per example, over the 4,194,304 \(1024 x 1024 x 4\)/;
+        expect(checkSpec(spec).join(' ')).toMatch(message);
+        const { checks, usable } = await checkModel(user, spec);
+        expect(usable).toBe(false);
+        expect(checks).toEqual([expect.objectContaining({ id: 'forward', verdict: 'fail', detail: expect.stringMatching(message) })]);
+        expect(tf.memory().numTensors).toBe(before.numTensors);
+        expect(tf.memory().numBytes).toBe(before.numBytes);
+        user.dispose();
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     it('a missing shard', async () => {

@@ -6,6 +6,7 @@
 import { runAudit, type AuditData, type SuiteId } from '../core/audit/audit';
 import { buildImageSplit, labelsFromFolders, matchImagesToLabelCsv, parseImageLabelCsv, parseTextCsv, resolveLabel, type DecodedImage } from '../core/audit/data';
 import type { RobustnessReport } from '../core/audit/report';
+import { checkImageHeader } from '../core/audit/imageHeader';
 import { escapeForMessage, quoteForMessage } from '../core/audit/quote';
 import { checkSpec, type ModelSpec } from '../core/audit/spec';
 import { checkModel, inferSpec, loadUserModel, parseModelJson, shardPaths, type LoadedModel, type ModelChecks } from '../core/audit/userModel';
@@ -281,7 +282,11 @@ export function auditHandlers(deps: AuditWorkerDeps): Handlers<AuditWorkerApi> {
           labels = folders.labels.map((l) => index[l]);
         }
         const decoded: DecodedImage[] = [];
-        for (const f of images) decoded.push(await deps.decodeImage(f.bytes, f.path));
+        for (const f of images) {
+          // The size in the header first: the browser's decoder would allocate every pixel a bomb declares.
+          checkImageHeader(new Uint8Array(f.bytes), f.path);
+          decoded.push(await deps.decodeImage(f.bytes, f.path));
+        }
         const [height, width, channels] = spec.inputShape;
         const built = buildImageSplit(decoded, labels, { height, width, channels: channels as 1 | 3, numClasses: classes.length });
         notices.push(...built.notices);

@@ -43,6 +43,27 @@ export interface TextModelSpec {
 
 export type ModelSpec = ImageModelSpec | TextModelSpec;
 
+/**
+ * Most numbers in one example of a model's input (height x width x channels, or tokens): 4,194,304, a 2048x2048 RGBA
+ * or a 1182x1182 RGB image. A model declaring more is refused before any tensor is made, since every check and attack
+ * holds batches of inputs (8 probe rows of this size already take 128 MB).
+ */
+export const MAX_INPUT_ELEMENTS = 1024 * 1024 * 4;
+
+/** Numbers in one example of the spec's input. */
+export const inputElements = (spec: ModelSpec) => (spec.task === 'image' ? spec.inputShape.reduce((a, b) => a * b, 1) : spec.maxLength);
+
+/** Why the spec's input is too large to probe or attack, or undefined when it fits MAX_INPUT_ELEMENTS. */
+export function inputSizeProblem(spec: ModelSpec): string | undefined {
+  const n = inputElements(spec);
+  if (n <= MAX_INPUT_ELEMENTS) return undefined;
+  const what = spec.task === 'image' ? `${spec.inputShape.join(' x ')} = ${n.toLocaleString('en-US')} numbers` : `${n.toLocaleString('en-US')} tokens`;
+  return (
+    `The model's input takes ${what} per example, over the ${MAX_INPUT_ELEMENTS.toLocaleString('en-US')} (1024 x 1024 x 4) the playground ` +
+    'handles: the checks and attacks hold batches of inputs in memory. Audit a model with a smaller input, or check the input shape.'
+  );
+}
+
 /** Largest model the playground accepts: weights plus model.json. A browser tab holds it twice while loading. */
 export const MAX_MODEL_BYTES = 256 * 1024 * 1024;
 
@@ -86,6 +107,8 @@ export function checkSpec(spec: ModelSpec): string[] {
     const words = spec.tokenizer?.vocabulary?.words;
     if (!Array.isArray(words) || words.length === 0) problems.push('A text model needs its tokenizer vocabulary (a vocabulary.json file).');
   }
+  const tooLarge = inputSizeProblem(spec);
+  if (tooLarge) problems.push(tooLarge);
   return problems;
 }
 

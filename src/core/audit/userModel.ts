@@ -12,11 +12,11 @@ import type { ModelCard } from '../models/card';
 import { bytesOf } from '../models/io';
 import type { Classifier } from '../models/classifier';
 import { textModelFromLayersModel, type TextModel } from '../text/textModel';
-import { encode, FIRST_WORD_ID, tokenize } from '../text/tokenizer';
+import { encodeText, FIRST_WORD_ID } from '../text/tokenizer';
 import { validateWeightsManifest } from './manifestSchema';
 import { escapeForMessage } from './quote';
 import type { ReportCheck, ReportModel } from './report';
-import { formatBytes, indexClassNames, MAX_MODEL_BYTES, ModelLoadError, type ImageModelSpec, type ModelSpec, type OutputKind, type TextModelSpec } from './spec';
+import { formatBytes, indexClassNames, inputElements, inputSizeProblem, MAX_INPUT_ELEMENTS, MAX_MODEL_BYTES, ModelLoadError, type ImageModelSpec, type ModelSpec, type OutputKind, type TextModelSpec } from './spec';
 
 export type ModelFormat = 'layers-model' | 'graph-model';
 
@@ -98,19 +98,11 @@ function findShard(shards: ReadonlyMap<string, ArrayBuffer>, path: string): Arra
   return undefined;
 }
 
-/** The artifacts tfjs loads, from model.json and the shard files; checks every shard is there and whole. */
-export function userArtifacts(json: ModelJsonFile, shards: ReadonlyMap<string, ArrayBuffer>, maxBytes = MAX_MODEL_BYTES): tf.io.ModelArtifacts {
-  const weightSpecs = json.weightsManifest.flatMap((g) => g.weights);
-  const paths = shardPaths(json);
-  const missing = paths.filter((p) => !findShard(shards, p));
-  if (missing.length > 0) {
-    throw new ModelLoadError(
-      `model.json names ${paths.length} weight file${paths.length === 1 ? '' : 's'}; missing: ${missing.slice(0, 5).map((p) => escapeForMessage(p)).join(', ')}${missing.length > 5 ? ', ...' : ''}. Add ${missing.length === 1 ? 'it' : 'them'} next to model.json (select all the files together).`,
-      'weights',
-    );
-  }
-  const buffers = paths.map((p) => findShard(shards, p)!);
-  const total = buffers.reduce((n, b) => n + b.byteLength, 0);
+/**
+ * Checks the bytes of the weight files (`total`, read or only stat'ed) against the limit and against what model.json
+ * describes; throws ModelLoadError saying which is wrong. The command line calls it before reading any shard.
+ */
+export function checkWeightBytes(json: ModelJsonFile, total: number, maxBytes = MAX_MODEL_BYTES): void {
   if (total > maxBytes) {
     throw new ModelLoadError(
       `The weights take ${formatBytes(total)}, over the ${formatBytes(maxBytes)} the playground accepts in a browser tab. Quantize the model (tensorflowjs_converter --quantize_uint8) or audit a smaller one.`,
@@ -125,6 +117,21 @@ export function userArtifacts(json: ModelJsonFile, shards: ReadonlyMap<string, A
       'weights',
     );
   }
+}
+
+/** The artifacts tfjs loads, from model.json and the shard files; checks every shard is there and whole. */
+export function userArtifacts(json: ModelJsonFile, shards: ReadonlyMap<string, ArrayBuffer>, maxBytes = MAX_MODEL_BYTES): tf.io.ModelArtifacts {
+  const weightSpecs = json.weightsManifest.flatMap((g) => g.weights);
+  const paths = shardPaths(json);
+  const missing = paths.filter((p) => !findShard(shards, p));
+  if (missing.length > 0) {
+    throw new ModelLoadError(
+      `model.json names ${paths.length} weight file${paths.length === 1 ? '' : 's'}; missing: ${missing.slice(0, 5).map((p) => escapeForMessage(p)).join(', ')}${missing.length > 5 ? ', ...' : ''}. Add ${missing.length === 1 ? 'it' : 'them'} next to model.json (select all the files together).`,
+      'weights',
+    );
+  }
+  const buffers = paths.map((p) => findShard(shards, p)!);
+  checkWeightBytes(json, buffers.reduce((n, b) => n + b.byteLength, 0), maxBytes);
   return {
     modelTopology: json.modelTopology,
     weightSpecs,
@@ -289,6 +296,12 @@ function probeBatch(shape: number[], lo: number, hi: number, seed = 12345): Floa
   return out;
 }
 
+/** Numbers the probe batches of the checks may hold in all: 8 rows of a small input, 2 of the largest. */
+const PROBE_ELEMENTS = 2 * MAX_INPUT_ELEMENTS;
+
+/** Rows of a probe batch for this spec: 8 when they fit PROBE_ELEMENTS, never fewer than 2 (a fixed batch of 1 must show). */
+const probeRowsFor = (spec: ModelSpec) => Math.max(2, Math.min(8, Math.floor(PROBE_ELEMENTS / inputElements(spec))));
+
 /** A spec filled in from the model where it can be: task, input shape, number of classes, logits or probabilities. */
 export async function inferSpec(model: LoadedModel, name: string): Promise<ModelSpec> {
   const shape = model.inputShape;
@@ -315,11 +328,14 @@ export async function inferSpec(model: LoadedModel, name: string): Promise<Model
     classes: indexClassNames(k),
     output: 'logits',
   };
+  // A declared input too large to probe is left to checkSpec to refuse, before any tensor of that size exists.
+  if (inputSizeProblem(spec)) return spec;
   try {
-    const rows = tf.tidy(() => model.forward(tf.tensor(probeBatch([8, h, w, c], 0, 1), [8, h, w, c]))) as tf.Tensor;
-    const values = (await rows.data()) as Float32Array;
-    const outK = rows.shape.at(-1) ?? k;
-    rows.dispose();
+    const rows = probeRowsFor(spec);
+    const output = tf.tidy(() => model.forward(tf.tensor(probeBatch([rows, h, w, c], 0, 1), [rows, h, w, c]))) as tf.Tensor;
+    const values = (await output.data()) as Float32Array;
+    const outK = output.shape.at(-1) ?? k;
+    output.dispose();
     spec.classes = indexClassNames(outK);
     spec.output = looksLikeProbabilities(values, outK) ? 'probabilities' : 'logits';
   } catch {
@@ -362,6 +378,11 @@ function inputFor(spec: ModelSpec, rows: number, fill: 'zero' | 'random'): tf.Te
  */
 export async function checkModel(model: LoadedModel, spec: ModelSpec): Promise<ModelChecks> {
   const checks: ReportCheck[] = [];
+  const tooLarge = inputSizeProblem(spec);
+  if (tooLarge) {
+    checks.push({ id: 'forward', label: 'Input size', verdict: 'fail', detail: tooLarge });
+    return { checks, gradients: false, usable: false };
+  }
   const shapeText = spec.task === 'image' ? `[1, ${spec.inputShape.join(', ')}]` : `[1, ${spec.maxLength}]`;
   // A vocabulary larger than the Embedding gives word ids the model cannot look up: say so before any pass fails on it.
   const embedding = spec.task === 'text' && model.layers?.layers[0]?.getClassName() === 'Embedding' ? model.layers.layers[0] : undefined;
@@ -414,16 +435,17 @@ export async function checkModel(model: LoadedModel, spec: ModelSpec): Promise<M
   if (!finite || !shapeOk) return { checks, gradients: false, usable: false };
 
   let probe: tf.Tensor;
+  const rows = probeRowsFor(spec);
   try {
-    probe = tf.tidy(() => model.forward(inputFor(spec, 8, 'random')));
+    probe = tf.tidy(() => model.forward(inputFor(spec, rows, 'random')));
   } catch (error) {
-    // One row passed; eight do not: the model was exported with a fixed batch size.
-    checks.push({ id: 'forward', label: 'Forward pass on a batch of 8', verdict: 'fail', detail: `The model runs on one input but fails on eight (${firstLine(error as Error)}). Export it with a free batch dimension (None / -1), so attacks can run in batches.` });
+    // One row passed; several do not: the model was exported with a fixed batch size.
+    checks.push({ id: 'forward', label: `Forward pass on a batch of ${rows}`, verdict: 'fail', detail: `The model runs on one input but fails on ${rows} (${firstLine(error as Error)}). Export it with a free batch dimension (None / -1), so attacks can run in batches.` });
     return { checks, gradients: false, usable: false };
   }
-  const rows = (await probe.data()) as Float32Array;
+  const probeValues = (await probe.data()) as Float32Array;
   probe.dispose();
-  const probabilities = looksLikeProbabilities(rows, k);
+  const probabilities = looksLikeProbabilities(probeValues, k);
   if (spec.output === 'probabilities') {
     checks.push({
       id: 'probabilities',
@@ -534,7 +556,7 @@ export function textModelOf(model: LoadedModel, spec: TextModelSpec): TextModel 
       for (let start = 0; start < texts.length; start += 64) {
         const chunk = texts.slice(start, start + 64);
         const flat = new Int32Array(chunk.length * spec.maxLength);
-        chunk.forEach((t, i) => flat.set(encode(tokenize(t).tokens, vocabulary, spec.maxLength), i * spec.maxLength));
+        chunk.forEach((t, i) => flat.set(encodeText(t, vocabulary, spec.maxLength), i * spec.maxLength));
         const p = tf.tidy(() => {
           const out = model.forward(tf.tensor2d(flat, [chunk.length, spec.maxLength], 'int32')) as tf.Tensor2D;
           return spec.output === 'logits' ? tf.softmax(out) : out;
