@@ -113,6 +113,16 @@ describe('parseTextCsv', () => {
     expect(notices).toEqual([expect.stringMatching(/^mail\.csv: 2 examples have an empty text \(line 2, 4\); kept/)]);
   });
 
+  it('keeps of a 10 MB text only the words the tokenizer reads, and says so', () => {
+    const huge = 'win cash now '.repeat(800_000);
+    const { examples, notices } = parseTextCsv(`text,label\n"${huge}",spam\nhello,ham\n`, ['ham', 'spam']);
+    expect(huge.length).toBeGreaterThan(10_000_000);
+    expect(examples[0].text.length).toBeLessThanOrEqual(100_000);
+    expect(huge.startsWith(examples[0].text)).toBe(true);
+    expect(examples[1]).toEqual({ text: 'hello', label: 0 });
+    expect(notices).toEqual([expect.stringMatching(/1 text is longer than 100,000 characters \(line 2\); only the words in the first 100,000 are kept/)]);
+  });
+
   it('keeps the first maxRows examples and says how many were left out', () => {
     const csv = 'text,label\na,ham\nb,spam\nc,nonsense\n';
     const { examples, notices } = parseTextCsv(csv, SPAM, { maxRows: 2 });

@@ -8,6 +8,7 @@
  */
 import type { ImageSplit } from '../data/mnist';
 import type { LabelledText } from '../text/batch';
+import { DEFAULT_MAX_CHARS, readablePart } from '../text/tokenizer';
 import { parseCsvRecords, type CsvRecord } from './csv';
 import { escapeForMessage, quoteForMessage } from './quote';
 
@@ -199,12 +200,22 @@ export function parseTextCsv(
   const used = table.rows.slice(0, maxRows);
   const examples: LabelledText[] = [];
   const emptyLines: number[] = [];
+  const longLines: number[] = [];
   for (const row of used) {
     const value = row.fields[table.columns.text];
     if (value.trim() === '') emptyLines.push(row.line);
-    examples.push({ text: value, label: labelAt(row.fields[table.columns.label], classes, source, row.line) });
+    // The tokenizer reads the first 100,000 characters; keeping only those bounds every attack query on a huge text.
+    const text = readablePart(value);
+    if (text.length < value.length) longLines.push(row.line);
+    examples.push({ text, label: labelAt(row.fields[table.columns.label], classes, source, row.line) });
   }
   const notices: string[] = [];
+  if (longLines.length > 0) {
+    notices.push(
+      `${source}: ${plural(longLines.length, 'text is', 'texts are')} longer than ${DEFAULT_MAX_CHARS.toLocaleString('en-US')} characters ` +
+        `(line ${listLines(longLines)}); only the words in the first ${DEFAULT_MAX_CHARS.toLocaleString('en-US')} are kept, as the tokenizer reads no further.`,
+    );
+  }
   if (emptyLines.length > 0) {
     notices.push(
       `${source}: ${plural(emptyLines.length, 'example has', 'examples have')} an empty text (line ${listLines(emptyLines)}); ` +

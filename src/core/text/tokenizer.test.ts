@@ -6,6 +6,7 @@ import {
   encode,
   encodeText,
   firstTokens,
+  readablePart,
   FIRST_WORD_ID,
   PAD_ID,
   tokenize,
@@ -182,6 +183,23 @@ describe('firstTokens and encodeText (lazy: only the first maxLength tokens are 
     for (const text of ['FREE lunch now', 'money money free now now', '', 'free '.repeat(50)]) {
       for (const maxLength of [0, 3, 6, 300]) expect([...encodeText(text, vocabulary, maxLength)]).toEqual([...encode(tokenize(text).tokens, vocabulary, maxLength)]);
     }
+  });
+
+  it('keeps of a long text only the part the tokenizer reads, with the same tokens (property)', () => {
+    const alphabet = fc.constantFrom('a', 'B', '\u0301', "'", ' ', '.', '7', '😀', '\u200B', '\uD800');
+    fc.assert(
+      fc.property(fc.array(alphabet, { maxLength: 40 }).map((cs) => cs.join('')), fc.integer({ min: 0, max: 45 }), (text, maxChars) => {
+        const part = readablePart(text, { maxChars });
+        expect(part.length).toBeLessThanOrEqual(Math.max(maxChars, text.length <= maxChars ? text.length : 0));
+        expect(tokenize(part, { maxChars }).tokens).toEqual(tokenize(text, { maxChars }).tokens);
+      }),
+    );
+    // 12-character repeats: the limit cuts "mone|ys" at 100,000, so the part ends after the "free" before it.
+    const big = 'moneys free '.repeat(1_000_000);
+    const part = readablePart(big);
+    expect(part.length).toBe(99_995);
+    expect(part.endsWith('moneys free')).toBe(true);
+    expect(readablePart('short text')).toBe('short text');
   });
 
   it('encodes a 10 MB text from its first 300 words', () => {
