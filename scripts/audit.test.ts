@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reportResults, type RobustnessReport } from '../src/core/audit/report';
 import { reportJsonFromHtml } from '../src/core/audit/reportHtml';
 import { parseReportJson, validateReport } from '../src/core/audit/reportSchema';
-import { audit, exitCodeOf, UsageError, type AuditOutcome } from './audit';
+import { audit, errorLines, exitCodeOf, UsageError, type AuditOutcome } from './audit';
 import { pngBomb, sparseFile, writeHugeInputModel } from './hostileFixtures';
 import { loadMnistFromDisk, loadModelFromDisk, sha256Hex, useNodeWasm } from './node-tf';
 import { MODELS_DIR, PROJECT_ROOT } from './paths';
@@ -217,6 +217,13 @@ describe('bad arguments and bad files exit 2 with a message, before any compute'
     expect(error).toBeInstanceOf(UsageError);
     expect(exitCodeOf(error)).toBe(2);
     expect(exitCodeOf(new TypeError('boom'))).toBe(3);
+  });
+
+  it('prints one paragraph with control and bidi characters escaped for exit 2, the stack only for exit 3', () => {
+    expect(errorLines(new UsageError('The label "x\u202Ey\nFAKE" is bad.'))).toEqual(['error: The label "x\\u{202E}y\\u{000A}FAKE" is bad.', 'Run with --help for the options.']);
+    const crash = errorLines(new TypeError('boom'));
+    expect(crash[0]).toBe('error: boom');
+    expect(crash[1]).toMatch(/^TypeError: boom\n\s+at /);
   });
 });
 

@@ -225,7 +225,7 @@ export async function audit(argv: readonly string[], log: (line: string) => void
         throw new UsageError(`There is no synonym table at ${synonymsPath}.`);
       }
     }
-    for (const notice of notices) log(`note: ${notice}`);
+    for (const notice of notices) log(`note: ${escapeForMessage(notice, Infinity)}`);
 
     const progress = progressPrinter(args.quiet === true);
     const referenceBudget = spec.task === 'image' ? (minRobust !== undefined ? (atEps ?? 0.1) : undefined) : undefined;
@@ -262,6 +262,8 @@ export async function audit(argv: readonly string[], log: (line: string) => void
       }
     }
     lines.push(`wrote ${jsonPath}`, `wrote ${htmlPath}`);
+    // Model, class and data names come from the user's files: a CI log shows them escaped.
+    for (const [i, line] of lines.entries()) lines[i] = escapeForMessage(line, Infinity);
     for (const line of lines) log(line);
     return { report, exitCode, lines, jsonPath, htmlPath };
   } finally {
@@ -310,6 +312,16 @@ function sameFile(a: string, b: string): boolean {
   }
 }
 
+/**
+ * What the command line prints for an error: one paragraph for an input the user can fix (exit 2), the stack too
+ * for a crash (exit 3). Control and bidi characters from the user's files are escaped, whatever message holds them.
+ */
+export function errorLines(error: unknown): string[] {
+  const message = escapeForMessage(error instanceof Error ? error.message : String(error), Infinity);
+  if (exitCodeOf(error) === 2) return [`error: ${message}`, 'Run with --help for the options.'];
+  return [`error: ${message}`, String((error as Error)?.stack ?? '')];
+}
+
 /** The exit code for an error: 2 when the user can fix the input, 3 otherwise. */
 export function exitCodeOf(error: unknown): 2 | 3 {
   return error instanceof UsageError || error instanceof ModelLoadError || error instanceof AuditInputError || error instanceof RefusedFileError ? 2 : 3;
@@ -321,9 +333,7 @@ if (isMain) {
     (outcome) => process.exit(outcome?.exitCode ?? 0),
     (error) => {
       const code = exitCodeOf(error);
-      console.error(`error: ${(error as Error).message}`);
-      if (code === 2) console.error('Run with --help for the options.');
-      else console.error((error as Error).stack);
+      for (const line of errorLines(error)) console.error(line);
       process.exit(code);
     },
   );

@@ -314,6 +314,14 @@ describe('loading a user model', () => {
         }),
       );
       expect(message).toMatch(/layer TensorFlow.js does not know.*FancyConv2D.*registered/);
+      // The name comes from the user's file: a bidi override in it is shown escaped, not applied.
+      const bidi = await messageOf(
+        loadAsUser('mnist-cnn', (json) => {
+          json.modelTopology.config.layers[2].class_name = 'Fancy\u202EConv2D';
+        }),
+      );
+      expect(bidi).toContain('Fancy\\u{202E}Conv2D');
+      expect(bidi).not.toContain('\u202E');
     });
 
     it('a model over the size limit', async () => {

@@ -214,8 +214,8 @@ export async function loadUserModel(json: ModelJsonFile, shards: ReadonlyMap<str
   };
 }
 
-/** tfjs messages can run to several lines of advice about Python; the first line says what failed. */
-const firstLine = (error: Error) => error.message.split('\n')[0].trim();
+/** tfjs messages can run to several lines of advice about Python; the first line says what failed (names escaped). */
+const firstLine = (error: Error) => escapeForMessage(error.message.split('\n')[0].trim(), 500);
 
 /**
  * tf.loadLayersModel, step by step, so that nothing outlives a failure: when the weights do not fit the layers, tfjs
@@ -491,7 +491,7 @@ async function gradientCheck(model: LoadedModel, spec: ModelSpec): Promise<{ ok:
     if (!nonZero) return fail('The input gradient is zero everywhere (the model may quantize or threshold its input).');
     return { ok: true, check: { id: 'gradients', label, verdict: 'pass', detail: 'The input gradient is finite and non-zero: white-box attacks are available.' } };
   } catch (error) {
-    return fail(`TensorFlow.js cannot differentiate this model (${(error as Error).message}).`);
+    return fail(`TensorFlow.js cannot differentiate this model (${firstLine(error as Error)}).`);
   }
 }
 
