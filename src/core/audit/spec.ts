@@ -50,12 +50,24 @@ export type ModelSpec = ImageModelSpec | TextModelSpec;
  */
 export const MAX_INPUT_ELEMENTS = 1024 * 1024 * 4;
 
+/**
+ * Most tokens a text model may take: the tokenizer reads at most 100,000 characters (DEFAULT_MAX_CHARS), so no text
+ * gives more than 50,000 words, and a longer input is padding that batches of 64 texts would still hold.
+ */
+export const MAX_TEXT_TOKENS = 50_000;
+
 /** Numbers in one example of the spec's input. */
 export const inputElements = (spec: ModelSpec) => (spec.task === 'image' ? spec.inputShape.reduce((a, b) => a * b, 1) : spec.maxLength);
 
 /** Why the spec's input is too large to probe or attack, or undefined when it fits MAX_INPUT_ELEMENTS. */
 export function inputSizeProblem(spec: ModelSpec): string | undefined {
   const n = inputElements(spec);
+  if (spec.task === 'text' && n > MAX_TEXT_TOKENS) {
+    return (
+      `The model's input takes ${n.toLocaleString('en-US')} tokens per text, over the ${MAX_TEXT_TOKENS.toLocaleString('en-US')} the playground ` +
+      'handles (its tokenizer reads the first 100,000 characters, at most 50,000 words). Audit a model with a shorter input, or check the input shape.'
+    );
+  }
   if (n <= MAX_INPUT_ELEMENTS) return undefined;
   const what = spec.task === 'image' ? `${spec.inputShape.join(' x ')} = ${n.toLocaleString('en-US')} numbers` : `${n.toLocaleString('en-US')} tokens`;
   return (
