@@ -7,6 +7,7 @@ import { reportResults, type RobustnessReport } from '../src/core/audit/report';
 import { reportAtLimits } from '../src/core/audit/reportAtLimits';
 import { REPORT_LIMITS } from '../src/core/audit/reportJsonSchema';
 import { validateReport } from '../src/core/audit/reportSchema';
+import { pngBomb, writeHugeInputModel } from '../scripts/hostileFixtures';
 import { expect, screenshot, test } from './fixtures';
 
 const MODEL_FILES = ['models/mnist-cnn/model.json', 'models/mnist-cnn/weights.bin'];
@@ -249,4 +250,34 @@ test('a report at every size limit imports and shows; one over a limit and a bro
   const broken = '<!doctype html><script type="application/json" id="report-data">{"kind": </script>';
   await page.getByLabel('import report').setInputFiles({ name: 'broken.html', mimeType: 'text/html', buffer: Buffer.from(broken) });
   await expect(page.getByRole('alert')).toContainText('broken.html: the embedded report is not valid JSON:');
+});
+
+test('hostile uploads: a malformed manifest, a declared 4096x4096x3 input and a PNG bomb each get a message', async ({ page }) => {
+  test.setTimeout(180_000);
+  await page.goto('/#lab=audit');
+  const weights = { name: 'weights.bin', mimeType: 'application/octet-stream', buffer: readFileSync('models/mnist-cnn/weights.bin') };
+  const json = JSON.parse(readFileSync('models/mnist-cnn/model.json', 'utf8'));
+  json.weightsManifest[0].weights[2] = null;
+  await page.getByLabel('model files').setInputFiles([{ name: 'model.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(json)) }, weights]);
+  await expect(page.getByRole('alert')).toContainText('weightsManifest[0].weights[2] must be an object, not null', { timeout: 60_000 });
+
+  // 32 bytes of weights declaring a 4096x4096x3 input: refused by the spec, before any probe batch is made.
+  const dir = resolve('test-results', 'audit-huge-input');
+  mkdirSync(dir, { recursive: true });
+  await writeHugeInputModel(dir);
+  await page.getByLabel('model files').setInputFiles([resolve(dir, 'model.json'), resolve(dir, 'weights.bin')]);
+  await expect(page.getByLabel('loaded model')).toContainText('layers-model', { timeout: 60_000 });
+  await page.getByRole('button', { name: 'Run the checks' }).click();
+  await expect(page.getByRole('alert')).toContainText('over the 4,194,304 (1024 x 1024 x 4)');
+
+  // A 30000x30000 PNG of a few hundred bytes is refused from its header, not decoded by the browser.
+  await page.getByLabel('model files').setInputFiles(MODEL_FILES);
+  await page.getByRole('button', { name: 'Run the checks' }).click();
+  await expect(page.getByTestId('check-gradients')).toContainText('pass', { timeout: 60_000 });
+  await page.getByLabel('my images').check();
+  await page.getByLabel('image files').setInputFiles({ name: 'bomb.png', mimeType: 'image/png', buffer: Buffer.from(pngBomb()) });
+  await page.getByLabel('labels CSV').setInputFiles({ name: 'labels.csv', mimeType: 'text/csv', buffer: Buffer.from('file,label\nbomb.png,3\n') });
+  await page.getByRole('button', { name: 'Check and use these images' }).click();
+  await expect(page.getByRole('alert')).toContainText('bomb.png declares 30000x30000 pixels in its PNG header');
+  await screenshot(page, 'audit-hostile-input');
 });

@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
@@ -12,7 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reportResults, type RobustnessReport } from '../src/core/audit/report';
 import { reportJsonFromHtml } from '../src/core/audit/reportHtml';
 import { parseReportJson, validateReport } from '../src/core/audit/reportSchema';
-import { audit, exitCodeOf, UsageError, type AuditOutcome } from './audit';
+import { audit, errorLines, exitCodeOf, UsageError, type AuditOutcome } from './audit';
+import { pngBomb, sparseFile, writeHugeInputModel } from './hostileFixtures';
 import { loadMnistFromDisk, loadModelFromDisk, sha256Hex, useNodeWasm } from './node-tf';
 import { MODELS_DIR, PROJECT_ROOT } from './paths';
 
@@ -40,6 +41,14 @@ function runCli(argv: string[], timeout = 60_000) {
   const result = spawnSync(TSX, ['scripts/audit.ts', ...argv], { cwd: PROJECT_ROOT, encoding: 'utf8', timeout });
   if (result.error) throw result.error;
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** `runCli` under /usr/bin/time: also the largest resident memory of the process tree, in MB. */
+function runCliMeasured(argv: string[], timeout = 30_000) {
+  const timing = join(tempDir(), 'time.txt');
+  const result = spawnSync('/usr/bin/time', ['-f', '%M', '-o', timing, TSX, 'scripts/audit.ts', ...argv], { cwd: PROJECT_ROOT, encoding: 'utf8', timeout });
+  if (result.error) throw result.error;
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr, maxRssMb: Number(readFileSync(timing, 'utf8').trim().split('\n').pop()) / 1024 };
 }
 
 const readReport = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as RobustnessReport;
@@ -209,6 +218,106 @@ describe('bad arguments and bad files exit 2 with a message, before any compute'
     expect(exitCodeOf(error)).toBe(2);
     expect(exitCodeOf(new TypeError('boom'))).toBe(3);
   });
+
+  it('prints one paragraph with control and bidi characters escaped for exit 2, the stack only for exit 3', () => {
+    expect(errorLines(new UsageError('The label "x\u202Ey\nFAKE" is bad.'))).toEqual(['error: The label "x\\u{202E}y\\u{000A}FAKE" is bad.', 'Run with --help for the options.']);
+    const crash = errorLines(new TypeError('boom'));
+    expect(crash[0]).toBe('error: boom');
+    expect(crash[1]).toMatch(/^TypeError: boom\n\s+at /);
+  });
+});
+
+describe('hostile files exit 2 with a message, in bounded time and memory, and write nothing', () => {
+  let dir: string;
+  let out: string;
+  const cnnJson = () => JSON.parse(readFileSync(MNIST_CNN, 'utf8'));
+  /** A folder holding mnist-cnn's model.json, edited, and whatever weight file `weights` leaves in it. */
+  const modelFolder = (name: string, edit: (json: any) => void = () => undefined, weights: (folder: string) => void = (f) => copyFileSync(join(MODELS_DIR, 'mnist-cnn', 'weights.bin'), join(f, 'weights.bin'))) => {
+    const folder = join(dir, name);
+    mkdirSync(folder);
+    const json = cnnJson();
+    edit(json);
+    writeFileSync(join(folder, 'model.json'), JSON.stringify(json));
+    weights(folder);
+    return join(folder, 'model.json');
+  };
+  const setPaths = (paths: unknown[]) => (json: any) => (json.weightsManifest[0].paths = paths);
+  const digits = (folder: string, name = 'a.png') => {
+    mkdirSync(join(folder, '3'), { recursive: true });
+    const png = new PNG({ width: 28, height: 28 });
+    png.data.fill(255);
+    writeFileSync(join(folder, '3', name), PNG.sync.write(png));
+    return folder;
+  };
+
+  beforeAll(async () => {
+    await useNodeWasm();
+    dir = tempDir();
+    out = join(dir, 'never.json');
+    writeFileSync(join(dir, 'outside.bin'), readFileSync(join(MODELS_DIR, 'mnist-cnn', 'weights.bin')));
+  });
+
+  const cases: [string, () => Promise<string[]> | string[], RegExp][] = [
+    ['a manifest path with ../ leaving the model folder', () => ['--model', modelFolder('dotdot', setPaths(['../outside.bin'])), '--data', 'mnist-test', '--out', out], /names a weight file "\.\.\/outside\.bin", which is outside its folder\. Keep the files/],
+    ['a manifest path naming /dev/zero', () => ['--model', modelFolder('devzero', setPaths(['/dev/zero'])), '--data', 'mnist-test', '--out', out], /names a weight file by an absolute path, "\/dev\/zero"/],
+    ['a weight file that is a link to /dev/zero', () => ['--model', modelFolder('link-zero', undefined, (f) => symlinkSync('/dev/zero', join(f, 'weights.bin'))), '--data', 'mnist-test', '--out', out], /"weights\.bin", a link to \/dev\/zero, outside its folder/],
+    ['a weight file that is a link to a file outside the folder', () => ['--model', modelFolder('link-out', undefined, (f) => symlinkSync(join(dir, 'outside.bin'), join(f, 'weights.bin'))), '--data', 'mnist-test', '--out', out], /a link to .*outside\.bin, outside its folder/],
+    ['a manifest path naming a folder', () => ['--model', modelFolder('folder-shard', setPaths(['sub']), (f) => mkdirSync(join(f, 'sub'))), '--data', 'mnist-test', '--out', out], /names a weight file "sub", which is a folder, not a file/],
+    // 300 MB that take no disk: refused by its size (stat) before a byte is read.
+    ['a 300 MB (sparse) weight file', () => ['--model', modelFolder('sparse', undefined, (f) => sparseFile(join(f, 'weights.bin'), 300 * 1024 * 1024)), '--data', 'mnist-test', '--out', out], /The weights take 300\.0 MB, over the 256\.0 MB/],
+    ['a manifest entry that is null', () => ['--model', modelFolder('null-entry', (json) => (json.weightsManifest[0].weights[2] = null)), '--data', 'mnist-test', '--out', out], /malformed "weightsManifest": weightsManifest\[0\]\.weights\[2\] must be an object, not null/],
+    ['a manifest path that is not a string', () => ['--model', modelFolder('number-path', setPaths([42])), '--data', 'mnist-test', '--out', out], /weightsManifest\[0\]\.paths\[0\] must be a string, not number/],
+    ['float16 weights', () => ['--model', modelFolder('float16', (json) => (json.weightsManifest[0].weights[0].dtype = 'float16')), '--data', 'mnist-test', '--out', out], /dtype is "float16"; .*does not read float16/],
+    ['40 bytes of weights declaring a 4096x4096x3 input', async () => {
+      const folder = join(dir, 'huge-input');
+      mkdirSync(folder);
+      return ['--model', await writeHugeInputModel(folder), '--data', 'mnist-test', '--out', out];
+    }, /input takes 4096 x 4096 x 3 = 50,331,648 numbers per example, over the 4,194,304 \(1024 x 1024 x 4\)/],
+    ['a PNG decompression bomb (30000x30000) in the data folder', () => {
+      const folder = digits(join(dir, 'bomb-images'));
+      writeFileSync(join(folder, '3', 'bomb.png'), pngBomb());
+      return ['--model', MNIST_CNN, '--data', folder, '--out', out];
+    }, /bomb\.png declares 30000x30000 pixels in its PNG header, over the 4,194,304 pixels .* it was not decoded/],
+    ['a labels CSV naming a file outside its folder', () => {
+      const folder = digits(join(dir, 'csv-dotdot'));
+      writeFileSync(join(folder, 'labels.csv'), 'file,label\n3/a.png,3\n../outside.png,3\n');
+      return ['--model', MNIST_CNN, '--data', join(folder, 'labels.csv'), '--out', out];
+    }, /labels\.csv names an image "\.\.\/outside\.png", which is outside its folder/],
+    ['a labels CSV naming /dev/zero', () => {
+      const folder = digits(join(dir, 'csv-zero'));
+      writeFileSync(join(folder, 'labels.csv'), 'file,label\n/dev/zero,3\n');
+      return ['--model', MNIST_CNN, '--data', join(folder, 'labels.csv'), '--out', out];
+    }, /labels\.csv names an image by an absolute path, "\/dev\/zero"/],
+    ['a labels CSV naming a link to /dev/zero', () => {
+      const folder = digits(join(dir, 'csv-link'));
+      symlinkSync('/dev/zero', join(folder, 'zero.png'));
+      writeFileSync(join(folder, 'labels.csv'), 'file,label\nzero.png,3\n');
+      return ['--model', MNIST_CNN, '--data', join(folder, 'labels.csv'), '--out', out];
+    }, /"zero\.png", a link to \/dev\/zero, outside its folder/],
+    ['a model.json without a weightsManifest', () => ['--model', modelFolder('no-manifest', (json) => delete json.weightsManifest), '--data', 'mnist-test', '--out', out], /has no "weightsManifest", so it names no weight files/],
+    ['--html naming the --out file', () => ['--model', MNIST_CNN, '--data', 'mnist-test', '--limit', '2', '--out', out, '--html', out], /--html and --out name the same file/],
+    // Without --classes the folder "cat" is not a class; the op the model lacks is the first thing to fix.
+    ['a graph model with an op TensorFlow.js lacks, without --classes', () => {
+      const folder = join(dir, 'cat-images');
+      digits(folder);
+      renameSync(join(folder, '3'), join(folder, 'cat'));
+      return ['--model', join(PROJECT_ROOT, 'e2e', 'fixtures', 'unsupported-op-graph', 'model.json'), '--data', folder, '--out', out];
+    }, /uses the operation "MyCustomOp", which TensorFlow\.js cannot run/],
+  ];
+
+  // Measured on this shared 2-core machine (each a fresh tsx process, /usr/bin/time): 3 to 9 s and 179 to 194 MB of
+  // maximum resident memory per case, what an immediate usage error costs (tsx and tfjs start-up); before the fixes
+  // the huge input took over 2 GB, the bomb over 5 GB, and /dev/zero was read until memory ran out.
+  it.each(cases)('%s', async (_name, argv, message) => {
+    const { status, stdout, stderr, maxRssMb } = runCliMeasured(await argv());
+    expect(stderr).toMatch(message);
+    expect(stderr).toContain('Run with --help for the options.');
+    expect(stderr).not.toMatch(/^\s+at /m);
+    expect(status).toBe(2);
+    expect(stdout).not.toContain('wrote');
+    expect(existsSync(out)).toBe(false);
+    expect(maxRssMb).toBeLessThan(1024);
+  }, 60_000);
 });
 
 describe('npm run audit on a text model', () => {

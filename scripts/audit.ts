@@ -3,19 +3,21 @@
  * command line, for CI. Same core code (src/core/audit), Node on the wasm backend. Exit codes: 0 when every
  * threshold is met (or none is set), 1 when a threshold is missed, 2 for bad arguments or files, 3 for a crash.
  */
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import { AuditInputError, robustAccuracyAt, runAudit, SUITE_IDS, textSuiteFor, type AuditData, type SuiteId } from '../src/core/audit/audit';
+import { AuditInputError, auditableChecks, robustAccuracyAt, runAudit, SUITE_IDS, textSuiteFor, type AuditData, type SuiteId } from '../src/core/audit/audit';
 import { parseTextCsv } from '../src/core/audit/data';
 import type { RobustnessReport } from '../src/core/audit/report';
 import { renderReportHtml } from '../src/core/audit/reportHtml';
 import { validateReport } from '../src/core/audit/reportSchema';
-import { checkSpec, ModelLoadError, parseClassNames, parseVocabularyFile, type ChannelOrder, type ModelSpec } from '../src/core/audit/spec';
-import { inferSpec, loadUserModel, parseModelJson } from '../src/core/audit/userModel';
+import { checkSpec, MAX_MODEL_BYTES, ModelLoadError, parseClassNames, parseVocabularyFile, type ChannelOrder, type ModelSpec } from '../src/core/audit/spec';
+import { escapeForMessage } from '../src/core/audit/quote';
+import { checkWeightBytes, inferSpec, loadUserModel, parseModelJson, shardPaths, type ModelJsonFile } from '../src/core/audit/userModel';
 import { parseSpamSplit, SPAM_SPLIT } from '../src/core/data/spam';
 import { synonymCandidates, type SynonymTable } from '../src/core/text/wordnet';
 import { loadImageDataset } from './imageFiles';
 import { loadMnistFromDisk, toArrayBuffer, useNodeWasm } from './node-tf';
+import { fileInside, MAX_DATA_FILE_BYTES, readCheckedText, RefusedFileError } from './safeFiles';
 import { PROJECT_ROOT } from './paths';
 
 export const USAGE = `Usage: npm run audit -- --model <model.json> --data <data> [options]
@@ -77,12 +79,31 @@ function numberArg(args: Record<string, string | true>, name: string, check: (n:
 }
 
 function readJson<T>(path: string, what: string): T {
-  if (!existsSync(path)) throw new UsageError(`There is no ${what} at ${path}.`);
+  const text = readCheckedText(path, what, MAX_DATA_FILE_BYTES);
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as T;
+    return JSON.parse(text) as T;
   } catch (error) {
-    throw new UsageError(`${path} is not valid JSON (${(error as Error).message}).`);
+    throw new UsageError(`${escapeForMessage(path)} is not valid JSON (${(error as Error).message}).`);
   }
+}
+
+/**
+ * The weight files model.json names, read only once each is known to be a regular file inside model.json's folder
+ * and their sizes (by stat) fit the limit and what model.json describes: a hostile manifest cannot make the command
+ * line read outside the folder, read a device such as /dev/zero, or read a huge file whole before refusing it.
+ */
+function readShards(json: ModelJsonFile, modelDir: string, jsonName: string): Map<string, ArrayBuffer> {
+  const found = new Map<string, { path: string; size: number }>();
+  let missing = false;
+  for (const name of shardPaths(json)) {
+    const file = fileInside(modelDir, name, jsonName, 'a weight file');
+    if (file) found.set(name, file);
+    else missing = true;
+  }
+  const total = [...found.values()].reduce((n, f) => n + f.size, 0);
+  // With a shard missing, loadUserModel says which; the sizes are compared only when all are there.
+  if (!missing || total > MAX_MODEL_BYTES) checkWeightBytes(json, total);
+  return new Map([...found].map(([name, file]) => [name, toArrayBuffer(readFileSync(file.path))]));
 }
 
 
@@ -131,6 +152,7 @@ export async function audit(argv: readonly string[], log: (line: string) => void
   // The outputs' folders are checked now, not after minutes of compute.
   const jsonPath = resolve(typeof args.out === 'string' ? args.out : 'robustness-report.json');
   const htmlPath = resolve(typeof args.html === 'string' ? args.html : jsonPath.replace(/\.json$/i, '') + '.html');
+  if (sameFile(jsonPath, htmlPath)) throw new UsageError(`--html and --out name the same file (${escapeForMessage(jsonPath)}): the HTML report would overwrite the JSON one. Give --html another file.`);
   for (const [flag, path] of [['--out', jsonPath], ['--html', htmlPath]]) {
     if (!existsSync(dirname(path)) || !statSync(dirname(path)).isDirectory()) throw new UsageError(`The folder of ${flag} ${path} does not exist: create it first or write elsewhere.`);
   }
@@ -140,15 +162,9 @@ export async function audit(argv: readonly string[], log: (line: string) => void
   if (!existsSync(modelPath)) throw new UsageError(`There is no model at ${modelPath}.`);
   const jsonFile = statSync(modelPath).isDirectory() ? join(modelPath, 'model.json') : modelPath;
   if (!existsSync(jsonFile)) throw new UsageError(`There is no model.json in ${modelPath}: give the model.json file itself.`);
-  const json = parseModelJson(readFileSync(jsonFile, 'utf8'), basename(jsonFile));
+  const json = parseModelJson(readCheckedText(jsonFile, 'model.json', MAX_MODEL_BYTES), basename(jsonFile));
   const modelDir = dirname(jsonFile);
-  const shards = new Map<string, ArrayBuffer>();
-  for (const group of json.weightsManifest) {
-    for (const path of group.paths) {
-      const file = join(modelDir, path);
-      if (existsSync(file)) shards.set(path, toArrayBuffer(readFileSync(file)));
-    }
-  }
+  const shards = readShards(json, modelDir, basename(jsonFile));
   await useNodeWasm();
   const model = await loadUserModel(json, shards);
   try {
@@ -182,10 +198,13 @@ export async function audit(argv: readonly string[], log: (line: string) => void
     } else {
       const vocabularyPath = typeof args.vocabulary === 'string' ? resolve(args.vocabulary) : join(modelDir, 'vocabulary.json');
       if (!existsSync(vocabularyPath)) throw new UsageError(`A text model needs its vocabulary: --vocabulary path/to/vocabulary.json (none at ${vocabularyPath}).`);
-      spec.tokenizer = { kind: 'words-v1', vocabulary: parseVocabularyFile(readFileSync(vocabularyPath, 'utf8'), basename(vocabularyPath)) };
+      spec.tokenizer = { kind: 'words-v1', vocabulary: parseVocabularyFile(readCheckedText(vocabularyPath, 'vocabulary', MAX_DATA_FILE_BYTES), basename(vocabularyPath)) };
     }
     const problems = checkSpec(spec);
     if (problems.length > 0) throw new UsageError(`The model spec is not usable: ${problems.join(' ')}`);
+    // The model's own failures (an op TensorFlow.js lacks, a fixed batch size) are named before the data is read,
+    // so they are not reported as a problem with the data.
+    await auditableChecks(model, spec);
     if (spec.task === 'text' && atEps !== undefined) {
       // A text threshold reads a point of the sweep: the budget must be one the suite measures.
       const budgets = textSuiteFor(suite).budgets.filter((b) => b > 0);
@@ -206,7 +225,7 @@ export async function audit(argv: readonly string[], log: (line: string) => void
         throw new UsageError(`There is no synonym table at ${synonymsPath}.`);
       }
     }
-    for (const notice of notices) log(`note: ${notice}`);
+    for (const notice of notices) log(`note: ${escapeForMessage(notice, Infinity)}`);
 
     const progress = progressPrinter(args.quiet === true);
     const referenceBudget = spec.task === 'image' ? (minRobust !== undefined ? (atEps ?? 0.1) : undefined) : undefined;
@@ -243,6 +262,8 @@ export async function audit(argv: readonly string[], log: (line: string) => void
       }
     }
     lines.push(`wrote ${jsonPath}`, `wrote ${htmlPath}`);
+    // Model, class and data names come from the user's files: a CI log shows them escaped.
+    for (const [i, line] of lines.entries()) lines[i] = escapeForMessage(line, Infinity);
     for (const line of lines) log(line);
     return { report, exitCode, lines, jsonPath, htmlPath };
   } finally {
@@ -269,7 +290,7 @@ async function readData(arg: string, spec: ModelSpec, notices: string[]): Promis
         data = { task: 'image', name: basename(dataPath), split: loaded.split };
       } else {
         if (extname(dataPath).toLowerCase() !== '.csv') throw new UsageError(`Text data must be a CSV with columns text,label; got ${dataPath}.`);
-        const parsed = parseTextCsv(readFileSync(dataPath, 'utf8'), spec.classes, { source: basename(dataPath) });
+        const parsed = parseTextCsv(readCheckedText(dataPath, 'CSV', MAX_DATA_FILE_BYTES), spec.classes, { source: basename(dataPath) });
         notices.push(...parsed.notices);
         data = { task: 'text', name: basename(dataPath), examples: parsed.examples };
       }
@@ -281,9 +302,29 @@ async function readData(arg: string, spec: ModelSpec, notices: string[]): Promis
   return data;
 }
 
+/** Whether two output paths are one file: the same path, or (when both exist) the same file through a link. */
+function sameFile(a: string, b: string): boolean {
+  if (a === b) return true;
+  try {
+    return realpathSync(a) === realpathSync(b);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * What the command line prints for an error: one paragraph for an input the user can fix (exit 2), the stack too
+ * for a crash (exit 3). Control and bidi characters from the user's files are escaped, whatever message holds them.
+ */
+export function errorLines(error: unknown): string[] {
+  const message = escapeForMessage(error instanceof Error ? error.message : String(error), Infinity);
+  if (exitCodeOf(error) === 2) return [`error: ${message}`, 'Run with --help for the options.'];
+  return [`error: ${message}`, String((error as Error)?.stack ?? '')];
+}
+
 /** The exit code for an error: 2 when the user can fix the input, 3 otherwise. */
 export function exitCodeOf(error: unknown): 2 | 3 {
-  return error instanceof UsageError || error instanceof ModelLoadError || error instanceof AuditInputError ? 2 : 3;
+  return error instanceof UsageError || error instanceof ModelLoadError || error instanceof AuditInputError || error instanceof RefusedFileError ? 2 : 3;
 }
 
 const isMain = process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename);
@@ -292,9 +333,7 @@ if (isMain) {
     (outcome) => process.exit(outcome?.exitCode ?? 0),
     (error) => {
       const code = exitCodeOf(error);
-      console.error(`error: ${(error as Error).message}`);
-      if (code === 2) console.error('Run with --help for the options.');
-      else console.error((error as Error).stack);
+      for (const line of errorLines(error)) console.error(line);
       process.exit(code);
     },
   );

@@ -4,7 +4,8 @@
  * with pngjs, the bundled data and "remote" files come from the repository. Nothing of the audit is mocked.
  */
 import * as tf from '@tensorflow/tfjs';
-import { readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +18,7 @@ import { parseSpamSplit, SPAM_SPLIT } from '../src/core/data/spam';
 import { auditHandlers, type AuditWorkerApi, type UploadedFile } from '../src/workers/auditApi';
 import { memoryModelStore } from '../src/workers/savedModels';
 import type { JobContext } from '../src/workers/serve';
+import { pngBomb, writeHugeInputModel } from './hostileFixtures';
 import { decodeImageFile } from './imageFiles';
 import { loadMnistFromDisk, toArrayBuffer, useNodeWasm } from './node-tf';
 import { MODELS_DIR, PROJECT_ROOT } from './paths';
@@ -62,12 +64,15 @@ function fakeContext(onProgress?: (calls: ProgressCall[]) => void) {
  * The worker's handlers with Node deps, called through structuredClone both ways as messages are. Fetch is a stub:
  * `routes` answers given URLs, other local.test URLs are read from the repository, and any other host fails.
  */
-function makeWorker(routes: Record<string, () => Response> = {}) {
+function makeWorker(
+  routes: Record<string, () => Response> = {},
+  decodeImage = async (bytes: ArrayBuffer, name: string) => decodeImageFile(new Uint8Array(bytes), name),
+) {
   const store = memoryModelStore();
   const fetched: string[] = [];
   const handlers = auditHandlers({
     store,
-    decodeImage: async (bytes, name) => decodeImageFile(new Uint8Array(bytes), name),
+    decodeImage,
     async bundledData(task) {
       if (task === 'image') return { name: MNIST_NAME, split: loadMnistFromDisk('test') };
       return { name: SPAM_NAME, texts: parseSpamSplit(JSON.parse(readFileSync(spamTestPath, 'utf8')), spamTestPath) };
@@ -215,6 +220,57 @@ describe('bad loads', () => {
       /Could not fetch the weight file weights\.bin from http:\/\/local\.test\/weightless\/weights\.bin: HTTP 404\. Check the address/,
     );
     expect((await call('check', { spec })).usable).toBe(true);
+  });
+});
+
+describe('hostile files get the message the command line gives, and nothing is kept', () => {
+  it('a malformed weightsManifest entry is named, not a TypeError, and the model before stays', async () => {
+    const { call } = makeWorker();
+    const spec = await mnistSpecOf(call);
+    const [modelJson, weights] = modelFiles('mnist-cnn');
+    const json = JSON.parse(new TextDecoder().decode(modelJson.bytes));
+    json.weightsManifest[0].weights[2] = null;
+    await expect(call('loadFiles', { files: [textFile('model.json', JSON.stringify(json)), weights] })).rejects.toThrow(
+      /model\.json has a malformed "weightsManifest": weightsManifest\[0\]\.weights\[2\] must be an object, not null/,
+    );
+    expect((await call('check', { spec })).usable).toBe(true);
+  });
+
+  it('a model declaring a 4096x4096x3 input is refused by its spec before any input tensor is made, and not saved', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'huge-input-'));
+    try {
+      await writeHugeInputModel(dir);
+      const { call } = makeWorker();
+      const bytesBefore = tf.memory().numBytes;
+      const info = await call('loadFiles', { files: ['model.json', 'weights.bin'].map((name) => ({ path: name, bytes: fileBytes(join(dir, name)) })) });
+      expect(info).toMatchObject({ inputShape: [4096, 4096, 3], weightBytes: 32 });
+      const checked = await call('check', { spec: info.spec });
+      expect(checked.usable).toBe(false);
+      expect(checked.specProblems.join(' ')).toMatch(/input takes 4096 x 4096 x 3 = 50,331,648 numbers per example, over the 4,194,304/);
+      await expect(call('save', { spec: info.spec })).rejects.toThrow(/^Not saved: .*over the 4,194,304/);
+      expect(await call('listSaved', {})).toEqual([]);
+      // The model's 32 bytes of weights, and no probe batch (one would take 200 MB or more).
+      expect(tf.memory().numBytes - bytesBefore).toBeLessThan(1024);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a PNG decompression bomb is refused from its header, before the image decoder sees it', async () => {
+    const decoded: string[] = [];
+    const { call } = makeWorker({}, async (bytes, name) => {
+      decoded.push(name);
+      return decodeImageFile(new Uint8Array(bytes), name);
+    });
+    const spec = await mnistSpecOf(call);
+    const files: UploadedFile[] = [
+      { path: 'digits/3/a.png', bytes: digitLike(1) },
+      { path: 'digits/3/bomb.png', bytes: toArrayBuffer(pngBomb()) },
+    ];
+    await expect(call('setData', { spec, data: { kind: 'images', files } })).rejects.toThrow(
+      /digits\/3\/bomb\.png declares 30000x30000 pixels in its PNG header, over the 4,194,304 pixels the playground decodes; it was not decoded/,
+    );
+    expect(decoded).toEqual(['digits/3/a.png']);
   });
 });
 

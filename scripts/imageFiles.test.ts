@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pngBomb } from './hostileFixtures';
 import { loadImageDataset, readImageFolder, type ImageDatasetExpectation } from './imageFiles';
 
 const ROOT = mkdtempSync(join(tmpdir(), 'audit-images-'));
@@ -139,6 +140,26 @@ describe('loadImageDataset', () => {
     const whole = pngBytes(4, 4, gray(4, 4, A_LEVEL));
     write(join(bad, 'cat', 'cut.png'), whole.subarray(0, 40));
     await expect(loadImageDataset(bad, MODEL)).rejects.toThrow(/Could not decode .*cat[\\/]cut\.png as a PNG \(.*\)\. The file may be damaged: re-export it, or remove it/);
+  });
+
+  it('refuses a PNG decompression bomb (30000x30000) from its header, before pngjs allocates its pixels', async () => {
+    const dir = join(ROOT, 'bomb');
+    write(join(dir, 'cat', 'bomb.png'), pngBomb());
+    const before = process.memoryUsage().arrayBuffers;
+    await expect(loadImageDataset(dir, MODEL)).rejects.toThrow(/bomb\.png declares 30000x30000 pixels in its PNG header, .* it was not decoded/);
+    // Decoded, it would take 900 MB of gray pixels (3.6 GB as RGBA); measured here: well under 1 MB more.
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(64 * 1024 * 1024);
+  });
+
+  it('refuses a labels CSV row leaving the folder of the CSV or naming a device', async () => {
+    const dir = join(ROOT, 'csv-escape');
+    write(join(dir, 'cat', 'a.png'), pngBytes(4, 4, gray(4, 4, A_LEVEL)));
+    write(join(dir, 'up.csv'), 'file,label\ncat/a.png,cat\n../outside.png,cat\n');
+    await expect(loadImageDataset(join(dir, 'up.csv'), MODEL)).rejects.toThrow(/up\.csv names an image "\.\.\/outside\.png", which is outside its folder/);
+    write(join(dir, 'zero.csv'), 'file,label\n/dev/zero,cat\n');
+    await expect(loadImageDataset(join(dir, 'zero.csv'), MODEL)).rejects.toThrow(/zero\.csv names an image by an absolute path, "\/dev\/zero"/);
+    write(join(dir, 'folder.csv'), 'file,label\ncat,cat\n');
+    await expect(loadImageDataset(join(dir, 'folder.csv'), MODEL)).rejects.toThrow(/names an image "cat", which is a folder, not a file/);
   });
 
   it('decodes by content, so a JPEG named .png still reads', async () => {

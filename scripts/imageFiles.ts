@@ -17,19 +17,23 @@ import {
   type DecodedImage,
   type ImageExpectation,
 } from '../src/core/audit/data';
+import { checkImageHeader, imageFormatOf } from '../src/core/audit/imageHeader';
+import { escapeForMessage, quoteForMessage } from '../src/core/audit/quote';
+import { checkedFileSize, fileInside, MAX_DATA_FILE_BYTES, readCheckedText } from './safeFiles';
 
 const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg']);
-const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
-const startsWith = (bytes: Uint8Array, prefix: readonly number[]) => prefix.every((b, i) => bytes[i] === b);
-
-/** Decodes by content, not extension, so a JPEG saved as .png still reads; always RGBA (data.ts drops the alpha). */
+/**
+ * Decodes by content, not extension, so a JPEG saved as .png still reads; always RGBA (data.ts drops the alpha). The
+ * size in the header is checked first, so a decompression bomb is refused before the decoder allocates its pixels.
+ */
 export function decodeImageFile(bytes: Uint8Array, name: string): DecodedImage {
-  const kind = startsWith(bytes, PNG_SIGNATURE) ? 'PNG' : startsWith(bytes, [0xff, 0xd8, 0xff]) ? 'JPEG' : undefined;
-  if (kind === undefined) {
-    const what = bytes.length === 0 ? 'the file is empty' : 'its first bytes are neither a PNG nor a JPEG signature';
-    throw new Error(`${name} is not a PNG or JPEG image (${what}). Re-export it as PNG or JPEG, or remove it.`);
+  const kind = imageFormatOf(bytes);
+  if (kind !== 'PNG' && kind !== 'JPEG') {
+    const what = bytes.length === 0 ? 'the file is empty' : kind ? `it is a ${kind}` : 'its first bytes are neither a PNG nor a JPEG signature';
+    throw new Error(`${escapeForMessage(name)} is not a PNG or JPEG image (${what}). Re-export it as PNG or JPEG, or remove it.`);
   }
+  checkImageHeader(bytes, name);
   try {
     if (kind === 'PNG') {
       const png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length));
@@ -39,7 +43,7 @@ export function decodeImageFile(bytes: Uint8Array, name: string): DecodedImage {
     return { name, width: decoded.width, height: decoded.height, channels: 4, pixels: decoded.data };
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new Error(`Could not decode ${name} as a ${kind} (${reason}). The file may be damaged: re-export it, or remove it.`);
+    throw new Error(`Could not decode ${escapeForMessage(name)} as a ${kind} (${reason}). The file may be damaged: re-export it, or remove it.`);
   }
 }
 
@@ -78,7 +82,11 @@ export async function readImageFolder(dir: string): Promise<{ images: DecodedIma
     throw new Error(`${dir} holds no .png, .jpg or .jpeg files. Put the images in one subfolder per class inside it.`);
   }
   const images: DecodedImage[] = [];
-  for (const path of paths) images.push(decodeImageFile(await readFile(join(dir, path)), join(dir, path)));
+  for (const path of paths) {
+    const file = join(dir, path);
+    checkedFileSize(file, 'image', MAX_DATA_FILE_BYTES);
+    images.push(decodeImageFile(await readFile(file), file));
+  }
   return { images, paths };
 }
 
@@ -98,7 +106,7 @@ function classesWithoutImages(labels: readonly number[], classes: readonly strin
   const present = new Set(labels);
   const missing = classes.filter((_, index) => !present.has(index));
   if (missing.length === 0) return [];
-  const shown = missing.slice(0, 20).map((name) => JSON.stringify(name)).join(', ');
+  const shown = missing.slice(0, 20).map((name) => quoteForMessage(name)).join(', ');
   return [`No images for ${missing.length} of the model's ${classes.length} classes: ${shown}${missing.length > 20 ? ', ...' : ''}.`];
 }
 
@@ -112,13 +120,13 @@ async function loadFolder(dir: string, expected: ImageDatasetExpectation): Promi
       index = resolveLabel(folder, expected.classes);
     } catch (error) {
       throw new Error(
-        `${dir}: the subfolder "${folder}" does not name a class of the model. ${(error as Error).message} ` +
+        `${escapeForMessage(dir)}: the subfolder ${quoteForMessage(folder)} does not name a class of the model. ${(error as Error).message} ` +
           'Rename the folder after the class its images belong to.',
       );
     }
     // Say when a folder matched only loosely (by case or as an index), so a surprise is visible.
     if (expected.classes[index] !== folder) {
-      notices.push(`The subfolder "${folder}" was read as the model's class ${index} ("${expected.classes[index]}").`);
+      notices.push(`The subfolder ${quoteForMessage(folder)} was read as the model's class ${index} (${quoteForMessage(expected.classes[index])}).`);
     }
     return index;
   });
@@ -128,21 +136,26 @@ async function loadFolder(dir: string, expected: ImageDatasetExpectation): Promi
 }
 
 async function loadCsv(csvPath: string, expected: ImageDatasetExpectation): Promise<LoadedImageDataset> {
-  const listed = parseImageLabelCsv(await readFile(csvPath, 'utf8'), expected.classes, { source: csvPath });
+  const listed = parseImageLabelCsv(readCheckedText(csvPath, 'CSV', MAX_DATA_FILE_BYTES), expected.classes, { source: csvPath });
   const base = dirname(csvPath);
   const images: DecodedImage[] = [];
   const paths = [...listed.keys()];
   for (const file of paths) {
-    const full = resolve(base, file);
-    let bytes: Uint8Array;
+    // A row may not reach outside the CSV's folder (.., an absolute path, a link) or name a device or a folder.
+    const found = fileInside(base, file, csvPath, 'an image');
+    if (found && found.size > MAX_DATA_FILE_BYTES) checkedFileSize(found.path, 'image', MAX_DATA_FILE_BYTES);
+    let bytes: Uint8Array | undefined;
     try {
-      bytes = await readFile(full);
+      if (found) bytes = await readFile(found.path);
     } catch {
+      bytes = undefined;
+    }
+    if (!bytes) {
       throw new Error(
-        `${csvPath} lists "${file}", but there is no readable file at ${full}. Paths in the CSV are relative to the folder that holds it.`,
+        `${escapeForMessage(csvPath)} lists ${quoteForMessage(file)}, but there is no readable file at ${escapeForMessage(resolve(base, file))}. Paths in the CSV are relative to the folder that holds it.`,
       );
     }
-    images.push(decodeImageFile(bytes, full));
+    images.push(decodeImageFile(bytes, found!.path));
   }
   const labels = [...listed.values()];
   const built = buildImageSplit(images, labels, expected);

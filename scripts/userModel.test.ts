@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { imagesToTensor } from '../src/core/data/tensors';
@@ -13,6 +14,7 @@ import {
   parseModelJson,
   type LoadedModel,
 } from '../src/core/audit/userModel';
+import { writeHugeInputModel } from './hostileFixtures';
 import { loadMnistFromDisk, loadModelFromDisk, sha256Hex, toArrayBuffer, useNodeWasm } from './node-tf';
 import { MODELS_DIR, PROJECT_ROOT } from './paths';
 
@@ -212,6 +214,73 @@ describe('loading a user model', () => {
       expect(() => parseModelJson('{"modelTopology": {"x": 1}, "format": "onnx"}')).toThrow(/format is "onnx".*"layers-model" and "graph-model"/);
     });
 
+    it('a weightsManifest entry that is not one names the entry and what it must be', () => {
+      const base = JSON.parse(userFiles('mnist-cnn').text);
+      const messageFor = (edit: (manifest: any) => void) => {
+        const json = structuredClone(base);
+        edit(json.weightsManifest);
+        try {
+          parseModelJson(JSON.stringify(json));
+        } catch (error) {
+          expect(error).toBeInstanceOf(ModelLoadError);
+          return (error as Error).message;
+        }
+        throw new Error('expected parseModelJson to refuse the manifest');
+      };
+      expect(messageFor((m) => (m[0].weights[2] = null))).toMatch(/malformed "weightsManifest": weightsManifest\[0\]\.weights\[2\] must be an object, not null/);
+      expect(messageFor((m) => delete m[0].weights[1].shape)).toMatch(/weightsManifest\[0\]\.weights\[1\] has no "shape"/);
+      expect(messageFor((m) => (m[0].weights[3].shape = [3, -1]))).toMatch(/weightsManifest\[0\]\.weights\[3\]\.shape\[1\] must be a whole number of at least 0, not -1/);
+      expect(messageFor((m) => (m[0].weights[0].shape = [1.5]))).toMatch(/weightsManifest\[0\]\.weights\[0\]\.shape\[0\] must be an integer, not number/);
+      expect(messageFor((m) => (m[0].paths = [7]))).toMatch(/weightsManifest\[0\]\.paths\[0\] must be a string, not number/);
+      expect(messageFor((m) => (m[0].paths = 'weights.bin'))).toMatch(/weightsManifest\[0\]\.paths must be an array, not "weights\.bin"/);
+      expect(messageFor((m) => (m[0] = null))).toMatch(/weightsManifest\[0\] must be an object, not null/);
+      expect(messageFor((m) => (m[0].weights[0].name = 5))).toMatch(/weightsManifest\[0\]\.weights\[0\]\.name must be a string/);
+      // float16 stored as such is not something tfjs decodes: say so, rather than "a shard is truncated".
+      expect(messageFor((m) => (m[0].weights[0].dtype = 'float16'))).toMatch(/weights\[0\]\.dtype is "float16"; the playground reads float32, int32, bool weights \(TensorFlow\.js does not read float16/);
+      expect(messageFor((m) => (m[0].weights[0].dtype = 'complex64'))).toMatch(/weights\[0\]\.dtype is "complex64"; the playground reads float32, int32, bool weights\./);
+      // A name with a bidi override is echoed escaped.
+      expect(messageFor((m) => (m[0].weights[0].dtype = 'x\u202Ey'))).toContain('is "x\\u{202E}y"');
+    });
+
+    it('a model.json without a weightsManifest says so, and an empty one says the layers need weights', async () => {
+      const json = JSON.parse(userFiles('mnist-cnn').text);
+      delete json.weightsManifest;
+      expect(() => parseModelJson(JSON.stringify(json))).toThrow(/has no "weightsManifest", so it names no weight files/);
+      const message = await messageOf(loadAsUser('mnist-cnn', (j) => (j.weightsManifest = []), new Map()));
+      expect(message).toMatch(/lists no weights \(its "weightsManifest" is empty\), but the model's layers have 8/);
+    });
+
+    it('a manifest declaring absurd shapes is refused as too large, not as a truncated shard', async () => {
+      const message = await messageOf(loadAsUser('mnist-cnn', (json) => (json.weightsManifest[0].weights[0].shape = [1e6, 1e6, 1e6])));
+      expect(message).toMatch(/model\.json describes an absurd amount of weights .* over the 256\.0 MB/);
+      const big = await messageOf(loadAsUser('mnist-cnn', (json) => (json.weightsManifest[0].weights[0].shape = [1024, 1024, 100])));
+      expect(big).toMatch(/model\.json describes 400\.\d MB of weights/);
+      expect(big).not.toMatch(/truncated/);
+    });
+
+    it('a model declaring a 4096x4096x3 input: no probe tensor is made, the spec and the checks refuse it', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'huge-input-'));
+      try {
+        await writeHugeInputModel(dir);
+        const shards = new Map([['weights.bin', toArrayBuffer(readFileSync(join(dir, 'weights.bin')))]]);
+        const user = await loadUserModel(parseModelJson(readFileSync(join(dir, 'model.json'), 'utf8')), shards);
+        const before = tf.memory();
+        // Before the bound, inferSpec alone made a probe batch of 8 x 4096 x 4096 x 3 numbers (1.6 GB).
+        const spec = (await inferSpec(user, 'huge')) as ImageModelSpec;
+        expect(spec.inputShape).toEqual([4096, 4096, 3]);
+        const message = /input takes 4096 x 4096 x 3 = 50,331,648 numbers per example, over the 4,194,304 \(1024 x 1024 x 4\)/;
+        expect(checkSpec(spec).join(' ')).toMatch(message);
+        const { checks, usable } = await checkModel(user, spec);
+        expect(usable).toBe(false);
+        expect(checks).toEqual([expect.objectContaining({ id: 'forward', verdict: 'fail', detail: expect.stringMatching(message) })]);
+        expect(tf.memory().numTensors).toBe(before.numTensors);
+        expect(tf.memory().numBytes).toBe(before.numBytes);
+        user.dispose();
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
     it('a missing shard', async () => {
       expect(await messageOf(loadAsUser('mnist-cnn', undefined, new Map()))).toMatch(/missing: weights.bin\. Add it next to model.json/);
     });
@@ -245,6 +314,14 @@ describe('loading a user model', () => {
         }),
       );
       expect(message).toMatch(/layer TensorFlow.js does not know.*FancyConv2D.*registered/);
+      // The name comes from the user's file: a bidi override in it is shown escaped, not applied.
+      const bidi = await messageOf(
+        loadAsUser('mnist-cnn', (json) => {
+          json.modelTopology.config.layers[2].class_name = 'Fancy\u202EConv2D';
+        }),
+      );
+      expect(bidi).toContain('Fancy\\u{202E}Conv2D');
+      expect(bidi).not.toContain('\u202E');
     });
 
     it('a model over the size limit', async () => {

@@ -6,6 +6,8 @@
 import { runAudit, type AuditData, type SuiteId } from '../core/audit/audit';
 import { buildImageSplit, labelsFromFolders, matchImagesToLabelCsv, parseImageLabelCsv, parseTextCsv, resolveLabel, type DecodedImage } from '../core/audit/data';
 import type { RobustnessReport } from '../core/audit/report';
+import { checkImageHeader } from '../core/audit/imageHeader';
+import { escapeForMessage, quoteForMessage } from '../core/audit/quote';
 import { checkSpec, formatBytes, MAX_MODEL_BYTES, type ModelSpec } from '../core/audit/spec';
 import { checkModel, inferSpec, loadUserModel, parseModelJson, shardPaths, type LoadedModel, type ModelChecks } from '../core/audit/userModel';
 import type { ImageSplit } from '../core/data/mnist';
@@ -146,13 +148,13 @@ function modelJsonOf(files: readonly UploadedFile[]): UploadedFile {
   const jsons = files.filter((f) => f.path.toLowerCase().endsWith('.json'));
   const named = jsons.filter((f) => f.path.split('/').pop() === 'model.json');
   // A folder holding several models: loading one of them silently would audit a model the user may not mean.
-  if (named.length > 1) throw new Error(`Several model.json files (${named.map((f) => f.path).join(', ')}): select the folder or the files of one model.`);
+  if (named.length > 1) throw new Error(`Several model.json files (${named.map((f) => escapeForMessage(f.path)).join(', ')}): select the folder or the files of one model.`);
   const pick = named[0] ?? (jsons.length === 1 ? jsons[0] : undefined);
   if (!pick) {
     throw new Error(
       jsons.length === 0
         ? 'No model.json among the files. Select model.json together with its weight files (.bin).'
-        : `Several JSON files and none is called model.json (${jsons.map((f) => f.path).join(', ')}): select model.json and its weight files.`,
+        : `Several JSON files and none is called model.json (${jsons.map((f) => escapeForMessage(f.path)).join(', ')}): select model.json and its weight files.`,
     );
   }
   return pick;
@@ -340,13 +342,17 @@ export function auditHandlers(deps: AuditWorkerDeps): Handlers<AuditWorkerApi> {
             try {
               return resolveLabel(folder, classes);
             } catch (error) {
-              throw new Error(`The folder "${folder}" does not name a class of the model. ${(error as Error).message}`);
+              throw new Error(`The folder ${quoteForMessage(folder)} does not name a class of the model. ${(error as Error).message}`);
             }
           });
           labels = folders.labels.map((l) => index[l]);
         }
         const decoded: DecodedImage[] = [];
-        for (const f of images) decoded.push(await deps.decodeImage(f.bytes, f.path));
+        for (const f of images) {
+          // The size in the header first: the browser's decoder would allocate every pixel a bomb declares.
+          checkImageHeader(new Uint8Array(f.bytes), f.path);
+          decoded.push(await deps.decodeImage(f.bytes, f.path));
+        }
         const [height, width, channels] = spec.inputShape;
         const built = buildImageSplit(decoded, labels, { height, width, channels: channels as 1 | 3, numClasses: classes.length });
         pushAll(notices, built.notices);

@@ -9,7 +9,7 @@ import { IMAGE_SUITES, runImageSuite, withReferenceBudget, type AuditCallbacks, 
 import { REPORT_KIND, REPORT_SCHEMA_VERSION, type ReportAttack, type ReportFinding, type RobustnessReport } from './report';
 import type { ImageModelSpec, ModelSpec, TextModelSpec } from './spec';
 import { runTextSuite, TEXT_SUITES, type TextSuite } from './textSuite';
-import { checkModel, imageClassifier, reportModel, textModelOf, type LoadedModel } from './userModel';
+import { checkModel, imageClassifier, reportModel, textModelOf, type LoadedModel, type ModelChecks } from './userModel';
 
 import { APP } from '../version';
 
@@ -155,16 +155,22 @@ function withExamples<S extends { examples: number; square?: { examples: number 
   return { ...suite, examples, ...(suite.square ? { square: { ...suite.square, examples: Math.min(suite.square.examples, examples) } } : {}) };
 }
 
+/** The model's checks (./userModel.ts); throws AuditInputError naming every failed check when it cannot be audited. */
+export async function auditableChecks(model: LoadedModel, spec: ModelSpec): Promise<ModelChecks> {
+  const result = await checkModel(model, spec);
+  if (!result.usable) {
+    const failed = result.checks.filter((c) => c.verdict === 'fail').map((c) => `${c.label}: ${c.detail}`);
+    throw new AuditInputError(`The model cannot be audited as specified. ${failed.join(' ')}`);
+  }
+  return result;
+}
+
 /** Runs the checks and the suite, and writes the report. Throws AuditInputError when the model cannot be audited. */
 export async function runAudit(request: AuditRequest, callbacks: AuditCallbacks = {}): Promise<RobustnessReport> {
   const started = performance.now();
   const { model, spec, data, seed } = request;
   if (spec.task !== data.task) throw new AuditInputError(`The model is a${spec.task === 'image' ? 'n image' : ' text'} model but the data are ${data.task === 'image' ? 'images' : 'texts'}.`);
-  const { checks, gradients, usable } = await checkModel(model, spec);
-  if (!usable) {
-    const failed = checks.filter((c) => c.verdict === 'fail').map((c) => `${c.label}: ${c.detail}`);
-    throw new AuditInputError(`The model cannot be audited as specified. ${failed.join(' ')}`);
-  }
+  const { checks, gradients } = await auditableChecks(model, spec);
   const classes = spec.classes;
   const perClassCount = (labels: ArrayLike<number>, n: number) => {
     const counts = classes.map(() => 0);

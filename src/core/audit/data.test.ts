@@ -68,6 +68,21 @@ describe('resolveLabel', () => {
     expect(() => resolveLabel('1.5', SPAM)).toThrow(/not one of the model's classes/);
   });
 
+  it('escapes control and bidi characters of a label and a file name it echoes', () => {
+    // A right-to-left override would make the rest of the message read backwards in a terminal or a page.
+    expect(() => resolveLabel('spam\u202E\n', ['ham', 'spamx'])).toThrow(/The label "spam\\u\{202E\}\\u\{000A\}" is not one/);
+    const error = (() => {
+      try {
+        parseTextCsv('text,label\nhello,sp\u2066am', ['ham', 'spam'], { source: 'evil\u202Ecsv.txt' });
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return '';
+    })();
+    expect(error).toContain('evil\\u{202E}csv.txt, line 2: the label "sp\\u{2066}am"');
+    expect(error).not.toMatch(/[\u202a-\u202e\u2066-\u2069]/);
+  });
+
   it('needs class names to match against', () => {
     expect(() => resolveLabel('a', [])).toThrow(/no class names.*give its classes/);
   });
@@ -96,6 +111,16 @@ describe('parseTextCsv', () => {
     const { examples, notices } = parseTextCsv('text,label\n,ham\nhello,spam\n" ",spam\n', SPAM, { source: 'mail.csv' });
     expect(examples.map((e) => e.text)).toEqual(['', 'hello', ' ']);
     expect(notices).toEqual([expect.stringMatching(/^mail\.csv: 2 examples have an empty text \(line 2, 4\); kept/)]);
+  });
+
+  it('keeps of a 10 MB text only the words the tokenizer reads, and says so', () => {
+    const huge = 'win cash now '.repeat(800_000);
+    const { examples, notices } = parseTextCsv(`text,label\n"${huge}",spam\nhello,ham\n`, ['ham', 'spam']);
+    expect(huge.length).toBeGreaterThan(10_000_000);
+    expect(examples[0].text.length).toBeLessThanOrEqual(100_000);
+    expect(huge.startsWith(examples[0].text)).toBe(true);
+    expect(examples[1]).toEqual({ text: 'hello', label: 0 });
+    expect(notices).toEqual([expect.stringMatching(/1 text is longer than 100,000 characters \(line 2\); only the words in the first 100,000 are kept/)]);
   });
 
   it('keeps the first maxRows examples and says how many were left out', () => {

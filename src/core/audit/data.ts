@@ -8,7 +8,9 @@
  */
 import type { ImageSplit } from '../data/mnist';
 import type { LabelledText } from '../text/batch';
+import { DEFAULT_MAX_CHARS, readablePart } from '../text/tokenizer';
 import { parseCsvRecords, type CsvRecord } from './csv';
+import { escapeForMessage, quoteForMessage } from './quote';
 
 /** Where a CSV came from, for the messages; "The CSV file" when not given. */
 export interface CsvSourceOptions {
@@ -20,7 +22,7 @@ const LISTED_CLASSES = 20;
 const LISTED_LINES = 10;
 const INTEGER = /^[0-9]+$/;
 
-const quoted = (value: string) => JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
+const quoted = (value: string) => quoteForMessage(value);
 const capitalize = (message: string) => message.charAt(0).toUpperCase() + message.slice(1);
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
@@ -179,7 +181,7 @@ export function parseTextCsv(
   classes: readonly string[],
   options: TextCsvOptions = {},
 ): { examples: LabelledText[]; notices: string[] } {
-  const source = options.source ?? DEFAULT_SOURCE;
+  const source = escapeForMessage(options.source ?? DEFAULT_SOURCE);
   if (classes.length === 0) throw new Error('The model has no class names to match labels against; give its classes first.');
   const table = readTable(
     text,
@@ -198,12 +200,22 @@ export function parseTextCsv(
   const used = table.rows.slice(0, maxRows);
   const examples: LabelledText[] = [];
   const emptyLines: number[] = [];
+  const longLines: number[] = [];
   for (const row of used) {
     const value = row.fields[table.columns.text];
     if (value.trim() === '') emptyLines.push(row.line);
-    examples.push({ text: value, label: labelAt(row.fields[table.columns.label], classes, source, row.line) });
+    // The tokenizer reads the first 100,000 characters; keeping only those bounds every attack query on a huge text.
+    const text = readablePart(value);
+    if (text.length < value.length) longLines.push(row.line);
+    examples.push({ text, label: labelAt(row.fields[table.columns.label], classes, source, row.line) });
   }
   const notices: string[] = [];
+  if (longLines.length > 0) {
+    notices.push(
+      `${source}: ${plural(longLines.length, 'text is', 'texts are')} longer than ${DEFAULT_MAX_CHARS.toLocaleString('en-US')} characters ` +
+        `(line ${listLines(longLines)}); only the words in the first ${DEFAULT_MAX_CHARS.toLocaleString('en-US')} are kept, as the tokenizer reads no further.`,
+    );
+  }
   if (emptyLines.length > 0) {
     notices.push(
       `${source}: ${plural(emptyLines.length, 'example has', 'examples have')} an empty text (line ${listLines(emptyLines)}); ` +
@@ -260,7 +272,7 @@ export function parseImageLabelCsv(
   classes: readonly string[],
   options: CsvSourceOptions = {},
 ): Map<string, number> {
-  const source = options.source ?? DEFAULT_SOURCE;
+  const source = escapeForMessage(options.source ?? DEFAULT_SOURCE);
   if (classes.length === 0) throw new Error('The model has no class names to match labels against; give its classes first.');
   const table = readTable(
     text,
@@ -302,7 +314,7 @@ export function matchImagesToLabelCsv(
   listed: ReadonlyMap<string, number>,
   options: CsvSourceOptions = {},
 ): { order: number[]; labels: number[] } {
-  const source = options.source ?? DEFAULT_SOURCE;
+  const source = escapeForMessage(options.source ?? DEFAULT_SOURCE);
   const rows = [...listed].map(([file, label]) => ({ file, key: file.replace(/^(\.\/)+/, ''), label }));
   const baseName = (path: string) => path.split('/').pop()!;
   const rowOf = (path: string): number => {
@@ -315,10 +327,10 @@ export function matchImagesToLabelCsv(
     if (sameName.length > 1) {
       throw new Error(
         `${source} lists ${sameName.length} files named ${quoted(baseName(path))} (${sameName.slice(0, 5).map((i) => quoted(rows[i].file)).join(', ')}) ` +
-          `and none is the path of ${path}. Write each file's path in the CSV with its folders, relative to the folder you chose.`,
+          `and none is the path of ${escapeForMessage(path)}. Write each file's path in the CSV with its folders, relative to the folder you chose.`,
       );
     }
-    throw new Error(`${source} gives no label for ${path}. Add a row "${baseName(path)},<label>".`);
+    throw new Error(`${source} gives no label for ${escapeForMessage(path)}. Add a row "${escapeForMessage(baseName(path))},<label>".`);
   };
   const matched = paths.map((path, index) => ({ index, row: rowOf(path) }));
   const byRow = new Map<number, number>();
@@ -326,7 +338,7 @@ export function matchImagesToLabelCsv(
     const other = byRow.get(row);
     if (other !== undefined) {
       throw new Error(
-        `${source}: the row for ${quoted(rows[row].file)} matches both ${paths[other]} and ${paths[index]}. ` +
+        `${source}: the row for ${quoted(rows[row].file)} matches both ${escapeForMessage(paths[other])} and ${escapeForMessage(paths[index])}. ` +
           'Give each image its own row, with its folders in the path.',
       );
     }
@@ -384,14 +396,14 @@ export function buildImageSplit(
     const bytes = image.width * image.height * image.channels;
     if (![1, 3, 4].includes(image.channels) || image.pixels.length !== bytes) {
       throw new Error(
-        `${image.name}: decoded to ${image.pixels.length} bytes, which is not ${image.width}x${image.height} pixels of ` +
+        `${escapeForMessage(image.name)}: decoded to ${image.pixels.length} bytes, which is not ${image.width}x${image.height} pixels of ` +
           `${image.channels} channels. The file may be damaged; re-export it or leave it out.`,
       );
     }
     const label = labels[i];
     if (!Number.isInteger(label) || label < 0 || label >= numClasses) {
       throw new Error(
-        `${image.name}: its label ${label} is not a class of the model, which has ${plural(numClasses, 'class', 'classes')} ` +
+        `${escapeForMessage(image.name)}: its label ${label} is not a class of the model, which has ${plural(numClasses, 'class', 'classes')} ` +
           `(0 to ${numClasses - 1}). Check the label given for this image.`,
       );
     }
@@ -401,7 +413,7 @@ export function buildImageSplit(
     const first = wrongSize[0];
     const others = wrongSize.length > 1 ? ` (${wrongSize.length} of ${images.length} images have another size)` : '';
     throw new Error(
-      `${first.name} is ${first.width}x${first.height} pixels but the model takes ${width}x${height} (width x height)${others}. ` +
+      `${escapeForMessage(first.name)} is ${first.width}x${first.height} pixels but the model takes ${width}x${height} (width x height)${others}. ` +
         `Resize the images to ${width}x${height} before the audit.`,
     );
   }
@@ -420,7 +432,7 @@ export function buildImageSplit(
         target.set(source);
       } else {
         for (let p = 0; p < pixelsPerImage; p++) target.fill(source[p], 3 * p, 3 * p + 3);
-        grayToRgb.push(image.name);
+        grayToRgb.push(escapeForMessage(image.name));
       }
       continue;
     }
@@ -433,7 +445,7 @@ export function buildImageSplit(
         if (alpha < 255) anyTransparent = true;
         for (let c = 0; c < 3; c++) rgb[3 * p + c] = Math.round((source[4 * p + c] * alpha) / 255);
       }
-      if (anyTransparent) transparent.push(image.name);
+      if (anyTransparent) transparent.push(escapeForMessage(image.name));
       colourPixels = rgb;
     }
     if (channels === 3) {
@@ -452,7 +464,7 @@ export function buildImageSplit(
     const first = colour[0];
     const others = colour.length > 1 ? `, as ${colour.length === 2 ? 'is' : 'are'} ${plural(colour.length - 1, 'other image')}` : '';
     throw new Error(
-      `${first.name} is in colour (${first.differing} of ${pixelsPerImage} pixels have R, G and B different)${others}, ` +
+      `${escapeForMessage(first.name)} is in colour (${first.differing} of ${pixelsPerImage} pixels have R, G and B different)${others}, ` +
         'but the model takes grayscale images. Convert the images to grayscale before the audit.',
     );
   }

@@ -5,9 +5,10 @@
  * and this needs no compression library. Format: PNG (RFC 2083 / W3C PNG), zlib (RFC 1950), deflate (RFC 1951).
  */
 
+import { PNG_SIGNATURE } from './imageHeader';
+
 export type PngChannels = 1 | 3 | 4;
 
-const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 /** PNG colour types by channel count: grayscale, truecolour, truecolour with alpha. */
 const COLOR_TYPE: Readonly<Record<PngChannels, number>> = { 1: 0, 3: 2, 4: 6 };
 /** The largest payload one stored deflate block can carry (its LEN field is 16 bits). */

@@ -5,6 +5,7 @@
  * plain words what is wrong with a spec a user typed.
  */
 import type { Vocabulary } from '../text/tokenizer';
+import { quoteForMessage } from './quote';
 
 export type ChannelOrder = 'grayscale' | 'rgb' | 'bgr';
 export type OutputKind = 'logits' | 'probabilities';
@@ -42,6 +43,39 @@ export interface TextModelSpec {
 
 export type ModelSpec = ImageModelSpec | TextModelSpec;
 
+/**
+ * Most numbers in one example of a model's input (height x width x channels, or tokens): 4,194,304, a 2048x2048 RGBA
+ * or a 1182x1182 RGB image. A model declaring more is refused before any tensor is made, since every check and attack
+ * holds batches of inputs (8 probe rows of this size already take 128 MB).
+ */
+export const MAX_INPUT_ELEMENTS = 1024 * 1024 * 4;
+
+/**
+ * Most tokens a text model may take: the tokenizer reads at most 100,000 characters (DEFAULT_MAX_CHARS), so no text
+ * gives more than 50,000 words, and a longer input is padding that batches of 64 texts would still hold.
+ */
+export const MAX_TEXT_TOKENS = 50_000;
+
+/** Numbers in one example of the spec's input. */
+export const inputElements = (spec: ModelSpec) => (spec.task === 'image' ? spec.inputShape.reduce((a, b) => a * b, 1) : spec.maxLength);
+
+/** Why the spec's input is too large to probe or attack, or undefined when it fits MAX_INPUT_ELEMENTS. */
+export function inputSizeProblem(spec: ModelSpec): string | undefined {
+  const n = inputElements(spec);
+  if (spec.task === 'text' && n > MAX_TEXT_TOKENS) {
+    return (
+      `The model's input takes ${n.toLocaleString('en-US')} tokens per text, over the ${MAX_TEXT_TOKENS.toLocaleString('en-US')} the playground ` +
+      'handles (its tokenizer reads the first 100,000 characters, at most 50,000 words). Audit a model with a shorter input, or check the input shape.'
+    );
+  }
+  if (n <= MAX_INPUT_ELEMENTS) return undefined;
+  const what = spec.task === 'image' ? `${spec.inputShape.join(' x ')} = ${n.toLocaleString('en-US')} numbers` : `${n.toLocaleString('en-US')} tokens`;
+  return (
+    `The model's input takes ${what} per example, over the ${MAX_INPUT_ELEMENTS.toLocaleString('en-US')} (1024 x 1024 x 4) the playground ` +
+    'handles: the checks and attacks hold batches of inputs in memory. Audit a model with a smaller input, or check the input shape.'
+  );
+}
+
 /** Largest model the playground accepts: weights plus model.json. A browser tab holds it twice while loading. */
 export const MAX_MODEL_BYTES = 256 * 1024 * 1024;
 
@@ -67,7 +101,7 @@ export function checkSpec(spec: ModelSpec): string[] {
   if (!spec.name.trim()) problems.push('Give the model a name.');
   if (spec.classes.length < 2) problems.push(`A classifier needs at least two class names; ${spec.classes.length} given.`);
   const duplicates = spec.classes.filter((c, i) => spec.classes.indexOf(c) !== i);
-  if (duplicates.length > 0) problems.push(`Class names must be unique; repeated: ${[...new Set(duplicates)].slice(0, 5).join(', ')}.`);
+  if (duplicates.length > 0) problems.push(`Class names must be unique; repeated: ${[...new Set(duplicates)].slice(0, 5).map((c) => quoteForMessage(c)).join(', ')}.`);
   if (spec.task === 'image') {
     const [h, w, c] = spec.inputShape;
     if (![h, w].every((n) => Number.isInteger(n) && n >= 1 && n <= 4096)) {
@@ -85,6 +119,8 @@ export function checkSpec(spec: ModelSpec): string[] {
     const words = spec.tokenizer?.vocabulary?.words;
     if (!Array.isArray(words) || words.length === 0) problems.push('A text model needs its tokenizer vocabulary (a vocabulary.json file).');
   }
+  const tooLarge = inputSizeProblem(spec);
+  if (tooLarge) problems.push(tooLarge);
   return problems;
 }
 

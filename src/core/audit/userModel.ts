@@ -12,9 +12,11 @@ import type { ModelCard } from '../models/card';
 import { bytesOf } from '../models/io';
 import type { Classifier } from '../models/classifier';
 import { textModelFromLayersModel, type TextModel } from '../text/textModel';
-import { encode, FIRST_WORD_ID, tokenize } from '../text/tokenizer';
+import { encodeText, FIRST_WORD_ID } from '../text/tokenizer';
+import { validateWeightsManifest } from './manifestSchema';
+import { escapeForMessage } from './quote';
 import type { ReportCheck, ReportModel } from './report';
-import { formatBytes, indexClassNames, MAX_MODEL_BYTES, ModelLoadError, type ImageModelSpec, type ModelSpec, type OutputKind, type TextModelSpec } from './spec';
+import { formatBytes, indexClassNames, inputElements, inputSizeProblem, MAX_INPUT_ELEMENTS, MAX_MODEL_BYTES, ModelLoadError, type ImageModelSpec, type ModelSpec, type OutputKind, type TextModelSpec } from './spec';
 
 export type ModelFormat = 'layers-model' | 'graph-model';
 
@@ -28,7 +30,8 @@ export interface ModelJsonFile {
 }
 
 /** Parses and checks model.json text. Throws ModelLoadError saying what is wrong and what to do. */
-export function parseModelJson(text: string, fileName = 'model.json'): ModelJsonFile {
+export function parseModelJson(text: string, givenName = 'model.json'): ModelJsonFile {
+  const fileName = escapeForMessage(givenName);
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -45,10 +48,6 @@ export function parseModelJson(text: string, fileName = 'model.json'): ModelJson
   if (!modelTopology || typeof modelTopology !== 'object') {
     throw new ModelLoadError(`${fileName} has no "modelTopology": it is not a TensorFlow.js model.json (a Keras .h5 or a SavedModel must be converted first with tensorflowjs_converter).`, 'model.json');
   }
-  const manifest = weightsManifest ?? [];
-  if (!Array.isArray(manifest) || !manifest.every((g) => g && Array.isArray(g.paths) && Array.isArray(g.weights))) {
-    throw new ModelLoadError(`${fileName} has a malformed "weightsManifest": it must list groups of { paths, weights }.`, 'model.json');
-  }
   const topology = modelTopology as Record<string, unknown>;
   const detected: ModelFormat | undefined =
     format === 'layers-model' || format === 'graph-model'
@@ -61,11 +60,35 @@ export function parseModelJson(text: string, fileName = 'model.json'): ModelJson
   if (!detected) {
     throw new ModelLoadError(`${fileName} says its format is "${String(format)}"; the playground reads "layers-model" and "graph-model".`, 'model.json');
   }
+  if (weightsManifest === undefined) {
+    throw new ModelLoadError(
+      `${fileName} has no "weightsManifest", so it names no weight files. Pick the model.json that tensorflowjs_converter or model.save() wrote with its weights (not a topology-only file).`,
+      'model.json',
+    );
+  }
+  const problems = validateWeightsManifest(weightsManifest);
+  if (problems.length > 0) {
+    throw new ModelLoadError(
+      `${fileName} has a malformed "weightsManifest": ${problems.slice(0, 3).join('; ')}${problems.length > 3 ? '; ...' : ''}. It must list groups of { paths: [file names], weights: [{ name, shape, dtype }] } as tensorflowjs_converter writes them.`,
+      'model.json',
+    );
+  }
+  const manifest = weightsManifest as ModelJsonFile['weightsManifest'];
   return { format: detected, modelTopology: topology, weightsManifest: manifest, extra };
 }
 
 /** Files the manifest names, in order, as the user must supply them. */
 export const shardPaths = (json: ModelJsonFile) => json.weightsManifest.flatMap((g) => g.paths);
+
+/** The bytes model.json says its weights take, from the shapes and dtypes of the manifest. */
+export const declaredWeightBytes = (json: ModelJsonFile) => json.weightsManifest.reduce((n, g) => n + g.weights.reduce((m, w) => m + bytesOf(w), 0), 0);
+
+/** A manifest describing more weights than the limit: refused before any weight file is read. */
+export const declaredTooLarge = (declared: number, maxBytes = MAX_MODEL_BYTES) =>
+  new ModelLoadError(
+    `model.json describes ${Number.isFinite(declared) && declared < 1e15 ? formatBytes(declared) : 'an absurd amount'} of weights (from the shapes in its weightsManifest), over the ${formatBytes(maxBytes)} the playground accepts. Check the shapes in model.json, or quantize the model (tensorflowjs_converter --quantize_uint8).`,
+    'size',
+  );
 
 /** Match shard files by their base name too: a folder upload names them "dir/group1-shard1of2.bin". */
 function findShard(shards: ReadonlyMap<string, ArrayBuffer>, path: string): ArrayBuffer | undefined {
@@ -75,6 +98,27 @@ function findShard(shards: ReadonlyMap<string, ArrayBuffer>, path: string): Arra
   return undefined;
 }
 
+/**
+ * Checks the bytes of the weight files (`total`, read or only stat'ed) against the limit and against what model.json
+ * describes; throws ModelLoadError saying which is wrong. The command line calls it before reading any shard.
+ */
+export function checkWeightBytes(json: ModelJsonFile, total: number, maxBytes = MAX_MODEL_BYTES): void {
+  if (total > maxBytes) {
+    throw new ModelLoadError(
+      `The weights take ${formatBytes(total)}, over the ${formatBytes(maxBytes)} the playground accepts in a browser tab. Quantize the model (tensorflowjs_converter --quantize_uint8) or audit a smaller one.`,
+      'size',
+    );
+  }
+  const expected = declaredWeightBytes(json);
+  if (expected > maxBytes) throw declaredTooLarge(expected, maxBytes);
+  if (total !== expected) {
+    throw new ModelLoadError(
+      `The weight files hold ${total.toLocaleString('en-US')} bytes but model.json describes ${expected.toLocaleString('en-US')}: a shard is ${total < expected ? 'truncated (download it again)' : 'too long, or belongs to another model'}.`,
+      'weights',
+    );
+  }
+}
+
 /** The artifacts tfjs loads, from model.json and the shard files; checks every shard is there and whole. */
 export function userArtifacts(json: ModelJsonFile, shards: ReadonlyMap<string, ArrayBuffer>, maxBytes = MAX_MODEL_BYTES): tf.io.ModelArtifacts {
   const weightSpecs = json.weightsManifest.flatMap((g) => g.weights);
@@ -82,25 +126,12 @@ export function userArtifacts(json: ModelJsonFile, shards: ReadonlyMap<string, A
   const missing = paths.filter((p) => !findShard(shards, p));
   if (missing.length > 0) {
     throw new ModelLoadError(
-      `model.json names ${paths.length} weight file${paths.length === 1 ? '' : 's'}; missing: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', ...' : ''}. Add ${missing.length === 1 ? 'it' : 'them'} next to model.json (select all the files together).`,
+      `model.json names ${paths.length} weight file${paths.length === 1 ? '' : 's'}; missing: ${missing.slice(0, 5).map((p) => escapeForMessage(p)).join(', ')}${missing.length > 5 ? ', ...' : ''}. Add ${missing.length === 1 ? 'it' : 'them'} next to model.json (select all the files together).`,
       'weights',
     );
   }
   const buffers = paths.map((p) => findShard(shards, p)!);
-  const total = buffers.reduce((n, b) => n + b.byteLength, 0);
-  if (total > maxBytes) {
-    throw new ModelLoadError(
-      `The weights take ${formatBytes(total)}, over the ${formatBytes(maxBytes)} the playground accepts in a browser tab. Quantize the model (tensorflowjs_converter --quantize_uint8) or audit a smaller one.`,
-      'size',
-    );
-  }
-  const expected = weightSpecs.reduce((n, s) => n + bytesOf(s), 0);
-  if (total !== expected) {
-    throw new ModelLoadError(
-      `The weight files hold ${total.toLocaleString('en-US')} bytes but model.json describes ${expected.toLocaleString('en-US')}: a shard is ${total < expected ? 'truncated (download it again)' : 'too long, or belongs to another model'}.`,
-      'weights',
-    );
-  }
+  checkWeightBytes(json, buffers.reduce((n, b) => n + b.byteLength, 0), maxBytes);
   return {
     modelTopology: json.modelTopology,
     weightSpecs,
@@ -183,8 +214,8 @@ export async function loadUserModel(json: ModelJsonFile, shards: ReadonlyMap<str
   };
 }
 
-/** tfjs messages can run to several lines of advice about Python; the first line says what failed. */
-const firstLine = (error: Error) => error.message.split('\n')[0].trim();
+/** tfjs messages can run to several lines of advice about Python; the first line says what failed (names escaped). */
+const firstLine = (error: Error) => escapeForMessage(error.message.split('\n')[0].trim(), 500);
 
 /**
  * tf.loadLayersModel, step by step, so that nothing outlives a failure: when the weights do not fit the layers, tfjs
@@ -197,6 +228,9 @@ async function buildLayersModel(artifacts: tf.io.ModelArtifacts): Promise<tf.Lay
   try {
     model = await tf.models.modelFromJSON({ modelTopology: artifacts.modelTopology as never });
     const specs = artifacts.weightSpecs ?? [];
+    if (specs.length === 0 && model.weights.length > 0) {
+      throw new ModelLoadError(`model.json lists no weights (its "weightsManifest" is empty), but the model's layers have ${model.weights.length}. Pick the model.json saved together with its weight files.`, 'weights');
+    }
     decoded = tf.io.decodeWeights(artifacts.weightData as ArrayBuffer, specs);
     // Optimizer state saved with the model is not part of the model's weights.
     const weights: tf.NamedTensorMap = {};
@@ -205,6 +239,7 @@ async function buildLayersModel(artifacts: tf.io.ModelArtifacts): Promise<tf.Lay
     return model;
   } catch (error) {
     model?.dispose();
+    if (error instanceof ModelLoadError) throw error;
     throw describeLayersError(error as Error);
   } finally {
     if (decoded) tf.dispose(Object.values(decoded));
@@ -261,6 +296,12 @@ function probeBatch(shape: number[], lo: number, hi: number, seed = 12345): Floa
   return out;
 }
 
+/** Numbers the probe batches of the checks may hold in all: 8 rows of a small input, 2 of the largest. */
+const PROBE_ELEMENTS = 2 * MAX_INPUT_ELEMENTS;
+
+/** Rows of a probe batch for this spec: 8 when they fit PROBE_ELEMENTS, never fewer than 2 (a fixed batch of 1 must show). */
+const probeRowsFor = (spec: ModelSpec) => Math.max(2, Math.min(8, Math.floor(PROBE_ELEMENTS / inputElements(spec))));
+
 /** A spec filled in from the model where it can be: task, input shape, number of classes, logits or probabilities. */
 export async function inferSpec(model: LoadedModel, name: string): Promise<ModelSpec> {
   const shape = model.inputShape;
@@ -287,11 +328,14 @@ export async function inferSpec(model: LoadedModel, name: string): Promise<Model
     classes: indexClassNames(k),
     output: 'logits',
   };
+  // A declared input too large to probe is left to checkSpec to refuse, before any tensor of that size exists.
+  if (inputSizeProblem(spec)) return spec;
   try {
-    const rows = tf.tidy(() => model.forward(tf.tensor(probeBatch([8, h, w, c], 0, 1), [8, h, w, c]))) as tf.Tensor;
-    const values = (await rows.data()) as Float32Array;
-    const outK = rows.shape.at(-1) ?? k;
-    rows.dispose();
+    const rows = probeRowsFor(spec);
+    const output = tf.tidy(() => model.forward(tf.tensor(probeBatch([rows, h, w, c], 0, 1), [rows, h, w, c]))) as tf.Tensor;
+    const values = (await output.data()) as Float32Array;
+    const outK = output.shape.at(-1) ?? k;
+    output.dispose();
     spec.classes = indexClassNames(outK);
     spec.output = looksLikeProbabilities(values, outK) ? 'probabilities' : 'logits';
   } catch {
@@ -334,6 +378,11 @@ function inputFor(spec: ModelSpec, rows: number, fill: 'zero' | 'random'): tf.Te
  */
 export async function checkModel(model: LoadedModel, spec: ModelSpec): Promise<ModelChecks> {
   const checks: ReportCheck[] = [];
+  const tooLarge = inputSizeProblem(spec);
+  if (tooLarge) {
+    checks.push({ id: 'forward', label: 'Input size', verdict: 'fail', detail: tooLarge });
+    return { checks, gradients: false, usable: false };
+  }
   const shapeText = spec.task === 'image' ? `[1, ${spec.inputShape.join(', ')}]` : `[1, ${spec.maxLength}]`;
   // A vocabulary larger than the Embedding gives word ids the model cannot look up: say so before any pass fails on it.
   const embedding = spec.task === 'text' && model.layers?.layers[0]?.getClassName() === 'Embedding' ? model.layers.layers[0] : undefined;
@@ -386,16 +435,17 @@ export async function checkModel(model: LoadedModel, spec: ModelSpec): Promise<M
   if (!finite || !shapeOk) return { checks, gradients: false, usable: false };
 
   let probe: tf.Tensor;
+  const rows = probeRowsFor(spec);
   try {
-    probe = tf.tidy(() => model.forward(inputFor(spec, 8, 'random')));
+    probe = tf.tidy(() => model.forward(inputFor(spec, rows, 'random')));
   } catch (error) {
-    // One row passed; eight do not: the model was exported with a fixed batch size.
-    checks.push({ id: 'forward', label: 'Forward pass on a batch of 8', verdict: 'fail', detail: `The model runs on one input but fails on eight (${firstLine(error as Error)}). Export it with a free batch dimension (None / -1), so attacks can run in batches.` });
+    // One row passed; several do not: the model was exported with a fixed batch size.
+    checks.push({ id: 'forward', label: `Forward pass on a batch of ${rows}`, verdict: 'fail', detail: `The model runs on one input but fails on ${rows} (${firstLine(error as Error)}). Export it with a free batch dimension (None / -1), so attacks can run in batches.` });
     return { checks, gradients: false, usable: false };
   }
-  const rows = (await probe.data()) as Float32Array;
+  const probeValues = (await probe.data()) as Float32Array;
   probe.dispose();
-  const probabilities = looksLikeProbabilities(rows, k);
+  const probabilities = looksLikeProbabilities(probeValues, k);
   if (spec.output === 'probabilities') {
     checks.push({
       id: 'probabilities',
@@ -441,7 +491,7 @@ async function gradientCheck(model: LoadedModel, spec: ModelSpec): Promise<{ ok:
     if (!nonZero) return fail('The input gradient is zero everywhere (the model may quantize or threshold its input).');
     return { ok: true, check: { id: 'gradients', label, verdict: 'pass', detail: 'The input gradient is finite and non-zero: white-box attacks are available.' } };
   } catch (error) {
-    return fail(`TensorFlow.js cannot differentiate this model (${(error as Error).message}).`);
+    return fail(`TensorFlow.js cannot differentiate this model (${firstLine(error as Error)}).`);
   }
 }
 
@@ -506,7 +556,7 @@ export function textModelOf(model: LoadedModel, spec: TextModelSpec): TextModel 
       for (let start = 0; start < texts.length; start += 64) {
         const chunk = texts.slice(start, start + 64);
         const flat = new Int32Array(chunk.length * spec.maxLength);
-        chunk.forEach((t, i) => flat.set(encode(tokenize(t).tokens, vocabulary, spec.maxLength), i * spec.maxLength));
+        chunk.forEach((t, i) => flat.set(encodeText(t, vocabulary, spec.maxLength), i * spec.maxLength));
         const p = tf.tidy(() => {
           const out = model.forward(tf.tensor2d(flat, [chunk.length, spec.maxLength], 'int32')) as tf.Tensor2D;
           return spec.output === 'logits' ? tf.softmax(out) : out;

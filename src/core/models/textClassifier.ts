@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { createRng, shuffleInPlace } from '../data/rng';
-import { encode, tokenize, type Vocabulary } from '../text/tokenizer';
+import { encodeText, type Vocabulary } from '../text/tokenizer';
 import { logitsLoss } from './train';
 
 export interface SpamModelOptions {
@@ -49,7 +49,7 @@ export function buildSpamModel({ vocabularySize, embeddingDim, maxLength, hidden
 /** Token ids of each text, row by row: `tokenize` then `encode` (truncate / pad to `maxLength`). */
 export function encodeTextIds(texts: readonly string[], vocabulary: Vocabulary, maxLength: number): Int32Array {
   const ids = new Int32Array(texts.length * maxLength);
-  texts.forEach((text, i) => ids.set(encode(tokenize(text).tokens, vocabulary, maxLength), i * maxLength));
+  texts.forEach((text, i) => ids.set(encodeText(text, vocabulary, maxLength), i * maxLength));
   return ids;
 }
 

@@ -4,7 +4,7 @@
  * layer is an Embedding over the ids of `encode` (./tokenizer.ts), such as the bundled spam filter.
  */
 import * as tf from '@tensorflow/tfjs';
-import { encode, FIRST_WORD_ID, tokenize, UNK_ID, type Vocabulary } from './tokenizer';
+import { encodeText, FIRST_WORD_ID, UNK_ID, type Vocabulary } from './tokenizer';
 
 export interface TextModel {
   readonly vocabulary: Vocabulary;
@@ -52,7 +52,7 @@ export function textModelFromLayersModel(model: tf.LayersModel, options: TextMod
   const toProbabilities = (out: tf.Tensor2D) => (options.output === 'logits' ? tf.softmax(out) : out);
   const embeddings = embedding.getWeights()[0] as tf.Tensor2D;
 
-  const ids = (text: string) => encode(tokenize(text).tokens, vocabulary, maxLength);
+  const ids = (text: string) => encodeText(text, vocabulary, maxLength);
 
   return {
     vocabulary,

@@ -40,27 +40,36 @@ const WORD = /[\p{L}\p{N}\p{M}]+(?:['\u2019][\p{L}\p{N}\p{M}]+)*/gu;
 
 const WORD_CHAR = /[\p{L}\p{N}\p{M}]/u;
 
+/** Where reading stops: `maxChars`, stepped back so a surrogate pair is not cut in half. */
+function readLimit(text: string, maxChars: number): { limit: number; truncated: boolean } {
+  let limit = Math.min(text.length, maxChars);
+  const truncated = text.length > maxChars;
+  // The lone high surrogate would not be a letter anyway, so step back.
+  if (truncated && limit > 0 && isHighSurrogate(text.charCodeAt(limit - 1))) limit -= 1;
+  return { limit, truncated };
+}
+
+/**
+ * The tokens of `text` up to `limit`, one at a time: a caller that needs only the first few stops the scan there,
+ * so a 10 MB text costs what its first words cost.
+ */
+function* scanTokens(text: string, limit: number, truncated: boolean): Generator<Token> {
+  const readable = truncated ? text.slice(0, limit) : text;
+  const word = new RegExp(WORD.source, WORD.flags); // its own lastIndex, so scans can interleave
+  for (let match = word.exec(readable); match !== null; match = word.exec(readable)) {
+    const start = match.index;
+    const end = start + match[0].length;
+    // A word cut by the limit is only a fragment of the real word: drop it rather than look up a wrong key.
+    if (truncated && end === limit && WORD_CHAR.test(String.fromCodePoint(text.codePointAt(limit) ?? 0x20))) return;
+    yield { text: match[0].toLowerCase(), start, end };
+  }
+}
+
 /** Splits text into lower-cased words with their offsets into the original string. Never throws on any string. */
 export function tokenize(text: string, options: TokenizeOptions = {}): Tokenization {
   const maxChars = Math.max(0, Math.floor(options.maxChars ?? DEFAULT_MAX_CHARS));
-  let limit = Math.min(text.length, maxChars);
-  const truncated = text.length > maxChars;
-  // Do not cut a surrogate pair in half: the lone high surrogate would not be a letter anyway, so step back.
-  if (truncated && limit > 0 && isHighSurrogate(text.charCodeAt(limit - 1))) limit -= 1;
-  const readable = truncated ? text.slice(0, limit) : text;
-
-  const tokens: Token[] = [];
-  for (const match of readable.matchAll(WORD)) {
-    const start = match.index;
-    const end = start + match[0].length;
-    tokens.push({ text: match[0].toLowerCase(), start, end });
-  }
-  // A word cut by the limit is only a fragment of the real word: drop it rather than look up a wrong key.
-  if (truncated && tokens.length > 0) {
-    const last = tokens[tokens.length - 1];
-    if (last.end === limit && WORD_CHAR.test(String.fromCodePoint(text.codePointAt(limit) ?? 0x20))) tokens.pop();
-  }
-
+  const { limit, truncated } = readLimit(text, maxChars);
+  const tokens = [...scanTokens(text, limit, truncated)];
   if (!truncated) return { tokens, truncated };
   const dropped = text.length - limit;
   return {
@@ -70,6 +79,36 @@ export function tokenize(text: string, options: TokenizeOptions = {}): Tokenizat
       `The text is ${formatCount(text.length)} characters long; only the first ${formatCount(limit)} were read ` +
       `and the last ${formatCount(dropped)} were ignored.`,
   };
+}
+
+/**
+ * The part of `text` the tokenizer reads: all of it when it is at most `maxChars` long, else up to the end of the last
+ * whole word within the limit. `tokenize` gives the same tokens for both, so a data set can hold this part alone and
+ * every attack query on a 10 MB text costs what its first 100,000 characters cost.
+ */
+export function readablePart(text: string, options: TokenizeOptions = {}): string {
+  const maxChars = Math.max(0, Math.floor(options.maxChars ?? DEFAULT_MAX_CHARS));
+  const { limit, truncated } = readLimit(text, maxChars);
+  if (!truncated) return text;
+  let end = 0;
+  for (const token of scanTokens(text, limit, truncated)) end = token.end;
+  return text.slice(0, end);
+}
+
+/**
+ * The first `maxTokens` tokens of `text`: the same as `tokenize(text, options).tokens.slice(0, maxTokens)`, but the
+ * text is scanned only up to the last of them.
+ */
+export function firstTokens(text: string, maxTokens: number, options: TokenizeOptions = {}): Token[] {
+  const maxChars = Math.max(0, Math.floor(options.maxChars ?? DEFAULT_MAX_CHARS));
+  const { limit, truncated } = readLimit(text, maxChars);
+  const tokens: Token[] = [];
+  if (maxTokens < 1) return tokens;
+  for (const token of scanTokens(text, limit, truncated)) {
+    tokens.push(token);
+    if (tokens.length >= maxTokens) break;
+  }
+  return tokens;
 }
 
 function isHighSurrogate(code: number): boolean {
@@ -146,6 +185,11 @@ function lookup(vocabulary: Vocabulary): Map<string, number> {
 /** The id of one lower-cased word, UNK_ID when it is not in the vocabulary. */
 export function wordId(vocabulary: Vocabulary, word: string): number {
   return lookup(vocabulary).get(word) ?? UNK_ID;
+}
+
+/** The model input of one text: `encode` of its first `maxLength` tokens, tokenizing no further than those. */
+export function encodeText(text: string, vocabulary: Vocabulary, maxLength: number): Int32Array {
+  return encode(firstTokens(text, Math.max(0, Math.floor(maxLength))), vocabulary, maxLength);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { escapeForMessage } from '../../core/audit/quote';
 import type { UploadedFile } from '../../workers/auditApi';
 
 /** Files the user picked or dropped, read as bytes, with their folder paths when a folder was chosen. */
@@ -7,7 +8,8 @@ export async function readFiles(files: FileList | File[]): Promise<UploadedFile[
   );
 }
 
-export const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
+/** An error as the page shows it; names from the user's files inside it have control and bidi characters escaped. */
+export const errorText = (error: unknown) => escapeForMessage(error instanceof Error ? error.message : String(error), Infinity);
 
 export const isAbort = (error: unknown) => error instanceof DOMException && error.name === 'AbortError';
 

@@ -1,6 +1,9 @@
 /** Turning a user's image file into a 28x28 grayscale digit, with plain messages for what cannot be used. */
+import { checkImageHeader } from '../../core/audit/imageHeader';
 
 export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
+/** A photo is scaled down to the digit's size, so it may be large, but not a decompression bomb (8 bytes a pixel decoded). */
+export const MAX_UPLOAD_PIXELS = 50_000_000;
 
 export interface UploadedDigit {
   pixels: Uint8Array;
@@ -21,6 +24,8 @@ export function checkImageFile(file: { name: string; type: string; size: number 
 /** Luminance of RGBA pixels, fitted (aspect kept, centred, black padding) into width x height. */
 export async function imageFileToDigit(file: File, width = 28, height = 28): Promise<UploadedDigit> {
   checkImageFile(file);
+  // The size in the header first: createImageBitmap would allocate every pixel a decompression bomb declares.
+  checkImageHeader(new Uint8Array(await file.arrayBuffer()), file.name, MAX_UPLOAD_PIXELS);
   let bitmap: ImageBitmap;
   try {
     bitmap = await createImageBitmap(file);
