@@ -12,6 +12,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { WEIGHTS_MANIFEST_JSON_SCHEMA } from '../src/core/audit/manifestJsonSchema';
 import { REPORT_JSON_SCHEMA } from '../src/core/audit/reportJsonSchema';
 import { PROJECT_ROOT } from './paths';
 
@@ -21,7 +22,10 @@ export interface NamedSchema {
   schema: object;
 }
 
-export const SCHEMAS: readonly NamedSchema[] = [{ name: 'validateReportJson', schema: REPORT_JSON_SCHEMA }];
+export const SCHEMAS: readonly NamedSchema[] = [
+  { name: 'validateReportJson', schema: REPORT_JSON_SCHEMA },
+  { name: 'validateWeightsManifestJson', schema: WEIGHTS_MANIFEST_JSON_SCHEMA },
+];
 
 export const GENERATED_JS = join(PROJECT_ROOT, 'src', 'core', 'audit', 'validators.generated.js');
 export const GENERATED_DTS = GENERATED_JS.replace(/\.js$/, '.d.ts');
@@ -46,8 +50,9 @@ function inlineRuntime(code: string): string {
 
 /** The generated module (JavaScript) and its type declarations, for a list of named schemas. */
 export function buildValidators(schemas: readonly NamedSchema[] = SCHEMAS): { js: string; dts: string } {
-  // allErrors: a user sees every problem of a file at once; strict: a typo in a schema is an error, not ignored.
-  const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, code: { source: true, esm: true, lines: true } });
+  // allErrors: a user sees every problem of a file at once; strict: a typo in a schema is an error, not ignored;
+  // verbose: each error carries the value it is about, which the manifest's messages quote.
+  const ajv = new Ajv({ allErrors: true, strict: true, verbose: true, allowUnionTypes: true, code: { source: true, esm: true, lines: true } });
   for (const { name, schema } of schemas) ajv.addSchema(schema, name);
   const code = inlineRuntime(standaloneCode(ajv, Object.fromEntries(schemas.map(({ name }) => [name, name]))));
   if (/\brequire\(|\bnew Function\b|\beval\(/.test(code)) throw new Error('The generated validators still call require, eval or new Function.');

@@ -29,7 +29,7 @@ let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.kind === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema11.required,parentSchema:schema11,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -39,7 +39,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.schemaVersion === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "schemaVersion"},message:"must have required property '"+"schemaVersion"+"'"};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "schemaVersion"},message:"must have required property '"+"schemaVersion"+"'",schema:schema11.required,parentSchema:schema11,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -49,7 +49,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.createdAt === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "createdAt"},message:"must have required property '"+"createdAt"+"'"};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "createdAt"},message:"must have required property '"+"createdAt"+"'",schema:schema11.required,parentSchema:schema11,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -59,7 +59,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data.tool === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "tool"},message:"must have required property '"+"tool"+"'"};
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "tool"},message:"must have required property '"+"tool"+"'",schema:schema11.required,parentSchema:schema11,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -69,7 +69,7 @@ vErrors.push(err3);
 errors++;
 }
 if(data.environment === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "environment"},message:"must have required property '"+"environment"+"'"};
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "environment"},message:"must have required property '"+"environment"+"'",schema:schema11.required,parentSchema:schema11,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -79,7 +79,7 @@ vErrors.push(err4);
 errors++;
 }
 if(data.model === undefined){
-const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "model"},message:"must have required property '"+"model"+"'"};
+const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "model"},message:"must have required property '"+"model"+"'",schema:schema11.required,parentSchema:schema11,data};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -89,7 +89,7 @@ vErrors.push(err5);
 errors++;
 }
 if(data.data === undefined){
-const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "data"},message:"must have required property '"+"data"+"'"};
+const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "data"},message:"must have required property '"+"data"+"'",schema:schema11.required,parentSchema:schema11,data};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -99,7 +99,7 @@ vErrors.push(err6);
 errors++;
 }
 if(data.suite === undefined){
-const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "suite"},message:"must have required property '"+"suite"+"'"};
+const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "suite"},message:"must have required property '"+"suite"+"'",schema:schema11.required,parentSchema:schema11,data};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -109,7 +109,7 @@ vErrors.push(err7);
 errors++;
 }
 if(data.checks === undefined){
-const err8 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "checks"},message:"must have required property '"+"checks"+"'"};
+const err8 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "checks"},message:"must have required property '"+"checks"+"'",schema:schema11.required,parentSchema:schema11,data};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -119,7 +119,7 @@ vErrors.push(err8);
 errors++;
 }
 if(data.clean === undefined){
-const err9 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "clean"},message:"must have required property '"+"clean"+"'"};
+const err9 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "clean"},message:"must have required property '"+"clean"+"'",schema:schema11.required,parentSchema:schema11,data};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -129,7 +129,7 @@ vErrors.push(err9);
 errors++;
 }
 if(data.reference === undefined){
-const err10 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "reference"},message:"must have required property '"+"reference"+"'"};
+const err10 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "reference"},message:"must have required property '"+"reference"+"'",schema:schema11.required,parentSchema:schema11,data};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -139,7 +139,7 @@ vErrors.push(err10);
 errors++;
 }
 if(data.attacks === undefined){
-const err11 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "attacks"},message:"must have required property '"+"attacks"+"'"};
+const err11 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "attacks"},message:"must have required property '"+"attacks"+"'",schema:schema11.required,parentSchema:schema11,data};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -149,7 +149,7 @@ vErrors.push(err11);
 errors++;
 }
 if(data.perClass === undefined){
-const err12 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "perClass"},message:"must have required property '"+"perClass"+"'"};
+const err12 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "perClass"},message:"must have required property '"+"perClass"+"'",schema:schema11.required,parentSchema:schema11,data};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -159,7 +159,7 @@ vErrors.push(err12);
 errors++;
 }
 if(data.worstExamples === undefined){
-const err13 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "worstExamples"},message:"must have required property '"+"worstExamples"+"'"};
+const err13 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "worstExamples"},message:"must have required property '"+"worstExamples"+"'",schema:schema11.required,parentSchema:schema11,data};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -169,7 +169,7 @@ vErrors.push(err13);
 errors++;
 }
 if(data.extraction === undefined){
-const err14 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "extraction"},message:"must have required property '"+"extraction"+"'"};
+const err14 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "extraction"},message:"must have required property '"+"extraction"+"'",schema:schema11.required,parentSchema:schema11,data};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -179,7 +179,7 @@ vErrors.push(err14);
 errors++;
 }
 if(data.findings === undefined){
-const err15 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "findings"},message:"must have required property '"+"findings"+"'"};
+const err15 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "findings"},message:"must have required property '"+"findings"+"'",schema:schema11.required,parentSchema:schema11,data};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -189,7 +189,7 @@ vErrors.push(err15);
 errors++;
 }
 if(data.partial === undefined){
-const err16 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "partial"},message:"must have required property '"+"partial"+"'"};
+const err16 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "partial"},message:"must have required property '"+"partial"+"'",schema:schema11.required,parentSchema:schema11,data};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -200,7 +200,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(func2.call(schema11.properties, key0))){
-const err17 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+const err17 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema11,data};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -211,8 +211,9 @@ errors++;
 }
 }
 if(data.kind !== undefined){
-if("adversarial-playground/robustness-report" !== data.kind){
-const err18 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "adversarial-playground/robustness-report"},message:"must be equal to constant"};
+let data0 = data.kind;
+if("adversarial-playground/robustness-report" !== data0){
+const err18 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "adversarial-playground/robustness-report"},message:"must be equal to constant",schema:"adversarial-playground/robustness-report",parentSchema:schema11.properties.kind,data:data0};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -223,8 +224,9 @@ errors++;
 }
 }
 if(data.schemaVersion !== undefined){
-if(1 !== data.schemaVersion){
-const err19 = {instancePath:instancePath+"/schemaVersion",schemaPath:"#/properties/schemaVersion/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+let data1 = data.schemaVersion;
+if(1 !== data1){
+const err19 = {instancePath:instancePath+"/schemaVersion",schemaPath:"#/properties/schemaVersion/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant",schema:1,parentSchema:schema11.properties.schemaVersion,data:data1};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -238,7 +240,7 @@ if(data.createdAt !== undefined){
 let data2 = data.createdAt;
 if(typeof data2 === "string"){
 if(func3(data2) > 64){
-const err20 = {instancePath:instancePath+"/createdAt",schemaPath:"#/properties/createdAt/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+const err20 = {instancePath:instancePath+"/createdAt",schemaPath:"#/properties/createdAt/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema11.properties.createdAt,data:data2};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -248,7 +250,7 @@ vErrors.push(err20);
 errors++;
 }
 if(!pattern0.test(data2)){
-const err21 = {instancePath:instancePath+"/createdAt",schemaPath:"#/properties/createdAt/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}T"},message:"must match pattern \""+"^\\d{4}-\\d{2}-\\d{2}T"+"\""};
+const err21 = {instancePath:instancePath+"/createdAt",schemaPath:"#/properties/createdAt/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}T"},message:"must match pattern \""+"^\\d{4}-\\d{2}-\\d{2}T"+"\"",schema:"^\\d{4}-\\d{2}-\\d{2}T",parentSchema:schema11.properties.createdAt,data:data2};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -259,7 +261,7 @@ errors++;
 }
 }
 else {
-const err22 = {instancePath:instancePath+"/createdAt",schemaPath:"#/properties/createdAt/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err22 = {instancePath:instancePath+"/createdAt",schemaPath:"#/properties/createdAt/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.createdAt.type,parentSchema:schema11.properties.createdAt,data:data2};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -273,7 +275,7 @@ if(data.tool !== undefined){
 let data3 = data.tool;
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 if(data3.name === undefined){
-const err23 = {instancePath:instancePath+"/tool",schemaPath:"#/properties/tool/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+const err23 = {instancePath:instancePath+"/tool",schemaPath:"#/properties/tool/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.tool.required,parentSchema:schema11.properties.tool,data:data3};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -283,7 +285,7 @@ vErrors.push(err23);
 errors++;
 }
 if(data3.version === undefined){
-const err24 = {instancePath:instancePath+"/tool",schemaPath:"#/properties/tool/required",keyword:"required",params:{missingProperty: "version"},message:"must have required property '"+"version"+"'"};
+const err24 = {instancePath:instancePath+"/tool",schemaPath:"#/properties/tool/required",keyword:"required",params:{missingProperty: "version"},message:"must have required property '"+"version"+"'",schema:schema11.properties.tool.required,parentSchema:schema11.properties.tool,data:data3};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -294,7 +296,7 @@ errors++;
 }
 for(const key1 in data3){
 if(!((key1 === "name") || (key1 === "version"))){
-const err25 = {instancePath:instancePath+"/tool",schemaPath:"#/properties/tool/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+const err25 = {instancePath:instancePath+"/tool",schemaPath:"#/properties/tool/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tool,data:data3};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -308,7 +310,7 @@ if(data3.name !== undefined){
 let data4 = data3.name;
 if(typeof data4 === "string"){
 if(func3(data4) > 200){
-const err26 = {instancePath:instancePath+"/tool/name",schemaPath:"#/properties/tool/properties/name/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+const err26 = {instancePath:instancePath+"/tool/name",schemaPath:"#/properties/tool/properties/name/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema11.properties.tool.properties.name,data:data4};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -319,7 +321,7 @@ errors++;
 }
 }
 else {
-const err27 = {instancePath:instancePath+"/tool/name",schemaPath:"#/properties/tool/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err27 = {instancePath:instancePath+"/tool/name",schemaPath:"#/properties/tool/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tool.properties.name.type,parentSchema:schema11.properties.tool.properties.name,data:data4};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -333,7 +335,7 @@ if(data3.version !== undefined){
 let data5 = data3.version;
 if(typeof data5 === "string"){
 if(func3(data5) > 200){
-const err28 = {instancePath:instancePath+"/tool/version",schemaPath:"#/properties/tool/properties/version/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+const err28 = {instancePath:instancePath+"/tool/version",schemaPath:"#/properties/tool/properties/version/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema11.properties.tool.properties.version,data:data5};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -344,7 +346,7 @@ errors++;
 }
 }
 else {
-const err29 = {instancePath:instancePath+"/tool/version",schemaPath:"#/properties/tool/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err29 = {instancePath:instancePath+"/tool/version",schemaPath:"#/properties/tool/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tool.properties.version.type,parentSchema:schema11.properties.tool.properties.version,data:data5};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -356,7 +358,7 @@ errors++;
 }
 }
 else {
-const err30 = {instancePath:instancePath+"/tool",schemaPath:"#/properties/tool/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err30 = {instancePath:instancePath+"/tool",schemaPath:"#/properties/tool/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tool.type,parentSchema:schema11.properties.tool,data:data3};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -370,7 +372,7 @@ if(data.environment !== undefined){
 let data6 = data.environment;
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 if(data6.runtime === undefined){
-const err31 = {instancePath:instancePath+"/environment",schemaPath:"#/properties/environment/required",keyword:"required",params:{missingProperty: "runtime"},message:"must have required property '"+"runtime"+"'"};
+const err31 = {instancePath:instancePath+"/environment",schemaPath:"#/properties/environment/required",keyword:"required",params:{missingProperty: "runtime"},message:"must have required property '"+"runtime"+"'",schema:schema11.properties.environment.required,parentSchema:schema11.properties.environment,data:data6};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -380,7 +382,7 @@ vErrors.push(err31);
 errors++;
 }
 if(data6.backend === undefined){
-const err32 = {instancePath:instancePath+"/environment",schemaPath:"#/properties/environment/required",keyword:"required",params:{missingProperty: "backend"},message:"must have required property '"+"backend"+"'"};
+const err32 = {instancePath:instancePath+"/environment",schemaPath:"#/properties/environment/required",keyword:"required",params:{missingProperty: "backend"},message:"must have required property '"+"backend"+"'",schema:schema11.properties.environment.required,parentSchema:schema11.properties.environment,data:data6};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -390,7 +392,7 @@ vErrors.push(err32);
 errors++;
 }
 if(data6.seconds === undefined){
-const err33 = {instancePath:instancePath+"/environment",schemaPath:"#/properties/environment/required",keyword:"required",params:{missingProperty: "seconds"},message:"must have required property '"+"seconds"+"'"};
+const err33 = {instancePath:instancePath+"/environment",schemaPath:"#/properties/environment/required",keyword:"required",params:{missingProperty: "seconds"},message:"must have required property '"+"seconds"+"'",schema:schema11.properties.environment.required,parentSchema:schema11.properties.environment,data:data6};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -401,7 +403,7 @@ errors++;
 }
 for(const key2 in data6){
 if(!(((key2 === "runtime") || (key2 === "backend")) || (key2 === "seconds"))){
-const err34 = {instancePath:instancePath+"/environment",schemaPath:"#/properties/environment/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+const err34 = {instancePath:instancePath+"/environment",schemaPath:"#/properties/environment/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.environment,data:data6};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -414,7 +416,7 @@ errors++;
 if(data6.runtime !== undefined){
 let data7 = data6.runtime;
 if(!((data7 === "browser") || (data7 === "node"))){
-const err35 = {instancePath:instancePath+"/environment/runtime",schemaPath:"#/properties/environment/properties/runtime/enum",keyword:"enum",params:{allowedValues: schema11.properties.environment.properties.runtime.enum},message:"must be equal to one of the allowed values"};
+const err35 = {instancePath:instancePath+"/environment/runtime",schemaPath:"#/properties/environment/properties/runtime/enum",keyword:"enum",params:{allowedValues: schema11.properties.environment.properties.runtime.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.environment.properties.runtime.enum,parentSchema:schema11.properties.environment.properties.runtime,data:data7};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -428,7 +430,7 @@ if(data6.backend !== undefined){
 let data8 = data6.backend;
 if(typeof data8 === "string"){
 if(func3(data8) > 200){
-const err36 = {instancePath:instancePath+"/environment/backend",schemaPath:"#/properties/environment/properties/backend/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+const err36 = {instancePath:instancePath+"/environment/backend",schemaPath:"#/properties/environment/properties/backend/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema11.properties.environment.properties.backend,data:data8};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -439,7 +441,7 @@ errors++;
 }
 }
 else {
-const err37 = {instancePath:instancePath+"/environment/backend",schemaPath:"#/properties/environment/properties/backend/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err37 = {instancePath:instancePath+"/environment/backend",schemaPath:"#/properties/environment/properties/backend/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.environment.properties.backend.type,parentSchema:schema11.properties.environment.properties.backend,data:data8};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -453,7 +455,7 @@ if(data6.seconds !== undefined){
 let data9 = data6.seconds;
 if((typeof data9 == "number") && (isFinite(data9))){
 if(data9 < 0 || isNaN(data9)){
-const err38 = {instancePath:instancePath+"/environment/seconds",schemaPath:"#/properties/environment/properties/seconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const err38 = {instancePath:instancePath+"/environment/seconds",schemaPath:"#/properties/environment/properties/seconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.environment.properties.seconds,data:data9};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -464,7 +466,7 @@ errors++;
 }
 }
 else {
-const err39 = {instancePath:instancePath+"/environment/seconds",schemaPath:"#/properties/environment/properties/seconds/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const err39 = {instancePath:instancePath+"/environment/seconds",schemaPath:"#/properties/environment/properties/seconds/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.environment.properties.seconds.type,parentSchema:schema11.properties.environment.properties.seconds,data:data9};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -476,7 +478,7 @@ errors++;
 }
 }
 else {
-const err40 = {instancePath:instancePath+"/environment",schemaPath:"#/properties/environment/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err40 = {instancePath:instancePath+"/environment",schemaPath:"#/properties/environment/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.environment.type,parentSchema:schema11.properties.environment,data:data6};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -490,7 +492,7 @@ if(data.model !== undefined){
 let data10 = data.model;
 if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
 if(data10.name === undefined){
-const err41 = {instancePath:instancePath+"/model",schemaPath:"#/properties/model/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+const err41 = {instancePath:instancePath+"/model",schemaPath:"#/properties/model/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.model.required,parentSchema:schema11.properties.model,data:data10};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -500,7 +502,7 @@ vErrors.push(err41);
 errors++;
 }
 if(data10.format === undefined){
-const err42 = {instancePath:instancePath+"/model",schemaPath:"#/properties/model/required",keyword:"required",params:{missingProperty: "format"},message:"must have required property '"+"format"+"'"};
+const err42 = {instancePath:instancePath+"/model",schemaPath:"#/properties/model/required",keyword:"required",params:{missingProperty: "format"},message:"must have required property '"+"format"+"'",schema:schema11.properties.model.required,parentSchema:schema11.properties.model,data:data10};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -510,7 +512,7 @@ vErrors.push(err42);
 errors++;
 }
 if(data10.task === undefined){
-const err43 = {instancePath:instancePath+"/model",schemaPath:"#/properties/model/required",keyword:"required",params:{missingProperty: "task"},message:"must have required property '"+"task"+"'"};
+const err43 = {instancePath:instancePath+"/model",schemaPath:"#/properties/model/required",keyword:"required",params:{missingProperty: "task"},message:"must have required property '"+"task"+"'",schema:schema11.properties.model.required,parentSchema:schema11.properties.model,data:data10};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -520,7 +522,7 @@ vErrors.push(err43);
 errors++;
 }
 if(data10.inputShape === undefined){
-const err44 = {instancePath:instancePath+"/model",schemaPath:"#/properties/model/required",keyword:"required",params:{missingProperty: "inputShape"},message:"must have required property '"+"inputShape"+"'"};
+const err44 = {instancePath:instancePath+"/model",schemaPath:"#/properties/model/required",keyword:"required",params:{missingProperty: "inputShape"},message:"must have required property '"+"inputShape"+"'",schema:schema11.properties.model.required,parentSchema:schema11.properties.model,data:data10};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -530,7 +532,7 @@ vErrors.push(err44);
 errors++;
 }
 if(data10.classes === undefined){
-const err45 = {instancePath:instancePath+"/model",schemaPath:"#/properties/model/required",keyword:"required",params:{missingProperty: "classes"},message:"must have required property '"+"classes"+"'"};
+const err45 = {instancePath:instancePath+"/model",schemaPath:"#/properties/model/required",keyword:"required",params:{missingProperty: "classes"},message:"must have required property '"+"classes"+"'",schema:schema11.properties.model.required,parentSchema:schema11.properties.model,data:data10};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -540,7 +542,7 @@ vErrors.push(err45);
 errors++;
 }
 if(data10.output === undefined){
-const err46 = {instancePath:instancePath+"/model",schemaPath:"#/properties/model/required",keyword:"required",params:{missingProperty: "output"},message:"must have required property '"+"output"+"'"};
+const err46 = {instancePath:instancePath+"/model",schemaPath:"#/properties/model/required",keyword:"required",params:{missingProperty: "output"},message:"must have required property '"+"output"+"'",schema:schema11.properties.model.required,parentSchema:schema11.properties.model,data:data10};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -550,7 +552,7 @@ vErrors.push(err46);
 errors++;
 }
 if(data10.parameters === undefined){
-const err47 = {instancePath:instancePath+"/model",schemaPath:"#/properties/model/required",keyword:"required",params:{missingProperty: "parameters"},message:"must have required property '"+"parameters"+"'"};
+const err47 = {instancePath:instancePath+"/model",schemaPath:"#/properties/model/required",keyword:"required",params:{missingProperty: "parameters"},message:"must have required property '"+"parameters"+"'",schema:schema11.properties.model.required,parentSchema:schema11.properties.model,data:data10};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -560,7 +562,7 @@ vErrors.push(err47);
 errors++;
 }
 if(data10.weightBytes === undefined){
-const err48 = {instancePath:instancePath+"/model",schemaPath:"#/properties/model/required",keyword:"required",params:{missingProperty: "weightBytes"},message:"must have required property '"+"weightBytes"+"'"};
+const err48 = {instancePath:instancePath+"/model",schemaPath:"#/properties/model/required",keyword:"required",params:{missingProperty: "weightBytes"},message:"must have required property '"+"weightBytes"+"'",schema:schema11.properties.model.required,parentSchema:schema11.properties.model,data:data10};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -570,7 +572,7 @@ vErrors.push(err48);
 errors++;
 }
 if(data10.weightsSha256 === undefined){
-const err49 = {instancePath:instancePath+"/model",schemaPath:"#/properties/model/required",keyword:"required",params:{missingProperty: "weightsSha256"},message:"must have required property '"+"weightsSha256"+"'"};
+const err49 = {instancePath:instancePath+"/model",schemaPath:"#/properties/model/required",keyword:"required",params:{missingProperty: "weightsSha256"},message:"must have required property '"+"weightsSha256"+"'",schema:schema11.properties.model.required,parentSchema:schema11.properties.model,data:data10};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -581,7 +583,7 @@ errors++;
 }
 for(const key3 in data10){
 if(!(func2.call(schema11.properties.model.properties, key3))){
-const err50 = {instancePath:instancePath+"/model",schemaPath:"#/properties/model/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
+const err50 = {instancePath:instancePath+"/model",schemaPath:"#/properties/model/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.model,data:data10};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -595,7 +597,7 @@ if(data10.name !== undefined){
 let data11 = data10.name;
 if(typeof data11 === "string"){
 if(func3(data11) > 200){
-const err51 = {instancePath:instancePath+"/model/name",schemaPath:"#/properties/model/properties/name/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+const err51 = {instancePath:instancePath+"/model/name",schemaPath:"#/properties/model/properties/name/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema11.properties.model.properties.name,data:data11};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -606,7 +608,7 @@ errors++;
 }
 }
 else {
-const err52 = {instancePath:instancePath+"/model/name",schemaPath:"#/properties/model/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err52 = {instancePath:instancePath+"/model/name",schemaPath:"#/properties/model/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.model.properties.name.type,parentSchema:schema11.properties.model.properties.name,data:data11};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -619,7 +621,7 @@ errors++;
 if(data10.format !== undefined){
 let data12 = data10.format;
 if(!((data12 === "layers-model") || (data12 === "graph-model"))){
-const err53 = {instancePath:instancePath+"/model/format",schemaPath:"#/properties/model/properties/format/enum",keyword:"enum",params:{allowedValues: schema11.properties.model.properties.format.enum},message:"must be equal to one of the allowed values"};
+const err53 = {instancePath:instancePath+"/model/format",schemaPath:"#/properties/model/properties/format/enum",keyword:"enum",params:{allowedValues: schema11.properties.model.properties.format.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.model.properties.format.enum,parentSchema:schema11.properties.model.properties.format,data:data12};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -632,7 +634,7 @@ errors++;
 if(data10.task !== undefined){
 let data13 = data10.task;
 if(!((data13 === "image") || (data13 === "text"))){
-const err54 = {instancePath:instancePath+"/model/task",schemaPath:"#/properties/model/properties/task/enum",keyword:"enum",params:{allowedValues: schema11.properties.model.properties.task.enum},message:"must be equal to one of the allowed values"};
+const err54 = {instancePath:instancePath+"/model/task",schemaPath:"#/properties/model/properties/task/enum",keyword:"enum",params:{allowedValues: schema11.properties.model.properties.task.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.model.properties.task.enum,parentSchema:schema11.properties.model.properties.task,data:data13};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -646,7 +648,7 @@ if(data10.inputShape !== undefined){
 let data14 = data10.inputShape;
 if(Array.isArray(data14)){
 if(data14.length > 8){
-const err55 = {instancePath:instancePath+"/model/inputShape",schemaPath:"#/properties/model/properties/inputShape/maxItems",keyword:"maxItems",params:{limit: 8},message:"must NOT have more than 8 items"};
+const err55 = {instancePath:instancePath+"/model/inputShape",schemaPath:"#/properties/model/properties/inputShape/maxItems",keyword:"maxItems",params:{limit: 8},message:"must NOT have more than 8 items",schema:8,parentSchema:schema11.properties.model.properties.inputShape,data:data14};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -656,7 +658,7 @@ vErrors.push(err55);
 errors++;
 }
 if(data14.length < 1){
-const err56 = {instancePath:instancePath+"/model/inputShape",schemaPath:"#/properties/model/properties/inputShape/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+const err56 = {instancePath:instancePath+"/model/inputShape",schemaPath:"#/properties/model/properties/inputShape/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.model.properties.inputShape,data:data14};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -669,7 +671,7 @@ const len0 = data14.length;
 for(let i0=0; i0<len0; i0++){
 let data15 = data14[i0];
 if(!(((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15))) && (isFinite(data15)))){
-const err57 = {instancePath:instancePath+"/model/inputShape/" + i0,schemaPath:"#/properties/model/properties/inputShape/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err57 = {instancePath:instancePath+"/model/inputShape/" + i0,schemaPath:"#/properties/model/properties/inputShape/items/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.model.properties.inputShape.items.type,parentSchema:schema11.properties.model.properties.inputShape.items,data:data15};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -680,7 +682,7 @@ errors++;
 }
 if((typeof data15 == "number") && (isFinite(data15))){
 if(data15 < 1 || isNaN(data15)){
-const err58 = {instancePath:instancePath+"/model/inputShape/" + i0,schemaPath:"#/properties/model/properties/inputShape/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+const err58 = {instancePath:instancePath+"/model/inputShape/" + i0,schemaPath:"#/properties/model/properties/inputShape/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.model.properties.inputShape.items,data:data15};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -693,7 +695,7 @@ errors++;
 }
 }
 else {
-const err59 = {instancePath:instancePath+"/model/inputShape",schemaPath:"#/properties/model/properties/inputShape/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err59 = {instancePath:instancePath+"/model/inputShape",schemaPath:"#/properties/model/properties/inputShape/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.model.properties.inputShape.type,parentSchema:schema11.properties.model.properties.inputShape,data:data14};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -707,7 +709,7 @@ if(data10.valueRange !== undefined){
 let data16 = data10.valueRange;
 if(Array.isArray(data16)){
 if(data16.length > 2){
-const err60 = {instancePath:instancePath+"/model/valueRange",schemaPath:"#/properties/model/properties/valueRange/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"};
+const err60 = {instancePath:instancePath+"/model/valueRange",schemaPath:"#/properties/model/properties/valueRange/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items",schema:2,parentSchema:schema11.properties.model.properties.valueRange,data:data16};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -717,7 +719,7 @@ vErrors.push(err60);
 errors++;
 }
 if(data16.length < 2){
-const err61 = {instancePath:instancePath+"/model/valueRange",schemaPath:"#/properties/model/properties/valueRange/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
+const err61 = {instancePath:instancePath+"/model/valueRange",schemaPath:"#/properties/model/properties/valueRange/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items",schema:2,parentSchema:schema11.properties.model.properties.valueRange,data:data16};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -730,7 +732,7 @@ const len1 = data16.length;
 for(let i1=0; i1<len1; i1++){
 let data17 = data16[i1];
 if(!((typeof data17 == "number") && (isFinite(data17)))){
-const err62 = {instancePath:instancePath+"/model/valueRange/" + i1,schemaPath:"#/properties/model/properties/valueRange/items/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const err62 = {instancePath:instancePath+"/model/valueRange/" + i1,schemaPath:"#/properties/model/properties/valueRange/items/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.model.properties.valueRange.items.type,parentSchema:schema11.properties.model.properties.valueRange.items,data:data17};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -742,7 +744,7 @@ errors++;
 }
 }
 else {
-const err63 = {instancePath:instancePath+"/model/valueRange",schemaPath:"#/properties/model/properties/valueRange/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err63 = {instancePath:instancePath+"/model/valueRange",schemaPath:"#/properties/model/properties/valueRange/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.model.properties.valueRange.type,parentSchema:schema11.properties.model.properties.valueRange,data:data16};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -755,7 +757,7 @@ errors++;
 if(data10.channelOrder !== undefined){
 let data18 = data10.channelOrder;
 if(!(((data18 === "grayscale") || (data18 === "rgb")) || (data18 === "bgr"))){
-const err64 = {instancePath:instancePath+"/model/channelOrder",schemaPath:"#/properties/model/properties/channelOrder/enum",keyword:"enum",params:{allowedValues: schema11.properties.model.properties.channelOrder.enum},message:"must be equal to one of the allowed values"};
+const err64 = {instancePath:instancePath+"/model/channelOrder",schemaPath:"#/properties/model/properties/channelOrder/enum",keyword:"enum",params:{allowedValues: schema11.properties.model.properties.channelOrder.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.model.properties.channelOrder.enum,parentSchema:schema11.properties.model.properties.channelOrder,data:data18};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -769,7 +771,7 @@ if(data10.classes !== undefined){
 let data19 = data10.classes;
 if(Array.isArray(data19)){
 if(data19.length > 10000){
-const err65 = {instancePath:instancePath+"/model/classes",schemaPath:"#/properties/model/properties/classes/maxItems",keyword:"maxItems",params:{limit: 10000},message:"must NOT have more than 10000 items"};
+const err65 = {instancePath:instancePath+"/model/classes",schemaPath:"#/properties/model/properties/classes/maxItems",keyword:"maxItems",params:{limit: 10000},message:"must NOT have more than 10000 items",schema:10000,parentSchema:schema11.properties.model.properties.classes,data:data19};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -779,7 +781,7 @@ vErrors.push(err65);
 errors++;
 }
 if(data19.length < 2){
-const err66 = {instancePath:instancePath+"/model/classes",schemaPath:"#/properties/model/properties/classes/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
+const err66 = {instancePath:instancePath+"/model/classes",schemaPath:"#/properties/model/properties/classes/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items",schema:2,parentSchema:schema11.properties.model.properties.classes,data:data19};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -793,7 +795,7 @@ for(let i2=0; i2<len2; i2++){
 let data20 = data19[i2];
 if(typeof data20 === "string"){
 if(func3(data20) > 200){
-const err67 = {instancePath:instancePath+"/model/classes/" + i2,schemaPath:"#/properties/model/properties/classes/items/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+const err67 = {instancePath:instancePath+"/model/classes/" + i2,schemaPath:"#/properties/model/properties/classes/items/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema11.properties.model.properties.classes.items,data:data20};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -804,7 +806,7 @@ errors++;
 }
 }
 else {
-const err68 = {instancePath:instancePath+"/model/classes/" + i2,schemaPath:"#/properties/model/properties/classes/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err68 = {instancePath:instancePath+"/model/classes/" + i2,schemaPath:"#/properties/model/properties/classes/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.model.properties.classes.items.type,parentSchema:schema11.properties.model.properties.classes.items,data:data20};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -816,7 +818,7 @@ errors++;
 }
 }
 else {
-const err69 = {instancePath:instancePath+"/model/classes",schemaPath:"#/properties/model/properties/classes/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err69 = {instancePath:instancePath+"/model/classes",schemaPath:"#/properties/model/properties/classes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.model.properties.classes.type,parentSchema:schema11.properties.model.properties.classes,data:data19};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -829,7 +831,7 @@ errors++;
 if(data10.output !== undefined){
 let data21 = data10.output;
 if(!((data21 === "logits") || (data21 === "probabilities"))){
-const err70 = {instancePath:instancePath+"/model/output",schemaPath:"#/properties/model/properties/output/enum",keyword:"enum",params:{allowedValues: schema11.properties.model.properties.output.enum},message:"must be equal to one of the allowed values"};
+const err70 = {instancePath:instancePath+"/model/output",schemaPath:"#/properties/model/properties/output/enum",keyword:"enum",params:{allowedValues: schema11.properties.model.properties.output.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.model.properties.output.enum,parentSchema:schema11.properties.model.properties.output,data:data21};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -842,7 +844,7 @@ errors++;
 if(data10.parameters !== undefined){
 let data22 = data10.parameters;
 if(!(((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22))) && (isFinite(data22)))){
-const err71 = {instancePath:instancePath+"/model/parameters",schemaPath:"#/properties/model/properties/parameters/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err71 = {instancePath:instancePath+"/model/parameters",schemaPath:"#/properties/model/properties/parameters/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.model.properties.parameters.type,parentSchema:schema11.properties.model.properties.parameters,data:data22};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -853,7 +855,7 @@ errors++;
 }
 if((typeof data22 == "number") && (isFinite(data22))){
 if(data22 < 0 || isNaN(data22)){
-const err72 = {instancePath:instancePath+"/model/parameters",schemaPath:"#/properties/model/properties/parameters/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const err72 = {instancePath:instancePath+"/model/parameters",schemaPath:"#/properties/model/properties/parameters/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.model.properties.parameters,data:data22};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -867,7 +869,7 @@ errors++;
 if(data10.weightBytes !== undefined){
 let data23 = data10.weightBytes;
 if(!(((typeof data23 == "number") && (!(data23 % 1) && !isNaN(data23))) && (isFinite(data23)))){
-const err73 = {instancePath:instancePath+"/model/weightBytes",schemaPath:"#/properties/model/properties/weightBytes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err73 = {instancePath:instancePath+"/model/weightBytes",schemaPath:"#/properties/model/properties/weightBytes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.model.properties.weightBytes.type,parentSchema:schema11.properties.model.properties.weightBytes,data:data23};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -878,7 +880,7 @@ errors++;
 }
 if((typeof data23 == "number") && (isFinite(data23))){
 if(data23 < 0 || isNaN(data23)){
-const err74 = {instancePath:instancePath+"/model/weightBytes",schemaPath:"#/properties/model/properties/weightBytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const err74 = {instancePath:instancePath+"/model/weightBytes",schemaPath:"#/properties/model/properties/weightBytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.model.properties.weightBytes,data:data23};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -893,7 +895,7 @@ if(data10.weightsSha256 !== undefined){
 let data24 = data10.weightsSha256;
 if(typeof data24 === "string"){
 if(!pattern1.test(data24)){
-const err75 = {instancePath:instancePath+"/model/weightsSha256",schemaPath:"#/properties/model/properties/weightsSha256/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{64}$"},message:"must match pattern \""+"^[0-9a-f]{64}$"+"\""};
+const err75 = {instancePath:instancePath+"/model/weightsSha256",schemaPath:"#/properties/model/properties/weightsSha256/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{64}$"},message:"must match pattern \""+"^[0-9a-f]{64}$"+"\"",schema:"^[0-9a-f]{64}$",parentSchema:schema11.properties.model.properties.weightsSha256,data:data24};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -904,7 +906,7 @@ errors++;
 }
 }
 else {
-const err76 = {instancePath:instancePath+"/model/weightsSha256",schemaPath:"#/properties/model/properties/weightsSha256/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err76 = {instancePath:instancePath+"/model/weightsSha256",schemaPath:"#/properties/model/properties/weightsSha256/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.model.properties.weightsSha256.type,parentSchema:schema11.properties.model.properties.weightsSha256,data:data24};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -916,7 +918,7 @@ errors++;
 }
 }
 else {
-const err77 = {instancePath:instancePath+"/model",schemaPath:"#/properties/model/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err77 = {instancePath:instancePath+"/model",schemaPath:"#/properties/model/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.model.type,parentSchema:schema11.properties.model,data:data10};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -930,7 +932,7 @@ if(data.data !== undefined){
 let data25 = data.data;
 if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
 if(data25.name === undefined){
-const err78 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+const err78 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.data.required,parentSchema:schema11.properties.data,data:data25};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -940,7 +942,7 @@ vErrors.push(err78);
 errors++;
 }
 if(data25.examples === undefined){
-const err79 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: "examples"},message:"must have required property '"+"examples"+"'"};
+const err79 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: "examples"},message:"must have required property '"+"examples"+"'",schema:schema11.properties.data.required,parentSchema:schema11.properties.data,data:data25};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -950,7 +952,7 @@ vErrors.push(err79);
 errors++;
 }
 if(data25.available === undefined){
-const err80 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: "available"},message:"must have required property '"+"available"+"'"};
+const err80 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: "available"},message:"must have required property '"+"available"+"'",schema:schema11.properties.data.required,parentSchema:schema11.properties.data,data:data25};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -960,7 +962,7 @@ vErrors.push(err80);
 errors++;
 }
 if(data25.perClass === undefined){
-const err81 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: "perClass"},message:"must have required property '"+"perClass"+"'"};
+const err81 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: "perClass"},message:"must have required property '"+"perClass"+"'",schema:schema11.properties.data.required,parentSchema:schema11.properties.data,data:data25};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -971,7 +973,7 @@ errors++;
 }
 for(const key4 in data25){
 if(!((((key4 === "name") || (key4 === "examples")) || (key4 === "available")) || (key4 === "perClass"))){
-const err82 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
+const err82 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.data,data:data25};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -985,7 +987,7 @@ if(data25.name !== undefined){
 let data26 = data25.name;
 if(typeof data26 === "string"){
 if(func3(data26) > 200){
-const err83 = {instancePath:instancePath+"/data/name",schemaPath:"#/properties/data/properties/name/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+const err83 = {instancePath:instancePath+"/data/name",schemaPath:"#/properties/data/properties/name/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema11.properties.data.properties.name,data:data26};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -996,7 +998,7 @@ errors++;
 }
 }
 else {
-const err84 = {instancePath:instancePath+"/data/name",schemaPath:"#/properties/data/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err84 = {instancePath:instancePath+"/data/name",schemaPath:"#/properties/data/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.data.properties.name.type,parentSchema:schema11.properties.data.properties.name,data:data26};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -1009,7 +1011,7 @@ errors++;
 if(data25.examples !== undefined){
 let data27 = data25.examples;
 if(!(((typeof data27 == "number") && (!(data27 % 1) && !isNaN(data27))) && (isFinite(data27)))){
-const err85 = {instancePath:instancePath+"/data/examples",schemaPath:"#/properties/data/properties/examples/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err85 = {instancePath:instancePath+"/data/examples",schemaPath:"#/properties/data/properties/examples/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.data.properties.examples.type,parentSchema:schema11.properties.data.properties.examples,data:data27};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -1020,7 +1022,7 @@ errors++;
 }
 if((typeof data27 == "number") && (isFinite(data27))){
 if(data27 < 0 || isNaN(data27)){
-const err86 = {instancePath:instancePath+"/data/examples",schemaPath:"#/properties/data/properties/examples/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const err86 = {instancePath:instancePath+"/data/examples",schemaPath:"#/properties/data/properties/examples/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.data.properties.examples,data:data27};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -1034,7 +1036,7 @@ errors++;
 if(data25.available !== undefined){
 let data28 = data25.available;
 if(!(((typeof data28 == "number") && (!(data28 % 1) && !isNaN(data28))) && (isFinite(data28)))){
-const err87 = {instancePath:instancePath+"/data/available",schemaPath:"#/properties/data/properties/available/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err87 = {instancePath:instancePath+"/data/available",schemaPath:"#/properties/data/properties/available/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.data.properties.available.type,parentSchema:schema11.properties.data.properties.available,data:data28};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -1045,7 +1047,7 @@ errors++;
 }
 if((typeof data28 == "number") && (isFinite(data28))){
 if(data28 < 0 || isNaN(data28)){
-const err88 = {instancePath:instancePath+"/data/available",schemaPath:"#/properties/data/properties/available/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const err88 = {instancePath:instancePath+"/data/available",schemaPath:"#/properties/data/properties/available/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.data.properties.available,data:data28};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -1060,7 +1062,7 @@ if(data25.perClass !== undefined){
 let data29 = data25.perClass;
 if(Array.isArray(data29)){
 if(data29.length > 10000){
-const err89 = {instancePath:instancePath+"/data/perClass",schemaPath:"#/properties/data/properties/perClass/maxItems",keyword:"maxItems",params:{limit: 10000},message:"must NOT have more than 10000 items"};
+const err89 = {instancePath:instancePath+"/data/perClass",schemaPath:"#/properties/data/properties/perClass/maxItems",keyword:"maxItems",params:{limit: 10000},message:"must NOT have more than 10000 items",schema:10000,parentSchema:schema11.properties.data.properties.perClass,data:data29};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -1073,7 +1075,7 @@ const len3 = data29.length;
 for(let i3=0; i3<len3; i3++){
 let data30 = data29[i3];
 if(!(((typeof data30 == "number") && (!(data30 % 1) && !isNaN(data30))) && (isFinite(data30)))){
-const err90 = {instancePath:instancePath+"/data/perClass/" + i3,schemaPath:"#/properties/data/properties/perClass/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err90 = {instancePath:instancePath+"/data/perClass/" + i3,schemaPath:"#/properties/data/properties/perClass/items/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.data.properties.perClass.items.type,parentSchema:schema11.properties.data.properties.perClass.items,data:data30};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -1084,7 +1086,7 @@ errors++;
 }
 if((typeof data30 == "number") && (isFinite(data30))){
 if(data30 < 0 || isNaN(data30)){
-const err91 = {instancePath:instancePath+"/data/perClass/" + i3,schemaPath:"#/properties/data/properties/perClass/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const err91 = {instancePath:instancePath+"/data/perClass/" + i3,schemaPath:"#/properties/data/properties/perClass/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.data.properties.perClass.items,data:data30};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -1097,7 +1099,7 @@ errors++;
 }
 }
 else {
-const err92 = {instancePath:instancePath+"/data/perClass",schemaPath:"#/properties/data/properties/perClass/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err92 = {instancePath:instancePath+"/data/perClass",schemaPath:"#/properties/data/properties/perClass/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.data.properties.perClass.type,parentSchema:schema11.properties.data.properties.perClass,data:data29};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -1109,7 +1111,7 @@ errors++;
 }
 }
 else {
-const err93 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err93 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.data.type,parentSchema:schema11.properties.data,data:data25};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -1123,7 +1125,7 @@ if(data.suite !== undefined){
 let data31 = data.suite;
 if(data31 && typeof data31 == "object" && !Array.isArray(data31)){
 if(data31.id === undefined){
-const err94 = {instancePath:instancePath+"/suite",schemaPath:"#/properties/suite/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+const err94 = {instancePath:instancePath+"/suite",schemaPath:"#/properties/suite/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema11.properties.suite.required,parentSchema:schema11.properties.suite,data:data31};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -1133,7 +1135,7 @@ vErrors.push(err94);
 errors++;
 }
 if(data31.seed === undefined){
-const err95 = {instancePath:instancePath+"/suite",schemaPath:"#/properties/suite/required",keyword:"required",params:{missingProperty: "seed"},message:"must have required property '"+"seed"+"'"};
+const err95 = {instancePath:instancePath+"/suite",schemaPath:"#/properties/suite/required",keyword:"required",params:{missingProperty: "seed"},message:"must have required property '"+"seed"+"'",schema:schema11.properties.suite.required,parentSchema:schema11.properties.suite,data:data31};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -1143,7 +1145,7 @@ vErrors.push(err95);
 errors++;
 }
 if(data31.examples === undefined){
-const err96 = {instancePath:instancePath+"/suite",schemaPath:"#/properties/suite/required",keyword:"required",params:{missingProperty: "examples"},message:"must have required property '"+"examples"+"'"};
+const err96 = {instancePath:instancePath+"/suite",schemaPath:"#/properties/suite/required",keyword:"required",params:{missingProperty: "examples"},message:"must have required property '"+"examples"+"'",schema:schema11.properties.suite.required,parentSchema:schema11.properties.suite,data:data31};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -1154,7 +1156,7 @@ errors++;
 }
 for(const key5 in data31){
 if(!(((key5 === "id") || (key5 === "seed")) || (key5 === "examples"))){
-const err97 = {instancePath:instancePath+"/suite",schemaPath:"#/properties/suite/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
+const err97 = {instancePath:instancePath+"/suite",schemaPath:"#/properties/suite/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.suite,data:data31};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -1168,7 +1170,7 @@ if(data31.id !== undefined){
 let data32 = data31.id;
 if(typeof data32 === "string"){
 if(func3(data32) > 200){
-const err98 = {instancePath:instancePath+"/suite/id",schemaPath:"#/properties/suite/properties/id/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+const err98 = {instancePath:instancePath+"/suite/id",schemaPath:"#/properties/suite/properties/id/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema11.properties.suite.properties.id,data:data32};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -1179,7 +1181,7 @@ errors++;
 }
 }
 else {
-const err99 = {instancePath:instancePath+"/suite/id",schemaPath:"#/properties/suite/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err99 = {instancePath:instancePath+"/suite/id",schemaPath:"#/properties/suite/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.suite.properties.id.type,parentSchema:schema11.properties.suite.properties.id,data:data32};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -1192,7 +1194,7 @@ errors++;
 if(data31.seed !== undefined){
 let data33 = data31.seed;
 if(!(((typeof data33 == "number") && (!(data33 % 1) && !isNaN(data33))) && (isFinite(data33)))){
-const err100 = {instancePath:instancePath+"/suite/seed",schemaPath:"#/properties/suite/properties/seed/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err100 = {instancePath:instancePath+"/suite/seed",schemaPath:"#/properties/suite/properties/seed/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.suite.properties.seed.type,parentSchema:schema11.properties.suite.properties.seed,data:data33};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -1205,7 +1207,7 @@ errors++;
 if(data31.examples !== undefined){
 let data34 = data31.examples;
 if(!(((typeof data34 == "number") && (!(data34 % 1) && !isNaN(data34))) && (isFinite(data34)))){
-const err101 = {instancePath:instancePath+"/suite/examples",schemaPath:"#/properties/suite/properties/examples/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err101 = {instancePath:instancePath+"/suite/examples",schemaPath:"#/properties/suite/properties/examples/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.suite.properties.examples.type,parentSchema:schema11.properties.suite.properties.examples,data:data34};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -1216,7 +1218,7 @@ errors++;
 }
 if((typeof data34 == "number") && (isFinite(data34))){
 if(data34 < 0 || isNaN(data34)){
-const err102 = {instancePath:instancePath+"/suite/examples",schemaPath:"#/properties/suite/properties/examples/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const err102 = {instancePath:instancePath+"/suite/examples",schemaPath:"#/properties/suite/properties/examples/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.suite.properties.examples,data:data34};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -1229,7 +1231,7 @@ errors++;
 }
 }
 else {
-const err103 = {instancePath:instancePath+"/suite",schemaPath:"#/properties/suite/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err103 = {instancePath:instancePath+"/suite",schemaPath:"#/properties/suite/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.suite.type,parentSchema:schema11.properties.suite,data:data31};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -1243,7 +1245,7 @@ if(data.checks !== undefined){
 let data35 = data.checks;
 if(Array.isArray(data35)){
 if(data35.length > 32){
-const err104 = {instancePath:instancePath+"/checks",schemaPath:"#/properties/checks/maxItems",keyword:"maxItems",params:{limit: 32},message:"must NOT have more than 32 items"};
+const err104 = {instancePath:instancePath+"/checks",schemaPath:"#/properties/checks/maxItems",keyword:"maxItems",params:{limit: 32},message:"must NOT have more than 32 items",schema:32,parentSchema:schema11.properties.checks,data:data35};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -1257,7 +1259,7 @@ for(let i4=0; i4<len4; i4++){
 let data36 = data35[i4];
 if(data36 && typeof data36 == "object" && !Array.isArray(data36)){
 if(data36.id === undefined){
-const err105 = {instancePath:instancePath+"/checks/" + i4,schemaPath:"#/properties/checks/items/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+const err105 = {instancePath:instancePath+"/checks/" + i4,schemaPath:"#/properties/checks/items/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema11.properties.checks.items.required,parentSchema:schema11.properties.checks.items,data:data36};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -1267,7 +1269,7 @@ vErrors.push(err105);
 errors++;
 }
 if(data36.label === undefined){
-const err106 = {instancePath:instancePath+"/checks/" + i4,schemaPath:"#/properties/checks/items/required",keyword:"required",params:{missingProperty: "label"},message:"must have required property '"+"label"+"'"};
+const err106 = {instancePath:instancePath+"/checks/" + i4,schemaPath:"#/properties/checks/items/required",keyword:"required",params:{missingProperty: "label"},message:"must have required property '"+"label"+"'",schema:schema11.properties.checks.items.required,parentSchema:schema11.properties.checks.items,data:data36};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -1277,7 +1279,7 @@ vErrors.push(err106);
 errors++;
 }
 if(data36.verdict === undefined){
-const err107 = {instancePath:instancePath+"/checks/" + i4,schemaPath:"#/properties/checks/items/required",keyword:"required",params:{missingProperty: "verdict"},message:"must have required property '"+"verdict"+"'"};
+const err107 = {instancePath:instancePath+"/checks/" + i4,schemaPath:"#/properties/checks/items/required",keyword:"required",params:{missingProperty: "verdict"},message:"must have required property '"+"verdict"+"'",schema:schema11.properties.checks.items.required,parentSchema:schema11.properties.checks.items,data:data36};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -1287,7 +1289,7 @@ vErrors.push(err107);
 errors++;
 }
 if(data36.detail === undefined){
-const err108 = {instancePath:instancePath+"/checks/" + i4,schemaPath:"#/properties/checks/items/required",keyword:"required",params:{missingProperty: "detail"},message:"must have required property '"+"detail"+"'"};
+const err108 = {instancePath:instancePath+"/checks/" + i4,schemaPath:"#/properties/checks/items/required",keyword:"required",params:{missingProperty: "detail"},message:"must have required property '"+"detail"+"'",schema:schema11.properties.checks.items.required,parentSchema:schema11.properties.checks.items,data:data36};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -1298,7 +1300,7 @@ errors++;
 }
 for(const key6 in data36){
 if(!((((key6 === "id") || (key6 === "label")) || (key6 === "verdict")) || (key6 === "detail"))){
-const err109 = {instancePath:instancePath+"/checks/" + i4,schemaPath:"#/properties/checks/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
+const err109 = {instancePath:instancePath+"/checks/" + i4,schemaPath:"#/properties/checks/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.checks.items,data:data36};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -1311,7 +1313,7 @@ errors++;
 if(data36.id !== undefined){
 let data37 = data36.id;
 if(!(((((data37 === "forward") || (data37 === "output-shape")) || (data37 === "gradients")) || (data37 === "probabilities")) || (data37 === "data"))){
-const err110 = {instancePath:instancePath+"/checks/" + i4+"/id",schemaPath:"#/properties/checks/items/properties/id/enum",keyword:"enum",params:{allowedValues: schema11.properties.checks.items.properties.id.enum},message:"must be equal to one of the allowed values"};
+const err110 = {instancePath:instancePath+"/checks/" + i4+"/id",schemaPath:"#/properties/checks/items/properties/id/enum",keyword:"enum",params:{allowedValues: schema11.properties.checks.items.properties.id.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.checks.items.properties.id.enum,parentSchema:schema11.properties.checks.items.properties.id,data:data37};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -1325,7 +1327,7 @@ if(data36.label !== undefined){
 let data38 = data36.label;
 if(typeof data38 === "string"){
 if(func3(data38) > 200){
-const err111 = {instancePath:instancePath+"/checks/" + i4+"/label",schemaPath:"#/properties/checks/items/properties/label/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+const err111 = {instancePath:instancePath+"/checks/" + i4+"/label",schemaPath:"#/properties/checks/items/properties/label/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema11.properties.checks.items.properties.label,data:data38};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -1336,7 +1338,7 @@ errors++;
 }
 }
 else {
-const err112 = {instancePath:instancePath+"/checks/" + i4+"/label",schemaPath:"#/properties/checks/items/properties/label/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err112 = {instancePath:instancePath+"/checks/" + i4+"/label",schemaPath:"#/properties/checks/items/properties/label/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.checks.items.properties.label.type,parentSchema:schema11.properties.checks.items.properties.label,data:data38};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -1349,7 +1351,7 @@ errors++;
 if(data36.verdict !== undefined){
 let data39 = data36.verdict;
 if(!(((data39 === "pass") || (data39 === "warn")) || (data39 === "fail"))){
-const err113 = {instancePath:instancePath+"/checks/" + i4+"/verdict",schemaPath:"#/properties/checks/items/properties/verdict/enum",keyword:"enum",params:{allowedValues: schema11.properties.checks.items.properties.verdict.enum},message:"must be equal to one of the allowed values"};
+const err113 = {instancePath:instancePath+"/checks/" + i4+"/verdict",schemaPath:"#/properties/checks/items/properties/verdict/enum",keyword:"enum",params:{allowedValues: schema11.properties.checks.items.properties.verdict.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.checks.items.properties.verdict.enum,parentSchema:schema11.properties.checks.items.properties.verdict,data:data39};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -1363,7 +1365,7 @@ if(data36.detail !== undefined){
 let data40 = data36.detail;
 if(typeof data40 === "string"){
 if(func3(data40) > 10000){
-const err114 = {instancePath:instancePath+"/checks/" + i4+"/detail",schemaPath:"#/properties/checks/items/properties/detail/maxLength",keyword:"maxLength",params:{limit: 10000},message:"must NOT have more than 10000 characters"};
+const err114 = {instancePath:instancePath+"/checks/" + i4+"/detail",schemaPath:"#/properties/checks/items/properties/detail/maxLength",keyword:"maxLength",params:{limit: 10000},message:"must NOT have more than 10000 characters",schema:10000,parentSchema:schema11.properties.checks.items.properties.detail,data:data40};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -1374,7 +1376,7 @@ errors++;
 }
 }
 else {
-const err115 = {instancePath:instancePath+"/checks/" + i4+"/detail",schemaPath:"#/properties/checks/items/properties/detail/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err115 = {instancePath:instancePath+"/checks/" + i4+"/detail",schemaPath:"#/properties/checks/items/properties/detail/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.checks.items.properties.detail.type,parentSchema:schema11.properties.checks.items.properties.detail,data:data40};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -1386,7 +1388,7 @@ errors++;
 }
 }
 else {
-const err116 = {instancePath:instancePath+"/checks/" + i4,schemaPath:"#/properties/checks/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err116 = {instancePath:instancePath+"/checks/" + i4,schemaPath:"#/properties/checks/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.checks.items.type,parentSchema:schema11.properties.checks.items,data:data36};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -1398,7 +1400,7 @@ errors++;
 }
 }
 else {
-const err117 = {instancePath:instancePath+"/checks",schemaPath:"#/properties/checks/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err117 = {instancePath:instancePath+"/checks",schemaPath:"#/properties/checks/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.checks.type,parentSchema:schema11.properties.checks,data:data35};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -1412,7 +1414,7 @@ if(data.clean !== undefined){
 let data41 = data.clean;
 if(data41 && typeof data41 == "object" && !Array.isArray(data41)){
 if(data41.accuracy === undefined){
-const err118 = {instancePath:instancePath+"/clean",schemaPath:"#/properties/clean/required",keyword:"required",params:{missingProperty: "accuracy"},message:"must have required property '"+"accuracy"+"'"};
+const err118 = {instancePath:instancePath+"/clean",schemaPath:"#/properties/clean/required",keyword:"required",params:{missingProperty: "accuracy"},message:"must have required property '"+"accuracy"+"'",schema:schema11.properties.clean.required,parentSchema:schema11.properties.clean,data:data41};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -1422,7 +1424,7 @@ vErrors.push(err118);
 errors++;
 }
 if(data41.correct === undefined){
-const err119 = {instancePath:instancePath+"/clean",schemaPath:"#/properties/clean/required",keyword:"required",params:{missingProperty: "correct"},message:"must have required property '"+"correct"+"'"};
+const err119 = {instancePath:instancePath+"/clean",schemaPath:"#/properties/clean/required",keyword:"required",params:{missingProperty: "correct"},message:"must have required property '"+"correct"+"'",schema:schema11.properties.clean.required,parentSchema:schema11.properties.clean,data:data41};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -1432,7 +1434,7 @@ vErrors.push(err119);
 errors++;
 }
 if(data41.examples === undefined){
-const err120 = {instancePath:instancePath+"/clean",schemaPath:"#/properties/clean/required",keyword:"required",params:{missingProperty: "examples"},message:"must have required property '"+"examples"+"'"};
+const err120 = {instancePath:instancePath+"/clean",schemaPath:"#/properties/clean/required",keyword:"required",params:{missingProperty: "examples"},message:"must have required property '"+"examples"+"'",schema:schema11.properties.clean.required,parentSchema:schema11.properties.clean,data:data41};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -1443,7 +1445,7 @@ errors++;
 }
 for(const key7 in data41){
 if(!(((key7 === "accuracy") || (key7 === "correct")) || (key7 === "examples"))){
-const err121 = {instancePath:instancePath+"/clean",schemaPath:"#/properties/clean/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
+const err121 = {instancePath:instancePath+"/clean",schemaPath:"#/properties/clean/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clean,data:data41};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -1457,7 +1459,7 @@ if(data41.accuracy !== undefined){
 let data42 = data41.accuracy;
 if((typeof data42 == "number") && (isFinite(data42))){
 if(data42 > 1 || isNaN(data42)){
-const err122 = {instancePath:instancePath+"/clean/accuracy",schemaPath:"#/properties/clean/properties/accuracy/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+const err122 = {instancePath:instancePath+"/clean/accuracy",schemaPath:"#/properties/clean/properties/accuracy/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema11.properties.clean.properties.accuracy,data:data42};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -1467,7 +1469,7 @@ vErrors.push(err122);
 errors++;
 }
 if(data42 < 0 || isNaN(data42)){
-const err123 = {instancePath:instancePath+"/clean/accuracy",schemaPath:"#/properties/clean/properties/accuracy/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const err123 = {instancePath:instancePath+"/clean/accuracy",schemaPath:"#/properties/clean/properties/accuracy/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.clean.properties.accuracy,data:data42};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -1478,7 +1480,7 @@ errors++;
 }
 }
 else {
-const err124 = {instancePath:instancePath+"/clean/accuracy",schemaPath:"#/properties/clean/properties/accuracy/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const err124 = {instancePath:instancePath+"/clean/accuracy",schemaPath:"#/properties/clean/properties/accuracy/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.clean.properties.accuracy.type,parentSchema:schema11.properties.clean.properties.accuracy,data:data42};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -1491,7 +1493,7 @@ errors++;
 if(data41.correct !== undefined){
 let data43 = data41.correct;
 if(!(((typeof data43 == "number") && (!(data43 % 1) && !isNaN(data43))) && (isFinite(data43)))){
-const err125 = {instancePath:instancePath+"/clean/correct",schemaPath:"#/properties/clean/properties/correct/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err125 = {instancePath:instancePath+"/clean/correct",schemaPath:"#/properties/clean/properties/correct/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clean.properties.correct.type,parentSchema:schema11.properties.clean.properties.correct,data:data43};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -1502,7 +1504,7 @@ errors++;
 }
 if((typeof data43 == "number") && (isFinite(data43))){
 if(data43 < 0 || isNaN(data43)){
-const err126 = {instancePath:instancePath+"/clean/correct",schemaPath:"#/properties/clean/properties/correct/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const err126 = {instancePath:instancePath+"/clean/correct",schemaPath:"#/properties/clean/properties/correct/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.clean.properties.correct,data:data43};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -1516,7 +1518,7 @@ errors++;
 if(data41.examples !== undefined){
 let data44 = data41.examples;
 if(!(((typeof data44 == "number") && (!(data44 % 1) && !isNaN(data44))) && (isFinite(data44)))){
-const err127 = {instancePath:instancePath+"/clean/examples",schemaPath:"#/properties/clean/properties/examples/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err127 = {instancePath:instancePath+"/clean/examples",schemaPath:"#/properties/clean/properties/examples/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clean.properties.examples.type,parentSchema:schema11.properties.clean.properties.examples,data:data44};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -1527,7 +1529,7 @@ errors++;
 }
 if((typeof data44 == "number") && (isFinite(data44))){
 if(data44 < 0 || isNaN(data44)){
-const err128 = {instancePath:instancePath+"/clean/examples",schemaPath:"#/properties/clean/properties/examples/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const err128 = {instancePath:instancePath+"/clean/examples",schemaPath:"#/properties/clean/properties/examples/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.clean.properties.examples,data:data44};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -1540,7 +1542,7 @@ errors++;
 }
 }
 else {
-const err129 = {instancePath:instancePath+"/clean",schemaPath:"#/properties/clean/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err129 = {instancePath:instancePath+"/clean",schemaPath:"#/properties/clean/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clean.type,parentSchema:schema11.properties.clean,data:data41};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -1557,7 +1559,7 @@ let valid18 = false;
 let passing0 = null;
 const _errs92 = errors;
 if(data45 !== null){
-const err130 = {instancePath:instancePath+"/reference",schemaPath:"#/properties/reference/oneOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
+const err130 = {instancePath:instancePath+"/reference",schemaPath:"#/properties/reference/oneOf/0/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema11.properties.reference.oneOf[0].type,parentSchema:schema11.properties.reference.oneOf[0],data:data45};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -1574,7 +1576,7 @@ passing0 = 0;
 const _errs94 = errors;
 if(data45 && typeof data45 == "object" && !Array.isArray(data45)){
 if(data45.attackId === undefined){
-const err131 = {instancePath:instancePath+"/reference",schemaPath:"#/properties/reference/oneOf/1/required",keyword:"required",params:{missingProperty: "attackId"},message:"must have required property '"+"attackId"+"'"};
+const err131 = {instancePath:instancePath+"/reference",schemaPath:"#/properties/reference/oneOf/1/required",keyword:"required",params:{missingProperty: "attackId"},message:"must have required property '"+"attackId"+"'",schema:schema11.properties.reference.oneOf[1].required,parentSchema:schema11.properties.reference.oneOf[1],data:data45};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -1584,7 +1586,7 @@ vErrors.push(err131);
 errors++;
 }
 if(data45.budget === undefined){
-const err132 = {instancePath:instancePath+"/reference",schemaPath:"#/properties/reference/oneOf/1/required",keyword:"required",params:{missingProperty: "budget"},message:"must have required property '"+"budget"+"'"};
+const err132 = {instancePath:instancePath+"/reference",schemaPath:"#/properties/reference/oneOf/1/required",keyword:"required",params:{missingProperty: "budget"},message:"must have required property '"+"budget"+"'",schema:schema11.properties.reference.oneOf[1].required,parentSchema:schema11.properties.reference.oneOf[1],data:data45};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -1595,7 +1597,7 @@ errors++;
 }
 for(const key8 in data45){
 if(!((key8 === "attackId") || (key8 === "budget"))){
-const err133 = {instancePath:instancePath+"/reference",schemaPath:"#/properties/reference/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};
+const err133 = {instancePath:instancePath+"/reference",schemaPath:"#/properties/reference/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.reference.oneOf[1],data:data45};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -1609,7 +1611,7 @@ if(data45.attackId !== undefined){
 let data46 = data45.attackId;
 if(typeof data46 === "string"){
 if(func3(data46) > 200){
-const err134 = {instancePath:instancePath+"/reference/attackId",schemaPath:"#/properties/reference/oneOf/1/properties/attackId/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+const err134 = {instancePath:instancePath+"/reference/attackId",schemaPath:"#/properties/reference/oneOf/1/properties/attackId/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema11.properties.reference.oneOf[1].properties.attackId,data:data46};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -1620,7 +1622,7 @@ errors++;
 }
 }
 else {
-const err135 = {instancePath:instancePath+"/reference/attackId",schemaPath:"#/properties/reference/oneOf/1/properties/attackId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err135 = {instancePath:instancePath+"/reference/attackId",schemaPath:"#/properties/reference/oneOf/1/properties/attackId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.reference.oneOf[1].properties.attackId.type,parentSchema:schema11.properties.reference.oneOf[1].properties.attackId,data:data46};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -1634,7 +1636,7 @@ if(data45.budget !== undefined){
 let data47 = data45.budget;
 if((typeof data47 == "number") && (isFinite(data47))){
 if(data47 < 0 || isNaN(data47)){
-const err136 = {instancePath:instancePath+"/reference/budget",schemaPath:"#/properties/reference/oneOf/1/properties/budget/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const err136 = {instancePath:instancePath+"/reference/budget",schemaPath:"#/properties/reference/oneOf/1/properties/budget/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.reference.oneOf[1].properties.budget,data:data47};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -1645,7 +1647,7 @@ errors++;
 }
 }
 else {
-const err137 = {instancePath:instancePath+"/reference/budget",schemaPath:"#/properties/reference/oneOf/1/properties/budget/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const err137 = {instancePath:instancePath+"/reference/budget",schemaPath:"#/properties/reference/oneOf/1/properties/budget/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.reference.oneOf[1].properties.budget.type,parentSchema:schema11.properties.reference.oneOf[1].properties.budget,data:data47};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -1657,7 +1659,7 @@ errors++;
 }
 }
 else {
-const err138 = {instancePath:instancePath+"/reference",schemaPath:"#/properties/reference/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err138 = {instancePath:instancePath+"/reference",schemaPath:"#/properties/reference/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.reference.oneOf[1].type,parentSchema:schema11.properties.reference.oneOf[1],data:data45};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -1678,7 +1680,7 @@ passing0 = 1;
 }
 }
 if(!valid18){
-const err139 = {instancePath:instancePath+"/reference",schemaPath:"#/properties/reference/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+const err139 = {instancePath:instancePath+"/reference",schemaPath:"#/properties/reference/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema11.properties.reference.oneOf,parentSchema:schema11.properties.reference,data:data45};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -1703,7 +1705,7 @@ if(data.attacks !== undefined){
 let data48 = data.attacks;
 if(Array.isArray(data48)){
 if(data48.length > 64){
-const err140 = {instancePath:instancePath+"/attacks",schemaPath:"#/properties/attacks/maxItems",keyword:"maxItems",params:{limit: 64},message:"must NOT have more than 64 items"};
+const err140 = {instancePath:instancePath+"/attacks",schemaPath:"#/properties/attacks/maxItems",keyword:"maxItems",params:{limit: 64},message:"must NOT have more than 64 items",schema:64,parentSchema:schema11.properties.attacks,data:data48};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -1717,7 +1719,7 @@ for(let i5=0; i5<len5; i5++){
 let data49 = data48[i5];
 if(data49 && typeof data49 == "object" && !Array.isArray(data49)){
 if(data49.id === undefined){
-const err141 = {instancePath:instancePath+"/attacks/" + i5,schemaPath:"#/properties/attacks/items/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+const err141 = {instancePath:instancePath+"/attacks/" + i5,schemaPath:"#/properties/attacks/items/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema11.properties.attacks.items.required,parentSchema:schema11.properties.attacks.items,data:data49};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -1727,7 +1729,7 @@ vErrors.push(err141);
 errors++;
 }
 if(data49.name === undefined){
-const err142 = {instancePath:instancePath+"/attacks/" + i5,schemaPath:"#/properties/attacks/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+const err142 = {instancePath:instancePath+"/attacks/" + i5,schemaPath:"#/properties/attacks/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.attacks.items.required,parentSchema:schema11.properties.attacks.items,data:data49};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -1737,7 +1739,7 @@ vErrors.push(err142);
 errors++;
 }
 if(data49.knowledge === undefined){
-const err143 = {instancePath:instancePath+"/attacks/" + i5,schemaPath:"#/properties/attacks/items/required",keyword:"required",params:{missingProperty: "knowledge"},message:"must have required property '"+"knowledge"+"'"};
+const err143 = {instancePath:instancePath+"/attacks/" + i5,schemaPath:"#/properties/attacks/items/required",keyword:"required",params:{missingProperty: "knowledge"},message:"must have required property '"+"knowledge"+"'",schema:schema11.properties.attacks.items.required,parentSchema:schema11.properties.attacks.items,data:data49};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -1747,7 +1749,7 @@ vErrors.push(err143);
 errors++;
 }
 if(data49.budgetUnit === undefined){
-const err144 = {instancePath:instancePath+"/attacks/" + i5,schemaPath:"#/properties/attacks/items/required",keyword:"required",params:{missingProperty: "budgetUnit"},message:"must have required property '"+"budgetUnit"+"'"};
+const err144 = {instancePath:instancePath+"/attacks/" + i5,schemaPath:"#/properties/attacks/items/required",keyword:"required",params:{missingProperty: "budgetUnit"},message:"must have required property '"+"budgetUnit"+"'",schema:schema11.properties.attacks.items.required,parentSchema:schema11.properties.attacks.items,data:data49};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -1757,7 +1759,7 @@ vErrors.push(err144);
 errors++;
 }
 if(data49.params === undefined){
-const err145 = {instancePath:instancePath+"/attacks/" + i5,schemaPath:"#/properties/attacks/items/required",keyword:"required",params:{missingProperty: "params"},message:"must have required property '"+"params"+"'"};
+const err145 = {instancePath:instancePath+"/attacks/" + i5,schemaPath:"#/properties/attacks/items/required",keyword:"required",params:{missingProperty: "params"},message:"must have required property '"+"params"+"'",schema:schema11.properties.attacks.items.required,parentSchema:schema11.properties.attacks.items,data:data49};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -1767,7 +1769,7 @@ vErrors.push(err145);
 errors++;
 }
 if(data49.points === undefined){
-const err146 = {instancePath:instancePath+"/attacks/" + i5,schemaPath:"#/properties/attacks/items/required",keyword:"required",params:{missingProperty: "points"},message:"must have required property '"+"points"+"'"};
+const err146 = {instancePath:instancePath+"/attacks/" + i5,schemaPath:"#/properties/attacks/items/required",keyword:"required",params:{missingProperty: "points"},message:"must have required property '"+"points"+"'",schema:schema11.properties.attacks.items.required,parentSchema:schema11.properties.attacks.items,data:data49};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -1778,7 +1780,7 @@ errors++;
 }
 for(const key9 in data49){
 if(!((((((((key9 === "id") || (key9 === "name")) || (key9 === "knowledge")) || (key9 === "budgetUnit")) || (key9 === "defense")) || (key9 === "params")) || (key9 === "points")) || (key9 === "skipped"))){
-const err147 = {instancePath:instancePath+"/attacks/" + i5,schemaPath:"#/properties/attacks/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"};
+const err147 = {instancePath:instancePath+"/attacks/" + i5,schemaPath:"#/properties/attacks/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.attacks.items,data:data49};
 if(vErrors === null){
 vErrors = [err147];
 }
@@ -1792,7 +1794,7 @@ if(data49.id !== undefined){
 let data50 = data49.id;
 if(typeof data50 === "string"){
 if(func3(data50) > 200){
-const err148 = {instancePath:instancePath+"/attacks/" + i5+"/id",schemaPath:"#/properties/attacks/items/properties/id/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+const err148 = {instancePath:instancePath+"/attacks/" + i5+"/id",schemaPath:"#/properties/attacks/items/properties/id/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema11.properties.attacks.items.properties.id,data:data50};
 if(vErrors === null){
 vErrors = [err148];
 }
@@ -1803,7 +1805,7 @@ errors++;
 }
 }
 else {
-const err149 = {instancePath:instancePath+"/attacks/" + i5+"/id",schemaPath:"#/properties/attacks/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err149 = {instancePath:instancePath+"/attacks/" + i5+"/id",schemaPath:"#/properties/attacks/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.attacks.items.properties.id.type,parentSchema:schema11.properties.attacks.items.properties.id,data:data50};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -1817,7 +1819,7 @@ if(data49.name !== undefined){
 let data51 = data49.name;
 if(typeof data51 === "string"){
 if(func3(data51) > 200){
-const err150 = {instancePath:instancePath+"/attacks/" + i5+"/name",schemaPath:"#/properties/attacks/items/properties/name/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+const err150 = {instancePath:instancePath+"/attacks/" + i5+"/name",schemaPath:"#/properties/attacks/items/properties/name/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema11.properties.attacks.items.properties.name,data:data51};
 if(vErrors === null){
 vErrors = [err150];
 }
@@ -1828,7 +1830,7 @@ errors++;
 }
 }
 else {
-const err151 = {instancePath:instancePath+"/attacks/" + i5+"/name",schemaPath:"#/properties/attacks/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err151 = {instancePath:instancePath+"/attacks/" + i5+"/name",schemaPath:"#/properties/attacks/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.attacks.items.properties.name.type,parentSchema:schema11.properties.attacks.items.properties.name,data:data51};
 if(vErrors === null){
 vErrors = [err151];
 }
@@ -1841,7 +1843,7 @@ errors++;
 if(data49.knowledge !== undefined){
 let data52 = data49.knowledge;
 if(!((((data52 === "white-box") || (data52 === "score-based")) || (data52 === "decision-based")) || (data52 === "black-box"))){
-const err152 = {instancePath:instancePath+"/attacks/" + i5+"/knowledge",schemaPath:"#/properties/attacks/items/properties/knowledge/enum",keyword:"enum",params:{allowedValues: schema11.properties.attacks.items.properties.knowledge.enum},message:"must be equal to one of the allowed values"};
+const err152 = {instancePath:instancePath+"/attacks/" + i5+"/knowledge",schemaPath:"#/properties/attacks/items/properties/knowledge/enum",keyword:"enum",params:{allowedValues: schema11.properties.attacks.items.properties.knowledge.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.attacks.items.properties.knowledge.enum,parentSchema:schema11.properties.attacks.items.properties.knowledge,data:data52};
 if(vErrors === null){
 vErrors = [err152];
 }
@@ -1854,7 +1856,7 @@ errors++;
 if(data49.budgetUnit !== undefined){
 let data53 = data49.budgetUnit;
 if(!(((data53 === "linf") || (data53 === "l2")) || (data53 === "word-share"))){
-const err153 = {instancePath:instancePath+"/attacks/" + i5+"/budgetUnit",schemaPath:"#/properties/attacks/items/properties/budgetUnit/enum",keyword:"enum",params:{allowedValues: schema11.properties.attacks.items.properties.budgetUnit.enum},message:"must be equal to one of the allowed values"};
+const err153 = {instancePath:instancePath+"/attacks/" + i5+"/budgetUnit",schemaPath:"#/properties/attacks/items/properties/budgetUnit/enum",keyword:"enum",params:{allowedValues: schema11.properties.attacks.items.properties.budgetUnit.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.attacks.items.properties.budgetUnit.enum,parentSchema:schema11.properties.attacks.items.properties.budgetUnit,data:data53};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -1867,7 +1869,7 @@ errors++;
 if(data49.defense !== undefined){
 let data54 = data49.defense;
 if(!(((data54 === "none") || (data54 === "normalizer")) || (data54 === "adaptive"))){
-const err154 = {instancePath:instancePath+"/attacks/" + i5+"/defense",schemaPath:"#/properties/attacks/items/properties/defense/enum",keyword:"enum",params:{allowedValues: schema11.properties.attacks.items.properties.defense.enum},message:"must be equal to one of the allowed values"};
+const err154 = {instancePath:instancePath+"/attacks/" + i5+"/defense",schemaPath:"#/properties/attacks/items/properties/defense/enum",keyword:"enum",params:{allowedValues: schema11.properties.attacks.items.properties.defense.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.attacks.items.properties.defense.enum,parentSchema:schema11.properties.attacks.items.properties.defense,data:data54};
 if(vErrors === null){
 vErrors = [err154];
 }
@@ -1881,7 +1883,7 @@ if(data49.params !== undefined){
 let data55 = data49.params;
 if(data55 && typeof data55 == "object" && !Array.isArray(data55)){
 if(Object.keys(data55).length > 64){
-const err155 = {instancePath:instancePath+"/attacks/" + i5+"/params",schemaPath:"#/properties/attacks/items/properties/params/maxProperties",keyword:"maxProperties",params:{limit: 64},message:"must NOT have more than 64 properties"};
+const err155 = {instancePath:instancePath+"/attacks/" + i5+"/params",schemaPath:"#/properties/attacks/items/properties/params/maxProperties",keyword:"maxProperties",params:{limit: 64},message:"must NOT have more than 64 properties",schema:64,parentSchema:schema11.properties.attacks.items.properties.params,data:data55};
 if(vErrors === null){
 vErrors = [err155];
 }
@@ -1894,7 +1896,7 @@ for(const key10 in data55){
 const _errs115 = errors;
 if(typeof key10 === "string"){
 if(func3(key10) > 200){
-const err156 = {instancePath:instancePath+"/attacks/" + i5+"/params",schemaPath:"#/properties/attacks/items/properties/params/propertyNames/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",propertyName:key10};
+const err156 = {instancePath:instancePath+"/attacks/" + i5+"/params",schemaPath:"#/properties/attacks/items/properties/params/propertyNames/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema11.properties.attacks.items.properties.params.propertyNames,data:key10,propertyName:key10};
 if(vErrors === null){
 vErrors = [err156];
 }
@@ -1906,7 +1908,7 @@ errors++;
 }
 var valid23 = _errs115 === errors;
 if(!valid23){
-const err157 = {instancePath:instancePath+"/attacks/" + i5+"/params",schemaPath:"#/properties/attacks/items/properties/params/propertyNames",keyword:"propertyNames",params:{propertyName: key10},message:"property name must be valid"};
+const err157 = {instancePath:instancePath+"/attacks/" + i5+"/params",schemaPath:"#/properties/attacks/items/properties/params/propertyNames",keyword:"propertyNames",params:{propertyName: key10},message:"property name must be valid",schema:schema11.properties.attacks.items.properties.params.propertyNames,parentSchema:schema11.properties.attacks.items.properties.params,data:data55};
 if(vErrors === null){
 vErrors = [err157];
 }
@@ -1919,7 +1921,7 @@ errors++;
 for(const key11 in data55){
 let data56 = data55[key11];
 if(((!((typeof data56 == "number") && (isFinite(data56)))) && (typeof data56 !== "boolean")) && (typeof data56 !== "string")){
-const err158 = {instancePath:instancePath+"/attacks/" + i5+"/params/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/attacks/items/properties/params/additionalProperties/type",keyword:"type",params:{type: schema11.properties.attacks.items.properties.params.additionalProperties.type},message:"must be number,boolean,string"};
+const err158 = {instancePath:instancePath+"/attacks/" + i5+"/params/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/attacks/items/properties/params/additionalProperties/type",keyword:"type",params:{type: schema11.properties.attacks.items.properties.params.additionalProperties.type},message:"must be number,boolean,string",schema:schema11.properties.attacks.items.properties.params.additionalProperties.type,parentSchema:schema11.properties.attacks.items.properties.params.additionalProperties,data:data56};
 if(vErrors === null){
 vErrors = [err158];
 }
@@ -1930,7 +1932,7 @@ errors++;
 }
 if(typeof data56 === "string"){
 if(func3(data56) > 200){
-const err159 = {instancePath:instancePath+"/attacks/" + i5+"/params/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/attacks/items/properties/params/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+const err159 = {instancePath:instancePath+"/attacks/" + i5+"/params/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/attacks/items/properties/params/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema11.properties.attacks.items.properties.params.additionalProperties,data:data56};
 if(vErrors === null){
 vErrors = [err159];
 }
@@ -1943,7 +1945,7 @@ errors++;
 }
 }
 else {
-const err160 = {instancePath:instancePath+"/attacks/" + i5+"/params",schemaPath:"#/properties/attacks/items/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err160 = {instancePath:instancePath+"/attacks/" + i5+"/params",schemaPath:"#/properties/attacks/items/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.attacks.items.properties.params.type,parentSchema:schema11.properties.attacks.items.properties.params,data:data55};
 if(vErrors === null){
 vErrors = [err160];
 }
@@ -1957,7 +1959,7 @@ if(data49.points !== undefined){
 let data57 = data49.points;
 if(Array.isArray(data57)){
 if(data57.length > 1000){
-const err161 = {instancePath:instancePath+"/attacks/" + i5+"/points",schemaPath:"#/properties/attacks/items/properties/points/maxItems",keyword:"maxItems",params:{limit: 1000},message:"must NOT have more than 1000 items"};
+const err161 = {instancePath:instancePath+"/attacks/" + i5+"/points",schemaPath:"#/properties/attacks/items/properties/points/maxItems",keyword:"maxItems",params:{limit: 1000},message:"must NOT have more than 1000 items",schema:1000,parentSchema:schema11.properties.attacks.items.properties.points,data:data57};
 if(vErrors === null){
 vErrors = [err161];
 }
@@ -1971,7 +1973,7 @@ for(let i6=0; i6<len6; i6++){
 let data58 = data57[i6];
 if(data58 && typeof data58 == "object" && !Array.isArray(data58)){
 if(data58.budget === undefined){
-const err162 = {instancePath:instancePath+"/attacks/" + i5+"/points/" + i6,schemaPath:"#/properties/attacks/items/properties/points/items/required",keyword:"required",params:{missingProperty: "budget"},message:"must have required property '"+"budget"+"'"};
+const err162 = {instancePath:instancePath+"/attacks/" + i5+"/points/" + i6,schemaPath:"#/properties/attacks/items/properties/points/items/required",keyword:"required",params:{missingProperty: "budget"},message:"must have required property '"+"budget"+"'",schema:schema11.properties.attacks.items.properties.points.items.required,parentSchema:schema11.properties.attacks.items.properties.points.items,data:data58};
 if(vErrors === null){
 vErrors = [err162];
 }
@@ -1981,7 +1983,7 @@ vErrors.push(err162);
 errors++;
 }
 if(data58.examples === undefined){
-const err163 = {instancePath:instancePath+"/attacks/" + i5+"/points/" + i6,schemaPath:"#/properties/attacks/items/properties/points/items/required",keyword:"required",params:{missingProperty: "examples"},message:"must have required property '"+"examples"+"'"};
+const err163 = {instancePath:instancePath+"/attacks/" + i5+"/points/" + i6,schemaPath:"#/properties/attacks/items/properties/points/items/required",keyword:"required",params:{missingProperty: "examples"},message:"must have required property '"+"examples"+"'",schema:schema11.properties.attacks.items.properties.points.items.required,parentSchema:schema11.properties.attacks.items.properties.points.items,data:data58};
 if(vErrors === null){
 vErrors = [err163];
 }
@@ -1991,7 +1993,7 @@ vErrors.push(err163);
 errors++;
 }
 if(data58.accuracy === undefined){
-const err164 = {instancePath:instancePath+"/attacks/" + i5+"/points/" + i6,schemaPath:"#/properties/attacks/items/properties/points/items/required",keyword:"required",params:{missingProperty: "accuracy"},message:"must have required property '"+"accuracy"+"'"};
+const err164 = {instancePath:instancePath+"/attacks/" + i5+"/points/" + i6,schemaPath:"#/properties/attacks/items/properties/points/items/required",keyword:"required",params:{missingProperty: "accuracy"},message:"must have required property '"+"accuracy"+"'",schema:schema11.properties.attacks.items.properties.points.items.required,parentSchema:schema11.properties.attacks.items.properties.points.items,data:data58};
 if(vErrors === null){
 vErrors = [err164];
 }
@@ -2001,7 +2003,7 @@ vErrors.push(err164);
 errors++;
 }
 if(data58.successRate === undefined){
-const err165 = {instancePath:instancePath+"/attacks/" + i5+"/points/" + i6,schemaPath:"#/properties/attacks/items/properties/points/items/required",keyword:"required",params:{missingProperty: "successRate"},message:"must have required property '"+"successRate"+"'"};
+const err165 = {instancePath:instancePath+"/attacks/" + i5+"/points/" + i6,schemaPath:"#/properties/attacks/items/properties/points/items/required",keyword:"required",params:{missingProperty: "successRate"},message:"must have required property '"+"successRate"+"'",schema:schema11.properties.attacks.items.properties.points.items.required,parentSchema:schema11.properties.attacks.items.properties.points.items,data:data58};
 if(vErrors === null){
 vErrors = [err165];
 }
@@ -2011,7 +2013,7 @@ vErrors.push(err165);
 errors++;
 }
 if(data58.meanL2 === undefined){
-const err166 = {instancePath:instancePath+"/attacks/" + i5+"/points/" + i6,schemaPath:"#/properties/attacks/items/properties/points/items/required",keyword:"required",params:{missingProperty: "meanL2"},message:"must have required property '"+"meanL2"+"'"};
+const err166 = {instancePath:instancePath+"/attacks/" + i5+"/points/" + i6,schemaPath:"#/properties/attacks/items/properties/points/items/required",keyword:"required",params:{missingProperty: "meanL2"},message:"must have required property '"+"meanL2"+"'",schema:schema11.properties.attacks.items.properties.points.items.required,parentSchema:schema11.properties.attacks.items.properties.points.items,data:data58};
 if(vErrors === null){
 vErrors = [err166];
 }
@@ -2021,7 +2023,7 @@ vErrors.push(err166);
 errors++;
 }
 if(data58.meanLinf === undefined){
-const err167 = {instancePath:instancePath+"/attacks/" + i5+"/points/" + i6,schemaPath:"#/properties/attacks/items/properties/points/items/required",keyword:"required",params:{missingProperty: "meanLinf"},message:"must have required property '"+"meanLinf"+"'"};
+const err167 = {instancePath:instancePath+"/attacks/" + i5+"/points/" + i6,schemaPath:"#/properties/attacks/items/properties/points/items/required",keyword:"required",params:{missingProperty: "meanLinf"},message:"must have required property '"+"meanLinf"+"'",schema:schema11.properties.attacks.items.properties.points.items.required,parentSchema:schema11.properties.attacks.items.properties.points.items,data:data58};
 if(vErrors === null){
 vErrors = [err167];
 }
@@ -2031,7 +2033,7 @@ vErrors.push(err167);
 errors++;
 }
 if(data58.meanQueries === undefined){
-const err168 = {instancePath:instancePath+"/attacks/" + i5+"/points/" + i6,schemaPath:"#/properties/attacks/items/properties/points/items/required",keyword:"required",params:{missingProperty: "meanQueries"},message:"must have required property '"+"meanQueries"+"'"};
+const err168 = {instancePath:instancePath+"/attacks/" + i5+"/points/" + i6,schemaPath:"#/properties/attacks/items/properties/points/items/required",keyword:"required",params:{missingProperty: "meanQueries"},message:"must have required property '"+"meanQueries"+"'",schema:schema11.properties.attacks.items.properties.points.items.required,parentSchema:schema11.properties.attacks.items.properties.points.items,data:data58};
 if(vErrors === null){
 vErrors = [err168];
 }
@@ -2042,7 +2044,7 @@ errors++;
 }
 for(const key12 in data58){
 if(!((((((((key12 === "budget") || (key12 === "examples")) || (key12 === "accuracy")) || (key12 === "successRate")) || (key12 === "meanL2")) || (key12 === "meanLinf")) || (key12 === "meanQueries")) || (key12 === "meanPerturbedWordPercent"))){
-const err169 = {instancePath:instancePath+"/attacks/" + i5+"/points/" + i6,schemaPath:"#/properties/attacks/items/properties/points/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"};
+const err169 = {instancePath:instancePath+"/attacks/" + i5+"/points/" + i6,schemaPath:"#/properties/attacks/items/properties/points/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.attacks.items.properties.points.items,data:data58};
 if(vErrors === null){
 vErrors = [err169];
 }
@@ -2056,7 +2058,7 @@ if(data58.budget !== undefined){
 let data59 = data58.budget;
 if((typeof data59 == "number") && (isFinite(data59))){
 if(data59 < 0 || isNaN(data59)){
-const err170 = {instancePath:instancePath+"/attacks/" + i5+"/points/" + i6+"/budget",schemaPath:"#/properties/attacks/items/properties/points/items/properties/budget/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const err170 = {instancePath:instancePath+"/attacks/" + i5+"/points/" + i6+"/budget",schemaPath:"#/properties/attacks/items/properties/points/items/properties/budget/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.attacks.items.properties.points.items.properties.budget,data:data59};
 if(vErrors === null){
 vErrors = [err170];
 }
@@ -2067,7 +2069,7 @@ errors++;
 }
 }
 else {
-const err171 = {instancePath:instancePath+"/attacks/" + i5+"/points/" + i6+"/budget",schemaPath:"#/properties/attacks/items/properties/points/items/properties/budget/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const err171 = {instancePath:instancePath+"/attacks/" + i5+"/points/" + i6+"/budget",schemaPath:"#/properties/attacks/items/properties/points/items/properties/budget/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.attacks.items.properties.points.items.properties.budget.type,parentSchema:schema11.properties.attacks.items.properties.points.items.properties.budget,data:data59};
 if(vErrors === null){
 vErrors = [err171];
 }
@@ -2080,7 +2082,7 @@ errors++;
 if(data58.examples !== undefined){
 let data60 = data58.examples;
 if(!(((typeof data60 == "number") && (!(data60 % 1) && !isNaN(data60))) && (isFinite(data60)))){
-const err172 = {instancePath:instancePath+"/attacks/" + i5+"/points/" + i6+"/examples",schemaPath:"#/properties/attacks/items/properties/points/items/properties/examples/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err172 = {instancePath:instancePath+"/attacks/" + i5+"/points/" + i6+"/examples",schemaPath:"#/properties/attacks/items/properties/points/items/properties/examples/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.attacks.items.properties.points.items.properties.examples.type,parentSchema:schema11.properties.attacks.items.properties.points.items.properties.examples,data:data60};
 if(vErrors === null){
 vErrors = [err172];
 }
@@ -2091,7 +2093,7 @@ errors++;
 }
 if((typeof data60 == "number") && (isFinite(data60))){
 if(data60 < 0 || isNaN(data60)){
-const err173 = {instancePath:instancePath+"/attacks/" + i5+"/points/" + i6+"/examples",schemaPath:"#/properties/attacks/items/properties/points/items/properties/examples/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const err173 = {instancePath:instancePath+"/attacks/" + i5+"/points/" + i6+"/examples",schemaPath:"#/properties/attacks/items/properties/points/items/properties/examples/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.attacks.items.properties.points.items.properties.examples,data:data60};
 if(vErrors === null){
 vErrors = [err173];
 }
@@ -2106,7 +2108,7 @@ if(data58.accuracy !== undefined){
 let data61 = data58.accuracy;
 if((typeof data61 == "number") && (isFinite(data61))){
 if(data61 > 1 || isNaN(data61)){
-const err174 = {instancePath:instancePath+"/attacks/" + i5+"/points/" + i6+"/accuracy",schemaPath:"#/properties/attacks/items/properties/points/items/properties/accuracy/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+const err174 = {instancePath:instancePath+"/attacks/" + i5+"/points/" + i6+"/accuracy",schemaPath:"#/properties/attacks/items/properties/points/items/properties/accuracy/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema11.properties.attacks.items.properties.points.items.properties.accuracy,data:data61};
 if(vErrors === null){
 vErrors = [err174];
 }
@@ -2116,7 +2118,7 @@ vErrors.push(err174);
 errors++;
 }
 if(data61 < 0 || isNaN(data61)){
-const err175 = {instancePath:instancePath+"/attacks/" + i5+"/points/" + i6+"/accuracy",schemaPath:"#/properties/attacks/items/properties/points/items/properties/accuracy/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const err175 = {instancePath:instancePath+"/attacks/" + i5+"/points/" + i6+"/accuracy",schemaPath:"#/properties/attacks/items/properties/points/items/properties/accuracy/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.attacks.items.properties.points.items.properties.accuracy,data:data61};
 if(vErrors === null){
 vErrors = [err175];
 }
@@ -2127,7 +2129,7 @@ errors++;
 }
 }
 else {
-const err176 = {instancePath:instancePath+"/attacks/" + i5+"/points/" + i6+"/accuracy",schemaPath:"#/properties/attacks/items/properties/points/items/properties/accuracy/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const err176 = {instancePath:instancePath+"/attacks/" + i5+"/points/" + i6+"/accuracy",schemaPath:"#/properties/attacks/items/properties/points/items/properties/accuracy/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.attacks.items.properties.points.items.properties.accuracy.type,parentSchema:schema11.properties.attacks.items.properties.points.items.properties.accuracy,data:data61};
 if(vErrors === null){
 vErrors = [err176];
 }
@@ -2141,7 +2143,7 @@ if(data58.successRate !== undefined){
 let data62 = data58.successRate;
 if((typeof data62 == "number") && (isFinite(data62))){
 if(data62 > 1 || isNaN(data62)){
-const err177 = {instancePath:instancePath+"/attacks/" + i5+"/points/" + i6+"/successRate",schemaPath:"#/properties/attacks/items/properties/points/items/properties/successRate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+const err177 = {instancePath:instancePath+"/attacks/" + i5+"/points/" + i6+"/successRate",schemaPath:"#/properties/attacks/items/properties/points/items/properties/successRate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema11.properties.attacks.items.properties.points.items.properties.successRate,data:data62};
 if(vErrors === null){
 vErrors = [err177];
 }
@@ -2151,7 +2153,7 @@ vErrors.push(err177);
 errors++;
 }
 if(data62 < 0 || isNaN(data62)){
-const err178 = {instancePath:instancePath+"/attacks/" + i5+"/points/" + i6+"/successRate",schemaPath:"#/properties/attacks/items/properties/points/items/properties/successRate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const err178 = {instancePath:instancePath+"/attacks/" + i5+"/points/" + i6+"/successRate",schemaPath:"#/properties/attacks/items/properties/points/items/properties/successRate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.attacks.items.properties.points.items.properties.successRate,data:data62};
 if(vErrors === null){
 vErrors = [err178];
 }
@@ -2162,7 +2164,7 @@ errors++;
 }
 }
 else {
-const err179 = {instancePath:instancePath+"/attacks/" + i5+"/points/" + i6+"/successRate",schemaPath:"#/properties/attacks/items/properties/points/items/properties/successRate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const err179 = {instancePath:instancePath+"/attacks/" + i5+"/points/" + i6+"/successRate",schemaPath:"#/properties/attacks/items/properties/points/items/properties/successRate/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.attacks.items.properties.points.items.properties.successRate.type,parentSchema:schema11.properties.attacks.items.properties.points.items.properties.successRate,data:data62};
 if(vErrors === null){
 vErrors = [err179];
 }
@@ -2175,7 +2177,7 @@ errors++;
 if(data58.meanL2 !== undefined){
 let data63 = data58.meanL2;
 if((!((typeof data63 == "number") && (isFinite(data63)))) && (data63 !== null)){
-const err180 = {instancePath:instancePath+"/attacks/" + i5+"/points/" + i6+"/meanL2",schemaPath:"#/properties/attacks/items/properties/points/items/properties/meanL2/type",keyword:"type",params:{type: schema11.properties.attacks.items.properties.points.items.properties.meanL2.type},message:"must be number,null"};
+const err180 = {instancePath:instancePath+"/attacks/" + i5+"/points/" + i6+"/meanL2",schemaPath:"#/properties/attacks/items/properties/points/items/properties/meanL2/type",keyword:"type",params:{type: schema11.properties.attacks.items.properties.points.items.properties.meanL2.type},message:"must be number,null",schema:schema11.properties.attacks.items.properties.points.items.properties.meanL2.type,parentSchema:schema11.properties.attacks.items.properties.points.items.properties.meanL2,data:data63};
 if(vErrors === null){
 vErrors = [err180];
 }
@@ -2188,7 +2190,7 @@ errors++;
 if(data58.meanLinf !== undefined){
 let data64 = data58.meanLinf;
 if((!((typeof data64 == "number") && (isFinite(data64)))) && (data64 !== null)){
-const err181 = {instancePath:instancePath+"/attacks/" + i5+"/points/" + i6+"/meanLinf",schemaPath:"#/properties/attacks/items/properties/points/items/properties/meanLinf/type",keyword:"type",params:{type: schema11.properties.attacks.items.properties.points.items.properties.meanLinf.type},message:"must be number,null"};
+const err181 = {instancePath:instancePath+"/attacks/" + i5+"/points/" + i6+"/meanLinf",schemaPath:"#/properties/attacks/items/properties/points/items/properties/meanLinf/type",keyword:"type",params:{type: schema11.properties.attacks.items.properties.points.items.properties.meanLinf.type},message:"must be number,null",schema:schema11.properties.attacks.items.properties.points.items.properties.meanLinf.type,parentSchema:schema11.properties.attacks.items.properties.points.items.properties.meanLinf,data:data64};
 if(vErrors === null){
 vErrors = [err181];
 }
@@ -2201,7 +2203,7 @@ errors++;
 if(data58.meanQueries !== undefined){
 let data65 = data58.meanQueries;
 if((!((typeof data65 == "number") && (isFinite(data65)))) && (data65 !== null)){
-const err182 = {instancePath:instancePath+"/attacks/" + i5+"/points/" + i6+"/meanQueries",schemaPath:"#/properties/attacks/items/properties/points/items/properties/meanQueries/type",keyword:"type",params:{type: schema11.properties.attacks.items.properties.points.items.properties.meanQueries.type},message:"must be number,null"};
+const err182 = {instancePath:instancePath+"/attacks/" + i5+"/points/" + i6+"/meanQueries",schemaPath:"#/properties/attacks/items/properties/points/items/properties/meanQueries/type",keyword:"type",params:{type: schema11.properties.attacks.items.properties.points.items.properties.meanQueries.type},message:"must be number,null",schema:schema11.properties.attacks.items.properties.points.items.properties.meanQueries.type,parentSchema:schema11.properties.attacks.items.properties.points.items.properties.meanQueries,data:data65};
 if(vErrors === null){
 vErrors = [err182];
 }
@@ -2214,7 +2216,7 @@ errors++;
 if(data58.meanPerturbedWordPercent !== undefined){
 let data66 = data58.meanPerturbedWordPercent;
 if((!((typeof data66 == "number") && (isFinite(data66)))) && (data66 !== null)){
-const err183 = {instancePath:instancePath+"/attacks/" + i5+"/points/" + i6+"/meanPerturbedWordPercent",schemaPath:"#/properties/attacks/items/properties/points/items/properties/meanPerturbedWordPercent/type",keyword:"type",params:{type: schema11.properties.attacks.items.properties.points.items.properties.meanPerturbedWordPercent.type},message:"must be number,null"};
+const err183 = {instancePath:instancePath+"/attacks/" + i5+"/points/" + i6+"/meanPerturbedWordPercent",schemaPath:"#/properties/attacks/items/properties/points/items/properties/meanPerturbedWordPercent/type",keyword:"type",params:{type: schema11.properties.attacks.items.properties.points.items.properties.meanPerturbedWordPercent.type},message:"must be number,null",schema:schema11.properties.attacks.items.properties.points.items.properties.meanPerturbedWordPercent.type,parentSchema:schema11.properties.attacks.items.properties.points.items.properties.meanPerturbedWordPercent,data:data66};
 if(vErrors === null){
 vErrors = [err183];
 }
@@ -2226,7 +2228,7 @@ errors++;
 }
 }
 else {
-const err184 = {instancePath:instancePath+"/attacks/" + i5+"/points/" + i6,schemaPath:"#/properties/attacks/items/properties/points/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err184 = {instancePath:instancePath+"/attacks/" + i5+"/points/" + i6,schemaPath:"#/properties/attacks/items/properties/points/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.attacks.items.properties.points.items.type,parentSchema:schema11.properties.attacks.items.properties.points.items,data:data58};
 if(vErrors === null){
 vErrors = [err184];
 }
@@ -2238,7 +2240,7 @@ errors++;
 }
 }
 else {
-const err185 = {instancePath:instancePath+"/attacks/" + i5+"/points",schemaPath:"#/properties/attacks/items/properties/points/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err185 = {instancePath:instancePath+"/attacks/" + i5+"/points",schemaPath:"#/properties/attacks/items/properties/points/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.attacks.items.properties.points.type,parentSchema:schema11.properties.attacks.items.properties.points,data:data57};
 if(vErrors === null){
 vErrors = [err185];
 }
@@ -2252,7 +2254,7 @@ if(data49.skipped !== undefined){
 let data67 = data49.skipped;
 if(typeof data67 === "string"){
 if(func3(data67) > 10000){
-const err186 = {instancePath:instancePath+"/attacks/" + i5+"/skipped",schemaPath:"#/properties/attacks/items/properties/skipped/maxLength",keyword:"maxLength",params:{limit: 10000},message:"must NOT have more than 10000 characters"};
+const err186 = {instancePath:instancePath+"/attacks/" + i5+"/skipped",schemaPath:"#/properties/attacks/items/properties/skipped/maxLength",keyword:"maxLength",params:{limit: 10000},message:"must NOT have more than 10000 characters",schema:10000,parentSchema:schema11.properties.attacks.items.properties.skipped,data:data67};
 if(vErrors === null){
 vErrors = [err186];
 }
@@ -2263,7 +2265,7 @@ errors++;
 }
 }
 else {
-const err187 = {instancePath:instancePath+"/attacks/" + i5+"/skipped",schemaPath:"#/properties/attacks/items/properties/skipped/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err187 = {instancePath:instancePath+"/attacks/" + i5+"/skipped",schemaPath:"#/properties/attacks/items/properties/skipped/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.attacks.items.properties.skipped.type,parentSchema:schema11.properties.attacks.items.properties.skipped,data:data67};
 if(vErrors === null){
 vErrors = [err187];
 }
@@ -2275,7 +2277,7 @@ errors++;
 }
 }
 else {
-const err188 = {instancePath:instancePath+"/attacks/" + i5,schemaPath:"#/properties/attacks/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err188 = {instancePath:instancePath+"/attacks/" + i5,schemaPath:"#/properties/attacks/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.attacks.items.type,parentSchema:schema11.properties.attacks.items,data:data49};
 if(vErrors === null){
 vErrors = [err188];
 }
@@ -2287,7 +2289,7 @@ errors++;
 }
 }
 else {
-const err189 = {instancePath:instancePath+"/attacks",schemaPath:"#/properties/attacks/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err189 = {instancePath:instancePath+"/attacks",schemaPath:"#/properties/attacks/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.attacks.type,parentSchema:schema11.properties.attacks,data:data48};
 if(vErrors === null){
 vErrors = [err189];
 }
@@ -2301,7 +2303,7 @@ if(data.perClass !== undefined){
 let data68 = data.perClass;
 if(Array.isArray(data68)){
 if(data68.length > 10000){
-const err190 = {instancePath:instancePath+"/perClass",schemaPath:"#/properties/perClass/maxItems",keyword:"maxItems",params:{limit: 10000},message:"must NOT have more than 10000 items"};
+const err190 = {instancePath:instancePath+"/perClass",schemaPath:"#/properties/perClass/maxItems",keyword:"maxItems",params:{limit: 10000},message:"must NOT have more than 10000 items",schema:10000,parentSchema:schema11.properties.perClass,data:data68};
 if(vErrors === null){
 vErrors = [err190];
 }
@@ -2315,7 +2317,7 @@ for(let i7=0; i7<len7; i7++){
 let data69 = data68[i7];
 if(data69 && typeof data69 == "object" && !Array.isArray(data69)){
 if(data69.classIndex === undefined){
-const err191 = {instancePath:instancePath+"/perClass/" + i7,schemaPath:"#/properties/perClass/items/required",keyword:"required",params:{missingProperty: "classIndex"},message:"must have required property '"+"classIndex"+"'"};
+const err191 = {instancePath:instancePath+"/perClass/" + i7,schemaPath:"#/properties/perClass/items/required",keyword:"required",params:{missingProperty: "classIndex"},message:"must have required property '"+"classIndex"+"'",schema:schema11.properties.perClass.items.required,parentSchema:schema11.properties.perClass.items,data:data69};
 if(vErrors === null){
 vErrors = [err191];
 }
@@ -2325,7 +2327,7 @@ vErrors.push(err191);
 errors++;
 }
 if(data69.name === undefined){
-const err192 = {instancePath:instancePath+"/perClass/" + i7,schemaPath:"#/properties/perClass/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+const err192 = {instancePath:instancePath+"/perClass/" + i7,schemaPath:"#/properties/perClass/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.perClass.items.required,parentSchema:schema11.properties.perClass.items,data:data69};
 if(vErrors === null){
 vErrors = [err192];
 }
@@ -2335,7 +2337,7 @@ vErrors.push(err192);
 errors++;
 }
 if(data69.examples === undefined){
-const err193 = {instancePath:instancePath+"/perClass/" + i7,schemaPath:"#/properties/perClass/items/required",keyword:"required",params:{missingProperty: "examples"},message:"must have required property '"+"examples"+"'"};
+const err193 = {instancePath:instancePath+"/perClass/" + i7,schemaPath:"#/properties/perClass/items/required",keyword:"required",params:{missingProperty: "examples"},message:"must have required property '"+"examples"+"'",schema:schema11.properties.perClass.items.required,parentSchema:schema11.properties.perClass.items,data:data69};
 if(vErrors === null){
 vErrors = [err193];
 }
@@ -2345,7 +2347,7 @@ vErrors.push(err193);
 errors++;
 }
 if(data69.cleanAccuracy === undefined){
-const err194 = {instancePath:instancePath+"/perClass/" + i7,schemaPath:"#/properties/perClass/items/required",keyword:"required",params:{missingProperty: "cleanAccuracy"},message:"must have required property '"+"cleanAccuracy"+"'"};
+const err194 = {instancePath:instancePath+"/perClass/" + i7,schemaPath:"#/properties/perClass/items/required",keyword:"required",params:{missingProperty: "cleanAccuracy"},message:"must have required property '"+"cleanAccuracy"+"'",schema:schema11.properties.perClass.items.required,parentSchema:schema11.properties.perClass.items,data:data69};
 if(vErrors === null){
 vErrors = [err194];
 }
@@ -2355,7 +2357,7 @@ vErrors.push(err194);
 errors++;
 }
 if(data69.robustAccuracy === undefined){
-const err195 = {instancePath:instancePath+"/perClass/" + i7,schemaPath:"#/properties/perClass/items/required",keyword:"required",params:{missingProperty: "robustAccuracy"},message:"must have required property '"+"robustAccuracy"+"'"};
+const err195 = {instancePath:instancePath+"/perClass/" + i7,schemaPath:"#/properties/perClass/items/required",keyword:"required",params:{missingProperty: "robustAccuracy"},message:"must have required property '"+"robustAccuracy"+"'",schema:schema11.properties.perClass.items.required,parentSchema:schema11.properties.perClass.items,data:data69};
 if(vErrors === null){
 vErrors = [err195];
 }
@@ -2366,7 +2368,7 @@ errors++;
 }
 for(const key13 in data69){
 if(!(((((key13 === "classIndex") || (key13 === "name")) || (key13 === "examples")) || (key13 === "cleanAccuracy")) || (key13 === "robustAccuracy"))){
-const err196 = {instancePath:instancePath+"/perClass/" + i7,schemaPath:"#/properties/perClass/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"};
+const err196 = {instancePath:instancePath+"/perClass/" + i7,schemaPath:"#/properties/perClass/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.perClass.items,data:data69};
 if(vErrors === null){
 vErrors = [err196];
 }
@@ -2379,7 +2381,7 @@ errors++;
 if(data69.classIndex !== undefined){
 let data70 = data69.classIndex;
 if(!(((typeof data70 == "number") && (!(data70 % 1) && !isNaN(data70))) && (isFinite(data70)))){
-const err197 = {instancePath:instancePath+"/perClass/" + i7+"/classIndex",schemaPath:"#/properties/perClass/items/properties/classIndex/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err197 = {instancePath:instancePath+"/perClass/" + i7+"/classIndex",schemaPath:"#/properties/perClass/items/properties/classIndex/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.perClass.items.properties.classIndex.type,parentSchema:schema11.properties.perClass.items.properties.classIndex,data:data70};
 if(vErrors === null){
 vErrors = [err197];
 }
@@ -2390,7 +2392,7 @@ errors++;
 }
 if((typeof data70 == "number") && (isFinite(data70))){
 if(data70 < 0 || isNaN(data70)){
-const err198 = {instancePath:instancePath+"/perClass/" + i7+"/classIndex",schemaPath:"#/properties/perClass/items/properties/classIndex/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const err198 = {instancePath:instancePath+"/perClass/" + i7+"/classIndex",schemaPath:"#/properties/perClass/items/properties/classIndex/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.perClass.items.properties.classIndex,data:data70};
 if(vErrors === null){
 vErrors = [err198];
 }
@@ -2405,7 +2407,7 @@ if(data69.name !== undefined){
 let data71 = data69.name;
 if(typeof data71 === "string"){
 if(func3(data71) > 200){
-const err199 = {instancePath:instancePath+"/perClass/" + i7+"/name",schemaPath:"#/properties/perClass/items/properties/name/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+const err199 = {instancePath:instancePath+"/perClass/" + i7+"/name",schemaPath:"#/properties/perClass/items/properties/name/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema11.properties.perClass.items.properties.name,data:data71};
 if(vErrors === null){
 vErrors = [err199];
 }
@@ -2416,7 +2418,7 @@ errors++;
 }
 }
 else {
-const err200 = {instancePath:instancePath+"/perClass/" + i7+"/name",schemaPath:"#/properties/perClass/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err200 = {instancePath:instancePath+"/perClass/" + i7+"/name",schemaPath:"#/properties/perClass/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.perClass.items.properties.name.type,parentSchema:schema11.properties.perClass.items.properties.name,data:data71};
 if(vErrors === null){
 vErrors = [err200];
 }
@@ -2429,7 +2431,7 @@ errors++;
 if(data69.examples !== undefined){
 let data72 = data69.examples;
 if(!(((typeof data72 == "number") && (!(data72 % 1) && !isNaN(data72))) && (isFinite(data72)))){
-const err201 = {instancePath:instancePath+"/perClass/" + i7+"/examples",schemaPath:"#/properties/perClass/items/properties/examples/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err201 = {instancePath:instancePath+"/perClass/" + i7+"/examples",schemaPath:"#/properties/perClass/items/properties/examples/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.perClass.items.properties.examples.type,parentSchema:schema11.properties.perClass.items.properties.examples,data:data72};
 if(vErrors === null){
 vErrors = [err201];
 }
@@ -2440,7 +2442,7 @@ errors++;
 }
 if((typeof data72 == "number") && (isFinite(data72))){
 if(data72 < 0 || isNaN(data72)){
-const err202 = {instancePath:instancePath+"/perClass/" + i7+"/examples",schemaPath:"#/properties/perClass/items/properties/examples/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const err202 = {instancePath:instancePath+"/perClass/" + i7+"/examples",schemaPath:"#/properties/perClass/items/properties/examples/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.perClass.items.properties.examples,data:data72};
 if(vErrors === null){
 vErrors = [err202];
 }
@@ -2455,7 +2457,7 @@ if(data69.cleanAccuracy !== undefined){
 let data73 = data69.cleanAccuracy;
 if((typeof data73 == "number") && (isFinite(data73))){
 if(data73 > 1 || isNaN(data73)){
-const err203 = {instancePath:instancePath+"/perClass/" + i7+"/cleanAccuracy",schemaPath:"#/properties/perClass/items/properties/cleanAccuracy/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+const err203 = {instancePath:instancePath+"/perClass/" + i7+"/cleanAccuracy",schemaPath:"#/properties/perClass/items/properties/cleanAccuracy/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema11.properties.perClass.items.properties.cleanAccuracy,data:data73};
 if(vErrors === null){
 vErrors = [err203];
 }
@@ -2465,7 +2467,7 @@ vErrors.push(err203);
 errors++;
 }
 if(data73 < 0 || isNaN(data73)){
-const err204 = {instancePath:instancePath+"/perClass/" + i7+"/cleanAccuracy",schemaPath:"#/properties/perClass/items/properties/cleanAccuracy/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const err204 = {instancePath:instancePath+"/perClass/" + i7+"/cleanAccuracy",schemaPath:"#/properties/perClass/items/properties/cleanAccuracy/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.perClass.items.properties.cleanAccuracy,data:data73};
 if(vErrors === null){
 vErrors = [err204];
 }
@@ -2476,7 +2478,7 @@ errors++;
 }
 }
 else {
-const err205 = {instancePath:instancePath+"/perClass/" + i7+"/cleanAccuracy",schemaPath:"#/properties/perClass/items/properties/cleanAccuracy/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const err205 = {instancePath:instancePath+"/perClass/" + i7+"/cleanAccuracy",schemaPath:"#/properties/perClass/items/properties/cleanAccuracy/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.perClass.items.properties.cleanAccuracy.type,parentSchema:schema11.properties.perClass.items.properties.cleanAccuracy,data:data73};
 if(vErrors === null){
 vErrors = [err205];
 }
@@ -2490,7 +2492,7 @@ if(data69.robustAccuracy !== undefined){
 let data74 = data69.robustAccuracy;
 if((typeof data74 == "number") && (isFinite(data74))){
 if(data74 > 1 || isNaN(data74)){
-const err206 = {instancePath:instancePath+"/perClass/" + i7+"/robustAccuracy",schemaPath:"#/properties/perClass/items/properties/robustAccuracy/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+const err206 = {instancePath:instancePath+"/perClass/" + i7+"/robustAccuracy",schemaPath:"#/properties/perClass/items/properties/robustAccuracy/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema11.properties.perClass.items.properties.robustAccuracy,data:data74};
 if(vErrors === null){
 vErrors = [err206];
 }
@@ -2500,7 +2502,7 @@ vErrors.push(err206);
 errors++;
 }
 if(data74 < 0 || isNaN(data74)){
-const err207 = {instancePath:instancePath+"/perClass/" + i7+"/robustAccuracy",schemaPath:"#/properties/perClass/items/properties/robustAccuracy/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const err207 = {instancePath:instancePath+"/perClass/" + i7+"/robustAccuracy",schemaPath:"#/properties/perClass/items/properties/robustAccuracy/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.perClass.items.properties.robustAccuracy,data:data74};
 if(vErrors === null){
 vErrors = [err207];
 }
@@ -2511,7 +2513,7 @@ errors++;
 }
 }
 else {
-const err208 = {instancePath:instancePath+"/perClass/" + i7+"/robustAccuracy",schemaPath:"#/properties/perClass/items/properties/robustAccuracy/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const err208 = {instancePath:instancePath+"/perClass/" + i7+"/robustAccuracy",schemaPath:"#/properties/perClass/items/properties/robustAccuracy/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.perClass.items.properties.robustAccuracy.type,parentSchema:schema11.properties.perClass.items.properties.robustAccuracy,data:data74};
 if(vErrors === null){
 vErrors = [err208];
 }
@@ -2523,7 +2525,7 @@ errors++;
 }
 }
 else {
-const err209 = {instancePath:instancePath+"/perClass/" + i7,schemaPath:"#/properties/perClass/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err209 = {instancePath:instancePath+"/perClass/" + i7,schemaPath:"#/properties/perClass/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.perClass.items.type,parentSchema:schema11.properties.perClass.items,data:data69};
 if(vErrors === null){
 vErrors = [err209];
 }
@@ -2535,7 +2537,7 @@ errors++;
 }
 }
 else {
-const err210 = {instancePath:instancePath+"/perClass",schemaPath:"#/properties/perClass/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err210 = {instancePath:instancePath+"/perClass",schemaPath:"#/properties/perClass/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.perClass.type,parentSchema:schema11.properties.perClass,data:data68};
 if(vErrors === null){
 vErrors = [err210];
 }
@@ -2549,7 +2551,7 @@ if(data.worstExamples !== undefined){
 let data75 = data.worstExamples;
 if(Array.isArray(data75)){
 if(data75.length > 24){
-const err211 = {instancePath:instancePath+"/worstExamples",schemaPath:"#/properties/worstExamples/maxItems",keyword:"maxItems",params:{limit: 24},message:"must NOT have more than 24 items"};
+const err211 = {instancePath:instancePath+"/worstExamples",schemaPath:"#/properties/worstExamples/maxItems",keyword:"maxItems",params:{limit: 24},message:"must NOT have more than 24 items",schema:24,parentSchema:schema11.properties.worstExamples,data:data75};
 if(vErrors === null){
 vErrors = [err211];
 }
@@ -2563,7 +2565,7 @@ for(let i8=0; i8<len8; i8++){
 let data76 = data75[i8];
 if(data76 && typeof data76 == "object" && !Array.isArray(data76)){
 if(data76.index === undefined){
-const err212 = {instancePath:instancePath+"/worstExamples/" + i8,schemaPath:"#/properties/worstExamples/items/required",keyword:"required",params:{missingProperty: "index"},message:"must have required property '"+"index"+"'"};
+const err212 = {instancePath:instancePath+"/worstExamples/" + i8,schemaPath:"#/properties/worstExamples/items/required",keyword:"required",params:{missingProperty: "index"},message:"must have required property '"+"index"+"'",schema:schema11.properties.worstExamples.items.required,parentSchema:schema11.properties.worstExamples.items,data:data76};
 if(vErrors === null){
 vErrors = [err212];
 }
@@ -2573,7 +2575,7 @@ vErrors.push(err212);
 errors++;
 }
 if(data76.trueLabel === undefined){
-const err213 = {instancePath:instancePath+"/worstExamples/" + i8,schemaPath:"#/properties/worstExamples/items/required",keyword:"required",params:{missingProperty: "trueLabel"},message:"must have required property '"+"trueLabel"+"'"};
+const err213 = {instancePath:instancePath+"/worstExamples/" + i8,schemaPath:"#/properties/worstExamples/items/required",keyword:"required",params:{missingProperty: "trueLabel"},message:"must have required property '"+"trueLabel"+"'",schema:schema11.properties.worstExamples.items.required,parentSchema:schema11.properties.worstExamples.items,data:data76};
 if(vErrors === null){
 vErrors = [err213];
 }
@@ -2583,7 +2585,7 @@ vErrors.push(err213);
 errors++;
 }
 if(data76.originalLabel === undefined){
-const err214 = {instancePath:instancePath+"/worstExamples/" + i8,schemaPath:"#/properties/worstExamples/items/required",keyword:"required",params:{missingProperty: "originalLabel"},message:"must have required property '"+"originalLabel"+"'"};
+const err214 = {instancePath:instancePath+"/worstExamples/" + i8,schemaPath:"#/properties/worstExamples/items/required",keyword:"required",params:{missingProperty: "originalLabel"},message:"must have required property '"+"originalLabel"+"'",schema:schema11.properties.worstExamples.items.required,parentSchema:schema11.properties.worstExamples.items,data:data76};
 if(vErrors === null){
 vErrors = [err214];
 }
@@ -2593,7 +2595,7 @@ vErrors.push(err214);
 errors++;
 }
 if(data76.adversarialLabel === undefined){
-const err215 = {instancePath:instancePath+"/worstExamples/" + i8,schemaPath:"#/properties/worstExamples/items/required",keyword:"required",params:{missingProperty: "adversarialLabel"},message:"must have required property '"+"adversarialLabel"+"'"};
+const err215 = {instancePath:instancePath+"/worstExamples/" + i8,schemaPath:"#/properties/worstExamples/items/required",keyword:"required",params:{missingProperty: "adversarialLabel"},message:"must have required property '"+"adversarialLabel"+"'",schema:schema11.properties.worstExamples.items.required,parentSchema:schema11.properties.worstExamples.items,data:data76};
 if(vErrors === null){
 vErrors = [err215];
 }
@@ -2603,7 +2605,7 @@ vErrors.push(err215);
 errors++;
 }
 if(data76.adversarialConfidence === undefined){
-const err216 = {instancePath:instancePath+"/worstExamples/" + i8,schemaPath:"#/properties/worstExamples/items/required",keyword:"required",params:{missingProperty: "adversarialConfidence"},message:"must have required property '"+"adversarialConfidence"+"'"};
+const err216 = {instancePath:instancePath+"/worstExamples/" + i8,schemaPath:"#/properties/worstExamples/items/required",keyword:"required",params:{missingProperty: "adversarialConfidence"},message:"must have required property '"+"adversarialConfidence"+"'",schema:schema11.properties.worstExamples.items.required,parentSchema:schema11.properties.worstExamples.items,data:data76};
 if(vErrors === null){
 vErrors = [err216];
 }
@@ -2613,7 +2615,7 @@ vErrors.push(err216);
 errors++;
 }
 if(data76.attackId === undefined){
-const err217 = {instancePath:instancePath+"/worstExamples/" + i8,schemaPath:"#/properties/worstExamples/items/required",keyword:"required",params:{missingProperty: "attackId"},message:"must have required property '"+"attackId"+"'"};
+const err217 = {instancePath:instancePath+"/worstExamples/" + i8,schemaPath:"#/properties/worstExamples/items/required",keyword:"required",params:{missingProperty: "attackId"},message:"must have required property '"+"attackId"+"'",schema:schema11.properties.worstExamples.items.required,parentSchema:schema11.properties.worstExamples.items,data:data76};
 if(vErrors === null){
 vErrors = [err217];
 }
@@ -2623,7 +2625,7 @@ vErrors.push(err217);
 errors++;
 }
 if(data76.size === undefined){
-const err218 = {instancePath:instancePath+"/worstExamples/" + i8,schemaPath:"#/properties/worstExamples/items/required",keyword:"required",params:{missingProperty: "size"},message:"must have required property '"+"size"+"'"};
+const err218 = {instancePath:instancePath+"/worstExamples/" + i8,schemaPath:"#/properties/worstExamples/items/required",keyword:"required",params:{missingProperty: "size"},message:"must have required property '"+"size"+"'",schema:schema11.properties.worstExamples.items.required,parentSchema:schema11.properties.worstExamples.items,data:data76};
 if(vErrors === null){
 vErrors = [err218];
 }
@@ -2634,7 +2636,7 @@ errors++;
 }
 for(const key14 in data76){
 if(!(func2.call(schema11.properties.worstExamples.items.properties, key14))){
-const err219 = {instancePath:instancePath+"/worstExamples/" + i8,schemaPath:"#/properties/worstExamples/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties"};
+const err219 = {instancePath:instancePath+"/worstExamples/" + i8,schemaPath:"#/properties/worstExamples/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.worstExamples.items,data:data76};
 if(vErrors === null){
 vErrors = [err219];
 }
@@ -2647,7 +2649,7 @@ errors++;
 if(data76.index !== undefined){
 let data77 = data76.index;
 if(!(((typeof data77 == "number") && (!(data77 % 1) && !isNaN(data77))) && (isFinite(data77)))){
-const err220 = {instancePath:instancePath+"/worstExamples/" + i8+"/index",schemaPath:"#/properties/worstExamples/items/properties/index/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err220 = {instancePath:instancePath+"/worstExamples/" + i8+"/index",schemaPath:"#/properties/worstExamples/items/properties/index/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.worstExamples.items.properties.index.type,parentSchema:schema11.properties.worstExamples.items.properties.index,data:data77};
 if(vErrors === null){
 vErrors = [err220];
 }
@@ -2658,7 +2660,7 @@ errors++;
 }
 if((typeof data77 == "number") && (isFinite(data77))){
 if(data77 < 0 || isNaN(data77)){
-const err221 = {instancePath:instancePath+"/worstExamples/" + i8+"/index",schemaPath:"#/properties/worstExamples/items/properties/index/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const err221 = {instancePath:instancePath+"/worstExamples/" + i8+"/index",schemaPath:"#/properties/worstExamples/items/properties/index/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.worstExamples.items.properties.index,data:data77};
 if(vErrors === null){
 vErrors = [err221];
 }
@@ -2672,7 +2674,7 @@ errors++;
 if(data76.trueLabel !== undefined){
 let data78 = data76.trueLabel;
 if(!(((typeof data78 == "number") && (!(data78 % 1) && !isNaN(data78))) && (isFinite(data78)))){
-const err222 = {instancePath:instancePath+"/worstExamples/" + i8+"/trueLabel",schemaPath:"#/properties/worstExamples/items/properties/trueLabel/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err222 = {instancePath:instancePath+"/worstExamples/" + i8+"/trueLabel",schemaPath:"#/properties/worstExamples/items/properties/trueLabel/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.worstExamples.items.properties.trueLabel.type,parentSchema:schema11.properties.worstExamples.items.properties.trueLabel,data:data78};
 if(vErrors === null){
 vErrors = [err222];
 }
@@ -2685,7 +2687,7 @@ errors++;
 if(data76.originalLabel !== undefined){
 let data79 = data76.originalLabel;
 if(!(((typeof data79 == "number") && (!(data79 % 1) && !isNaN(data79))) && (isFinite(data79)))){
-const err223 = {instancePath:instancePath+"/worstExamples/" + i8+"/originalLabel",schemaPath:"#/properties/worstExamples/items/properties/originalLabel/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err223 = {instancePath:instancePath+"/worstExamples/" + i8+"/originalLabel",schemaPath:"#/properties/worstExamples/items/properties/originalLabel/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.worstExamples.items.properties.originalLabel.type,parentSchema:schema11.properties.worstExamples.items.properties.originalLabel,data:data79};
 if(vErrors === null){
 vErrors = [err223];
 }
@@ -2698,7 +2700,7 @@ errors++;
 if(data76.adversarialLabel !== undefined){
 let data80 = data76.adversarialLabel;
 if(!(((typeof data80 == "number") && (!(data80 % 1) && !isNaN(data80))) && (isFinite(data80)))){
-const err224 = {instancePath:instancePath+"/worstExamples/" + i8+"/adversarialLabel",schemaPath:"#/properties/worstExamples/items/properties/adversarialLabel/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err224 = {instancePath:instancePath+"/worstExamples/" + i8+"/adversarialLabel",schemaPath:"#/properties/worstExamples/items/properties/adversarialLabel/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.worstExamples.items.properties.adversarialLabel.type,parentSchema:schema11.properties.worstExamples.items.properties.adversarialLabel,data:data80};
 if(vErrors === null){
 vErrors = [err224];
 }
@@ -2712,7 +2714,7 @@ if(data76.adversarialConfidence !== undefined){
 let data81 = data76.adversarialConfidence;
 if((typeof data81 == "number") && (isFinite(data81))){
 if(data81 > 1 || isNaN(data81)){
-const err225 = {instancePath:instancePath+"/worstExamples/" + i8+"/adversarialConfidence",schemaPath:"#/properties/worstExamples/items/properties/adversarialConfidence/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+const err225 = {instancePath:instancePath+"/worstExamples/" + i8+"/adversarialConfidence",schemaPath:"#/properties/worstExamples/items/properties/adversarialConfidence/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema11.properties.worstExamples.items.properties.adversarialConfidence,data:data81};
 if(vErrors === null){
 vErrors = [err225];
 }
@@ -2722,7 +2724,7 @@ vErrors.push(err225);
 errors++;
 }
 if(data81 < 0 || isNaN(data81)){
-const err226 = {instancePath:instancePath+"/worstExamples/" + i8+"/adversarialConfidence",schemaPath:"#/properties/worstExamples/items/properties/adversarialConfidence/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const err226 = {instancePath:instancePath+"/worstExamples/" + i8+"/adversarialConfidence",schemaPath:"#/properties/worstExamples/items/properties/adversarialConfidence/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.worstExamples.items.properties.adversarialConfidence,data:data81};
 if(vErrors === null){
 vErrors = [err226];
 }
@@ -2733,7 +2735,7 @@ errors++;
 }
 }
 else {
-const err227 = {instancePath:instancePath+"/worstExamples/" + i8+"/adversarialConfidence",schemaPath:"#/properties/worstExamples/items/properties/adversarialConfidence/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const err227 = {instancePath:instancePath+"/worstExamples/" + i8+"/adversarialConfidence",schemaPath:"#/properties/worstExamples/items/properties/adversarialConfidence/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.worstExamples.items.properties.adversarialConfidence.type,parentSchema:schema11.properties.worstExamples.items.properties.adversarialConfidence,data:data81};
 if(vErrors === null){
 vErrors = [err227];
 }
@@ -2747,7 +2749,7 @@ if(data76.attackId !== undefined){
 let data82 = data76.attackId;
 if(typeof data82 === "string"){
 if(func3(data82) > 200){
-const err228 = {instancePath:instancePath+"/worstExamples/" + i8+"/attackId",schemaPath:"#/properties/worstExamples/items/properties/attackId/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+const err228 = {instancePath:instancePath+"/worstExamples/" + i8+"/attackId",schemaPath:"#/properties/worstExamples/items/properties/attackId/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema11.properties.worstExamples.items.properties.attackId,data:data82};
 if(vErrors === null){
 vErrors = [err228];
 }
@@ -2758,7 +2760,7 @@ errors++;
 }
 }
 else {
-const err229 = {instancePath:instancePath+"/worstExamples/" + i8+"/attackId",schemaPath:"#/properties/worstExamples/items/properties/attackId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err229 = {instancePath:instancePath+"/worstExamples/" + i8+"/attackId",schemaPath:"#/properties/worstExamples/items/properties/attackId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.worstExamples.items.properties.attackId.type,parentSchema:schema11.properties.worstExamples.items.properties.attackId,data:data82};
 if(vErrors === null){
 vErrors = [err229];
 }
@@ -2772,7 +2774,7 @@ if(data76.size !== undefined){
 let data83 = data76.size;
 if((typeof data83 == "number") && (isFinite(data83))){
 if(data83 < 0 || isNaN(data83)){
-const err230 = {instancePath:instancePath+"/worstExamples/" + i8+"/size",schemaPath:"#/properties/worstExamples/items/properties/size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const err230 = {instancePath:instancePath+"/worstExamples/" + i8+"/size",schemaPath:"#/properties/worstExamples/items/properties/size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.worstExamples.items.properties.size,data:data83};
 if(vErrors === null){
 vErrors = [err230];
 }
@@ -2783,7 +2785,7 @@ errors++;
 }
 }
 else {
-const err231 = {instancePath:instancePath+"/worstExamples/" + i8+"/size",schemaPath:"#/properties/worstExamples/items/properties/size/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const err231 = {instancePath:instancePath+"/worstExamples/" + i8+"/size",schemaPath:"#/properties/worstExamples/items/properties/size/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.worstExamples.items.properties.size.type,parentSchema:schema11.properties.worstExamples.items.properties.size,data:data83};
 if(vErrors === null){
 vErrors = [err231];
 }
@@ -2797,7 +2799,7 @@ if(data76.originalImage !== undefined){
 let data84 = data76.originalImage;
 if(typeof data84 === "string"){
 if(func3(data84) > 500000){
-const err232 = {instancePath:instancePath+"/worstExamples/" + i8+"/originalImage",schemaPath:"#/properties/worstExamples/items/properties/originalImage/maxLength",keyword:"maxLength",params:{limit: 500000},message:"must NOT have more than 500000 characters"};
+const err232 = {instancePath:instancePath+"/worstExamples/" + i8+"/originalImage",schemaPath:"#/properties/worstExamples/items/properties/originalImage/maxLength",keyword:"maxLength",params:{limit: 500000},message:"must NOT have more than 500000 characters",schema:500000,parentSchema:schema11.properties.worstExamples.items.properties.originalImage,data:data84};
 if(vErrors === null){
 vErrors = [err232];
 }
@@ -2807,7 +2809,7 @@ vErrors.push(err232);
 errors++;
 }
 if(!pattern2.test(data84)){
-const err233 = {instancePath:instancePath+"/worstExamples/" + i8+"/originalImage",schemaPath:"#/properties/worstExamples/items/properties/originalImage/pattern",keyword:"pattern",params:{pattern: "^data:image/png;base64,"},message:"must match pattern \""+"^data:image/png;base64,"+"\""};
+const err233 = {instancePath:instancePath+"/worstExamples/" + i8+"/originalImage",schemaPath:"#/properties/worstExamples/items/properties/originalImage/pattern",keyword:"pattern",params:{pattern: "^data:image/png;base64,"},message:"must match pattern \""+"^data:image/png;base64,"+"\"",schema:"^data:image/png;base64,",parentSchema:schema11.properties.worstExamples.items.properties.originalImage,data:data84};
 if(vErrors === null){
 vErrors = [err233];
 }
@@ -2818,7 +2820,7 @@ errors++;
 }
 }
 else {
-const err234 = {instancePath:instancePath+"/worstExamples/" + i8+"/originalImage",schemaPath:"#/properties/worstExamples/items/properties/originalImage/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err234 = {instancePath:instancePath+"/worstExamples/" + i8+"/originalImage",schemaPath:"#/properties/worstExamples/items/properties/originalImage/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.worstExamples.items.properties.originalImage.type,parentSchema:schema11.properties.worstExamples.items.properties.originalImage,data:data84};
 if(vErrors === null){
 vErrors = [err234];
 }
@@ -2832,7 +2834,7 @@ if(data76.adversarialImage !== undefined){
 let data85 = data76.adversarialImage;
 if(typeof data85 === "string"){
 if(func3(data85) > 500000){
-const err235 = {instancePath:instancePath+"/worstExamples/" + i8+"/adversarialImage",schemaPath:"#/properties/worstExamples/items/properties/adversarialImage/maxLength",keyword:"maxLength",params:{limit: 500000},message:"must NOT have more than 500000 characters"};
+const err235 = {instancePath:instancePath+"/worstExamples/" + i8+"/adversarialImage",schemaPath:"#/properties/worstExamples/items/properties/adversarialImage/maxLength",keyword:"maxLength",params:{limit: 500000},message:"must NOT have more than 500000 characters",schema:500000,parentSchema:schema11.properties.worstExamples.items.properties.adversarialImage,data:data85};
 if(vErrors === null){
 vErrors = [err235];
 }
@@ -2842,7 +2844,7 @@ vErrors.push(err235);
 errors++;
 }
 if(!pattern2.test(data85)){
-const err236 = {instancePath:instancePath+"/worstExamples/" + i8+"/adversarialImage",schemaPath:"#/properties/worstExamples/items/properties/adversarialImage/pattern",keyword:"pattern",params:{pattern: "^data:image/png;base64,"},message:"must match pattern \""+"^data:image/png;base64,"+"\""};
+const err236 = {instancePath:instancePath+"/worstExamples/" + i8+"/adversarialImage",schemaPath:"#/properties/worstExamples/items/properties/adversarialImage/pattern",keyword:"pattern",params:{pattern: "^data:image/png;base64,"},message:"must match pattern \""+"^data:image/png;base64,"+"\"",schema:"^data:image/png;base64,",parentSchema:schema11.properties.worstExamples.items.properties.adversarialImage,data:data85};
 if(vErrors === null){
 vErrors = [err236];
 }
@@ -2853,7 +2855,7 @@ errors++;
 }
 }
 else {
-const err237 = {instancePath:instancePath+"/worstExamples/" + i8+"/adversarialImage",schemaPath:"#/properties/worstExamples/items/properties/adversarialImage/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err237 = {instancePath:instancePath+"/worstExamples/" + i8+"/adversarialImage",schemaPath:"#/properties/worstExamples/items/properties/adversarialImage/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.worstExamples.items.properties.adversarialImage.type,parentSchema:schema11.properties.worstExamples.items.properties.adversarialImage,data:data85};
 if(vErrors === null){
 vErrors = [err237];
 }
@@ -2867,7 +2869,7 @@ if(data76.originalText !== undefined){
 let data86 = data76.originalText;
 if(typeof data86 === "string"){
 if(func3(data86) > 100000){
-const err238 = {instancePath:instancePath+"/worstExamples/" + i8+"/originalText",schemaPath:"#/properties/worstExamples/items/properties/originalText/maxLength",keyword:"maxLength",params:{limit: 100000},message:"must NOT have more than 100000 characters"};
+const err238 = {instancePath:instancePath+"/worstExamples/" + i8+"/originalText",schemaPath:"#/properties/worstExamples/items/properties/originalText/maxLength",keyword:"maxLength",params:{limit: 100000},message:"must NOT have more than 100000 characters",schema:100000,parentSchema:schema11.properties.worstExamples.items.properties.originalText,data:data86};
 if(vErrors === null){
 vErrors = [err238];
 }
@@ -2878,7 +2880,7 @@ errors++;
 }
 }
 else {
-const err239 = {instancePath:instancePath+"/worstExamples/" + i8+"/originalText",schemaPath:"#/properties/worstExamples/items/properties/originalText/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err239 = {instancePath:instancePath+"/worstExamples/" + i8+"/originalText",schemaPath:"#/properties/worstExamples/items/properties/originalText/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.worstExamples.items.properties.originalText.type,parentSchema:schema11.properties.worstExamples.items.properties.originalText,data:data86};
 if(vErrors === null){
 vErrors = [err239];
 }
@@ -2892,7 +2894,7 @@ if(data76.adversarialText !== undefined){
 let data87 = data76.adversarialText;
 if(typeof data87 === "string"){
 if(func3(data87) > 100000){
-const err240 = {instancePath:instancePath+"/worstExamples/" + i8+"/adversarialText",schemaPath:"#/properties/worstExamples/items/properties/adversarialText/maxLength",keyword:"maxLength",params:{limit: 100000},message:"must NOT have more than 100000 characters"};
+const err240 = {instancePath:instancePath+"/worstExamples/" + i8+"/adversarialText",schemaPath:"#/properties/worstExamples/items/properties/adversarialText/maxLength",keyword:"maxLength",params:{limit: 100000},message:"must NOT have more than 100000 characters",schema:100000,parentSchema:schema11.properties.worstExamples.items.properties.adversarialText,data:data87};
 if(vErrors === null){
 vErrors = [err240];
 }
@@ -2903,7 +2905,7 @@ errors++;
 }
 }
 else {
-const err241 = {instancePath:instancePath+"/worstExamples/" + i8+"/adversarialText",schemaPath:"#/properties/worstExamples/items/properties/adversarialText/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err241 = {instancePath:instancePath+"/worstExamples/" + i8+"/adversarialText",schemaPath:"#/properties/worstExamples/items/properties/adversarialText/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.worstExamples.items.properties.adversarialText.type,parentSchema:schema11.properties.worstExamples.items.properties.adversarialText,data:data87};
 if(vErrors === null){
 vErrors = [err241];
 }
@@ -2917,7 +2919,7 @@ if(data76.changes !== undefined){
 let data88 = data76.changes;
 if(Array.isArray(data88)){
 if(data88.length > 1000){
-const err242 = {instancePath:instancePath+"/worstExamples/" + i8+"/changes",schemaPath:"#/properties/worstExamples/items/properties/changes/maxItems",keyword:"maxItems",params:{limit: 1000},message:"must NOT have more than 1000 items"};
+const err242 = {instancePath:instancePath+"/worstExamples/" + i8+"/changes",schemaPath:"#/properties/worstExamples/items/properties/changes/maxItems",keyword:"maxItems",params:{limit: 1000},message:"must NOT have more than 1000 items",schema:1000,parentSchema:schema11.properties.worstExamples.items.properties.changes,data:data88};
 if(vErrors === null){
 vErrors = [err242];
 }
@@ -2931,7 +2933,7 @@ for(let i9=0; i9<len9; i9++){
 let data89 = data88[i9];
 if(typeof data89 === "string"){
 if(func3(data89) > 200){
-const err243 = {instancePath:instancePath+"/worstExamples/" + i8+"/changes/" + i9,schemaPath:"#/properties/worstExamples/items/properties/changes/items/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+const err243 = {instancePath:instancePath+"/worstExamples/" + i8+"/changes/" + i9,schemaPath:"#/properties/worstExamples/items/properties/changes/items/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema11.properties.worstExamples.items.properties.changes.items,data:data89};
 if(vErrors === null){
 vErrors = [err243];
 }
@@ -2942,7 +2944,7 @@ errors++;
 }
 }
 else {
-const err244 = {instancePath:instancePath+"/worstExamples/" + i8+"/changes/" + i9,schemaPath:"#/properties/worstExamples/items/properties/changes/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err244 = {instancePath:instancePath+"/worstExamples/" + i8+"/changes/" + i9,schemaPath:"#/properties/worstExamples/items/properties/changes/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.worstExamples.items.properties.changes.items.type,parentSchema:schema11.properties.worstExamples.items.properties.changes.items,data:data89};
 if(vErrors === null){
 vErrors = [err244];
 }
@@ -2954,7 +2956,7 @@ errors++;
 }
 }
 else {
-const err245 = {instancePath:instancePath+"/worstExamples/" + i8+"/changes",schemaPath:"#/properties/worstExamples/items/properties/changes/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err245 = {instancePath:instancePath+"/worstExamples/" + i8+"/changes",schemaPath:"#/properties/worstExamples/items/properties/changes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.worstExamples.items.properties.changes.type,parentSchema:schema11.properties.worstExamples.items.properties.changes,data:data88};
 if(vErrors === null){
 vErrors = [err245];
 }
@@ -2966,7 +2968,7 @@ errors++;
 }
 }
 else {
-const err246 = {instancePath:instancePath+"/worstExamples/" + i8,schemaPath:"#/properties/worstExamples/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err246 = {instancePath:instancePath+"/worstExamples/" + i8,schemaPath:"#/properties/worstExamples/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.worstExamples.items.type,parentSchema:schema11.properties.worstExamples.items,data:data76};
 if(vErrors === null){
 vErrors = [err246];
 }
@@ -2978,7 +2980,7 @@ errors++;
 }
 }
 else {
-const err247 = {instancePath:instancePath+"/worstExamples",schemaPath:"#/properties/worstExamples/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err247 = {instancePath:instancePath+"/worstExamples",schemaPath:"#/properties/worstExamples/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.worstExamples.type,parentSchema:schema11.properties.worstExamples,data:data75};
 if(vErrors === null){
 vErrors = [err247];
 }
@@ -2995,7 +2997,7 @@ let valid36 = false;
 let passing1 = null;
 const _errs190 = errors;
 if(data90 !== null){
-const err248 = {instancePath:instancePath+"/extraction",schemaPath:"#/properties/extraction/oneOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
+const err248 = {instancePath:instancePath+"/extraction",schemaPath:"#/properties/extraction/oneOf/0/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema11.properties.extraction.oneOf[0].type,parentSchema:schema11.properties.extraction.oneOf[0],data:data90};
 if(vErrors === null){
 vErrors = [err248];
 }
@@ -3012,7 +3014,7 @@ passing1 = 0;
 const _errs192 = errors;
 if(data90 && typeof data90 == "object" && !Array.isArray(data90)){
 if(data90.strategy === undefined){
-const err249 = {instancePath:instancePath+"/extraction",schemaPath:"#/properties/extraction/oneOf/1/required",keyword:"required",params:{missingProperty: "strategy"},message:"must have required property '"+"strategy"+"'"};
+const err249 = {instancePath:instancePath+"/extraction",schemaPath:"#/properties/extraction/oneOf/1/required",keyword:"required",params:{missingProperty: "strategy"},message:"must have required property '"+"strategy"+"'",schema:schema11.properties.extraction.oneOf[1].required,parentSchema:schema11.properties.extraction.oneOf[1],data:data90};
 if(vErrors === null){
 vErrors = [err249];
 }
@@ -3022,7 +3024,7 @@ vErrors.push(err249);
 errors++;
 }
 if(data90.output === undefined){
-const err250 = {instancePath:instancePath+"/extraction",schemaPath:"#/properties/extraction/oneOf/1/required",keyword:"required",params:{missingProperty: "output"},message:"must have required property '"+"output"+"'"};
+const err250 = {instancePath:instancePath+"/extraction",schemaPath:"#/properties/extraction/oneOf/1/required",keyword:"required",params:{missingProperty: "output"},message:"must have required property '"+"output"+"'",schema:schema11.properties.extraction.oneOf[1].required,parentSchema:schema11.properties.extraction.oneOf[1],data:data90};
 if(vErrors === null){
 vErrors = [err250];
 }
@@ -3032,7 +3034,7 @@ vErrors.push(err250);
 errors++;
 }
 if(data90.substitute === undefined){
-const err251 = {instancePath:instancePath+"/extraction",schemaPath:"#/properties/extraction/oneOf/1/required",keyword:"required",params:{missingProperty: "substitute"},message:"must have required property '"+"substitute"+"'"};
+const err251 = {instancePath:instancePath+"/extraction",schemaPath:"#/properties/extraction/oneOf/1/required",keyword:"required",params:{missingProperty: "substitute"},message:"must have required property '"+"substitute"+"'",schema:schema11.properties.extraction.oneOf[1].required,parentSchema:schema11.properties.extraction.oneOf[1],data:data90};
 if(vErrors === null){
 vErrors = [err251];
 }
@@ -3042,7 +3044,7 @@ vErrors.push(err251);
 errors++;
 }
 if(data90.heldOut === undefined){
-const err252 = {instancePath:instancePath+"/extraction",schemaPath:"#/properties/extraction/oneOf/1/required",keyword:"required",params:{missingProperty: "heldOut"},message:"must have required property '"+"heldOut"+"'"};
+const err252 = {instancePath:instancePath+"/extraction",schemaPath:"#/properties/extraction/oneOf/1/required",keyword:"required",params:{missingProperty: "heldOut"},message:"must have required property '"+"heldOut"+"'",schema:schema11.properties.extraction.oneOf[1].required,parentSchema:schema11.properties.extraction.oneOf[1],data:data90};
 if(vErrors === null){
 vErrors = [err252];
 }
@@ -3052,7 +3054,7 @@ vErrors.push(err252);
 errors++;
 }
 if(data90.points === undefined){
-const err253 = {instancePath:instancePath+"/extraction",schemaPath:"#/properties/extraction/oneOf/1/required",keyword:"required",params:{missingProperty: "points"},message:"must have required property '"+"points"+"'"};
+const err253 = {instancePath:instancePath+"/extraction",schemaPath:"#/properties/extraction/oneOf/1/required",keyword:"required",params:{missingProperty: "points"},message:"must have required property '"+"points"+"'",schema:schema11.properties.extraction.oneOf[1].required,parentSchema:schema11.properties.extraction.oneOf[1],data:data90};
 if(vErrors === null){
 vErrors = [err253];
 }
@@ -3063,7 +3065,7 @@ errors++;
 }
 for(const key15 in data90){
 if(!((((((key15 === "strategy") || (key15 === "output")) || (key15 === "substitute")) || (key15 === "heldOut")) || (key15 === "points")) || (key15 === "skipped"))){
-const err254 = {instancePath:instancePath+"/extraction",schemaPath:"#/properties/extraction/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties"};
+const err254 = {instancePath:instancePath+"/extraction",schemaPath:"#/properties/extraction/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.extraction.oneOf[1],data:data90};
 if(vErrors === null){
 vErrors = [err254];
 }
@@ -3077,7 +3079,7 @@ if(data90.strategy !== undefined){
 let data91 = data90.strategy;
 if(typeof data91 === "string"){
 if(func3(data91) > 200){
-const err255 = {instancePath:instancePath+"/extraction/strategy",schemaPath:"#/properties/extraction/oneOf/1/properties/strategy/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+const err255 = {instancePath:instancePath+"/extraction/strategy",schemaPath:"#/properties/extraction/oneOf/1/properties/strategy/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema11.properties.extraction.oneOf[1].properties.strategy,data:data91};
 if(vErrors === null){
 vErrors = [err255];
 }
@@ -3088,7 +3090,7 @@ errors++;
 }
 }
 else {
-const err256 = {instancePath:instancePath+"/extraction/strategy",schemaPath:"#/properties/extraction/oneOf/1/properties/strategy/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err256 = {instancePath:instancePath+"/extraction/strategy",schemaPath:"#/properties/extraction/oneOf/1/properties/strategy/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.extraction.oneOf[1].properties.strategy.type,parentSchema:schema11.properties.extraction.oneOf[1].properties.strategy,data:data91};
 if(vErrors === null){
 vErrors = [err256];
 }
@@ -3102,7 +3104,7 @@ if(data90.output !== undefined){
 let data92 = data90.output;
 if(typeof data92 === "string"){
 if(func3(data92) > 200){
-const err257 = {instancePath:instancePath+"/extraction/output",schemaPath:"#/properties/extraction/oneOf/1/properties/output/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+const err257 = {instancePath:instancePath+"/extraction/output",schemaPath:"#/properties/extraction/oneOf/1/properties/output/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema11.properties.extraction.oneOf[1].properties.output,data:data92};
 if(vErrors === null){
 vErrors = [err257];
 }
@@ -3113,7 +3115,7 @@ errors++;
 }
 }
 else {
-const err258 = {instancePath:instancePath+"/extraction/output",schemaPath:"#/properties/extraction/oneOf/1/properties/output/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err258 = {instancePath:instancePath+"/extraction/output",schemaPath:"#/properties/extraction/oneOf/1/properties/output/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.extraction.oneOf[1].properties.output.type,parentSchema:schema11.properties.extraction.oneOf[1].properties.output,data:data92};
 if(vErrors === null){
 vErrors = [err258];
 }
@@ -3127,7 +3129,7 @@ if(data90.substitute !== undefined){
 let data93 = data90.substitute;
 if(typeof data93 === "string"){
 if(func3(data93) > 200){
-const err259 = {instancePath:instancePath+"/extraction/substitute",schemaPath:"#/properties/extraction/oneOf/1/properties/substitute/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+const err259 = {instancePath:instancePath+"/extraction/substitute",schemaPath:"#/properties/extraction/oneOf/1/properties/substitute/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema11.properties.extraction.oneOf[1].properties.substitute,data:data93};
 if(vErrors === null){
 vErrors = [err259];
 }
@@ -3138,7 +3140,7 @@ errors++;
 }
 }
 else {
-const err260 = {instancePath:instancePath+"/extraction/substitute",schemaPath:"#/properties/extraction/oneOf/1/properties/substitute/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err260 = {instancePath:instancePath+"/extraction/substitute",schemaPath:"#/properties/extraction/oneOf/1/properties/substitute/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.extraction.oneOf[1].properties.substitute.type,parentSchema:schema11.properties.extraction.oneOf[1].properties.substitute,data:data93};
 if(vErrors === null){
 vErrors = [err260];
 }
@@ -3151,7 +3153,7 @@ errors++;
 if(data90.heldOut !== undefined){
 let data94 = data90.heldOut;
 if(!(((typeof data94 == "number") && (!(data94 % 1) && !isNaN(data94))) && (isFinite(data94)))){
-const err261 = {instancePath:instancePath+"/extraction/heldOut",schemaPath:"#/properties/extraction/oneOf/1/properties/heldOut/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err261 = {instancePath:instancePath+"/extraction/heldOut",schemaPath:"#/properties/extraction/oneOf/1/properties/heldOut/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.extraction.oneOf[1].properties.heldOut.type,parentSchema:schema11.properties.extraction.oneOf[1].properties.heldOut,data:data94};
 if(vErrors === null){
 vErrors = [err261];
 }
@@ -3162,7 +3164,7 @@ errors++;
 }
 if((typeof data94 == "number") && (isFinite(data94))){
 if(data94 < 0 || isNaN(data94)){
-const err262 = {instancePath:instancePath+"/extraction/heldOut",schemaPath:"#/properties/extraction/oneOf/1/properties/heldOut/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const err262 = {instancePath:instancePath+"/extraction/heldOut",schemaPath:"#/properties/extraction/oneOf/1/properties/heldOut/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.extraction.oneOf[1].properties.heldOut,data:data94};
 if(vErrors === null){
 vErrors = [err262];
 }
@@ -3177,7 +3179,7 @@ if(data90.points !== undefined){
 let data95 = data90.points;
 if(Array.isArray(data95)){
 if(data95.length > 1000){
-const err263 = {instancePath:instancePath+"/extraction/points",schemaPath:"#/properties/extraction/oneOf/1/properties/points/maxItems",keyword:"maxItems",params:{limit: 1000},message:"must NOT have more than 1000 items"};
+const err263 = {instancePath:instancePath+"/extraction/points",schemaPath:"#/properties/extraction/oneOf/1/properties/points/maxItems",keyword:"maxItems",params:{limit: 1000},message:"must NOT have more than 1000 items",schema:1000,parentSchema:schema11.properties.extraction.oneOf[1].properties.points,data:data95};
 if(vErrors === null){
 vErrors = [err263];
 }
@@ -3191,7 +3193,7 @@ for(let i10=0; i10<len10; i10++){
 let data96 = data95[i10];
 if(data96 && typeof data96 == "object" && !Array.isArray(data96)){
 if(data96.queries === undefined){
-const err264 = {instancePath:instancePath+"/extraction/points/" + i10,schemaPath:"#/properties/extraction/oneOf/1/properties/points/items/required",keyword:"required",params:{missingProperty: "queries"},message:"must have required property '"+"queries"+"'"};
+const err264 = {instancePath:instancePath+"/extraction/points/" + i10,schemaPath:"#/properties/extraction/oneOf/1/properties/points/items/required",keyword:"required",params:{missingProperty: "queries"},message:"must have required property '"+"queries"+"'",schema:schema11.properties.extraction.oneOf[1].properties.points.items.required,parentSchema:schema11.properties.extraction.oneOf[1].properties.points.items,data:data96};
 if(vErrors === null){
 vErrors = [err264];
 }
@@ -3201,7 +3203,7 @@ vErrors.push(err264);
 errors++;
 }
 if(data96.fidelity === undefined){
-const err265 = {instancePath:instancePath+"/extraction/points/" + i10,schemaPath:"#/properties/extraction/oneOf/1/properties/points/items/required",keyword:"required",params:{missingProperty: "fidelity"},message:"must have required property '"+"fidelity"+"'"};
+const err265 = {instancePath:instancePath+"/extraction/points/" + i10,schemaPath:"#/properties/extraction/oneOf/1/properties/points/items/required",keyword:"required",params:{missingProperty: "fidelity"},message:"must have required property '"+"fidelity"+"'",schema:schema11.properties.extraction.oneOf[1].properties.points.items.required,parentSchema:schema11.properties.extraction.oneOf[1].properties.points.items,data:data96};
 if(vErrors === null){
 vErrors = [err265];
 }
@@ -3211,7 +3213,7 @@ vErrors.push(err265);
 errors++;
 }
 if(data96.accuracy === undefined){
-const err266 = {instancePath:instancePath+"/extraction/points/" + i10,schemaPath:"#/properties/extraction/oneOf/1/properties/points/items/required",keyword:"required",params:{missingProperty: "accuracy"},message:"must have required property '"+"accuracy"+"'"};
+const err266 = {instancePath:instancePath+"/extraction/points/" + i10,schemaPath:"#/properties/extraction/oneOf/1/properties/points/items/required",keyword:"required",params:{missingProperty: "accuracy"},message:"must have required property '"+"accuracy"+"'",schema:schema11.properties.extraction.oneOf[1].properties.points.items.required,parentSchema:schema11.properties.extraction.oneOf[1].properties.points.items,data:data96};
 if(vErrors === null){
 vErrors = [err266];
 }
@@ -3222,7 +3224,7 @@ errors++;
 }
 for(const key16 in data96){
 if(!(((key16 === "queries") || (key16 === "fidelity")) || (key16 === "accuracy"))){
-const err267 = {instancePath:instancePath+"/extraction/points/" + i10,schemaPath:"#/properties/extraction/oneOf/1/properties/points/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties"};
+const err267 = {instancePath:instancePath+"/extraction/points/" + i10,schemaPath:"#/properties/extraction/oneOf/1/properties/points/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.extraction.oneOf[1].properties.points.items,data:data96};
 if(vErrors === null){
 vErrors = [err267];
 }
@@ -3235,7 +3237,7 @@ errors++;
 if(data96.queries !== undefined){
 let data97 = data96.queries;
 if(!(((typeof data97 == "number") && (!(data97 % 1) && !isNaN(data97))) && (isFinite(data97)))){
-const err268 = {instancePath:instancePath+"/extraction/points/" + i10+"/queries",schemaPath:"#/properties/extraction/oneOf/1/properties/points/items/properties/queries/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err268 = {instancePath:instancePath+"/extraction/points/" + i10+"/queries",schemaPath:"#/properties/extraction/oneOf/1/properties/points/items/properties/queries/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.extraction.oneOf[1].properties.points.items.properties.queries.type,parentSchema:schema11.properties.extraction.oneOf[1].properties.points.items.properties.queries,data:data97};
 if(vErrors === null){
 vErrors = [err268];
 }
@@ -3246,7 +3248,7 @@ errors++;
 }
 if((typeof data97 == "number") && (isFinite(data97))){
 if(data97 < 0 || isNaN(data97)){
-const err269 = {instancePath:instancePath+"/extraction/points/" + i10+"/queries",schemaPath:"#/properties/extraction/oneOf/1/properties/points/items/properties/queries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const err269 = {instancePath:instancePath+"/extraction/points/" + i10+"/queries",schemaPath:"#/properties/extraction/oneOf/1/properties/points/items/properties/queries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.extraction.oneOf[1].properties.points.items.properties.queries,data:data97};
 if(vErrors === null){
 vErrors = [err269];
 }
@@ -3261,7 +3263,7 @@ if(data96.fidelity !== undefined){
 let data98 = data96.fidelity;
 if((typeof data98 == "number") && (isFinite(data98))){
 if(data98 > 1 || isNaN(data98)){
-const err270 = {instancePath:instancePath+"/extraction/points/" + i10+"/fidelity",schemaPath:"#/properties/extraction/oneOf/1/properties/points/items/properties/fidelity/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+const err270 = {instancePath:instancePath+"/extraction/points/" + i10+"/fidelity",schemaPath:"#/properties/extraction/oneOf/1/properties/points/items/properties/fidelity/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema11.properties.extraction.oneOf[1].properties.points.items.properties.fidelity,data:data98};
 if(vErrors === null){
 vErrors = [err270];
 }
@@ -3271,7 +3273,7 @@ vErrors.push(err270);
 errors++;
 }
 if(data98 < 0 || isNaN(data98)){
-const err271 = {instancePath:instancePath+"/extraction/points/" + i10+"/fidelity",schemaPath:"#/properties/extraction/oneOf/1/properties/points/items/properties/fidelity/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const err271 = {instancePath:instancePath+"/extraction/points/" + i10+"/fidelity",schemaPath:"#/properties/extraction/oneOf/1/properties/points/items/properties/fidelity/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.extraction.oneOf[1].properties.points.items.properties.fidelity,data:data98};
 if(vErrors === null){
 vErrors = [err271];
 }
@@ -3282,7 +3284,7 @@ errors++;
 }
 }
 else {
-const err272 = {instancePath:instancePath+"/extraction/points/" + i10+"/fidelity",schemaPath:"#/properties/extraction/oneOf/1/properties/points/items/properties/fidelity/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const err272 = {instancePath:instancePath+"/extraction/points/" + i10+"/fidelity",schemaPath:"#/properties/extraction/oneOf/1/properties/points/items/properties/fidelity/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.extraction.oneOf[1].properties.points.items.properties.fidelity.type,parentSchema:schema11.properties.extraction.oneOf[1].properties.points.items.properties.fidelity,data:data98};
 if(vErrors === null){
 vErrors = [err272];
 }
@@ -3296,7 +3298,7 @@ if(data96.accuracy !== undefined){
 let data99 = data96.accuracy;
 if((typeof data99 == "number") && (isFinite(data99))){
 if(data99 > 1 || isNaN(data99)){
-const err273 = {instancePath:instancePath+"/extraction/points/" + i10+"/accuracy",schemaPath:"#/properties/extraction/oneOf/1/properties/points/items/properties/accuracy/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+const err273 = {instancePath:instancePath+"/extraction/points/" + i10+"/accuracy",schemaPath:"#/properties/extraction/oneOf/1/properties/points/items/properties/accuracy/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema11.properties.extraction.oneOf[1].properties.points.items.properties.accuracy,data:data99};
 if(vErrors === null){
 vErrors = [err273];
 }
@@ -3306,7 +3308,7 @@ vErrors.push(err273);
 errors++;
 }
 if(data99 < 0 || isNaN(data99)){
-const err274 = {instancePath:instancePath+"/extraction/points/" + i10+"/accuracy",schemaPath:"#/properties/extraction/oneOf/1/properties/points/items/properties/accuracy/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const err274 = {instancePath:instancePath+"/extraction/points/" + i10+"/accuracy",schemaPath:"#/properties/extraction/oneOf/1/properties/points/items/properties/accuracy/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.extraction.oneOf[1].properties.points.items.properties.accuracy,data:data99};
 if(vErrors === null){
 vErrors = [err274];
 }
@@ -3317,7 +3319,7 @@ errors++;
 }
 }
 else {
-const err275 = {instancePath:instancePath+"/extraction/points/" + i10+"/accuracy",schemaPath:"#/properties/extraction/oneOf/1/properties/points/items/properties/accuracy/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const err275 = {instancePath:instancePath+"/extraction/points/" + i10+"/accuracy",schemaPath:"#/properties/extraction/oneOf/1/properties/points/items/properties/accuracy/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.extraction.oneOf[1].properties.points.items.properties.accuracy.type,parentSchema:schema11.properties.extraction.oneOf[1].properties.points.items.properties.accuracy,data:data99};
 if(vErrors === null){
 vErrors = [err275];
 }
@@ -3329,7 +3331,7 @@ errors++;
 }
 }
 else {
-const err276 = {instancePath:instancePath+"/extraction/points/" + i10,schemaPath:"#/properties/extraction/oneOf/1/properties/points/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err276 = {instancePath:instancePath+"/extraction/points/" + i10,schemaPath:"#/properties/extraction/oneOf/1/properties/points/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.extraction.oneOf[1].properties.points.items.type,parentSchema:schema11.properties.extraction.oneOf[1].properties.points.items,data:data96};
 if(vErrors === null){
 vErrors = [err276];
 }
@@ -3341,7 +3343,7 @@ errors++;
 }
 }
 else {
-const err277 = {instancePath:instancePath+"/extraction/points",schemaPath:"#/properties/extraction/oneOf/1/properties/points/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err277 = {instancePath:instancePath+"/extraction/points",schemaPath:"#/properties/extraction/oneOf/1/properties/points/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.extraction.oneOf[1].properties.points.type,parentSchema:schema11.properties.extraction.oneOf[1].properties.points,data:data95};
 if(vErrors === null){
 vErrors = [err277];
 }
@@ -3355,7 +3357,7 @@ if(data90.skipped !== undefined){
 let data100 = data90.skipped;
 if(typeof data100 === "string"){
 if(func3(data100) > 10000){
-const err278 = {instancePath:instancePath+"/extraction/skipped",schemaPath:"#/properties/extraction/oneOf/1/properties/skipped/maxLength",keyword:"maxLength",params:{limit: 10000},message:"must NOT have more than 10000 characters"};
+const err278 = {instancePath:instancePath+"/extraction/skipped",schemaPath:"#/properties/extraction/oneOf/1/properties/skipped/maxLength",keyword:"maxLength",params:{limit: 10000},message:"must NOT have more than 10000 characters",schema:10000,parentSchema:schema11.properties.extraction.oneOf[1].properties.skipped,data:data100};
 if(vErrors === null){
 vErrors = [err278];
 }
@@ -3366,7 +3368,7 @@ errors++;
 }
 }
 else {
-const err279 = {instancePath:instancePath+"/extraction/skipped",schemaPath:"#/properties/extraction/oneOf/1/properties/skipped/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err279 = {instancePath:instancePath+"/extraction/skipped",schemaPath:"#/properties/extraction/oneOf/1/properties/skipped/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.extraction.oneOf[1].properties.skipped.type,parentSchema:schema11.properties.extraction.oneOf[1].properties.skipped,data:data100};
 if(vErrors === null){
 vErrors = [err279];
 }
@@ -3378,7 +3380,7 @@ errors++;
 }
 }
 else {
-const err280 = {instancePath:instancePath+"/extraction",schemaPath:"#/properties/extraction/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err280 = {instancePath:instancePath+"/extraction",schemaPath:"#/properties/extraction/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.extraction.oneOf[1].type,parentSchema:schema11.properties.extraction.oneOf[1],data:data90};
 if(vErrors === null){
 vErrors = [err280];
 }
@@ -3399,7 +3401,7 @@ passing1 = 1;
 }
 }
 if(!valid36){
-const err281 = {instancePath:instancePath+"/extraction",schemaPath:"#/properties/extraction/oneOf",keyword:"oneOf",params:{passingSchemas: passing1},message:"must match exactly one schema in oneOf"};
+const err281 = {instancePath:instancePath+"/extraction",schemaPath:"#/properties/extraction/oneOf",keyword:"oneOf",params:{passingSchemas: passing1},message:"must match exactly one schema in oneOf",schema:schema11.properties.extraction.oneOf,parentSchema:schema11.properties.extraction,data:data90};
 if(vErrors === null){
 vErrors = [err281];
 }
@@ -3424,7 +3426,7 @@ if(data.findings !== undefined){
 let data101 = data.findings;
 if(Array.isArray(data101)){
 if(data101.length > 256){
-const err282 = {instancePath:instancePath+"/findings",schemaPath:"#/properties/findings/maxItems",keyword:"maxItems",params:{limit: 256},message:"must NOT have more than 256 items"};
+const err282 = {instancePath:instancePath+"/findings",schemaPath:"#/properties/findings/maxItems",keyword:"maxItems",params:{limit: 256},message:"must NOT have more than 256 items",schema:256,parentSchema:schema11.properties.findings,data:data101};
 if(vErrors === null){
 vErrors = [err282];
 }
@@ -3438,7 +3440,7 @@ for(let i11=0; i11<len11; i11++){
 let data102 = data101[i11];
 if(data102 && typeof data102 == "object" && !Array.isArray(data102)){
 if(data102.kind === undefined){
-const err283 = {instancePath:instancePath+"/findings/" + i11,schemaPath:"#/properties/findings/items/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+const err283 = {instancePath:instancePath+"/findings/" + i11,schemaPath:"#/properties/findings/items/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema11.properties.findings.items.required,parentSchema:schema11.properties.findings.items,data:data102};
 if(vErrors === null){
 vErrors = [err283];
 }
@@ -3448,7 +3450,7 @@ vErrors.push(err283);
 errors++;
 }
 if(data102.severity === undefined){
-const err284 = {instancePath:instancePath+"/findings/" + i11,schemaPath:"#/properties/findings/items/required",keyword:"required",params:{missingProperty: "severity"},message:"must have required property '"+"severity"+"'"};
+const err284 = {instancePath:instancePath+"/findings/" + i11,schemaPath:"#/properties/findings/items/required",keyword:"required",params:{missingProperty: "severity"},message:"must have required property '"+"severity"+"'",schema:schema11.properties.findings.items.required,parentSchema:schema11.properties.findings.items,data:data102};
 if(vErrors === null){
 vErrors = [err284];
 }
@@ -3458,7 +3460,7 @@ vErrors.push(err284);
 errors++;
 }
 if(data102.text === undefined){
-const err285 = {instancePath:instancePath+"/findings/" + i11,schemaPath:"#/properties/findings/items/required",keyword:"required",params:{missingProperty: "text"},message:"must have required property '"+"text"+"'"};
+const err285 = {instancePath:instancePath+"/findings/" + i11,schemaPath:"#/properties/findings/items/required",keyword:"required",params:{missingProperty: "text"},message:"must have required property '"+"text"+"'",schema:schema11.properties.findings.items.required,parentSchema:schema11.properties.findings.items,data:data102};
 if(vErrors === null){
 vErrors = [err285];
 }
@@ -3469,7 +3471,7 @@ errors++;
 }
 for(const key17 in data102){
 if(!(((key17 === "kind") || (key17 === "severity")) || (key17 === "text"))){
-const err286 = {instancePath:instancePath+"/findings/" + i11,schemaPath:"#/properties/findings/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties"};
+const err286 = {instancePath:instancePath+"/findings/" + i11,schemaPath:"#/properties/findings/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.findings.items,data:data102};
 if(vErrors === null){
 vErrors = [err286];
 }
@@ -3482,7 +3484,7 @@ errors++;
 if(data102.kind !== undefined){
 let data103 = data102.kind;
 if(!((((data103 === "evasion") || (data103 === "extraction")) || (data103 === "defense")) || (data103 === "coverage"))){
-const err287 = {instancePath:instancePath+"/findings/" + i11+"/kind",schemaPath:"#/properties/findings/items/properties/kind/enum",keyword:"enum",params:{allowedValues: schema11.properties.findings.items.properties.kind.enum},message:"must be equal to one of the allowed values"};
+const err287 = {instancePath:instancePath+"/findings/" + i11+"/kind",schemaPath:"#/properties/findings/items/properties/kind/enum",keyword:"enum",params:{allowedValues: schema11.properties.findings.items.properties.kind.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.findings.items.properties.kind.enum,parentSchema:schema11.properties.findings.items.properties.kind,data:data103};
 if(vErrors === null){
 vErrors = [err287];
 }
@@ -3495,7 +3497,7 @@ errors++;
 if(data102.severity !== undefined){
 let data104 = data102.severity;
 if(!((((data104 === "high") || (data104 === "medium")) || (data104 === "low")) || (data104 === "info"))){
-const err288 = {instancePath:instancePath+"/findings/" + i11+"/severity",schemaPath:"#/properties/findings/items/properties/severity/enum",keyword:"enum",params:{allowedValues: schema11.properties.findings.items.properties.severity.enum},message:"must be equal to one of the allowed values"};
+const err288 = {instancePath:instancePath+"/findings/" + i11+"/severity",schemaPath:"#/properties/findings/items/properties/severity/enum",keyword:"enum",params:{allowedValues: schema11.properties.findings.items.properties.severity.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.findings.items.properties.severity.enum,parentSchema:schema11.properties.findings.items.properties.severity,data:data104};
 if(vErrors === null){
 vErrors = [err288];
 }
@@ -3509,7 +3511,7 @@ if(data102.text !== undefined){
 let data105 = data102.text;
 if(typeof data105 === "string"){
 if(func3(data105) > 10000){
-const err289 = {instancePath:instancePath+"/findings/" + i11+"/text",schemaPath:"#/properties/findings/items/properties/text/maxLength",keyword:"maxLength",params:{limit: 10000},message:"must NOT have more than 10000 characters"};
+const err289 = {instancePath:instancePath+"/findings/" + i11+"/text",schemaPath:"#/properties/findings/items/properties/text/maxLength",keyword:"maxLength",params:{limit: 10000},message:"must NOT have more than 10000 characters",schema:10000,parentSchema:schema11.properties.findings.items.properties.text,data:data105};
 if(vErrors === null){
 vErrors = [err289];
 }
@@ -3520,7 +3522,7 @@ errors++;
 }
 }
 else {
-const err290 = {instancePath:instancePath+"/findings/" + i11+"/text",schemaPath:"#/properties/findings/items/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err290 = {instancePath:instancePath+"/findings/" + i11+"/text",schemaPath:"#/properties/findings/items/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.findings.items.properties.text.type,parentSchema:schema11.properties.findings.items.properties.text,data:data105};
 if(vErrors === null){
 vErrors = [err290];
 }
@@ -3532,7 +3534,7 @@ errors++;
 }
 }
 else {
-const err291 = {instancePath:instancePath+"/findings/" + i11,schemaPath:"#/properties/findings/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err291 = {instancePath:instancePath+"/findings/" + i11,schemaPath:"#/properties/findings/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.findings.items.type,parentSchema:schema11.properties.findings.items,data:data102};
 if(vErrors === null){
 vErrors = [err291];
 }
@@ -3544,7 +3546,7 @@ errors++;
 }
 }
 else {
-const err292 = {instancePath:instancePath+"/findings",schemaPath:"#/properties/findings/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err292 = {instancePath:instancePath+"/findings",schemaPath:"#/properties/findings/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.findings.type,parentSchema:schema11.properties.findings,data:data101};
 if(vErrors === null){
 vErrors = [err292];
 }
@@ -3555,8 +3557,9 @@ errors++;
 }
 }
 if(data.partial !== undefined){
-if(typeof data.partial !== "boolean"){
-const err293 = {instancePath:instancePath+"/partial",schemaPath:"#/properties/partial/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+let data106 = data.partial;
+if(typeof data106 !== "boolean"){
+const err293 = {instancePath:instancePath+"/partial",schemaPath:"#/properties/partial/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.partial.type,parentSchema:schema11.properties.partial,data:data106};
 if(vErrors === null){
 vErrors = [err293];
 }
@@ -3568,7 +3571,7 @@ errors++;
 }
 }
 else {
-const err294 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err294 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
 if(vErrors === null){
 vErrors = [err294];
 }
@@ -3578,6 +3581,323 @@ vErrors.push(err294);
 errors++;
 }
 validate10.errors = vErrors;
+return errors === 0;
+}
+
+export const validateWeightsManifestJson = validate11;
+const schema12 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"adversarial-playground/weights-manifest","type":"array","items":{"type":"object","properties":{"paths":{"type":"array","items":{"type":"string","minLength":1}},"weights":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string","minLength":1},"shape":{"type":"array","items":{"type":"integer","minimum":0}},"dtype":{"enum":["float32","int32","bool"]},"group":{"type":"string"},"quantization":{"type":"object","properties":{"dtype":{"enum":["uint8","uint16","float16"]},"scale":{"type":"number"},"min":{"type":"number"}},"required":["dtype"]}},"required":["name","shape","dtype"]}}},"required":["paths","weights"]}};
+
+function validate11(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="adversarial-playground/weights-manifest" */;
+let vErrors = null;
+let errors = 0;
+if(Array.isArray(data)){
+const len0 = data.length;
+for(let i0=0; i0<len0; i0++){
+let data0 = data[i0];
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+if(data0.paths === undefined){
+const err0 = {instancePath:instancePath+"/" + i0,schemaPath:"#/items/required",keyword:"required",params:{missingProperty: "paths"},message:"must have required property '"+"paths"+"'",schema:schema12.items.required,parentSchema:schema12.items,data:data0};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data0.weights === undefined){
+const err1 = {instancePath:instancePath+"/" + i0,schemaPath:"#/items/required",keyword:"required",params:{missingProperty: "weights"},message:"must have required property '"+"weights"+"'",schema:schema12.items.required,parentSchema:schema12.items,data:data0};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data0.paths !== undefined){
+let data1 = data0.paths;
+if(Array.isArray(data1)){
+const len1 = data1.length;
+for(let i1=0; i1<len1; i1++){
+let data2 = data1[i1];
+if(typeof data2 === "string"){
+if(func3(data2) < 1){
+const err2 = {instancePath:instancePath+"/" + i0+"/paths/" + i1,schemaPath:"#/items/properties/paths/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema12.items.properties.paths.items,data:data2};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/" + i0+"/paths/" + i1,schemaPath:"#/items/properties/paths/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.items.properties.paths.items.type,parentSchema:schema12.items.properties.paths.items,data:data2};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/" + i0+"/paths",schemaPath:"#/items/properties/paths/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.items.properties.paths.type,parentSchema:schema12.items.properties.paths,data:data1};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data0.weights !== undefined){
+let data3 = data0.weights;
+if(Array.isArray(data3)){
+const len2 = data3.length;
+for(let i2=0; i2<len2; i2++){
+let data4 = data3[i2];
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
+if(data4.name === undefined){
+const err5 = {instancePath:instancePath+"/" + i0+"/weights/" + i2,schemaPath:"#/items/properties/weights/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema12.items.properties.weights.items.required,parentSchema:schema12.items.properties.weights.items,data:data4};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(data4.shape === undefined){
+const err6 = {instancePath:instancePath+"/" + i0+"/weights/" + i2,schemaPath:"#/items/properties/weights/items/required",keyword:"required",params:{missingProperty: "shape"},message:"must have required property '"+"shape"+"'",schema:schema12.items.properties.weights.items.required,parentSchema:schema12.items.properties.weights.items,data:data4};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(data4.dtype === undefined){
+const err7 = {instancePath:instancePath+"/" + i0+"/weights/" + i2,schemaPath:"#/items/properties/weights/items/required",keyword:"required",params:{missingProperty: "dtype"},message:"must have required property '"+"dtype"+"'",schema:schema12.items.properties.weights.items.required,parentSchema:schema12.items.properties.weights.items,data:data4};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if(data4.name !== undefined){
+let data5 = data4.name;
+if(typeof data5 === "string"){
+if(func3(data5) < 1){
+const err8 = {instancePath:instancePath+"/" + i0+"/weights/" + i2+"/name",schemaPath:"#/items/properties/weights/items/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema12.items.properties.weights.items.properties.name,data:data5};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+else {
+const err9 = {instancePath:instancePath+"/" + i0+"/weights/" + i2+"/name",schemaPath:"#/items/properties/weights/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.items.properties.weights.items.properties.name.type,parentSchema:schema12.items.properties.weights.items.properties.name,data:data5};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data4.shape !== undefined){
+let data6 = data4.shape;
+if(Array.isArray(data6)){
+const len3 = data6.length;
+for(let i3=0; i3<len3; i3++){
+let data7 = data6[i3];
+if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
+const err10 = {instancePath:instancePath+"/" + i0+"/weights/" + i2+"/shape/" + i3,schemaPath:"#/items/properties/weights/items/properties/shape/items/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema12.items.properties.weights.items.properties.shape.items.type,parentSchema:schema12.items.properties.weights.items.properties.shape.items,data:data7};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+if((typeof data7 == "number") && (isFinite(data7))){
+if(data7 < 0 || isNaN(data7)){
+const err11 = {instancePath:instancePath+"/" + i0+"/weights/" + i2+"/shape/" + i3,schemaPath:"#/items/properties/weights/items/properties/shape/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema12.items.properties.weights.items.properties.shape.items,data:data7};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err12 = {instancePath:instancePath+"/" + i0+"/weights/" + i2+"/shape",schemaPath:"#/items/properties/weights/items/properties/shape/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.items.properties.weights.items.properties.shape.type,parentSchema:schema12.items.properties.weights.items.properties.shape,data:data6};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+if(data4.dtype !== undefined){
+let data8 = data4.dtype;
+if(!(((data8 === "float32") || (data8 === "int32")) || (data8 === "bool"))){
+const err13 = {instancePath:instancePath+"/" + i0+"/weights/" + i2+"/dtype",schemaPath:"#/items/properties/weights/items/properties/dtype/enum",keyword:"enum",params:{allowedValues: schema12.items.properties.weights.items.properties.dtype.enum},message:"must be equal to one of the allowed values",schema:schema12.items.properties.weights.items.properties.dtype.enum,parentSchema:schema12.items.properties.weights.items.properties.dtype,data:data8};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+if(data4.group !== undefined){
+let data9 = data4.group;
+if(typeof data9 !== "string"){
+const err14 = {instancePath:instancePath+"/" + i0+"/weights/" + i2+"/group",schemaPath:"#/items/properties/weights/items/properties/group/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.items.properties.weights.items.properties.group.type,parentSchema:schema12.items.properties.weights.items.properties.group,data:data9};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+if(data4.quantization !== undefined){
+let data10 = data4.quantization;
+if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
+if(data10.dtype === undefined){
+const err15 = {instancePath:instancePath+"/" + i0+"/weights/" + i2+"/quantization",schemaPath:"#/items/properties/weights/items/properties/quantization/required",keyword:"required",params:{missingProperty: "dtype"},message:"must have required property '"+"dtype"+"'",schema:schema12.items.properties.weights.items.properties.quantization.required,parentSchema:schema12.items.properties.weights.items.properties.quantization,data:data10};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+if(data10.dtype !== undefined){
+let data11 = data10.dtype;
+if(!(((data11 === "uint8") || (data11 === "uint16")) || (data11 === "float16"))){
+const err16 = {instancePath:instancePath+"/" + i0+"/weights/" + i2+"/quantization/dtype",schemaPath:"#/items/properties/weights/items/properties/quantization/properties/dtype/enum",keyword:"enum",params:{allowedValues: schema12.items.properties.weights.items.properties.quantization.properties.dtype.enum},message:"must be equal to one of the allowed values",schema:schema12.items.properties.weights.items.properties.quantization.properties.dtype.enum,parentSchema:schema12.items.properties.weights.items.properties.quantization.properties.dtype,data:data11};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+if(data10.scale !== undefined){
+let data12 = data10.scale;
+if(!((typeof data12 == "number") && (isFinite(data12)))){
+const err17 = {instancePath:instancePath+"/" + i0+"/weights/" + i2+"/quantization/scale",schemaPath:"#/items/properties/weights/items/properties/quantization/properties/scale/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema12.items.properties.weights.items.properties.quantization.properties.scale.type,parentSchema:schema12.items.properties.weights.items.properties.quantization.properties.scale,data:data12};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+if(data10.min !== undefined){
+let data13 = data10.min;
+if(!((typeof data13 == "number") && (isFinite(data13)))){
+const err18 = {instancePath:instancePath+"/" + i0+"/weights/" + i2+"/quantization/min",schemaPath:"#/items/properties/weights/items/properties/quantization/properties/min/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema12.items.properties.weights.items.properties.quantization.properties.min.type,parentSchema:schema12.items.properties.weights.items.properties.quantization.properties.min,data:data13};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+}
+else {
+const err19 = {instancePath:instancePath+"/" + i0+"/weights/" + i2+"/quantization",schemaPath:"#/items/properties/weights/items/properties/quantization/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.items.properties.weights.items.properties.quantization.type,parentSchema:schema12.items.properties.weights.items.properties.quantization,data:data10};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+}
+else {
+const err20 = {instancePath:instancePath+"/" + i0+"/weights/" + i2,schemaPath:"#/items/properties/weights/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.items.properties.weights.items.type,parentSchema:schema12.items.properties.weights.items,data:data4};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+}
+else {
+const err21 = {instancePath:instancePath+"/" + i0+"/weights",schemaPath:"#/items/properties/weights/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.items.properties.weights.type,parentSchema:schema12.items.properties.weights,data:data3};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+}
+else {
+const err22 = {instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.items.type,parentSchema:schema12.items,data:data0};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+}
+else {
+const err23 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.type,parentSchema:schema12,data};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+validate11.errors = vErrors;
 return errors === 0;
 }
 
