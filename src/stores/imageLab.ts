@@ -30,7 +30,11 @@ export const useImageLab = create<ImageLabStore>()(
   reset: () => set({ single: undefined, sweeps: [] }),
     }),
     // A reload keeps the last outcome and the three newest sweeps (their galleries hold images).
-    sessionPersist('image-lab', (s: ImageLabStore) => ({ single: s.single, sweeps: s.sweeps.slice(0, 3) })),
+    // (not their adversarial sets, tens of MB: those are for download now or never).
+    sessionPersist('image-lab', (s: ImageLabStore) => ({
+      single: s.single,
+      sweeps: s.sweeps.slice(0, 3).map((sweep) => ({ ...sweep, adversarial: undefined, adversarialLabels: undefined })),
+    })),
   ),
 );
 

@@ -25,7 +25,9 @@ describe('sweep export', () => {
     expect(exported.spec.seed).toBe(9);
     // Given: max_iter only. Exported: every PGD parameter with ART's defaults.
     expect(exported.spec.attacks[0].params).toEqual({ max_iter: 3 });
-    expect(exported.resolvedParams.pgd).toMatchObject({ max_iter: 3, norm: 'inf', num_random_init: expect.any(Number), eps: expect.any(Number), eps_step: expect.any(Number), targeted: false });
+    // The budget and the step scaled with it are each point's own: not among the attack's parameters.
+    expect(exported.resolvedParams.pgd).toMatchObject({ max_iter: 3, norm: 'inf', num_random_init: expect.any(Number), targeted: false });
+    expect(exported.resolvedParams.pgd).not.toHaveProperty('eps');
     model.dispose();
   });
 

@@ -188,6 +188,17 @@ async function toBytes(x: tf.Tensor4D, index: number): Promise<Uint8Array> {
 }
 
 /**
+ * Every parameter of an attack as a sweep runs it: defaults filled in, without the budget (it is each point's own)
+ * nor, when the sweep scales it, eps_step (2.5 ε / max_iter at each budget).
+ */
+function resolvedForSweep(attack: AttackDefinition, params: AttackParams, spec: SweepSpec): AttackParams {
+  const resolved = readParams(attack.meta.params, params);
+  if (attack.meta.budgetParam) delete resolved[attack.meta.budgetParam];
+  if (attack.meta.budgetParam && (spec.scaleStepWithBudget ?? true)) delete resolved.eps_step;
+  return resolved;
+}
+
+/**
  * Runs each attack over the first `count` digits at every budget, in batches, and tallies accuracy, success rate
  * and mean norms per (attack, budget). Budgeted attacks are run once per budget (or once for all, when they have
  * a sweep fast path); minimal-perturbation attacks run once, and at budget ε an example counts as fooled when the
@@ -365,7 +376,7 @@ export async function runSweep(model: Classifier, data: ImageSplit, spec: SweepS
     spec,
     modelId: model.card.id,
     weightsSha256: model.card.weights.files.map((f) => f.sha256),
-    resolvedParams: Object.fromEntries(attacks.map(({ id, params, attack }) => [id, readParams(attack.meta.params, params)])),
+    resolvedParams: Object.fromEntries(attacks.map(({ id, params, attack }) => [id, resolvedForSweep(attack, params, spec)])),
     cleanAccuracy: examplesDone ? cleanCorrect / examplesDone : 0,
     cleanCorrect,
     points,

@@ -3,6 +3,8 @@ import { ErrorBoundary, FaultPoint } from '../../components/ErrorBoundary';
 import { useFieldErrors } from '../../stores/fieldErrors';
 import { compute } from '../../bridge/compute';
 import { DigitImage } from '../../components/DigitImage';
+import { downloadBytes } from '../../components/download';
+import { encodePng } from '../../core/audit/png';
 import { PerturbationImage } from '../../components/PerturbationImage';
 import { ProbabilityBars } from '../../components/ProbabilityBars';
 import { decodeParams, encodeParams } from '../../core/attacks/paramCodec';
@@ -160,6 +162,8 @@ function AttackOutcome({ result, classes }: { result: NonNullable<ReturnType<typ
   const r = result.result;
   const delta = Float32Array.from(result.adversarial.pixels, (v, i) => v - result.input[i]);
   const attackName = getAttackMeta(result.attackId).name;
+  const adversarialBytes = toBytes(result.adversarial.pixels);
+  const fileStem = `adversarial-${result.attackId}-${classes[r.originalLabel]}-to-${classes[r.adversarialLabel]}`;
   return (
     <div className="outcome" data-testid="attack-outcome">
       <p className={r.success ? 'verdict success' : 'verdict failure'} data-testid="attack-verdict">
@@ -211,6 +215,15 @@ function AttackOutcome({ result, classes }: { result: NonNullable<ReturnType<typ
         <dt>Time</dt>
         <dd>{result.seconds.toFixed(2)} s</dd>
       </dl>
+      <p className="run-row">
+        Download the adversarial image:{' '}
+        <button type="button" onClick={() => downloadBytes(`${fileStem}.png`, encodePng(adversarialBytes, 28, 28, 1), 'image/png')}>
+          PNG
+        </button>{' '}
+        <button type="button" onClick={() => downloadBytes(`${fileStem}-28x28x1.u8`, adversarialBytes, 'application/octet-stream')} title="784 bytes, row-major, pixel value x 255">
+          raw uint8
+        </button>
+      </p>
     </div>
   );
 }

@@ -5,7 +5,7 @@ import { selectJobOfKind, useJobs } from '../../stores/jobs';
 import { AccuracyChart } from '../../components/AccuracyChart';
 import { DigitImage } from '../../components/DigitImage';
 import { ErrorBoundary, FaultPoint } from '../../components/ErrorBoundary';
-import { downloadText } from '../../components/download';
+import { downloadBytes, downloadText } from '../../components/download';
 import { NumberField } from '../../components/NumberField';
 import { useFieldErrors } from '../../stores/fieldErrors';
 import { ParamForm } from '../../components/ParamForm';
@@ -13,7 +13,7 @@ import { ProgressBar } from '../../components/ProgressBar';
 import { parseBudgets } from '../../core/attacks/paramCodec';
 import { ATTACK_METAS, getAttackMeta } from '../../core/attacks/catalog';
 import type { AttackParams } from '../../core/attacks/types';
-import { sweepToCsv, sweepToJson } from '../../core/metrics/export';
+import { adversarialSetToTar, sweepToCsv, sweepToJson } from '../../core/metrics/export';
 import type { SweepResult } from '../../core/metrics/sweep';
 import { selectAddSweep, selectClearSweeps, selectSweeps, useImageLab } from '../../stores/imageLab';
 import {
@@ -40,6 +40,7 @@ export function SweepPanel({ model }: { model: ModelRef }) {
   const [paramsById, setParamsById] = useState<Record<string, AttackParams>>({});
   const job = useJobs(selectJobOfKind('image-sweep'));
   const [error, setError] = useState<string>();
+  const [keepAdversarial, setKeepAdversarial] = useState(false);
   const sweeps = useImageLab(selectSweeps);
   const addSweep = useImageLab(selectAddSweep);
   const clearSweeps = useImageLab(selectClearSweeps);
@@ -53,6 +54,7 @@ export function SweepPanel({ model }: { model: ModelRef }) {
       return meta.params.find((p) => p.key === meta.budgetParam)?.max ?? Infinity;
     }),
   );
+  const budgetCount = budgetsText.split(/[,\s]+/).filter(Boolean).length;
   const budgetError = useMemo(() => {
     try {
       parseBudgets(budgetsText, maxBudget);
@@ -77,6 +79,7 @@ export function SweepPanel({ model }: { model: ModelRef }) {
       seed,
       batchSize: 100,
       galleryPerPoint: 8,
+      keepAdversarial,
     };
     const title = `Sweep: ${chosen.map((id) => getAttackMeta(id).name).join(', ')} over ${count} digits`;
     // A job: it keeps running, visible and cancellable in the status bar, when the user leaves this view.
@@ -140,6 +143,10 @@ export function SweepPanel({ model }: { model: ModelRef }) {
             onValidity={fields.report('n')}
           />
         </label>
+        <label title="Every adversarial image of every attack and budget, for download as one .tar file">
+          <input type="checkbox" checked={keepAdversarial} onChange={(e) => setKeepAdversarial(e.target.checked)} /> keep the adversarial images (
+          {((count * model.card.input.shape.reduce((a, b) => a * b, 1) * Math.max(1, chosen.length) * Math.max(1, budgetCount)) / 1e6).toFixed(1)} MB)
+        </label>
         {count < 2000 ? (
           <button type="button" onClick={() => set({ n: 2000 })} title="Every test digit: 20 times longer than 100 digits.">
             Use all 2,000
@@ -160,14 +167,14 @@ export function SweepPanel({ model }: { model: ModelRef }) {
       {latest ? (
         <ErrorBoundary name="The sweep results" onReset={clearSweeps} resetLabel="Clear the sweep results">
           <FaultPoint where="sweep-results" />
-          <SweepResults key={latest.seconds + latest.modelId} result={latest} classes={model.card.classes} />
+          <SweepResults key={latest.seconds + latest.modelId} result={latest} classes={model.card.classes} shape={model.card.input.shape as [number, number, number]} />
         </ErrorBoundary>
       ) : null}
     </div>
   );
 }
 
-function SweepResults({ result, classes }: { result: SweepResult; classes: string[] }) {
+function SweepResults({ result, classes, shape }: { result: SweepResult; classes: string[]; shape: [number, number, number] }) {
   const attackIds = [...new Set(result.points.map((p) => p.attackId))];
   const [selected, setSelected] = useState(() => `${attackIds[0]}@${result.spec.budgets[result.spec.budgets.length - 1]}`);
   if (attackIds.length === 0) return <p className="muted">This sweep measured no digits.</p>;
@@ -189,6 +196,17 @@ function SweepResults({ result, classes }: { result: SweepResult; classes: strin
         <button type="button" onClick={() => downloadText(`sweep-${result.modelId}-${stamp}.csv`, sweepToCsv(result), 'text/csv')}>
           Export CSV
         </button>
+        {result.adversarial ? (
+          <>
+            {' '}
+            <button
+              type="button"
+              onClick={() => downloadBytes(`adversarial-set-${result.modelId}-${stamp}.tar`, adversarialSetToTar(result, shape), 'application/x-tar')}
+            >
+              Download the adversarial images (.tar)
+            </button>
+          </>
+        ) : null}
       </p>
       <AccuracyChart series={series} xLabel="budget ε (in each attack's norm)" />
       <table className="results" aria-label="sweep results">
