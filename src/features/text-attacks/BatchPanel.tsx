@@ -129,14 +129,20 @@ export function BatchPanel() {
               </tbody>
             </table>
           </div>
-          <AccuracyChart
-            xLabel="share of words perturbed"
-            series={batch.rows.map((row) => ({
-              key: `${row.attackId}-${row.setting}`,
-              label: `${row.attackId} · ${DEFENSE_SETTINGS[row.setting].label}`,
-              points: row.curve,
-            }))}
-          />
+          {/* One small chart per defense setting, three lines each, rather than nine lines on one. */}
+          <div className="small-multiples">
+            {[...new Set(batch.rows.map((row) => row.setting))].map((setting) => (
+              <figure key={setting}>
+                <figcaption>{DEFENSE_SETTINGS[setting].label}</figcaption>
+                <AccuracyChart
+                  xLabel="share of words perturbed"
+                  series={batch.rows
+                    .filter((row) => row.setting === setting)
+                    .map((row) => ({ key: `${row.attackId}-${row.setting}`, label: row.label, points: row.curve }))}
+                />
+              </figure>
+            ))}
+          </div>
           <div className="run-row">
             <button type="button" onClick={() => downloadText(`text-batch-${stamp}.json`, textBatchToJson(batch, { model: TEXT_MODELS[0]?.id, budgets: BUDGETS }), 'application/json')}>
               Export JSON

@@ -22,18 +22,23 @@ function Character({ char, changed, was }: { char: string; changed: boolean; was
   );
 }
 
+/** Word-level transformations put in a whole new word: no character of it is an "edit" of the old one. */
+const WORD_LEVEL: Partial<Record<TextEdit['transformation'], string>> = { synonym: 'synonym', 'good-word-swap': 'good word', 'good-words': 'good word' };
+
 function EditedWord({ edit }: { edit: Pick<TextEdit, 'before' | 'after' | 'transformation' | 'kind'> }) {
   const diff = diffCharacters(edit.before, edit.after);
+  const wordLevel = edit.kind === 'insert' || WORD_LEVEL[edit.transformation] !== undefined;
   return (
     <span className={`edit edit-${edit.kind}`} title={`${edit.transformation}: "${edit.before}" → "${edit.after}"`}>
       {edit.kind === 'replace' && <del className="edit-before">{edit.before}</del>}
       <ins className="edit-after">
-        {edit.kind === 'insert'
+        {wordLevel
           ? Array.from(edit.after).map((c, i) => <Character key={i} char={c} changed />)
           : diff
               .filter((d) => d.op !== 'delete')
               .map((d, i) => <Character key={i} char={d.char} changed={d.op !== 'same'} was={d.op === 'replace' ? d.was : undefined} />)}
       </ins>
+      {WORD_LEVEL[edit.transformation] ? <sub className="edit-kind">{WORD_LEVEL[edit.transformation]}</sub> : null}
     </span>
   );
 }

@@ -168,6 +168,10 @@ function AttackOptionsForm() {
               </option>
             ))}
           </select>
+          <span className="note" data-testid="good-words-help">
+            Good words are words the filter reads as ham. The swap replaces a spammy word with one (FREE → NEWSISFREE: one changed word, no
+            character edit); insertion adds them.
+          </span>
         </label>
         <label className="param">
           <span>
@@ -258,11 +262,16 @@ function SingleAttack() {
             <dd>
               {r.perturbedWords} of {r.wordCount} ({percent(r.perturbedWords / Math.max(1, r.wordCount))})
             </dd>
-            <dt>edit distance</dt>
+            <dt title="Levenshtein distance of the typos and Unicode tricks; a swapped or inserted word counts among the words changed, not here">
+              character edits
+            </dt>
             <dd>{r.editDistance}</dd>
             <dt>time</dt>
             <dd>{(result.millis / 1000).toFixed(2)} s</dd>
           </dl>
+          {r.perturbedWords > 0 && r.editDistance === 0 ? (
+            <p className="note">No character was edited: every change is a whole word swapped or inserted (counted in the words changed).</p>
+          ) : null}
           <div className="run-row">
             <button type="button" onClick={() => set({ text: r.perturbed, result: undefined })}>
               Edit the perturbed text
