@@ -101,6 +101,16 @@ describe('findings', () => {
     expect(findingsOf(report([pgd], { clean: { accuracy: 0.2, correct: 2, examples: 10 } }))[0].text).toMatch(/^Clean accuracy is only 20\.0%/);
   });
 
+  it('call the most fragile class high risk only when its interval is narrow enough', () => {
+    const pgd: ReportAttack = { id: 'pgd', name: 'PGD-10', knowledge: 'white-box', budgetUnit: 'linf', params: {}, points: [point(0.1, 0.5)] };
+    const fragile = (examples: number) =>
+      findingsOf(report([pgd], { perClass: [{ classIndex: 0, name: 'cat', examples, cleanAccuracy: 1, robustAccuracy: 0.2 }] })).find((f) => f.text.startsWith('The most fragile'))!;
+    // 20% of 50 right: 11.2-33.0% (centre 0.2214, half-width 0.1090), wholly below half of the clean 100%.
+    expect(fragile(50).severity).toBe('high');
+    expect(fragile(50).text).toContain('20.0% (95% CI 11.2–33.0%) of its 50 examples');
+    expect(fragile(5).severity).toBe('medium');
+  });
+
   it('say when nothing halved accuracy, at the largest budget tried', () => {
     const fgsm: ReportAttack = { id: 'fgsm', name: 'FGSM', knowledge: 'white-box', budgetUnit: 'linf', params: {}, points: [point(0, 0.9), point(0.1, 0.9)] };
     expect(findingsOf(report([fgsm]))[0].text).toContain('the strongest, FGSM, leaves 90.0% at L∞ 0.100');
@@ -121,7 +131,10 @@ describe('findings', () => {
       }),
     ).map((f) => `${f.severity}: ${f.text}`);
     expect(texts).toContainEqual(expect.stringMatching(/^high: Without the weights, Square fools 80\.0% .* at L∞ 0\.300, with 42 queries on average/));
-    expect(texts).toContainEqual(expect.stringMatching(/^high: The most fragile class is "dog": PGD-10 at L∞ 0\.100 leaves 20\.0% of its 5 examples right \(clean 80\.0%\)/));
+    // 1 of 5 right: the 95% Wilson interval (3.6-62.4%) reaches past half the clean accuracy, so not "high".
+    expect(texts).toContainEqual(
+      'medium: The most fragile class is "dog": PGD-10 at L∞ 0.100 leaves 20.0% (95% CI 3.6–62.4%) of its 5 examples right (clean 80.0%); on so few examples the interval is too wide to call it high risk.',
+    );
     expect(texts).toContainEqual(expect.stringMatching(/^high: Extraction: 400 queries .* agrees with the model on 92\.0% of 50 held-out examples/));
     expect(texts).toContainEqual('info: Not run: DeepFool. No gradients.');
     expect(texts.at(-1)).toMatch(/cancelled/);

@@ -11,6 +11,7 @@ import type { ImageModelSpec, ModelSpec, TextModelSpec } from './spec';
 import { runTextSuite, TEXT_SUITES, type TextSuite } from './textSuite';
 import { checkModel, imageClassifier, reportModel, textModelOf, type LoadedModel, type ModelChecks } from './userModel';
 
+import { formatShareWithInterval, shareInterval } from '../metrics/interval';
 import { APP } from '../version';
 
 export const TOOL = APP;
@@ -117,10 +118,17 @@ export function findingsOf(report: Omit<RobustnessReport, 'findings'>): ReportFi
   if (fragile && report.reference && fragile.robustAccuracy < fragile.cleanAccuracy) {
     const attack = report.attacks.find((a) => a.id === report.reference!.attackId);
     if (attack) {
+      // "High" only when even the top of the 95% interval is at most half the clean accuracy: on a handful of
+      // examples a low rate may be chance, and the finding says how sure it is.
+      const [, upper] = shareInterval(fragile.robustAccuracy, fragile.examples);
+      const sure = upper <= fragile.cleanAccuracy / 2;
       findings.push({
         kind: 'evasion',
-        severity: fragile.robustAccuracy <= fragile.cleanAccuracy / 2 ? 'high' : 'medium',
-        text: `The most fragile class is "${fragile.name}": ${attack.name} at ${budgetText(attack, report.reference.budget)} leaves ${pct(fragile.robustAccuracy)} of its ${fragile.examples} example${fragile.examples === 1 ? '' : 's'} right (clean ${pct(fragile.cleanAccuracy)}).`,
+        severity: sure ? 'high' : 'medium',
+        text:
+          `The most fragile class is "${fragile.name}": ${attack.name} at ${budgetText(attack, report.reference.budget)} leaves ` +
+          `${formatShareWithInterval(fragile.robustAccuracy, fragile.examples)} of its ${fragile.examples} example${fragile.examples === 1 ? '' : 's'} right (clean ${pct(fragile.cleanAccuracy)})` +
+          (sure || fragile.robustAccuracy > fragile.cleanAccuracy / 2 ? '.' : `; on so few examples the interval is too wide to call it high risk.`),
       });
     }
   }

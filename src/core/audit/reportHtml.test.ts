@@ -298,8 +298,12 @@ describe('renderReportHtml: image report', () => {
     expect(visible).toContain('<strong>Carlini &amp; Wagner L2</strong> skipped: needs logits; this model ends in a &lt;softmax&gt; layer');
     expect(visible).not.toContain('<softmax>');
     expect(visible).toContain('<p class="big">95.0%</p>');
-    // PGD at 0.1: accuracy 65.0%, success rate 1 - 0.65 / 0.95; L2 and queries absent.
-    expect(visible).toMatch(/<td class="num">0\.1<\/td><td class="num">65\.0%<\/td><td class="num">31\.6%<\/td><td class="num">0\.5<\/td><td class="num">0\.1<\/td><td class="num">–<\/td><td class="num">–<\/td>/);
+    // PGD at 0.1: accuracy 65.0% (130 of 200: Wilson 58.2-71.3%), success rate 1 - 0.65 / 0.95 (60 of the 190 right
+    // before: 25.4-38.5%); L2 and queries absent.
+    const ci = (range: string) => `<span class="ci" title="[^"]*">${range}<\\/span>`;
+    expect(visible).toMatch(
+      new RegExp(`<td class="num">0\\.1</td><td class="num">65\\.0% ${ci('58\\.2–71\\.3')}</td><td class="num">31\\.6% ${ci('25\\.4–38\\.5')}</td><td class="num">0\\.5</td><td class="num">0\\.1</td><td class="num">–</td><td class="num">–</td>`),
+    );
     expect(visible).toContain('<td class="num">412.5</td>');
   });
 

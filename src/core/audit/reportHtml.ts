@@ -11,6 +11,7 @@
  * limits renders in seconds, and the embedded JSON keeps every point.
  */
 import { maxOf, minOf, sampleEvenly } from '../arrays';
+import { shareInterval } from '../metrics/interval';
 import { describeCharacter } from '../text/characters';
 import type {
   ReportAttack,
@@ -48,6 +49,15 @@ function groupDigits(n: number): string {
 function formatShare(share: number | null | undefined): string {
   return isNumber(share) ? `${(share * 100).toFixed(1)}%` : DASH;
 }
+
+/** A share and its 95% Wilson interval over `trials` examples, the interval small and muted: "65.0% 51.9–76.1". */
+function formatShareCi(share: number | null | undefined, trials: number): string {
+  if (!isNumber(share) || trials <= 0) return formatShare(share);
+  const [low, high] = shareInterval(share, trials);
+  return `${formatShare(share)} <span class="ci" title="95% Wilson interval over ${groupDigits(trials)} examples">${(low * 100).toFixed(1)}–${(high * 100).toFixed(1)}</span>`;
+}
+
+const percentRange = ([low, high]: [number, number]) => `${(low * 100).toFixed(1)}–${(high * 100).toFixed(1)}%`;
 
 /** A plain number: whole numbers grouped, others to three significant digits. */
 function formatNumber(x: number | null | undefined): string {
@@ -379,7 +389,7 @@ function cleanSection(report: RobustnessReport): string {
   return [
     '<section id="clean"><h2>Clean accuracy</h2>',
     `<p class="big">${formatShare(accuracy)}</p>`,
-    `<p class="muted">${groupDigits(correct)} of ${groupDigits(examples)} examples classified correctly without any attack.</p>`,
+    `<p class="muted">${groupDigits(correct)} of ${groupDigits(examples)} examples classified correctly without any attack (95% Wilson interval ${percentRange(shareInterval(accuracy, examples))}). Every rate below comes with its 95% interval, which is wide on few examples.</p>`,
     '</section>',
   ].join('\n');
 }
@@ -394,12 +404,13 @@ function describeParams(params: ReportAttack['params']): string {
 const sampledNote = (shown: number, total: number, what: string) =>
   shown < total ? `<p class="muted small">${groupDigits(shown)} of ${groupDigits(total)} ${what} shown, evenly spaced; the embedded JSON holds them all.</p>` : '';
 
-function attackTable(attack: ReportAttack): string {
+function attackTable(attack: ReportAttack, cleanAccuracy: number): string {
   const shown = sampleEvenly(attack.points, TABLE_MAX_ROWS);
   const rows = shown.map((p: ReportPoint) => [
     formatBudget(attack.budgetUnit, p.budget),
-    formatShare(p.accuracy),
-    formatShare(p.successRate),
+    formatShareCi(p.accuracy, p.examples),
+    // The success rate's examples are those classified right before the attack.
+    formatShareCi(p.successRate, Math.round(cleanAccuracy * p.examples)),
     formatNumber(p.meanL2),
     formatNumber(p.meanLinf),
     formatNumber(p.meanQueries),
@@ -419,7 +430,7 @@ function attackTable(attack: ReportAttack): string {
   ].join('\n');
 }
 
-function budgetSection(attacks: readonly ReportAttack[]): string {
+function budgetSection(attacks: readonly ReportAttack[], cleanAccuracy: number): string {
   const colors = attackColors(attacks);
   const parts = ['<section id="budget"><h2>Accuracy against budget</h2>'];
   if (!attacks.length) parts.push('<p class="muted">No attacks in this suite.</p>');
@@ -446,7 +457,7 @@ function budgetSection(attacks: readonly ReportAttack[]): string {
         '</ul>',
       );
     }
-    for (const attack of ran) parts.push(attackTable(attack));
+    for (const attack of ran) parts.push(attackTable(attack, cleanAccuracy));
   }
   parts.push('</section>');
   return parts.join('\n');
@@ -475,8 +486,8 @@ function perClassSection(report: RobustnessReport): string {
     escapeHtml(String(c.classIndex)),
     escapeHtml(c.name),
     groupDigits(c.examples),
-    formatShare(c.cleanAccuracy),
-    formatShare(c.robustAccuracy),
+    formatShareCi(c.cleanAccuracy, c.examples),
+    formatShareCi(c.robustAccuracy, c.examples),
   ]);
   return [
     `<section id="per-class"><h2>Per-class robustness <span class="muted">under ${escapeHtml(reference)}</span></h2>`,
@@ -545,7 +556,7 @@ function extractionSection(extraction: ReportExtraction | null): string {
       '</figure>',
       table(
         ['Queries', 'Fidelity', 'Accuracy'],
-        sampleEvenly(extraction.points, TABLE_MAX_ROWS).map((p) => [groupDigits(p.queries), formatShare(p.fidelity), formatShare(p.accuracy)]),
+        sampleEvenly(extraction.points, TABLE_MAX_ROWS).map((p) => [groupDigits(p.queries), formatShareCi(p.fidelity, extraction.heldOut), formatShareCi(p.accuracy, extraction.heldOut)]),
         [true, true, true],
       ),
       sampledNote(Math.min(TABLE_MAX_ROWS, extraction.points.length), extraction.points.length, 'query budgets'),
@@ -586,6 +597,7 @@ h4 { font-size: 14px; margin: 16px 0 4px; }
 h2 .muted, h4 .muted { font-weight: normal; font-size: 13px; }
 p { margin: 4px 0; }
 .meta, .muted { color: var(--muted); }
+.ci { color: var(--muted); font-size: 11px; margin-left: 4px; white-space: nowrap; }
 .small { font-size: 12px; }
 .banner { border: 2px solid #bc4c00; background: #fff1e5; color: #762c00; padding: 8px 12px; border-radius: 6px;
   font-weight: 600; margin: 12px 0; }
@@ -646,7 +658,7 @@ footer { margin-top: 32px; color: var(--muted); font-size: 12px; }
  * style sheet (allowed by its hash, so no injected style either) and data: images. The JSON block is data, which a
  * policy does not govern. A test recomputes the hash of CSS.
  */
-export const REPORT_CSS_SHA256 = 'sha256-u8YNiECdzz+Nft866KMOZP17RoTYxYpXAzGab/5zMAU=';
+export const REPORT_CSS_SHA256 = 'sha256-Q9DEs8XZw8vBCxWplFe5SCxIJzdQJVGpzVw7n1XtVQM=';
 export const REPORT_CSP = `default-src 'none'; img-src data:; style-src '${REPORT_CSS_SHA256}'; base-uri 'none'; form-action 'none'`;
 
 /** The report's JSON for a script block: `<` escaped so no text in it can close the block. */
@@ -674,7 +686,7 @@ export function renderReportHtml(report: RobustnessReport): string {
     summarySection(report.findings),
     checksSection(report.checks),
     cleanSection(report),
-    budgetSection(report.attacks),
+    budgetSection(report.attacks, report.clean.accuracy),
     perClassSection(report),
     examplesSection(report),
     extractionSection(report.extraction),

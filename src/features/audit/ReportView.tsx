@@ -1,6 +1,7 @@
 import { AccuracyChart } from '../../components/AccuracyChart';
 import { sampleEvenly } from '../../core/arrays';
 import type { ReportAttack, RobustnessReport } from '../../core/audit/report';
+import { shareInterval } from '../../core/metrics/interval';
 import { clip, pct } from './files';
 
 /** A long table shows an even sample of this many rows per attack (the export keeps them all). */
@@ -62,7 +63,7 @@ export function ReportView({ report }: { report: RobustnessReport }) {
         ))}
       </ul>
       <p>
-        Clean accuracy <strong data-testid="clean-accuracy">{pct(report.clean.accuracy)}</strong> ({report.clean.correct} of {report.clean.examples} examples of {report.data.name}); suite {report.suite.id}, seed {report.suite.seed}, {report.environment.runtime} / {report.environment.backend}, {report.environment.seconds.toFixed(0)} s.
+        Clean accuracy <strong data-testid="clean-accuracy">{pct(report.clean.accuracy)}</strong> <CiOf share={report.clean.accuracy} trials={report.clean.examples} /> ({report.clean.correct} of {report.clean.examples} examples of {report.data.name}; every rate shows its 95% interval, wide on few examples); suite {report.suite.id}, seed {report.suite.seed}, {report.environment.runtime} / {report.environment.backend}, {report.environment.seconds.toFixed(0)} s.
       </p>
       {units.map((unit) => (
         <div key={unit}>
@@ -106,8 +107,12 @@ export function ReportView({ report }: { report: RobustnessReport }) {
                         <td>{a.name}</td>
                         <td>{a.knowledge}</td>
                         <td className="num">{num(p.budget)}</td>
-                        <td className="num">{pct(p.accuracy)}</td>
-                        <td className="num">{pct(p.successRate)}</td>
+                        <td className="num">
+                          <Rate share={p.accuracy} trials={p.examples} />
+                        </td>
+                        <td className="num">
+                          <Rate share={p.successRate} trials={Math.round(report.clean.accuracy * p.examples)} />
+                        </td>
                         <td className="num">{num(p.meanL2)}</td>
                         <td className="num">{num(p.meanLinf)}</td>
                         <td className="num">{num(p.meanQueries)}</td>
@@ -139,8 +144,12 @@ export function ReportView({ report }: { report: RobustnessReport }) {
                 <tr key={c.classIndex}>
                   <td>{c.name}</td>
                   <td className="num">{c.examples}</td>
-                  <td className="num">{pct(c.cleanAccuracy)}</td>
-                  <td className="num">{pct(c.robustAccuracy)}</td>
+                  <td className="num">
+                    <Rate share={c.cleanAccuracy} trials={c.examples} />
+                  </td>
+                  <td className="num">
+                    <Rate share={c.robustAccuracy} trials={c.examples} />
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -199,8 +208,12 @@ export function ReportView({ report }: { report: RobustnessReport }) {
                 {extractionPoints.map((p) => (
                   <tr key={p.queries}>
                     <td className="num">{p.queries.toLocaleString('en-US')}</td>
-                    <td className="num">{pct(p.fidelity)}</td>
-                    <td className="num">{pct(p.accuracy)}</td>
+                    <td className="num">
+                      <Rate share={p.fidelity} trials={report.extraction!.heldOut} />
+                    </td>
+                    <td className="num">
+                      <Rate share={p.accuracy} trials={report.extraction!.heldOut} />
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -220,5 +233,25 @@ export function ReportView({ report }: { report: RobustnessReport }) {
         ))}
       </ul>
     </div>
+  );
+}
+
+/** The muted 95% Wilson interval of a share measured on `trials` examples. */
+function CiOf({ share, trials }: { share: number; trials: number }) {
+  if (!(trials > 0)) return null;
+  const [low, high] = shareInterval(share, trials);
+  return (
+    <span className="ci" title={`95% Wilson interval over ${trials} examples`}>
+      {(low * 100).toFixed(1)}–{(high * 100).toFixed(1)}
+    </span>
+  );
+}
+
+/** A share with its interval, for table cells. */
+function Rate({ share, trials }: { share: number; trials: number }) {
+  return (
+    <>
+      {pct(share)} <CiOf share={share} trials={trials} />
+    </>
   );
 }
