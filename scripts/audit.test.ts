@@ -169,6 +169,47 @@ describe('thresholds', () => {
   }, 180_000);
 });
 
+describe('a suite file: your own budgets and attack parameters', () => {
+  it('runs the budgets and iterations it names, in the report', async () => {
+    const dir = tempDir();
+    const suiteFile = join(dir, 'suite.json');
+    writeFileSync(
+      suiteFile,
+      JSON.stringify({
+        kind: 'adversarial-playground/audit-suite',
+        version: 1,
+        name: 'tiny',
+        base: 'quick',
+        image: { linfBudgets: [0.2, 0.05], pgdIterations: 3, l2Budgets: [1], square: { examples: 5, queries: 20, budgets: [0.2] }, reference: { attackId: 'pgd', budget: 0.05 }, extraction: null },
+      }),
+    );
+    const { outcome } = await runInProcess(['--model', MNIST_CNN, '--data', 'mnist-test', '--limit', '12', '--suite-file', suiteFile, '--out', join(dir, 'r.json'), '--quiet']);
+    expect(outcome.exitCode).toBe(0);
+    const report = readReport(join(dir, 'r.json'));
+    expect(report.suite.id).toBe('custom: tiny');
+    const pgd = report.attacks.find((a) => a.id === 'pgd')!;
+    // Sorted, with budget 0 (the clean accuracy) added; PGD with the file's 3 iterations.
+    expect(pgd.points.map((p) => p.budget)).toEqual([0, 0.05, 0.2]);
+    expect(pgd.name).toBe('PGD-3');
+    expect(report.attacks.find((a) => a.id === 'square')!.points.map((p) => p.budget)).toEqual([0.2]);
+    expect(report.extraction).toBeNull();
+    expect(report.reference).toEqual({ attackId: 'pgd', budget: 0.05 });
+  }, 180_000);
+
+  it('refuses a bad suite file with exit 2 and names the field', () => {
+    const dir = tempDir();
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ kind: 'adversarial-playground/audit-suite', version: 1, base: 'quick', image: { linfBudgets: [0, 8], pgdItrations: 5 } }));
+    const { status, stderr } = runCli(['--model', MNIST_CNN, '--data', 'mnist-test', '--suite-file', bad, '--out', join(dir, 'x.json')]);
+    expect(status).toBe(2);
+    expect(stderr).toContain('"bad.json" is not a suite file');
+    expect(stderr).toContain('/image must NOT have additional properties "pgdItrations"');
+    expect(stderr).toContain('/image/linfBudgets/1 must be <= 1');
+    expect(stderr).not.toMatch(/\n\s+at /);
+    expect(existsSync(join(dir, 'x.json'))).toBe(false);
+  });
+});
+
 describe('bad arguments and bad files exit 2 with a message, before any compute', () => {
   let dir: string;
   let out: string;

@@ -18,6 +18,8 @@ import { synonymCandidates, type SynonymTable } from '../src/core/text/wordnet';
 import { loadImageDataset } from './imageFiles';
 import { loadMnistFromDisk, toArrayBuffer, useNodeWasm } from './node-tf';
 import { fileInside, MAX_DATA_FILE_BYTES, readCheckedText, RefusedFileError } from './safeFiles';
+import { MAX_SUITE_FILE_BYTES, parseSuiteFile, SuiteFileError, type CustomSuites } from '../src/core/audit/suiteFile';
+import { SUITE_FILE_KIND } from '../src/core/audit/suiteFileSchema';
 import { PROJECT_ROOT } from './paths';
 
 export const USAGE = `Usage: npm run audit -- --model <model.json> --data <data> [options]
@@ -26,6 +28,9 @@ export const USAGE = `Usage: npm run audit -- --model <model.json> --data <data>
   --data <data>                mnist-test | spam-test (the bundled test splits), a folder of images with one
                                subfolder per class, a CSV of file,label (images) or text,label (text models)
   --suite <id>                 ${SUITE_IDS.join(' | ')} (default quick)
+  --suite-file <suite.json>    your own budgets and attack parameters ({ "kind": "${SUITE_FILE_KIND}",
+                               "version": 1, "base": "quick", "image": { "linfBudgets": [...], ... } });
+                               the same file the page's "suite file" takes
   --seed <n>                   seed of every random choice (default 1)
   --out <report.json>          write the JSON report (default: robustness-report.json)
   --html <report.html>         write the self-contained HTML report (default: next to --out)
@@ -49,7 +54,7 @@ Exit codes: 0 thresholds met, 1 a threshold missed, 2 bad arguments or files, 3 
 
 export class UsageError extends Error {}
 
-const FLAGS = new Set(['model', 'data', 'suite', 'seed', 'out', 'html', 'min-robust-accuracy', 'at-eps', 'min-clean-accuracy', 'spec', 'classes', 'range', 'channels', 'output', 'vocabulary', 'synonyms', 'limit']);
+const FLAGS = new Set(['model', 'data', 'suite', 'suite-file', 'seed', 'out', 'html', 'min-robust-accuracy', 'at-eps', 'min-clean-accuracy', 'spec', 'classes', 'range', 'channels', 'output', 'vocabulary', 'synonyms', 'limit']);
 const SWITCHES = new Set(['quiet', 'help']);
 
 export function parseArgs(argv: readonly string[]): Record<string, string | true> {
@@ -143,6 +148,16 @@ export async function audit(argv: readonly string[], log: (line: string) => void
   if (typeof args.data !== 'string') throw new UsageError('Give the data: --data mnist-test, spam-test, a folder of images or a CSV.');
   const suite = (args.suite ?? 'quick') as SuiteId;
   if (!SUITE_IDS.includes(suite)) throw new UsageError(`--suite must be one of ${SUITE_IDS.join(', ')}; got "${String(args.suite)}".`);
+  let customSuites: CustomSuites | undefined;
+  if (typeof args['suite-file'] === 'string') {
+    const suitePath = resolve(args['suite-file']);
+    try {
+      customSuites = parseSuiteFile(readCheckedText(suitePath, 'suite file', MAX_SUITE_FILE_BYTES), basename(suitePath));
+    } catch (error) {
+      if (error instanceof SuiteFileError) throw new UsageError(error.message);
+      throw error;
+    }
+  }
   const seed = numberArg(args, 'seed', Number.isInteger, 'a whole number') ?? 1;
   const minRobust = numberArg(args, 'min-robust-accuracy', (n) => n >= 0 && n <= 1, 'a share between 0 and 1');
   const minClean = numberArg(args, 'min-clean-accuracy', (n) => n >= 0 && n <= 1, 'a share between 0 and 1');
@@ -207,7 +222,7 @@ export async function audit(argv: readonly string[], log: (line: string) => void
     await auditableChecks(model, spec);
     if (spec.task === 'text' && atEps !== undefined) {
       // A text threshold reads a point of the sweep: the budget must be one the suite measures.
-      const budgets = textSuiteFor(suite).budgets.filter((b) => b > 0);
+      const budgets = (customSuites?.text ?? textSuiteFor(suite)).budgets.filter((b) => b > 0);
       if (!budgets.some((b) => Math.abs(b - atEps) < 1e-9)) throw new UsageError(`--at-eps for a text model is a share of words the ${suite} suite measures: one of ${budgets.join(', ')}; got ${atEps}.`);
     }
 
@@ -230,7 +245,7 @@ export async function audit(argv: readonly string[], log: (line: string) => void
     const progress = progressPrinter(args.quiet === true);
     const referenceBudget = spec.task === 'image' ? (minRobust !== undefined ? (atEps ?? 0.1) : undefined) : undefined;
     const report = await runAudit(
-      { model, spec, data, suite, seed, referenceBudget, synonyms, environment: { runtime: 'node', backend: 'wasm' }, examples: limit },
+      { model, spec, data, suite, customSuites, seed, referenceBudget, synonyms, environment: { runtime: 'node', backend: 'wasm' }, examples: limit },
       { onProgress: progress, yield: async () => undefined },
     );
     if (process.stderr.isTTY && args.quiet !== true) process.stderr.write('\n');

@@ -580,3 +580,15 @@ describe('loading a model by URL: where its files may come from, and how large t
     expect(body.seen.cancelled).toBe(true);
   });
 });
+
+describe('a suite file in the worker', () => {
+  it('is read as the command line reads it: a summary, or the same message for a bad one', async () => {
+    const { call } = makeWorker();
+    const text = JSON.stringify({ kind: 'adversarial-playground/audit-suite', version: 1, name: 'mine', base: 'quick', image: { linfBudgets: [0.1], pgdIterations: 5 } });
+    const summary = await call('checkSuiteFile', { file: { name: 'mine.json', text } });
+    expect(summary.name).toBe('mine');
+    expect(summary.summary).toContain('L∞ budgets 0, 0.1, PGD-5');
+    const bad = JSON.stringify({ kind: 'adversarial-playground/audit-suite', version: 1, base: 'huge' });
+    await expect(call('checkSuiteFile', { file: { name: 'bad.json', text: bad } })).rejects.toThrow('/base must be equal to one of the allowed values (quick, standard)');
+  });
+});

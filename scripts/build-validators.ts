@@ -14,6 +14,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WEIGHTS_MANIFEST_JSON_SCHEMA } from '../src/core/audit/manifestJsonSchema';
 import { REPORT_JSON_SCHEMA } from '../src/core/audit/reportJsonSchema';
+import { SUITE_FILE_JSON_SCHEMA } from '../src/core/audit/suiteFileSchema';
 import { PROJECT_ROOT } from './paths';
 
 export interface NamedSchema {
@@ -25,6 +26,7 @@ export interface NamedSchema {
 export const SCHEMAS: readonly NamedSchema[] = [
   { name: 'validateReportJson', schema: REPORT_JSON_SCHEMA },
   { name: 'validateWeightsManifestJson', schema: WEIGHTS_MANIFEST_JSON_SCHEMA },
+  { name: 'validateSuiteFileJson', schema: SUITE_FILE_JSON_SCHEMA },
 ];
 
 export const GENERATED_JS = join(PROJECT_ROOT, 'src', 'core', 'audit', 'validators.generated.js');

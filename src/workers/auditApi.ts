@@ -6,6 +6,7 @@
 import { runAudit, type AuditData, type SuiteId } from '../core/audit/audit';
 import { buildImageSplit, labelsFromFolders, matchImagesToLabelCsv, parseImageLabelCsv, parseTextCsv, resolveLabel, type DecodedImage } from '../core/audit/data';
 import type { RobustnessReport } from '../core/audit/report';
+import { parseSuiteFile, type CustomSuites } from '../core/audit/suiteFile';
 import { checkImageHeader } from '../core/audit/imageHeader';
 import { escapeForMessage, quoteForMessage } from '../core/audit/quote';
 import { checkSpec, formatBytes, MAX_MODEL_BYTES, type ModelSpec } from '../core/audit/spec';
@@ -82,7 +83,30 @@ export interface AuditWorkerApi {
   openSaved: { args: { id: string }; result: LoadedModelInfo };
   removeSaved: { args: { id: string }; result: SavedModelInfo[] };
   setData: { args: { spec: ModelSpec; data: DataRequest; synonyms?: UploadedFile }; result: DataSummary };
-  run: { args: { spec: ModelSpec; suite: SuiteId; seed: number; examples?: number; referenceBudget?: number }; result: RobustnessReport };
+  /** Reads a suite file (your own budgets and parameters), as the command line's --suite-file does. */
+  checkSuiteFile: { args: { file: UploadedTextFile }; result: SuiteFileSummary };
+  run: { args: { spec: ModelSpec; suite: SuiteId; suiteFile?: UploadedTextFile; seed: number; examples?: number; referenceBudget?: number }; result: RobustnessReport };
+}
+
+export interface UploadedTextFile {
+  name: string;
+  text: string;
+}
+
+/** What a suite file asks for, in a line the page can show. */
+export interface SuiteFileSummary {
+  name: string;
+  summary: string;
+}
+
+function summariseSuites(suites: CustomSuites): SuiteFileSummary {
+  const { image, text } = suites;
+  return {
+    name: suites.name,
+    summary:
+      `images: ${image.examples} examples, L∞ budgets ${image.linfBudgets.map((b) => Number(b.toPrecision(3))).join(', ')}, PGD-${image.pgdIterations}, ` +
+      `Square ${image.square.queries} queries on ${image.square.examples}; texts: ${text.examples} examples, word shares ${text.budgets.join(', ')}, ${text.maxQueries} queries`,
+  };
 }
 
 export interface AuditWorkerDeps {
@@ -379,14 +403,19 @@ export function auditHandlers(deps: AuditWorkerDeps): Handlers<AuditWorkerApi> {
       return { name: audit.name, task: audit.task, examples: labels.length, perClass, notices };
     },
 
-    async run({ spec, suite, seed, examples, referenceBudget }, context: JobContext) {
+    async checkSuiteFile({ file }) {
+      return summariseSuites(parseSuiteFile(file.text, file.name));
+    },
+
+    async run({ spec, suite, suiteFile, seed, examples, referenceBudget }, context: JobContext) {
+      const customSuites = suiteFile ? parseSuiteFile(suiteFile.text, suiteFile.name) : undefined;
       const c = need();
       if (!data) throw new Error('Choose the data to audit the model on first.');
       if (data.spec.task !== spec.task || data.spec.classes.join('\u0000') !== spec.classes.join('\u0000')) {
         throw new Error('The task or the class names changed since the data were chosen: choose the data again.');
       }
       return runAudit(
-        { model: c.model, spec, data: data.audit, suite, seed, examples, referenceBudget, synonyms: data.synonyms, environment: { runtime: 'browser', backend: deps.backend() }, now: deps.now },
+        { model: c.model, spec, data: data.audit, suite, customSuites, seed, examples, referenceBudget, synonyms: data.synonyms, environment: { runtime: 'browser', backend: deps.backend() }, now: deps.now },
         {
           onProgress: (fraction, message) => context.progress(fraction, message),
           shouldStop: context.cancelled,

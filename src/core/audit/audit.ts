@@ -13,6 +13,7 @@ import { checkModel, imageClassifier, reportModel, textModelOf, type LoadedModel
 
 import { formatShareWithInterval, shareInterval } from '../metrics/interval';
 import { APP } from '../version';
+import type { CustomSuites } from './suiteFile';
 
 export const TOOL = APP;
 
@@ -27,6 +28,8 @@ export interface AuditRequest {
   data: AuditData;
   suite: SuiteId;
   seed: number;
+  /** A suite file's own budgets and parameters (suiteFile.ts); `suite` is then ignored. */
+  customSuites?: CustomSuites;
   /** Attack at most this many examples (default: the suite's count). */
   examples?: number;
   /** Image suites: add this L∞ budget to the sweeps and make it the reference (the threshold's ε). */
@@ -149,8 +152,8 @@ export function findingsOf(report: Omit<RobustnessReport, 'findings'>): ReportFi
 }
 
 /** The image suite for a request, with the threshold's budget added when one is given. */
-export function imageSuiteFor(id: SuiteId, referenceBudget?: number): ImageSuite {
-  const suite = IMAGE_SUITES[id];
+export function imageSuiteFor(id: SuiteId, referenceBudget?: number, custom?: CustomSuites): ImageSuite {
+  const suite = custom?.image ?? IMAGE_SUITES[id];
   return referenceBudget === undefined ? suite : withReferenceBudget(suite, referenceBudget);
 }
 
@@ -192,7 +195,7 @@ export async function runAudit(request: AuditRequest, callbacks: AuditCallbacks 
     if (data.split.height !== h || data.split.width !== w || data.split.channels !== c) {
       throw new AuditInputError(`The images are ${data.split.width}x${data.split.height}x${data.split.channels} but the model takes ${w}x${h}x${c}.`);
     }
-    const suite = withExamples(imageSuiteFor(request.suite, request.referenceBudget), request.examples);
+    const suite = withExamples(imageSuiteFor(request.suite, request.referenceBudget, request.customSuites), request.examples);
     const classifier = imageClassifier(model, imageSpec);
     const result = await runImageSuite(classifier, data.split, suite, { seed, gradients, classes }, callbacks);
     const used = Math.min(suite.examples, data.split.count);
@@ -203,7 +206,7 @@ export async function runAudit(request: AuditRequest, callbacks: AuditCallbacks 
     };
   } else {
     const textSpec = spec as TextModelSpec;
-    const suite = withExamples(textSuiteFor(request.suite), request.examples);
+    const suite = withExamples(request.customSuites?.text ?? textSuiteFor(request.suite), request.examples);
     const textModel = textModelOf(model, textSpec);
     const result = await runTextSuite({ model: textModel, synonyms: request.synonyms }, data.examples, suite, { seed, classes }, callbacks);
     const used = Math.min(suite.examples, data.examples.length);

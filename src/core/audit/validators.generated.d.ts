@@ -9,3 +9,4 @@ export interface CompiledValidator {
 }
 export declare const validateReportJson: CompiledValidator;
 export declare const validateWeightsManifestJson: CompiledValidator;
+export declare const validateSuiteFileJson: CompiledValidator;

@@ -3901,3 +3901,1186 @@ validate11.errors = vErrors;
 return errors === 0;
 }
 
+export const validateSuiteFileJson = validate12;
+const schema13 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"adversarial-playground/audit-suite","type":"object","additionalProperties":false,"required":["kind","version","base"],"properties":{"kind":{"const":"adversarial-playground/audit-suite"},"version":{"const":1},"name":{"type":"string","minLength":1,"maxLength":80},"base":{"enum":["quick","standard"]},"image":{"type":"object","additionalProperties":false,"properties":{"examples":{"type":"integer","minimum":1,"maximum":10000},"linfBudgets":{"type":"array","minItems":1,"maxItems":30,"items":{"type":"number","minimum":0,"maximum":1}},"l2Budgets":{"type":"array","minItems":1,"maxItems":30,"items":{"type":"number","minimum":0,"maximum":100}},"pgdIterations":{"type":"integer","minimum":1,"maximum":1000},"deepfoolIterations":{"type":"integer","minimum":1,"maximum":1000},"square":{"type":"object","additionalProperties":false,"properties":{"examples":{"type":"integer","minimum":1,"maximum":10000},"queries":{"type":"integer","minimum":1,"maximum":100000},"budgets":{"type":"array","minItems":1,"maxItems":30,"items":{"type":"number","minimum":0,"maximum":1}}}},"reference":{"type":"object","additionalProperties":false,"required":["attackId","budget"],"properties":{"attackId":{"enum":["pgd","square"]},"budget":{"type":"number","minimum":0,"maximum":1}}},"extraction":{"oneOf":[{"type":"null"},{"type":"object","additionalProperties":false,"required":["budgets"],"properties":{"budgets":{"type":"array","minItems":1,"maxItems":20,"items":{"type":"integer","minimum":1,"maximum":100000}},"heldOut":{"type":"integer","minimum":1,"maximum":10000},"epochs":{"type":"integer","minimum":1,"maximum":100}}}]}}},"text":{"type":"object","additionalProperties":false,"properties":{"examples":{"type":"integer","minimum":1,"maximum":10000},"budgets":{"type":"array","minItems":1,"maxItems":30,"items":{"type":"number","minimum":0,"maximum":1}},"maxQueries":{"type":"integer","minimum":1,"maximum":10000},"settings":{"type":"array","minItems":1,"maxItems":3,"uniqueItems":true,"items":{"enum":["none","normalizer","adaptive"]}}}}}};
+const func0 = (function equal(a, b) {
+  if (a === b) return true;
+
+  if (a && b && typeof a == 'object' && typeof b == 'object') {
+    if (a.constructor !== b.constructor) return false;
+
+    var length, i, keys;
+    if (Array.isArray(a)) {
+      length = a.length;
+      if (length != b.length) return false;
+      for (i = length; i-- !== 0;)
+        if (!equal(a[i], b[i])) return false;
+      return true;
+    }
+
+
+
+    if (a.constructor === RegExp) return a.source === b.source && a.flags === b.flags;
+    if (a.valueOf !== Object.prototype.valueOf) return a.valueOf() === b.valueOf();
+    if (a.toString !== Object.prototype.toString) return a.toString() === b.toString();
+
+    keys = Object.keys(a);
+    length = keys.length;
+    if (length !== Object.keys(b).length) return false;
+
+    for (i = length; i-- !== 0;)
+      if (!Object.prototype.hasOwnProperty.call(b, keys[i])) return false;
+
+    for (i = length; i-- !== 0;) {
+      var key = keys[i];
+
+      if (!equal(a[key], b[key])) return false;
+    }
+
+    return true;
+  }
+
+  // true if both NaN, false otherwise
+  return a!==a && b!==b;
+});
+
+function validate12(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="adversarial-playground/audit-suite" */;
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.kind === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema13.required,parentSchema:schema13,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.version === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "version"},message:"must have required property '"+"version"+"'",schema:schema13.required,parentSchema:schema13,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.base === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "base"},message:"must have required property '"+"base"+"'",schema:schema13.required,parentSchema:schema13,data};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+for(const key0 in data){
+if(!((((((key0 === "kind") || (key0 === "version")) || (key0 === "name")) || (key0 === "base")) || (key0 === "image")) || (key0 === "text"))){
+const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema13,data};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.kind !== undefined){
+let data0 = data.kind;
+if("adversarial-playground/audit-suite" !== data0){
+const err4 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "adversarial-playground/audit-suite"},message:"must be equal to constant",schema:"adversarial-playground/audit-suite",parentSchema:schema13.properties.kind,data:data0};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.version !== undefined){
+let data1 = data.version;
+if(1 !== data1){
+const err5 = {instancePath:instancePath+"/version",schemaPath:"#/properties/version/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant",schema:1,parentSchema:schema13.properties.version,data:data1};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.name !== undefined){
+let data2 = data.name;
+if(typeof data2 === "string"){
+if(func3(data2) > 80){
+const err6 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 80},message:"must NOT have more than 80 characters",schema:80,parentSchema:schema13.properties.name,data:data2};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(func3(data2) < 1){
+const err7 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema13.properties.name,data:data2};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+else {
+const err8 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.properties.name.type,parentSchema:schema13.properties.name,data:data2};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data.base !== undefined){
+let data3 = data.base;
+if(!((data3 === "quick") || (data3 === "standard"))){
+const err9 = {instancePath:instancePath+"/base",schemaPath:"#/properties/base/enum",keyword:"enum",params:{allowedValues: schema13.properties.base.enum},message:"must be equal to one of the allowed values",schema:schema13.properties.base.enum,parentSchema:schema13.properties.base,data:data3};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data.image !== undefined){
+let data4 = data.image;
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
+for(const key1 in data4){
+if(!((((((((key1 === "examples") || (key1 === "linfBudgets")) || (key1 === "l2Budgets")) || (key1 === "pgdIterations")) || (key1 === "deepfoolIterations")) || (key1 === "square")) || (key1 === "reference")) || (key1 === "extraction"))){
+const err10 = {instancePath:instancePath+"/image",schemaPath:"#/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema13.properties.image,data:data4};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data4.examples !== undefined){
+let data5 = data4.examples;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+const err11 = {instancePath:instancePath+"/image/examples",schemaPath:"#/properties/image/properties/examples/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema13.properties.image.properties.examples.type,parentSchema:schema13.properties.image.properties.examples,data:data5};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+if((typeof data5 == "number") && (isFinite(data5))){
+if(data5 > 10000 || isNaN(data5)){
+const err12 = {instancePath:instancePath+"/image/examples",schemaPath:"#/properties/image/properties/examples/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000},message:"must be <= 10000",schema:10000,parentSchema:schema13.properties.image.properties.examples,data:data5};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+if(data5 < 1 || isNaN(data5)){
+const err13 = {instancePath:instancePath+"/image/examples",schemaPath:"#/properties/image/properties/examples/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema13.properties.image.properties.examples,data:data5};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+}
+if(data4.linfBudgets !== undefined){
+let data6 = data4.linfBudgets;
+if(Array.isArray(data6)){
+if(data6.length > 30){
+const err14 = {instancePath:instancePath+"/image/linfBudgets",schemaPath:"#/properties/image/properties/linfBudgets/maxItems",keyword:"maxItems",params:{limit: 30},message:"must NOT have more than 30 items",schema:30,parentSchema:schema13.properties.image.properties.linfBudgets,data:data6};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+if(data6.length < 1){
+const err15 = {instancePath:instancePath+"/image/linfBudgets",schemaPath:"#/properties/image/properties/linfBudgets/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema13.properties.image.properties.linfBudgets,data:data6};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+const len0 = data6.length;
+for(let i0=0; i0<len0; i0++){
+let data7 = data6[i0];
+if((typeof data7 == "number") && (isFinite(data7))){
+if(data7 > 1 || isNaN(data7)){
+const err16 = {instancePath:instancePath+"/image/linfBudgets/" + i0,schemaPath:"#/properties/image/properties/linfBudgets/items/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema13.properties.image.properties.linfBudgets.items,data:data7};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+if(data7 < 0 || isNaN(data7)){
+const err17 = {instancePath:instancePath+"/image/linfBudgets/" + i0,schemaPath:"#/properties/image/properties/linfBudgets/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema13.properties.image.properties.linfBudgets.items,data:data7};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+else {
+const err18 = {instancePath:instancePath+"/image/linfBudgets/" + i0,schemaPath:"#/properties/image/properties/linfBudgets/items/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema13.properties.image.properties.linfBudgets.items.type,parentSchema:schema13.properties.image.properties.linfBudgets.items,data:data7};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+}
+else {
+const err19 = {instancePath:instancePath+"/image/linfBudgets",schemaPath:"#/properties/image/properties/linfBudgets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema13.properties.image.properties.linfBudgets.type,parentSchema:schema13.properties.image.properties.linfBudgets,data:data6};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+if(data4.l2Budgets !== undefined){
+let data8 = data4.l2Budgets;
+if(Array.isArray(data8)){
+if(data8.length > 30){
+const err20 = {instancePath:instancePath+"/image/l2Budgets",schemaPath:"#/properties/image/properties/l2Budgets/maxItems",keyword:"maxItems",params:{limit: 30},message:"must NOT have more than 30 items",schema:30,parentSchema:schema13.properties.image.properties.l2Budgets,data:data8};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+if(data8.length < 1){
+const err21 = {instancePath:instancePath+"/image/l2Budgets",schemaPath:"#/properties/image/properties/l2Budgets/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema13.properties.image.properties.l2Budgets,data:data8};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+const len1 = data8.length;
+for(let i1=0; i1<len1; i1++){
+let data9 = data8[i1];
+if((typeof data9 == "number") && (isFinite(data9))){
+if(data9 > 100 || isNaN(data9)){
+const err22 = {instancePath:instancePath+"/image/l2Budgets/" + i1,schemaPath:"#/properties/image/properties/l2Budgets/items/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema13.properties.image.properties.l2Budgets.items,data:data9};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+if(data9 < 0 || isNaN(data9)){
+const err23 = {instancePath:instancePath+"/image/l2Budgets/" + i1,schemaPath:"#/properties/image/properties/l2Budgets/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema13.properties.image.properties.l2Budgets.items,data:data9};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+else {
+const err24 = {instancePath:instancePath+"/image/l2Budgets/" + i1,schemaPath:"#/properties/image/properties/l2Budgets/items/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema13.properties.image.properties.l2Budgets.items.type,parentSchema:schema13.properties.image.properties.l2Budgets.items,data:data9};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+}
+else {
+const err25 = {instancePath:instancePath+"/image/l2Budgets",schemaPath:"#/properties/image/properties/l2Budgets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema13.properties.image.properties.l2Budgets.type,parentSchema:schema13.properties.image.properties.l2Budgets,data:data8};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+if(data4.pgdIterations !== undefined){
+let data10 = data4.pgdIterations;
+if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
+const err26 = {instancePath:instancePath+"/image/pgdIterations",schemaPath:"#/properties/image/properties/pgdIterations/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema13.properties.image.properties.pgdIterations.type,parentSchema:schema13.properties.image.properties.pgdIterations,data:data10};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+if((typeof data10 == "number") && (isFinite(data10))){
+if(data10 > 1000 || isNaN(data10)){
+const err27 = {instancePath:instancePath+"/image/pgdIterations",schemaPath:"#/properties/image/properties/pgdIterations/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema13.properties.image.properties.pgdIterations,data:data10};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+if(data10 < 1 || isNaN(data10)){
+const err28 = {instancePath:instancePath+"/image/pgdIterations",schemaPath:"#/properties/image/properties/pgdIterations/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema13.properties.image.properties.pgdIterations,data:data10};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+}
+}
+if(data4.deepfoolIterations !== undefined){
+let data11 = data4.deepfoolIterations;
+if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
+const err29 = {instancePath:instancePath+"/image/deepfoolIterations",schemaPath:"#/properties/image/properties/deepfoolIterations/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema13.properties.image.properties.deepfoolIterations.type,parentSchema:schema13.properties.image.properties.deepfoolIterations,data:data11};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+if((typeof data11 == "number") && (isFinite(data11))){
+if(data11 > 1000 || isNaN(data11)){
+const err30 = {instancePath:instancePath+"/image/deepfoolIterations",schemaPath:"#/properties/image/properties/deepfoolIterations/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema13.properties.image.properties.deepfoolIterations,data:data11};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+if(data11 < 1 || isNaN(data11)){
+const err31 = {instancePath:instancePath+"/image/deepfoolIterations",schemaPath:"#/properties/image/properties/deepfoolIterations/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema13.properties.image.properties.deepfoolIterations,data:data11};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+}
+}
+if(data4.square !== undefined){
+let data12 = data4.square;
+if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
+for(const key2 in data12){
+if(!(((key2 === "examples") || (key2 === "queries")) || (key2 === "budgets"))){
+const err32 = {instancePath:instancePath+"/image/square",schemaPath:"#/properties/image/properties/square/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema13.properties.image.properties.square,data:data12};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+}
+if(data12.examples !== undefined){
+let data13 = data12.examples;
+if(!(((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13))) && (isFinite(data13)))){
+const err33 = {instancePath:instancePath+"/image/square/examples",schemaPath:"#/properties/image/properties/square/properties/examples/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema13.properties.image.properties.square.properties.examples.type,parentSchema:schema13.properties.image.properties.square.properties.examples,data:data13};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+if((typeof data13 == "number") && (isFinite(data13))){
+if(data13 > 10000 || isNaN(data13)){
+const err34 = {instancePath:instancePath+"/image/square/examples",schemaPath:"#/properties/image/properties/square/properties/examples/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000},message:"must be <= 10000",schema:10000,parentSchema:schema13.properties.image.properties.square.properties.examples,data:data13};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+if(data13 < 1 || isNaN(data13)){
+const err35 = {instancePath:instancePath+"/image/square/examples",schemaPath:"#/properties/image/properties/square/properties/examples/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema13.properties.image.properties.square.properties.examples,data:data13};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+}
+}
+if(data12.queries !== undefined){
+let data14 = data12.queries;
+if(!(((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14))) && (isFinite(data14)))){
+const err36 = {instancePath:instancePath+"/image/square/queries",schemaPath:"#/properties/image/properties/square/properties/queries/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema13.properties.image.properties.square.properties.queries.type,parentSchema:schema13.properties.image.properties.square.properties.queries,data:data14};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+if((typeof data14 == "number") && (isFinite(data14))){
+if(data14 > 100000 || isNaN(data14)){
+const err37 = {instancePath:instancePath+"/image/square/queries",schemaPath:"#/properties/image/properties/square/properties/queries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000",schema:100000,parentSchema:schema13.properties.image.properties.square.properties.queries,data:data14};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+if(data14 < 1 || isNaN(data14)){
+const err38 = {instancePath:instancePath+"/image/square/queries",schemaPath:"#/properties/image/properties/square/properties/queries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema13.properties.image.properties.square.properties.queries,data:data14};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+}
+}
+if(data12.budgets !== undefined){
+let data15 = data12.budgets;
+if(Array.isArray(data15)){
+if(data15.length > 30){
+const err39 = {instancePath:instancePath+"/image/square/budgets",schemaPath:"#/properties/image/properties/square/properties/budgets/maxItems",keyword:"maxItems",params:{limit: 30},message:"must NOT have more than 30 items",schema:30,parentSchema:schema13.properties.image.properties.square.properties.budgets,data:data15};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+if(data15.length < 1){
+const err40 = {instancePath:instancePath+"/image/square/budgets",schemaPath:"#/properties/image/properties/square/properties/budgets/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema13.properties.image.properties.square.properties.budgets,data:data15};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+const len2 = data15.length;
+for(let i2=0; i2<len2; i2++){
+let data16 = data15[i2];
+if((typeof data16 == "number") && (isFinite(data16))){
+if(data16 > 1 || isNaN(data16)){
+const err41 = {instancePath:instancePath+"/image/square/budgets/" + i2,schemaPath:"#/properties/image/properties/square/properties/budgets/items/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema13.properties.image.properties.square.properties.budgets.items,data:data16};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
+if(data16 < 0 || isNaN(data16)){
+const err42 = {instancePath:instancePath+"/image/square/budgets/" + i2,schemaPath:"#/properties/image/properties/square/properties/budgets/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema13.properties.image.properties.square.properties.budgets.items,data:data16};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
+}
+errors++;
+}
+}
+else {
+const err43 = {instancePath:instancePath+"/image/square/budgets/" + i2,schemaPath:"#/properties/image/properties/square/properties/budgets/items/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema13.properties.image.properties.square.properties.budgets.items.type,parentSchema:schema13.properties.image.properties.square.properties.budgets.items,data:data16};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
+}
+errors++;
+}
+}
+}
+else {
+const err44 = {instancePath:instancePath+"/image/square/budgets",schemaPath:"#/properties/image/properties/square/properties/budgets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema13.properties.image.properties.square.properties.budgets.type,parentSchema:schema13.properties.image.properties.square.properties.budgets,data:data15};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
+}
+errors++;
+}
+}
+}
+else {
+const err45 = {instancePath:instancePath+"/image/square",schemaPath:"#/properties/image/properties/square/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema13.properties.image.properties.square.type,parentSchema:schema13.properties.image.properties.square,data:data12};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
+}
+errors++;
+}
+}
+if(data4.reference !== undefined){
+let data17 = data4.reference;
+if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
+if(data17.attackId === undefined){
+const err46 = {instancePath:instancePath+"/image/reference",schemaPath:"#/properties/image/properties/reference/required",keyword:"required",params:{missingProperty: "attackId"},message:"must have required property '"+"attackId"+"'",schema:schema13.properties.image.properties.reference.required,parentSchema:schema13.properties.image.properties.reference,data:data17};
+if(vErrors === null){
+vErrors = [err46];
+}
+else {
+vErrors.push(err46);
+}
+errors++;
+}
+if(data17.budget === undefined){
+const err47 = {instancePath:instancePath+"/image/reference",schemaPath:"#/properties/image/properties/reference/required",keyword:"required",params:{missingProperty: "budget"},message:"must have required property '"+"budget"+"'",schema:schema13.properties.image.properties.reference.required,parentSchema:schema13.properties.image.properties.reference,data:data17};
+if(vErrors === null){
+vErrors = [err47];
+}
+else {
+vErrors.push(err47);
+}
+errors++;
+}
+for(const key3 in data17){
+if(!((key3 === "attackId") || (key3 === "budget"))){
+const err48 = {instancePath:instancePath+"/image/reference",schemaPath:"#/properties/image/properties/reference/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema13.properties.image.properties.reference,data:data17};
+if(vErrors === null){
+vErrors = [err48];
+}
+else {
+vErrors.push(err48);
+}
+errors++;
+}
+}
+if(data17.attackId !== undefined){
+let data18 = data17.attackId;
+if(!((data18 === "pgd") || (data18 === "square"))){
+const err49 = {instancePath:instancePath+"/image/reference/attackId",schemaPath:"#/properties/image/properties/reference/properties/attackId/enum",keyword:"enum",params:{allowedValues: schema13.properties.image.properties.reference.properties.attackId.enum},message:"must be equal to one of the allowed values",schema:schema13.properties.image.properties.reference.properties.attackId.enum,parentSchema:schema13.properties.image.properties.reference.properties.attackId,data:data18};
+if(vErrors === null){
+vErrors = [err49];
+}
+else {
+vErrors.push(err49);
+}
+errors++;
+}
+}
+if(data17.budget !== undefined){
+let data19 = data17.budget;
+if((typeof data19 == "number") && (isFinite(data19))){
+if(data19 > 1 || isNaN(data19)){
+const err50 = {instancePath:instancePath+"/image/reference/budget",schemaPath:"#/properties/image/properties/reference/properties/budget/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema13.properties.image.properties.reference.properties.budget,data:data19};
+if(vErrors === null){
+vErrors = [err50];
+}
+else {
+vErrors.push(err50);
+}
+errors++;
+}
+if(data19 < 0 || isNaN(data19)){
+const err51 = {instancePath:instancePath+"/image/reference/budget",schemaPath:"#/properties/image/properties/reference/properties/budget/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema13.properties.image.properties.reference.properties.budget,data:data19};
+if(vErrors === null){
+vErrors = [err51];
+}
+else {
+vErrors.push(err51);
+}
+errors++;
+}
+}
+else {
+const err52 = {instancePath:instancePath+"/image/reference/budget",schemaPath:"#/properties/image/properties/reference/properties/budget/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema13.properties.image.properties.reference.properties.budget.type,parentSchema:schema13.properties.image.properties.reference.properties.budget,data:data19};
+if(vErrors === null){
+vErrors = [err52];
+}
+else {
+vErrors.push(err52);
+}
+errors++;
+}
+}
+}
+else {
+const err53 = {instancePath:instancePath+"/image/reference",schemaPath:"#/properties/image/properties/reference/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema13.properties.image.properties.reference.type,parentSchema:schema13.properties.image.properties.reference,data:data17};
+if(vErrors === null){
+vErrors = [err53];
+}
+else {
+vErrors.push(err53);
+}
+errors++;
+}
+}
+if(data4.extraction !== undefined){
+let data20 = data4.extraction;
+const _errs42 = errors;
+let valid10 = false;
+let passing0 = null;
+const _errs43 = errors;
+if(data20 !== null){
+const err54 = {instancePath:instancePath+"/image/extraction",schemaPath:"#/properties/image/properties/extraction/oneOf/0/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema13.properties.image.properties.extraction.oneOf[0].type,parentSchema:schema13.properties.image.properties.extraction.oneOf[0],data:data20};
+if(vErrors === null){
+vErrors = [err54];
+}
+else {
+vErrors.push(err54);
+}
+errors++;
+}
+var _valid0 = _errs43 === errors;
+if(_valid0){
+valid10 = true;
+passing0 = 0;
+}
+const _errs45 = errors;
+if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
+if(data20.budgets === undefined){
+const err55 = {instancePath:instancePath+"/image/extraction",schemaPath:"#/properties/image/properties/extraction/oneOf/1/required",keyword:"required",params:{missingProperty: "budgets"},message:"must have required property '"+"budgets"+"'",schema:schema13.properties.image.properties.extraction.oneOf[1].required,parentSchema:schema13.properties.image.properties.extraction.oneOf[1],data:data20};
+if(vErrors === null){
+vErrors = [err55];
+}
+else {
+vErrors.push(err55);
+}
+errors++;
+}
+for(const key4 in data20){
+if(!(((key4 === "budgets") || (key4 === "heldOut")) || (key4 === "epochs"))){
+const err56 = {instancePath:instancePath+"/image/extraction",schemaPath:"#/properties/image/properties/extraction/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema13.properties.image.properties.extraction.oneOf[1],data:data20};
+if(vErrors === null){
+vErrors = [err56];
+}
+else {
+vErrors.push(err56);
+}
+errors++;
+}
+}
+if(data20.budgets !== undefined){
+let data21 = data20.budgets;
+if(Array.isArray(data21)){
+if(data21.length > 20){
+const err57 = {instancePath:instancePath+"/image/extraction/budgets",schemaPath:"#/properties/image/properties/extraction/oneOf/1/properties/budgets/maxItems",keyword:"maxItems",params:{limit: 20},message:"must NOT have more than 20 items",schema:20,parentSchema:schema13.properties.image.properties.extraction.oneOf[1].properties.budgets,data:data21};
+if(vErrors === null){
+vErrors = [err57];
+}
+else {
+vErrors.push(err57);
+}
+errors++;
+}
+if(data21.length < 1){
+const err58 = {instancePath:instancePath+"/image/extraction/budgets",schemaPath:"#/properties/image/properties/extraction/oneOf/1/properties/budgets/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema13.properties.image.properties.extraction.oneOf[1].properties.budgets,data:data21};
+if(vErrors === null){
+vErrors = [err58];
+}
+else {
+vErrors.push(err58);
+}
+errors++;
+}
+const len3 = data21.length;
+for(let i3=0; i3<len3; i3++){
+let data22 = data21[i3];
+if(!(((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22))) && (isFinite(data22)))){
+const err59 = {instancePath:instancePath+"/image/extraction/budgets/" + i3,schemaPath:"#/properties/image/properties/extraction/oneOf/1/properties/budgets/items/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema13.properties.image.properties.extraction.oneOf[1].properties.budgets.items.type,parentSchema:schema13.properties.image.properties.extraction.oneOf[1].properties.budgets.items,data:data22};
+if(vErrors === null){
+vErrors = [err59];
+}
+else {
+vErrors.push(err59);
+}
+errors++;
+}
+if((typeof data22 == "number") && (isFinite(data22))){
+if(data22 > 100000 || isNaN(data22)){
+const err60 = {instancePath:instancePath+"/image/extraction/budgets/" + i3,schemaPath:"#/properties/image/properties/extraction/oneOf/1/properties/budgets/items/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000",schema:100000,parentSchema:schema13.properties.image.properties.extraction.oneOf[1].properties.budgets.items,data:data22};
+if(vErrors === null){
+vErrors = [err60];
+}
+else {
+vErrors.push(err60);
+}
+errors++;
+}
+if(data22 < 1 || isNaN(data22)){
+const err61 = {instancePath:instancePath+"/image/extraction/budgets/" + i3,schemaPath:"#/properties/image/properties/extraction/oneOf/1/properties/budgets/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema13.properties.image.properties.extraction.oneOf[1].properties.budgets.items,data:data22};
+if(vErrors === null){
+vErrors = [err61];
+}
+else {
+vErrors.push(err61);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err62 = {instancePath:instancePath+"/image/extraction/budgets",schemaPath:"#/properties/image/properties/extraction/oneOf/1/properties/budgets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema13.properties.image.properties.extraction.oneOf[1].properties.budgets.type,parentSchema:schema13.properties.image.properties.extraction.oneOf[1].properties.budgets,data:data21};
+if(vErrors === null){
+vErrors = [err62];
+}
+else {
+vErrors.push(err62);
+}
+errors++;
+}
+}
+if(data20.heldOut !== undefined){
+let data23 = data20.heldOut;
+if(!(((typeof data23 == "number") && (!(data23 % 1) && !isNaN(data23))) && (isFinite(data23)))){
+const err63 = {instancePath:instancePath+"/image/extraction/heldOut",schemaPath:"#/properties/image/properties/extraction/oneOf/1/properties/heldOut/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema13.properties.image.properties.extraction.oneOf[1].properties.heldOut.type,parentSchema:schema13.properties.image.properties.extraction.oneOf[1].properties.heldOut,data:data23};
+if(vErrors === null){
+vErrors = [err63];
+}
+else {
+vErrors.push(err63);
+}
+errors++;
+}
+if((typeof data23 == "number") && (isFinite(data23))){
+if(data23 > 10000 || isNaN(data23)){
+const err64 = {instancePath:instancePath+"/image/extraction/heldOut",schemaPath:"#/properties/image/properties/extraction/oneOf/1/properties/heldOut/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000},message:"must be <= 10000",schema:10000,parentSchema:schema13.properties.image.properties.extraction.oneOf[1].properties.heldOut,data:data23};
+if(vErrors === null){
+vErrors = [err64];
+}
+else {
+vErrors.push(err64);
+}
+errors++;
+}
+if(data23 < 1 || isNaN(data23)){
+const err65 = {instancePath:instancePath+"/image/extraction/heldOut",schemaPath:"#/properties/image/properties/extraction/oneOf/1/properties/heldOut/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema13.properties.image.properties.extraction.oneOf[1].properties.heldOut,data:data23};
+if(vErrors === null){
+vErrors = [err65];
+}
+else {
+vErrors.push(err65);
+}
+errors++;
+}
+}
+}
+if(data20.epochs !== undefined){
+let data24 = data20.epochs;
+if(!(((typeof data24 == "number") && (!(data24 % 1) && !isNaN(data24))) && (isFinite(data24)))){
+const err66 = {instancePath:instancePath+"/image/extraction/epochs",schemaPath:"#/properties/image/properties/extraction/oneOf/1/properties/epochs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema13.properties.image.properties.extraction.oneOf[1].properties.epochs.type,parentSchema:schema13.properties.image.properties.extraction.oneOf[1].properties.epochs,data:data24};
+if(vErrors === null){
+vErrors = [err66];
+}
+else {
+vErrors.push(err66);
+}
+errors++;
+}
+if((typeof data24 == "number") && (isFinite(data24))){
+if(data24 > 100 || isNaN(data24)){
+const err67 = {instancePath:instancePath+"/image/extraction/epochs",schemaPath:"#/properties/image/properties/extraction/oneOf/1/properties/epochs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema13.properties.image.properties.extraction.oneOf[1].properties.epochs,data:data24};
+if(vErrors === null){
+vErrors = [err67];
+}
+else {
+vErrors.push(err67);
+}
+errors++;
+}
+if(data24 < 1 || isNaN(data24)){
+const err68 = {instancePath:instancePath+"/image/extraction/epochs",schemaPath:"#/properties/image/properties/extraction/oneOf/1/properties/epochs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema13.properties.image.properties.extraction.oneOf[1].properties.epochs,data:data24};
+if(vErrors === null){
+vErrors = [err68];
+}
+else {
+vErrors.push(err68);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err69 = {instancePath:instancePath+"/image/extraction",schemaPath:"#/properties/image/properties/extraction/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema13.properties.image.properties.extraction.oneOf[1].type,parentSchema:schema13.properties.image.properties.extraction.oneOf[1],data:data20};
+if(vErrors === null){
+vErrors = [err69];
+}
+else {
+vErrors.push(err69);
+}
+errors++;
+}
+var _valid0 = _errs45 === errors;
+if(_valid0 && valid10){
+valid10 = false;
+passing0 = [passing0, 1];
+}
+else {
+if(_valid0){
+valid10 = true;
+passing0 = 1;
+}
+}
+if(!valid10){
+const err70 = {instancePath:instancePath+"/image/extraction",schemaPath:"#/properties/image/properties/extraction/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema13.properties.image.properties.extraction.oneOf,parentSchema:schema13.properties.image.properties.extraction,data:data20};
+if(vErrors === null){
+vErrors = [err70];
+}
+else {
+vErrors.push(err70);
+}
+errors++;
+}
+else {
+errors = _errs42;
+if(vErrors !== null){
+if(_errs42){
+vErrors.length = _errs42;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err71 = {instancePath:instancePath+"/image",schemaPath:"#/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema13.properties.image.type,parentSchema:schema13.properties.image,data:data4};
+if(vErrors === null){
+vErrors = [err71];
+}
+else {
+vErrors.push(err71);
+}
+errors++;
+}
+}
+if(data.text !== undefined){
+let data25 = data.text;
+if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
+for(const key5 in data25){
+if(!((((key5 === "examples") || (key5 === "budgets")) || (key5 === "maxQueries")) || (key5 === "settings"))){
+const err72 = {instancePath:instancePath+"/text",schemaPath:"#/properties/text/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema13.properties.text,data:data25};
+if(vErrors === null){
+vErrors = [err72];
+}
+else {
+vErrors.push(err72);
+}
+errors++;
+}
+}
+if(data25.examples !== undefined){
+let data26 = data25.examples;
+if(!(((typeof data26 == "number") && (!(data26 % 1) && !isNaN(data26))) && (isFinite(data26)))){
+const err73 = {instancePath:instancePath+"/text/examples",schemaPath:"#/properties/text/properties/examples/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema13.properties.text.properties.examples.type,parentSchema:schema13.properties.text.properties.examples,data:data26};
+if(vErrors === null){
+vErrors = [err73];
+}
+else {
+vErrors.push(err73);
+}
+errors++;
+}
+if((typeof data26 == "number") && (isFinite(data26))){
+if(data26 > 10000 || isNaN(data26)){
+const err74 = {instancePath:instancePath+"/text/examples",schemaPath:"#/properties/text/properties/examples/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000},message:"must be <= 10000",schema:10000,parentSchema:schema13.properties.text.properties.examples,data:data26};
+if(vErrors === null){
+vErrors = [err74];
+}
+else {
+vErrors.push(err74);
+}
+errors++;
+}
+if(data26 < 1 || isNaN(data26)){
+const err75 = {instancePath:instancePath+"/text/examples",schemaPath:"#/properties/text/properties/examples/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema13.properties.text.properties.examples,data:data26};
+if(vErrors === null){
+vErrors = [err75];
+}
+else {
+vErrors.push(err75);
+}
+errors++;
+}
+}
+}
+if(data25.budgets !== undefined){
+let data27 = data25.budgets;
+if(Array.isArray(data27)){
+if(data27.length > 30){
+const err76 = {instancePath:instancePath+"/text/budgets",schemaPath:"#/properties/text/properties/budgets/maxItems",keyword:"maxItems",params:{limit: 30},message:"must NOT have more than 30 items",schema:30,parentSchema:schema13.properties.text.properties.budgets,data:data27};
+if(vErrors === null){
+vErrors = [err76];
+}
+else {
+vErrors.push(err76);
+}
+errors++;
+}
+if(data27.length < 1){
+const err77 = {instancePath:instancePath+"/text/budgets",schemaPath:"#/properties/text/properties/budgets/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema13.properties.text.properties.budgets,data:data27};
+if(vErrors === null){
+vErrors = [err77];
+}
+else {
+vErrors.push(err77);
+}
+errors++;
+}
+const len4 = data27.length;
+for(let i4=0; i4<len4; i4++){
+let data28 = data27[i4];
+if((typeof data28 == "number") && (isFinite(data28))){
+if(data28 > 1 || isNaN(data28)){
+const err78 = {instancePath:instancePath+"/text/budgets/" + i4,schemaPath:"#/properties/text/properties/budgets/items/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema13.properties.text.properties.budgets.items,data:data28};
+if(vErrors === null){
+vErrors = [err78];
+}
+else {
+vErrors.push(err78);
+}
+errors++;
+}
+if(data28 < 0 || isNaN(data28)){
+const err79 = {instancePath:instancePath+"/text/budgets/" + i4,schemaPath:"#/properties/text/properties/budgets/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema13.properties.text.properties.budgets.items,data:data28};
+if(vErrors === null){
+vErrors = [err79];
+}
+else {
+vErrors.push(err79);
+}
+errors++;
+}
+}
+else {
+const err80 = {instancePath:instancePath+"/text/budgets/" + i4,schemaPath:"#/properties/text/properties/budgets/items/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema13.properties.text.properties.budgets.items.type,parentSchema:schema13.properties.text.properties.budgets.items,data:data28};
+if(vErrors === null){
+vErrors = [err80];
+}
+else {
+vErrors.push(err80);
+}
+errors++;
+}
+}
+}
+else {
+const err81 = {instancePath:instancePath+"/text/budgets",schemaPath:"#/properties/text/properties/budgets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema13.properties.text.properties.budgets.type,parentSchema:schema13.properties.text.properties.budgets,data:data27};
+if(vErrors === null){
+vErrors = [err81];
+}
+else {
+vErrors.push(err81);
+}
+errors++;
+}
+}
+if(data25.maxQueries !== undefined){
+let data29 = data25.maxQueries;
+if(!(((typeof data29 == "number") && (!(data29 % 1) && !isNaN(data29))) && (isFinite(data29)))){
+const err82 = {instancePath:instancePath+"/text/maxQueries",schemaPath:"#/properties/text/properties/maxQueries/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema13.properties.text.properties.maxQueries.type,parentSchema:schema13.properties.text.properties.maxQueries,data:data29};
+if(vErrors === null){
+vErrors = [err82];
+}
+else {
+vErrors.push(err82);
+}
+errors++;
+}
+if((typeof data29 == "number") && (isFinite(data29))){
+if(data29 > 10000 || isNaN(data29)){
+const err83 = {instancePath:instancePath+"/text/maxQueries",schemaPath:"#/properties/text/properties/maxQueries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000},message:"must be <= 10000",schema:10000,parentSchema:schema13.properties.text.properties.maxQueries,data:data29};
+if(vErrors === null){
+vErrors = [err83];
+}
+else {
+vErrors.push(err83);
+}
+errors++;
+}
+if(data29 < 1 || isNaN(data29)){
+const err84 = {instancePath:instancePath+"/text/maxQueries",schemaPath:"#/properties/text/properties/maxQueries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema13.properties.text.properties.maxQueries,data:data29};
+if(vErrors === null){
+vErrors = [err84];
+}
+else {
+vErrors.push(err84);
+}
+errors++;
+}
+}
+}
+if(data25.settings !== undefined){
+let data30 = data25.settings;
+if(Array.isArray(data30)){
+if(data30.length > 3){
+const err85 = {instancePath:instancePath+"/text/settings",schemaPath:"#/properties/text/properties/settings/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items",schema:3,parentSchema:schema13.properties.text.properties.settings,data:data30};
+if(vErrors === null){
+vErrors = [err85];
+}
+else {
+vErrors.push(err85);
+}
+errors++;
+}
+if(data30.length < 1){
+const err86 = {instancePath:instancePath+"/text/settings",schemaPath:"#/properties/text/properties/settings/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema13.properties.text.properties.settings,data:data30};
+if(vErrors === null){
+vErrors = [err86];
+}
+else {
+vErrors.push(err86);
+}
+errors++;
+}
+const len5 = data30.length;
+for(let i5=0; i5<len5; i5++){
+let data31 = data30[i5];
+if(!(((data31 === "none") || (data31 === "normalizer")) || (data31 === "adaptive"))){
+const err87 = {instancePath:instancePath+"/text/settings/" + i5,schemaPath:"#/properties/text/properties/settings/items/enum",keyword:"enum",params:{allowedValues: schema13.properties.text.properties.settings.items.enum},message:"must be equal to one of the allowed values",schema:schema13.properties.text.properties.settings.items.enum,parentSchema:schema13.properties.text.properties.settings.items,data:data31};
+if(vErrors === null){
+vErrors = [err87];
+}
+else {
+vErrors.push(err87);
+}
+errors++;
+}
+}
+let i6 = data30.length;
+let j0;
+if(i6 > 1){
+outer0:
+for(;i6--;){
+for(j0 = i6; j0--;){
+if(func0(data30[i6], data30[j0])){
+const err88 = {instancePath:instancePath+"/text/settings",schemaPath:"#/properties/text/properties/settings/uniqueItems",keyword:"uniqueItems",params:{i: i6, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i6+" are identical)",schema:true,parentSchema:schema13.properties.text.properties.settings,data:data30};
+if(vErrors === null){
+vErrors = [err88];
+}
+else {
+vErrors.push(err88);
+}
+errors++;
+break outer0;
+}
+}
+}
+}
+}
+else {
+const err89 = {instancePath:instancePath+"/text/settings",schemaPath:"#/properties/text/properties/settings/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema13.properties.text.properties.settings.type,parentSchema:schema13.properties.text.properties.settings,data:data30};
+if(vErrors === null){
+vErrors = [err89];
+}
+else {
+vErrors.push(err89);
+}
+errors++;
+}
+}
+}
+else {
+const err90 = {instancePath:instancePath+"/text",schemaPath:"#/properties/text/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema13.properties.text.type,parentSchema:schema13.properties.text,data:data25};
+if(vErrors === null){
+vErrors = [err90];
+}
+else {
+vErrors.push(err90);
+}
+errors++;
+}
+}
+}
+else {
+const err91 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema13.type,parentSchema:schema13,data};
+if(vErrors === null){
+vErrors = [err91];
+}
+else {
+vErrors.push(err91);
+}
+errors++;
+}
+validate12.errors = vErrors;
+return errors === 0;
+}
+

@@ -1,5 +1,6 @@
 import { useRef, useState } from 'react';
 import { auditWorker } from '../../bridge/audit';
+import type { SuiteFileSummary, UploadedTextFile } from '../../workers/auditApi';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { downloadText } from '../../components/download';
 import { ProgressBar } from '../../components/ProgressBar';
@@ -35,6 +36,20 @@ export function ReportPanel() {
   const [importError, setImportError] = useState<string>();
   const [exportError, setExportError] = useState<string>();
   const controller = useRef<AbortController>(undefined);
+  const [suiteFile, setSuiteFile] = useState<{ file: UploadedTextFile; summary: SuiteFileSummary }>();
+  const [suiteFileError, setSuiteFileError] = useState<string>();
+  const chooseSuiteFile = async (file: File | undefined) => {
+    setSuiteFileError(undefined);
+    setSuiteFile(undefined);
+    if (!file) return;
+    try {
+      if (file.size > 64 * 1024) throw new Error(`${file.name} is ${formatBytes(file.size)}; a suite file is at most 64 KB.`);
+      const uploaded = { name: file.name, text: await file.text() };
+      setSuiteFile({ file: uploaded, summary: await auditWorker.call('checkSuiteFile', { file: uploaded }) });
+    } catch (e) {
+      setSuiteFileError(errorText(e));
+    }
+  };
 
   const run = async () => {
     if (!spec) return;
@@ -42,7 +57,7 @@ export function ReportPanel() {
     setError(undefined);
     setProgress({ fraction: 0, message: 'starting…' });
     try {
-      const report = await auditWorker.call('run', { spec, suite, seed }, { signal: controller.current.signal, onProgress: (p) => setProgress({ fraction: p.fraction, message: p.message }) });
+      const report = await auditWorker.call('run', { spec, suite, suiteFile: suiteFile?.file, seed }, { signal: controller.current.signal, onProgress: (p) => setProgress({ fraction: p.fraction, message: p.message }) });
       keep(report, `${report.model.name}, ${new Date(report.createdAt).toLocaleTimeString()}${report.partial ? ' (partial)' : ''}`);
     } catch (e) {
       if (!isAbort(e)) setError(errorText(e));
@@ -83,13 +98,16 @@ export function ReportPanel() {
       <div className="run-row">
         <label>
           Suite{' '}
-          <select value={suite} onChange={(e) => setSettings({ suite: e.target.value as keyof typeof SUITES })} aria-label="suite">
+          <select value={suite} onChange={(e) => setSettings({ suite: e.target.value as keyof typeof SUITES })} aria-label="suite" disabled={!!suiteFile}>
             {Object.entries(SUITES).map(([id, label]) => (
               <option key={id} value={id}>
                 {label}
               </option>
             ))}
           </select>
+        </label>
+        <label title="Your own budgets and attack parameters: the file npm run audit --suite-file takes">
+          or a suite file <input type="file" accept=".json,application/json" aria-label="suite file" onChange={(e) => void chooseSuiteFile(e.target.files?.[0])} />
         </label>
         <label>
           Seed <input type="number" value={seed} min={0} onChange={(e) => setSettings({ seed: Math.max(0, Math.floor(Number(e.target.value) || 0)) })} aria-label="seed" style={{ width: '6em' }} />
@@ -98,6 +116,21 @@ export function ReportPanel() {
           Run the report
         </button>
         {!data ? <span className="muted">Load a model, pass the checks and choose the data first.</span> : null}
+      </div>
+      <div>
+        {suiteFile ? (
+          <p className="note" data-testid="suite-file">
+            Suite file {suiteFile.file.name}: &quot;{suiteFile.summary.name}&quot;, {suiteFile.summary.summary}.{' '}
+            <button type="button" className="link" onClick={() => setSuiteFile(undefined)}>
+              use the built-in suite
+            </button>
+          </p>
+        ) : null}
+        {suiteFileError ? (
+          <p className="error" role="alert">
+            {suiteFileError}
+          </p>
+        ) : null}
       </div>
       {progress ? <ProgressBar fraction={progress.fraction} message={progress.message} onCancel={() => controller.current?.abort()} /> : null}
       <ErrorMessage message={error} />
