@@ -10,12 +10,8 @@ import type { ModelRef } from './protocol';
 import type { Handlers } from './serve';
 
 /** Where the good words come from: the model itself (white-box, or Lowd & Meek's active probe) or ham mail (passive). */
-export type GoodWordSource = 'model' | 'data';
-
-export const GOOD_WORD_SOURCES: Readonly<Record<GoodWordSource, string>> = {
-  model: 'From the model: each vocabulary word scored alone (white-box, or one query per word once)',
-  data: 'From legitimate mail: words frequent in the training ham and rare in spam (passive, no query)',
-};
+export { GOOD_WORD_SOURCES, type GoodWordSource } from '../core/text/goodWordSources';
+import type { GoodWordSource } from '../core/text/goodWordSources';
 
 /** A text model with everything the attacks need, as the loader assembles it. */
 export interface LoadedTextModel {
