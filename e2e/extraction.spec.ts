@@ -34,3 +34,22 @@ test('a 500-query extraction: fidelity rises round after round, the query log ha
   await page.getByLabel('transfer success against budget chart').scrollIntoViewIfNeeded();
   await screenshot(page, 'extraction-transfer');
 });
+
+test('the transfer attack can be cancelled, from its panel, and the lab works afterwards', async ({ page }) => {
+  await page.goto('/#lab=extraction&model=mnist-cnn');
+  await page.getByLabel('query budget').fill('200');
+  await page.getByLabel('queries per round').fill('100');
+  await page.getByRole('button', { name: 'Steal the model' }).click();
+  await expect(page.getByTestId('log-count')).toHaveText('200', { timeout: 120_000 });
+  await page.getByLabel('transfer budgets').fill('0.1, 0.2, 0.3');
+  await page.getByLabel('transfer digits').fill('1900');
+  await page.getByRole('button', { name: 'Run transfer attack' }).click();
+  await expect(page.getByRole('region', { name: 'jobs' })).toContainText('Transfer FGSM from the stolen copy');
+  await page.locator('.progress').getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'Cancelled.' })).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByRole('region', { name: 'jobs' })).toHaveCount(0);
+  // A new, small transfer runs to the end.
+  await page.getByLabel('transfer digits').fill('50');
+  await page.getByRole('button', { name: 'Run transfer attack' }).click();
+  await expect(page.getByRole('table', { name: 'transfer results' }).locator('tbody tr')).toHaveCount(3, { timeout: 120_000 });
+});

@@ -8,6 +8,8 @@ let workers: { oracle: WorkerBridge<OracleWorkerApi>; attacker: WorkerBridge<Ext
 /**
  * The extraction lab's two workers, started on first use: the oracle (holding the victim) and the attacker
  * (holding only a port to the oracle). The page talks to both; they talk to each other through a MessageChannel.
+ * When either crashes, both are ended (the pair shares a channel) and the next call starts a fresh pair; the caller
+ * of the call that was running hears why.
  */
 export function extractionWorkers() {
   if (!workers) {
@@ -16,10 +18,19 @@ export function extractionWorkers() {
     const channel = new MessageChannel();
     oracle.postMessage({ kind: 'connect', port: channel.port1 }, [channel.port1]);
     attacker.postMessage({ kind: 'connect', port: channel.port2 }, [channel.port2]);
-    workers = {
-      oracle: new WorkerBridge(() => oracle, { onMemory: reportWorkerMemory('oracle') }),
-      attacker: new WorkerBridge(() => attacker, { onMemory: reportWorkerMemory('attacker') }),
+    const pair = {
+      oracle: new WorkerBridge<OracleWorkerApi>(() => oracle, { name: 'oracle', onMemory: reportWorkerMemory('oracle'), onCrash: (message) => endPair(message) }),
+      attacker: new WorkerBridge<ExtractionWorkerApi>(() => attacker, { name: 'attacker', onMemory: reportWorkerMemory('attacker'), onCrash: (message) => endPair(message) }),
     };
+    const endPair = (message: string) => {
+      if (workers === pair) workers = undefined;
+      pair.oracle.terminate(message);
+      pair.attacker.terminate(message);
+      // A bridge that never sent a call has not taken its worker yet: end the raw workers too.
+      oracle.terminate();
+      attacker.terminate();
+    };
+    workers = pair;
   }
   return workers;
 }

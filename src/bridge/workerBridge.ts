@@ -55,6 +55,8 @@ export class WorkerBridge<Api> {
       /** Runs once on each fresh worker before any queued call (e.g. choose the backend). */
       onStart?: (bridge: WorkerBridge<Api>) => Promise<void>;
       onCrash?: (message: string) => void;
+      /** The worker's name in messages ("The oracle worker crashed: ..."). */
+      name?: string;
     } = {},
   ) {}
 
@@ -125,7 +127,7 @@ export class WorkerBridge<Api> {
     const worker = this.createWorker();
     worker.onmessage = (event) => this.receive(event.data);
     worker.onerror = (event) => {
-      const message = `The compute worker crashed: ${event.message || 'unknown error'}`;
+      const message = `The ${this.listeners.name ?? 'compute'} worker crashed (${event.message || 'unknown error'}); it starts afresh on the next run.`;
       this.listeners.onCrash?.(message);
       this.terminate(message);
     };

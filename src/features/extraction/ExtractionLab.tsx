@@ -4,6 +4,8 @@ import { useFieldErrors } from '../../stores/fieldErrors';
 import { ErrorBoundary, FaultPoint } from '../../components/ErrorBoundary';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { compute } from '../../bridge/compute';
+import { cancelJob, startJob } from '../../bridge/jobs';
+import { selectJobOfKind, useJobs } from '../../stores/jobs';
 import { extractionWorkers } from '../../bridge/extraction';
 import { loadTestDigits } from '../../bridge/datasets';
 import { downloadText } from '../../components/download';
@@ -248,7 +250,7 @@ function TransferPanel({ victimId, seed }: { victimId: string; seed: number }) {
   const [attackId, setAttackId] = useState<'fgsm' | 'pgd'>('fgsm');
   const [budgetsText, setBudgetsText] = useState('0.05, 0.1, 0.2, 0.3');
   const [count, setCount] = useState(500);
-  const [progress, setProgress] = useState<Progress>();
+  const job = useJobs(selectJobOfKind('extraction-transfer'));
   const [error, setError] = useState<string>();
   const [outcome, setOutcome] = useState<TransferOutcome>();
   const transferFields = useFieldErrors('extraction-transfer');
@@ -263,22 +265,28 @@ function TransferPanel({ victimId, seed }: { victimId: string; seed: number }) {
       return;
     }
     setError(undefined);
-    setProgress({ fraction: 0, message: 'crafting on the substitute…' });
-    try {
-      const { oracle, attacker } = extractionWorkers();
+    setOutcome(undefined);
+    const { oracle, attacker } = extractionWorkers();
+    // A job: visible and cancellable (here and in the status bar) through both phases.
+    const job = startJob({ kind: 'extraction-transfer', lab: 'extraction', title: `Transfer ${attackId.toUpperCase()} from the stolen copy` }, async (options) => {
       // A fresh oracle session for this phase: each digit costs one query per budget, plus one for its clean label.
       const oracleBudget = count * (budgets.length + 1);
-      const info = await oracle.call('open', { model: victim, config: { output: { kind: 'label' }, budget: oracleBudget, seed } });
+      const info = await oracle.call('open', { model: victim, config: { output: { kind: 'label' }, budget: oracleBudget, seed } }, { signal: options.signal });
       const transfer = await attacker.call(
         'transfer',
         { attackId, budgets, count, heldOutFrom: HELD_OUT_FROM, oracleBudget, numClasses: info.numClasses, inputShape: info.inputShape, seed },
-        { onProgress: setProgress },
+        options,
       );
-      setProgress({ fraction: 1, message: 'the same attack, white-box on the victim…' });
-      const whiteBox = await compute.call('sweep', {
-        model: victim,
-        spec: { attacks: [{ id: attackId, params: attackId === 'pgd' ? { max_iter: 40 } : {} }], budgets, count, start: HELD_OUT_FROM, seed, galleryPerPoint: 0 },
-      });
+      options.onProgress?.({ fraction: 1, message: 'the same attack, white-box on the victim…' });
+      const whiteBox = await compute.call(
+        'sweep',
+        { model: victim, spec: { attacks: [{ id: attackId, params: attackId === 'pgd' ? { max_iter: 40 } : {} }], budgets, count, start: HELD_OUT_FROM, seed, galleryPerPoint: 0 } },
+        { signal: options.signal },
+      );
+      return { transfer, whiteBox };
+    });
+    try {
+      const { transfer, whiteBox } = await job.done;
       setOutcome({
         attackId,
         digits: transfer.digits,
@@ -291,9 +299,7 @@ function TransferPanel({ victimId, seed }: { victimId: string; seed: number }) {
         })),
       });
     } catch (e) {
-      setError((e as Error).message);
-    } finally {
-      setProgress(undefined);
+      setError((e as Error).name === 'AbortError' ? 'Cancelled.' : (e as Error).message);
     }
   };
 
@@ -315,11 +321,11 @@ function TransferPanel({ victimId, seed }: { victimId: string; seed: number }) {
           Held-out digits{' '}
           <NumberField name="Held-out digits" integer min={1} max={1900} value={count} onChange={setCount} aria-label="transfer digits" onValidity={transferFields.report('count')} />
         </label>
-        <button type="button" className="primary" onClick={() => void run()} disabled={!!progress || transferFields.invalid}>
+        <button type="button" className="primary" onClick={() => void run()} disabled={!!job || transferFields.invalid}>
           Run transfer attack
         </button>
       </div>
-      {progress ? <ProgressBar fraction={progress.fraction} message={progress.message} /> : null}
+      {job ? <ProgressBar fraction={job.fraction} message={job.message} onCancel={() => cancelJob(job.id)} /> : null}
       {error ? <p className="error" role="alert">{error}</p> : null}
       {outcome ? (
         <>
