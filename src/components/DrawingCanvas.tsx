@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useId, useRef } from 'react';
 
 interface DrawingCanvasProps {
   width: number;
@@ -17,6 +17,7 @@ export function DrawingCanvas({ width, height, onChange, size = 280 }: DrawingCa
   const drawing = useRef(false);
   const last = useRef<{ x: number; y: number } | null>(null);
   const scale = 10;
+  const helpId = useId();
 
   const clear = () => {
     const context = canvas.current!.getContext('2d')!;
@@ -69,6 +70,7 @@ export function DrawingCanvas({ width, height, onChange, size = 280 }: DrawingCa
         style={{ width: size, height: size, touchAction: 'none' }}
         className="digit-image draw"
         aria-label="drawing canvas: draw a digit"
+        aria-describedby={helpId}
         onPointerDown={(e) => {
           drawing.current = true;
           last.current = null;
@@ -81,6 +83,9 @@ export function DrawingCanvas({ width, height, onChange, size = 280 }: DrawingCa
           emit();
         }}
       />
+      <p className="note" id={helpId}>
+        Drawing needs a mouse, pen or touch. With the keyboard, choose &quot;Test digit&quot; or &quot;Upload&quot; above instead.
+      </p>
       <button type="button" onClick={clear}>
         Clear
       </button>

@@ -1,4 +1,5 @@
 import type { ModelCard } from '../core/models/card';
+import { ScrollBox } from './ScrollBox';
 
 const percent = (x: number) => `${(x * 100).toFixed(2)}%`;
 
@@ -6,7 +7,7 @@ const percent = (x: number) => `${(x * 100).toFixed(2)}%`;
 export function ModelCardView({ card }: { card: ModelCard }) {
   return (
     <section className="model-card" aria-label={`model card ${card.id}`}>
-      <h3>{card.name}</h3>
+      <h2>{card.name}</h2>
       <p>{card.description}</p>
       <dl className="facts">
         <dt>Test accuracy</dt>
@@ -40,7 +41,7 @@ export function ModelCardView({ card }: { card: ModelCard }) {
           ))}
         </dd>
       </dl>
-      <div className="table-scroll">
+      <ScrollBox label="layers table">
       <table className="layers">
         <thead>
           <tr>
@@ -61,7 +62,7 @@ export function ModelCardView({ card }: { card: ModelCard }) {
           ))}
         </tbody>
       </table>
-      </div>
+      </ScrollBox>
     </section>
   );
 }

@@ -24,6 +24,8 @@ export const settingsSchema = {
   n: field.int(100, 1, 2000),
   /** Audit lab: the suite of the robustness report. */
   suite: field.string<'quick' | 'standard'>('quick', ['quick', 'standard']),
+  /** Text size in percent of normal: the status bar's Presentation toggle sets 140 for a projector. */
+  zoom: field.int(100, 50, 300),
 };
 
 export type Settings = ValuesOf<typeof settingsSchema>;
@@ -52,6 +54,7 @@ export const selectSweepAttacks = (s: SettingsStore) => s.sweep;
 export const selectSweepBudgets = (s: SettingsStore) => s.budgets;
 export const selectSweepCount = (s: SettingsStore) => s.n;
 export const selectSuite = (s: SettingsStore) => s.suite;
+export const selectZoom = (s: SettingsStore) => s.zoom;
 
 function currentSettings(): Settings {
   const state = useSettings.getState();

@@ -1,3 +1,5 @@
+import { useRunFocus } from '../../components/useRunFocus';
+import { announce } from '../../stores/announcer';
 import { useRef, useState } from 'react';
 import { auditWorker } from '../../bridge/audit';
 import type { SuiteFileSummary, UploadedTextFile } from '../../workers/auditApi';
@@ -50,6 +52,7 @@ export function ReportPanel() {
       setSuiteFileError(errorText(e));
     }
   };
+  const focus = useRunFocus(progress !== undefined);
 
   const run = async () => {
     if (!spec) return;
@@ -59,8 +62,10 @@ export function ReportPanel() {
     try {
       const report = await auditWorker.call('run', { spec, suite, suiteFile: suiteFile?.file, seed }, { signal: controller.current.signal, onProgress: (p) => setProgress({ fraction: p.fraction, message: p.message }) });
       keep(report, `${report.model.name}, ${new Date(report.createdAt).toLocaleTimeString()}${report.partial ? ' (partial)' : ''}`);
+      announce(`The robustness report of ${report.model.name} is ready${report.partial ? ' (partial)' : ''}; it follows.`);
     } catch (e) {
       if (!isAbort(e)) setError(errorText(e));
+      announce(isAbort(e) ? 'The report was cancelled.' : `The report failed: ${errorText(e)}`);
     } finally {
       setProgress(undefined);
     }
@@ -112,7 +117,7 @@ export function ReportPanel() {
         <label>
           Seed <input type="number" value={seed} min={0} onChange={(e) => setSettings({ seed: Math.max(0, Math.floor(Number(e.target.value) || 0)) })} aria-label="seed" style={{ width: '6em' }} />
         </label>
-        <button type="button" onClick={() => void run()} disabled={!spec || !data || progress !== undefined}>
+        <button ref={focus.run} type="button" onClick={() => void run()} disabled={!spec || !data || progress !== undefined}>
           Run the report
         </button>
         {!data ? <span className="muted">Load a model, pass the checks and choose the data first.</span> : null}
@@ -132,7 +137,7 @@ export function ReportPanel() {
           </p>
         ) : null}
       </div>
-      {progress ? <ProgressBar fraction={progress.fraction} message={progress.message} onCancel={() => controller.current?.abort()} /> : null}
+      {progress ? <ProgressBar fraction={progress.fraction} message={progress.message} onCancel={() => controller.current?.abort()} cancelRef={focus.stop} /> : null}
       <ErrorMessage message={error} />
       <div className="run-row">
         <label>

@@ -10,6 +10,9 @@ import { extractionWorkers } from '../../bridge/extraction';
 import { loadTestDigits } from '../../bridge/datasets';
 import { downloadText } from '../../components/download';
 import { ProgressBar } from '../../components/ProgressBar';
+import { ScrollBox } from '../../components/ScrollBox';
+import { useRunFocus } from '../../components/useRunFocus';
+import { announce } from '../../stores/announcer';
 import { parseBudgets } from '../../core/attacks/paramCodec';
 import type { StrategyId } from '../../core/extraction/strategies';
 import type { OracleConfig, OutputMode } from '../../core/extraction/types';
@@ -66,6 +69,7 @@ export function ExtractionLab() {
   const [progress, setProgress] = useState<Progress>();
   const [error, setError] = useState<string>();
   const abort = useRef<AbortController | undefined>(undefined);
+  const focus = useRunFocus(!!progress);
   const victim = victimId ? findImageModel(victimId) : undefined;
 
   const run = async () => {
@@ -120,9 +124,11 @@ export function ExtractionLab() {
         },
       );
       store.update(id, { queriesUsed: summary.queriesUsed, stoppedBy: summary.stoppedBy });
+      announce(`Extraction finished after ${summary.queriesUsed} queries (stopped by ${summary.stoppedBy}); the chart and the rounds follow.`);
     } catch (e) {
       const message = (e as Error).name === 'AbortError' ? 'Cancelled: the rounds done so far are kept.' : (e as Error).message;
       setError(message);
+      announce(message);
       useExtractionLab.getState().update(id, { error: message });
     } finally {
       // The log and the detector's verdict are read from the oracle's side, whatever happened to the run.
@@ -218,12 +224,12 @@ export function ExtractionLab() {
               <option value="mnist-cnn">small CNN</option>
             </select>
           </label>
-          <button type="button" className="primary" onClick={() => void run()} disabled={!!progress || !victim || fields.invalid}>
+          <button ref={focus.run} type="button" className="primary" onClick={() => void run()} disabled={!!progress || !victim || fields.invalid}>
             Steal the model
           </button>
         </fieldset>
       </div>
-      {progress ? <ProgressBar fraction={progress.fraction} message={progress.message} onCancel={() => abort.current?.abort()} /> : null}
+      {progress ? <ProgressBar fraction={progress.fraction} message={progress.message} onCancel={() => abort.current?.abort()} cancelRef={focus.stop} /> : null}
       {error ? <p className="error" role="alert">{error}</p> : null}
       <ErrorBoundary name="The extraction results" onReset={() => useExtractionLab.getState().clear()} resetLabel="Clear the runs">
         <FaultPoint where="extraction-results" />
@@ -254,6 +260,7 @@ function TransferPanel({ victimId, seed }: { victimId: string; seed: number }) {
   const [error, setError] = useState<string>();
   const [outcome, setOutcome] = useState<TransferOutcome>();
   const transferFields = useFieldErrors('extraction-transfer');
+  const transferFocus = useRunFocus(!!job);
   const victim = findImageModel(victimId)!;
 
   const run = async () => {
@@ -321,11 +328,11 @@ function TransferPanel({ victimId, seed }: { victimId: string; seed: number }) {
           Held-out digits{' '}
           <NumberField name="Held-out digits" integer min={1} max={1900} value={count} onChange={setCount} aria-label="transfer digits" onValidity={transferFields.report('count')} />
         </label>
-        <button type="button" className="primary" onClick={() => void run()} disabled={!!job || transferFields.invalid}>
+        <button ref={transferFocus.run} type="button" className="primary" onClick={() => void run()} disabled={!!job || transferFields.invalid}>
           Run transfer attack
         </button>
       </div>
-      {job ? <ProgressBar fraction={job.fraction} message={job.message} onCancel={() => cancelJob(job.id)} /> : null}
+      {job ? <ProgressBar fraction={job.fraction} message={job.message} onCancel={() => cancelJob(job.id)} cancelRef={transferFocus.stop} /> : null}
       {error ? <p className="error" role="alert">{error}</p> : null}
       {outcome ? (
         <>
@@ -345,6 +352,7 @@ function TransferPanel({ victimId, seed }: { victimId: string; seed: number }) {
               </LineChart>
             </ResponsiveContainer>
           </div>
+          <ScrollBox label="transfer results table">
           <table className="results" aria-label="transfer results">
             <thead>
               <tr>
@@ -365,6 +373,7 @@ function TransferPanel({ victimId, seed }: { victimId: string; seed: number }) {
               ))}
             </tbody>
           </table>
+          </ScrollBox>
         </>
       ) : null}
     </div>
@@ -411,6 +420,7 @@ function RunDetails({ run, onExport }: { run: ExtractionRun; onExport(): void })
           {run.stoppedBy ? ` (stopped by ${run.stoppedBy})` : ''}.
         </p>
       ) : null}
+      <ScrollBox label="extraction rounds table">
       <table className="results" aria-label="extraction rounds">
         <thead>
           <tr>
@@ -435,6 +445,7 @@ function RunDetails({ run, onExport }: { run: ExtractionRun; onExport(): void })
           ))}
         </tbody>
       </table>
+      </ScrollBox>
       {run.verdict ? (
         <p className={run.verdict.flagged ? 'verdict success' : 'verdict failure'} data-testid="detector-verdict">
           {run.verdict.flagged
@@ -450,7 +461,8 @@ function RunDetails({ run, onExport }: { run: ExtractionRun; onExport(): void })
               Export JSON
             </button>
           </h4>
-          <table className="results" aria-label="query log">
+          <ScrollBox label="query log table">
+          <table className="results query-log-table" aria-label="query log">
             <thead>
               <tr>
                 <th className="num">#</th>
@@ -474,6 +486,7 @@ function RunDetails({ run, onExport }: { run: ExtractionRun; onExport(): void })
               ))}
             </tbody>
           </table>
+          </ScrollBox>
           <p className="muted small">The last {run.logTail?.length} entries; the export has all of them.</p>
         </div>
       ) : null}

@@ -4,6 +4,8 @@ import { cancelJob, startJob } from '../../bridge/jobs';
 import { selectJobOfKind, useJobs } from '../../stores/jobs';
 import { ProbabilityBars } from '../../components/ProbabilityBars';
 import { ProgressBar } from '../../components/ProgressBar';
+import { useRunFocus } from '../../components/useRunFocus';
+import { announce } from '../../stores/announcer';
 import { findImageModel } from '../../stores/models';
 import { selectImageView, selectModelId, selectSetSettings, useSettings } from '../../stores/settings';
 import type { ModelRef, Prediction } from '../../workers/protocol';
@@ -92,25 +94,27 @@ function CleanPrediction({ model, input, state }: { model: ModelRef; input: LabI
 function AccuracyCheck({ model }: { model: ModelRef }) {
   const job = useJobs(selectJobOfKind('image-evaluate'));
   const [outcome, setOutcome] = useState<string>();
+  const focus = useRunFocus(!!job);
+  const report = (text: string) => (setOutcome(text), announce(`Accuracy check: ${text}`));
   const run = () => {
     setOutcome(undefined);
     startJob({ kind: 'image-evaluate', lab: 'image', title: `Accuracy of ${model.id} on the test digits` }, (options) =>
       compute.call('evaluate', { model, split: 'test' }, options),
     ).done.then(
       ({ correct, total }) =>
-        setOutcome(
+        report(
           `${correct} / ${total} correct: ${((correct / total) * 100).toFixed(2)}% ` +
             `(model card: ${(model.card.metrics.testAccuracy * 100).toFixed(2)}%).`,
         ),
-      (error: Error) => setOutcome(error.name === 'AbortError' ? 'Cancelled.' : `Failed: ${error.message}`),
+      (error: Error) => report(error.name === 'AbortError' ? 'Cancelled.' : `Failed: ${error.message}`),
     );
   };
   return (
     <div className="accuracy-check">
-      <button type="button" onClick={run} disabled={!!job}>
+      <button ref={focus.run} type="button" onClick={run} disabled={!!job}>
         Check accuracy on the 2,000 test digits
       </button>
-      {job ? <ProgressBar fraction={job.fraction} message={job.message} onCancel={() => cancelJob(job.id)} /> : null}
+      {job ? <ProgressBar fraction={job.fraction} message={job.message} onCancel={() => cancelJob(job.id)} cancelRef={focus.stop} /> : null}
       {outcome ? <p data-testid="accuracy-outcome">{outcome}</p> : null}
     </div>
   );

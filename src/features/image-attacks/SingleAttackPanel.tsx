@@ -6,6 +6,8 @@ import { DigitImage } from '../../components/DigitImage';
 import { downloadBytes } from '../../components/download';
 import { encodePng } from '../../core/audit/png';
 import { PerturbationImage } from '../../components/PerturbationImage';
+import { useRunFocus } from '../../components/useRunFocus';
+import { announce } from '../../stores/announcer';
 import { ProbabilityBars } from '../../components/ProbabilityBars';
 import { decodeParams, encodeParams } from '../../core/attacks/paramCodec';
 import { ATTACK_METAS, getAttackMeta } from '../../core/attacks/catalog';
@@ -38,6 +40,7 @@ export function SingleAttackPanel({ model, input }: { model: ModelRef; input: La
   const [frame, setFrame] = useState<AttackFrame>();
   const [error, setError] = useState<string>();
   const abort = useRef<AbortController | undefined>(undefined);
+  const focus = useRunFocus(running);
   const single = useImageLab(selectImageLabSingle);
   const setSingle = useImageLab(selectSetSingle);
   const targeted = attack.targeted === 'always' || (attack.targeted === 'optional' && params.targeted === true);
@@ -62,8 +65,14 @@ export function SingleAttackPanel({ model, input }: { model: ModelRef; input: La
         { signal: abort.current.signal, onProgress: (p) => p.frame && setFrame(p.frame), priority: 'interactive' },
       )
       .then(
-        (result) => setSingle({ ...result, attackId: attack.id, input: pixels, setup, labelSource }),
-        (e: Error) => setError(e.name === 'AbortError' ? undefined : e.message),
+        (result) => {
+          setSingle({ ...result, attackId: attack.id, input: pixels, setup, labelSource });
+          announce(verdict(attack.name, result.result, model.card.classes));
+        },
+        (e: Error) => {
+          setError(e.name === 'AbortError' ? undefined : e.message);
+          announce(e.name === 'AbortError' ? `${attack.name} stopped.` : `${attack.name} failed: ${e.message}`);
+        },
       )
       .finally(() => {
         setRunning(false);
@@ -94,11 +103,11 @@ export function SingleAttackPanel({ model, input }: { model: ModelRef; input: La
             </select>
           </label>
         ) : null}
-        <button type="button" className="primary" onClick={run} disabled={running || !input || input.label === undefined || fields.invalid}>
+        <button ref={focus.run} type="button" className="primary" onClick={run} disabled={running || !input || input.label === undefined || fields.invalid}>
           Run {attack.name}
         </button>
         {running ? (
-          <button type="button" onClick={() => abort.current?.abort()}>
+          <button ref={focus.stop} type="button" onClick={() => abort.current?.abort()}>
             Stop
           </button>
         ) : null}
@@ -189,11 +198,11 @@ function AttackOutcome({ result, classes }: { result: NonNullable<ReturnType<typ
       </div>
       <div className="bars-pair">
         <div>
-          <h4>Original</h4>
+          <h3>Original</h3>
           <ProbabilityBars probabilities={result.original.probabilities} classes={classes} trueClass={r.trueLabel} />
         </div>
         <div>
-          <h4>Adversarial</h4>
+          <h3>Adversarial</h3>
           <ProbabilityBars probabilities={result.adversarial.probabilities} classes={classes} trueClass={r.trueLabel} />
         </div>
       </div>

@@ -10,6 +10,9 @@ import { NumberField } from '../../components/NumberField';
 import { useFieldErrors } from '../../stores/fieldErrors';
 import { ParamForm } from '../../components/ParamForm';
 import { ProgressBar } from '../../components/ProgressBar';
+import { ScrollBox } from '../../components/ScrollBox';
+import { useRunFocus } from '../../components/useRunFocus';
+import { announce } from '../../stores/announcer';
 import { parseBudgets } from '../../core/attacks/paramCodec';
 import { ATTACK_METAS, getAttackMeta } from '../../core/attacks/catalog';
 import type { AttackParams } from '../../core/attacks/types';
@@ -47,6 +50,7 @@ export function SweepPanel({ model }: { model: ModelRef }) {
   const latest = sweeps.find((s) => s.modelId === model.id);
 
   const fields = useFieldErrors('image-sweep');
+  const focus = useRunFocus(!!job);
   // The largest budget every chosen attack accepts (its budget parameter's maximum).
   const maxBudget = Math.min(
     ...chosen.map((id) => {
@@ -87,9 +91,15 @@ export function SweepPanel({ model }: { model: ModelRef }) {
       (result) => {
         // Cancelled before any batch finished: nothing measured, so nothing to keep or draw.
         if (result.points.length === 0) setError('Cancelled before the first batch of digits finished: nothing was measured.');
-        else addSweep(result);
+        else {
+          addSweep(result);
+          announce(`Sweep finished${result.partial ? ' (cancelled: partial)' : ''}: clean accuracy ${percent(result.cleanAccuracy)}; the chart and the table follow.`);
+        }
       },
-      (e: Error) => setError(e.name === 'AbortError' ? 'Cancelled.' : e.message),
+      (e: Error) => {
+        setError(e.name === 'AbortError' ? 'Cancelled.' : e.message);
+        announce(e.name === 'AbortError' ? 'Sweep cancelled.' : `The sweep failed: ${e.message}`);
+      },
     );
   };
 
@@ -152,7 +162,7 @@ export function SweepPanel({ model }: { model: ModelRef }) {
             Use all 2,000
           </button>
         ) : null}
-        <button type="button" className="primary" onClick={run} disabled={!!job || !!budgetError || chosen.length === 0 || fields.invalid}>
+        <button ref={focus.run} type="button" className="primary" onClick={run} disabled={!!job || !!budgetError || chosen.length === 0 || fields.invalid}>
           Run sweep
         </button>
       </div>
@@ -162,7 +172,7 @@ export function SweepPanel({ model }: { model: ModelRef }) {
       </p>
       {budgetError ? <p className="error" role="alert">{budgetError}</p> : null}
       {chosen.length === 0 ? <p className="error">Choose at least one attack.</p> : null}
-      {job ? <ProgressBar fraction={job.fraction} message={job.message} onCancel={() => cancelJob(job.id)} /> : null}
+      {job ? <ProgressBar fraction={job.fraction} message={job.message} onCancel={() => cancelJob(job.id)} cancelRef={focus.stop} /> : null}
       {error ? <p className={error.startsWith('Cancelled') ? 'note' : 'error'} role="alert">{error}</p> : null}
       {latest ? (
         <ErrorBoundary name="The sweep results" onReset={clearSweeps} resetLabel="Clear the sweep results">
@@ -209,6 +219,7 @@ function SweepResults({ result, classes, shape }: { result: SweepResult; classes
         ) : null}
       </p>
       <AccuracyChart series={series} xLabel="budget ε (in each attack's norm)" />
+      <ScrollBox label="sweep results table">
       <table className="results" aria-label="sweep results">
         <thead>
           <tr>
@@ -226,9 +237,15 @@ function SweepResults({ result, classes, shape }: { result: SweepResult; classes
         <tbody>
           {result.points.map((p) => {
             const key = `${p.attackId}@${p.budget}`;
+            const name = getAttackMeta(p.attackId).name;
+            // The row is clickable; its first cell's button is the same choice for the keyboard and screen readers.
             return (
               <tr key={key} className={key === selected ? 'selected' : undefined} onClick={() => setSelected(key)}>
-                <td>{getAttackMeta(p.attackId).name}</td>
+                <td>
+                  <button type="button" className="link" aria-pressed={key === selected} aria-label={`Show fooled examples: ${name} at ε = ${p.budget}`}>
+                    {name}
+                  </button>
+                </td>
                 <td>{normText(p.norm)}</td>
                 <td className="num">{p.budget}</td>
                 <td className="num">{percent(p.accuracy)}</td>
@@ -242,9 +259,10 @@ function SweepResults({ result, classes, shape }: { result: SweepResult; classes
           })}
         </tbody>
       </table>
-      <h4>
-        Fooled examples: {getAttackMeta(selectedAttack).name} at ε = {selectedBudget} <span className="muted">(click a row to choose)</span>
-      </h4>
+      </ScrollBox>
+      <h3 className="gallery-heading">
+        Fooled examples: {getAttackMeta(selectedAttack).name} at ε = {selectedBudget} <span className="muted">(choose a row above)</span>
+      </h3>
       {gallery.length ? (
         <div className="gallery" aria-label="gallery of fooled examples">
           {gallery.map((g) => (

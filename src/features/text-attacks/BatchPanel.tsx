@@ -4,6 +4,9 @@ import { useFieldErrors } from '../../stores/fieldErrors';
 import { AccuracyChart } from '../../components/AccuracyChart';
 import { downloadText } from '../../components/download';
 import { ProgressBar } from '../../components/ProgressBar';
+import { ScrollBox } from '../../components/ScrollBox';
+import { useRunFocus } from '../../components/useRunFocus';
+import { announce } from '../../stores/announcer';
 import { FAMILIES, FAMILY_LABELS, RANKINGS, transformationsOf, type RankingId } from '../../core/text/attack';
 import { DEFENSE_SETTINGS, textBatchToCsv, textBatchToJson, type BatchAttack, type DefenseSetting } from '../../core/text/batch';
 import { textWorker } from '../../bridge/text';
@@ -26,6 +29,7 @@ export function BatchPanel() {
   const [progress, setProgress] = useState<{ fraction: number; message?: string }>();
   const [error, setError] = useState<string>();
   const controller = useRef<AbortController>(undefined);
+  const focus = useRunFocus(progress !== undefined);
 
   const run = async () => {
     const model = TEXT_MODELS[0];
@@ -46,8 +50,10 @@ export function BatchPanel() {
         { signal: controller.current.signal, onProgress: (p) => setProgress({ fraction: p.fraction, message: p.message }) },
       );
       set({ batch: result });
+      announce(`Batch finished: ${result.completed} messages${result.cancelled ? ' (cancelled)' : ''}; the summary table follows.`);
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
+      announce(`The batch stopped: ${e instanceof Error ? e.message : String(e)}`);
     } finally {
       setProgress(undefined);
     }
@@ -86,18 +92,18 @@ export function BatchPanel() {
             {DEFENSE_SETTINGS[id].label}
           </label>
         ))}
-        <button type="button" className="primary" onClick={run} disabled={progress !== undefined || fields.invalid || optionsInvalid}>
+        <button ref={focus.run} type="button" className="primary" onClick={run} disabled={progress !== undefined || fields.invalid || optionsInvalid}>
           Run batch
         </button>
       </div>
-      {progress ? <ProgressBar fraction={progress.fraction} message={progress.message} onCancel={() => controller.current?.abort()} /> : null}
+      {progress ? <ProgressBar fraction={progress.fraction} message={progress.message} onCancel={() => controller.current?.abort()} cancelRef={focus.stop} /> : null}
       {error ? <p className="error">{error}</p> : null}
       {batch ? (
         <>
           <p className="note">
             {batch.completed} messages{batch.cancelled ? ' (cancelled: the rows cover the messages done)' : ''} in {(batch.millis / 1000).toFixed(1)} s.
           </p>
-          <div className="table-scroll">
+          <ScrollBox label="attack summary table">
             <table className="data-table" aria-label="attack summary">
               <thead>
                 <tr>
@@ -128,7 +134,7 @@ export function BatchPanel() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </ScrollBox>
           {/* One small chart per defense setting, three lines each, rather than nine lines on one. */}
           <div className="small-multiples">
             {[...new Set(batch.rows.map((row) => row.setting))].map((setting) => (

@@ -78,7 +78,8 @@ export function DiffView({ original, edits }: { original: string; edits: readonl
   });
   parts.push(plain(position, original.length, 'end'));
   return (
-    <div className="diff-view" aria-label="diff view">
+    // It scrolls: focusable so the keyboard can scroll it, a named region so screen readers say what it is.
+    <div className="diff-view" role="region" aria-label="diff view" tabIndex={0}>
       {parts}
     </div>
   );

@@ -1,5 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { NumberField } from '../../components/NumberField';
+import { useRunFocus } from '../../components/useRunFocus';
+import { announce } from '../../stores/announcer';
 import { useFieldErrors } from '../../stores/fieldErrors';
 import { ErrorBoundary, FaultPoint } from '../../components/ErrorBoundary';
 import { FAMILIES, FAMILY_LABELS, RANKINGS, TRANSFORMATIONS, transformationsOf, type RankingId, type TransformationId } from '../../core/text/attack';
@@ -9,7 +11,7 @@ import { textWorker } from '../../bridge/text';
 import { TEXT_MODELS } from '../../stores/models';
 import { selectOptions, selectResult, selectText, useTextLab } from '../../stores/textLab';
 import { GOOD_WORD_SOURCES, type GoodWordSource } from '../../core/text/goodWordSources';
-import type { ScoreResult } from '../../workers/textApi';
+import type { ScoreResult, SingleTextAttackResult } from '../../workers/textApi';
 import { BatchPanel } from './BatchPanel';
 import { DiffView } from './DiffView';
 import { formatProbability, percent } from './format';
@@ -196,6 +198,17 @@ function AttackOptionsForm() {
   );
 }
 
+/** Whether the attacked text is ham for the judge of the chosen setting. */
+const flipped = (response: SingleTextAttackResult) => response.judged.perturbed[SPAM] <= 0.5;
+
+/** The outcome in one sentence, on screen and read out. */
+function verdictText(response: SingleTextAttackResult, setting: DefenseSetting): string {
+  const r = response.result;
+  const where = DEFENSE_SETTINGS[setting].label.toLowerCase();
+  if (r.status === 'skipped') return 'The filter already calls this message ham: nothing to attack.';
+  return flipped(response) ? `Label flipped: spam → ham (${where}).` : `Still spam (${where}); the search stopped: ${r.stopReason.replace('-', ' ')}.`;
+}
+
 function SingleAttack() {
   const fieldsInvalid = useFieldErrors('text-attack').invalid;
   const text = useTextLab(selectText);
@@ -204,6 +217,7 @@ function SingleAttack() {
   const [running, setRunning] = useState(false);
   const [error, setError] = useState<string>();
   const controller = useRef<AbortController>(undefined);
+  const focus = useRunFocus(running);
   const run = async () => {
     const model = TEXT_MODELS[0];
     if (!model) return;
@@ -221,22 +235,23 @@ function SingleAttack() {
     try {
       const r = await textWorker.call('attack', { model, text, trueClass: SPAM, options, setting, goodWordSource, seed: 1 }, { signal: controller.current.signal });
       set({ result: r });
+      announce(verdictText(r, setting));
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
+      announce(`The attack stopped: ${e instanceof Error ? e.message : String(e)}`);
     } finally {
       setRunning(false);
     }
   };
   const r = result?.result;
-  const judgedFlip = result ? result.judged.perturbed[SPAM] <= 0.5 : false;
   return (
     <div className="single-text">
       <div className="run-row">
-        <button type="button" className="primary" onClick={run} disabled={running || fieldsInvalid}>
+        <button ref={focus.run} type="button" className="primary" onClick={run} disabled={running || fieldsInvalid}>
           Attack this message
         </button>
         {running ? (
-          <button type="button" onClick={() => controller.current?.abort()}>
+          <button ref={focus.stop} type="button" onClick={() => controller.current?.abort()}>
             Stop
           </button>
         ) : null}
@@ -245,12 +260,8 @@ function SingleAttack() {
       {error ? <p className="error">{error}</p> : null}
       {r && result ? (
         <div className="text-result">
-          <p className={`verdict ${judgedFlip ? 'verdict-ok' : 'verdict-bad'}`} data-testid="attack-verdict">
-            {r.status === 'skipped'
-              ? 'The filter already calls this message ham: nothing to attack.'
-              : judgedFlip
-                ? `Label flipped: spam → ham (${DEFENSE_SETTINGS[setting].label.toLowerCase()}).`
-                : `Still spam (${DEFENSE_SETTINGS[setting].label.toLowerCase()}); the search stopped: ${r.stopReason.replace('-', ' ')}.`}
+          <p className={`verdict ${flipped(result) ? 'verdict-ok' : 'verdict-bad'}`} data-testid="attack-verdict">
+            {verdictText(result, setting)}
           </p>
           <dl className="facts outcome-facts">
             <dt>spam score before</dt>
