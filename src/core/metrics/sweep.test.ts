@@ -75,6 +75,20 @@ describe('runSweep', () => {
     model.dispose();
   });
 
+  it('keeps a batch every attack finished when the stop comes right after its last attack', async () => {
+    const model = tinyClassifier(24);
+    const data = await labelledByModel(model, 32);
+    let stop = false;
+    // FGSM (one run for all budgets) and BIM (one run per budget): 3 runs a batch, so 50% is the first batch done.
+    const result = await runSweep(model, data, { attacks: [{ id: 'fgsm', params: {} }, { id: 'bim', params: { max_iter: 2 } }], budgets: [0.1, 0.2], count: 32, seed: 3, batchSize: 16 }, {
+      onProgress: (fraction) => (stop ||= fraction >= 0.5),
+      shouldStop: () => stop,
+    });
+    expect(result.partial).toBe(true);
+    expect(result.points.map((p) => p.examples)).toEqual([16, 16, 16, 16]);
+    model.dispose();
+  });
+
   it('stops between batches when asked and says the result is partial; leaks no tensors', async () => {
     const model = tinyClassifier(22);
     const data = await labelledByModel(model, 64);

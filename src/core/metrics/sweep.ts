@@ -309,7 +309,7 @@ export async function runSweep(model: Classifier, data: ImageSplit, spec: SweepS
     batchResults = [];
     try {
       const before = await predictions(model, x);
-      for (const { id, params, attack } of attacks) {
+      for (const [attackIndex, { id, params, attack }] of attacks.entries()) {
         unitStarted = performance.now();
         const targeted = attack.meta.targeted === 'always' || (attack.meta.targeted === 'optional' && params.targeted === true);
         const batch = { x, labels, targets: targeted ? targets : undefined };
@@ -350,7 +350,8 @@ export async function runSweep(model: Classifier, data: ImageSplit, spec: SweepS
           adversarial.dispose();
           unitDone(id);
         }
-        if (callbacks.shouldStop?.()) break outer;
+        // A stop after the batch's last attack keeps the batch: every attack finished it, as the progress bar said.
+        if (callbacks.shouldStop?.() && attackIndex < attacks.length - 1) break outer;
         await report();
       }
       for (const [k, t] of batchTallies) tallies.set(k, mergeTallies(tallies.get(k) ?? emptyTally(), t));
