@@ -7,6 +7,7 @@ interface TestApi {
   count: { args: { steps: number }; result: { done: number } };
   fail: { args: { why: string }; result: never };
   echo: { args: { value: string }; result: string };
+  partial: { args: { steps: number }; result: { done: number } };
 }
 
 /** Delivers a callback as a message task, as postMessage between a page and a worker does. */
@@ -50,6 +51,17 @@ function fakeWorkerFactory(log: string[]) {
       },
       async fail({ why }) {
         throw new Error(why);
+      },
+      async partial({ steps }, context) {
+        let done = 0;
+        for (let i = 0; i < steps && !context.cancelled(); i++) {
+          await context.yield();
+          const until = performance.now() + 1;
+          while (performance.now() < until);
+          done++;
+          context.progress(done / steps);
+        }
+        return { done };
       },
       async echo({ value }) {
         log.push(`echo ${value}`);
@@ -140,6 +152,17 @@ describe('WorkerBridge + serveWorker', () => {
     await first;
     expect(log).not.toContain('echo queued');
     expect(sent).toEqual(['first']);
+  });
+
+  it('lets a running call that is cancelled end as its job decides (a partial result), not with an AbortError', async () => {
+    const log: string[] = [];
+    const bridge = new WorkerBridge<TestApi>(fakeWorkerFactory(log).create);
+    const controller = new AbortController();
+    const running = bridge.call('partial', { steps: 400 }, { signal: controller.signal, onProgress: (p) => p.fraction >= 0.05 && controller.abort() });
+    // The job stops at its next yield and returns what it did: the caller gets that, as a sweep's partial result.
+    const result = await running;
+    expect(result.done).toBeGreaterThanOrEqual(20);
+    expect(result.done).toBeLessThan(400);
   });
 
   it('runs onStart before the first call of each fresh worker, and terminate() is a hard stop', async () => {

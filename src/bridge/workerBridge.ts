@@ -66,13 +66,18 @@ export class WorkerBridge<Api> {
       return this.send(method, args, options);
     };
     if (options.priority === 'interactive') return run() as Promise<ResultOf<Api, M>>;
-    const queued = this.queue.then(run, run);
+    let started = false;
+    const turn = () => ((started = true), run());
+    const queued = this.queue.then(turn, turn);
     this.queue = queued.catch(() => undefined);
     const signal = options.signal;
     if (!signal) return queued as Promise<ResultOf<Api, M>>;
-    // Cancelled while waiting in the queue: the caller hears at once; when its turn comes the call is not sent.
+    // Cancelled while waiting in the queue: the caller hears at once; when its turn comes the call is not sent. Once
+    // it runs, a cancel goes to the worker, which stops the job at its next step (and may return a partial result).
     return new Promise<ResultOf<Api, M>>((resolve, reject) => {
-      const onAbort = () => reject(abortError());
+      const onAbort = () => {
+        if (!started) reject(abortError());
+      };
       if (signal.aborted) onAbort();
       signal.addEventListener('abort', onAbort, { once: true });
       queued.then(
