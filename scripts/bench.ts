@@ -5,6 +5,8 @@
  * prints a table of medians, items per second and the ratio to Node wasm, and writes every run's timings to a
  * JSON file. Timings are medians over repeated runs after a warm-up: the machine is shared and noisy.
  * The `textSearch` and `audit` workloads time the text worker's searches and the audit worker's whole suite.
+ * `coldLoad` loads the app in a fresh browser context with the cache off and measures the bytes served and the time
+ * until the image lab shows its first prediction and the text lab its first spam score (browser only).
  */
 import * as tf from '@tensorflow/tfjs';
 import { chromium } from '@playwright/test';
@@ -13,7 +15,8 @@ import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { Page } from '@playwright/test';
-import { build, preview } from 'vite';
+import { build, preview, type Plugin } from 'vite';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { BenchRun, BrowserBenchRequest, BrowserBenchResult } from '../src/bench/benchPage';
 import { BENCH_BUDGETS, median, timeWorkload, WORKLOADS, workloadItems, type WorkloadId } from '../src/core/bench/workloads';
 import { sliceSplit } from '../src/core/data/mnist';
@@ -50,7 +53,7 @@ const onlyWorkloads = option('workloads', '').split(',').filter(Boolean);
 const only = option('only', 'all');
 const out = option('out', join(PROJECT_ROOT, 'bench-results', 'latest.json'));
 const modelId = 'mnist-cnn';
-const OTHER_WORKLOADS = ['textSearch', 'audit'];
+const OTHER_WORKLOADS = ['textSearch', 'audit', 'coldLoad'];
 const unknownWorkloads = onlyWorkloads.filter((w) => !(w in WORKLOADS) && !OTHER_WORKLOADS.includes(w));
 if (!Number.isInteger(repeats) || repeats < 1 || !['all', 'node', 'browser'].includes(only) || unknownWorkloads.length) {
   if (unknownWorkloads.length) console.error(`Unknown workloads: ${unknownWorkloads.join(', ')}. Known: ${[...Object.keys(WORKLOADS), ...OTHER_WORKLOADS].join(', ')}.`);
@@ -347,19 +350,125 @@ function printAuditTable(rows: AuditRow[], comparison: ReturnType<typeof sameAud
   }
 }
 
+// Cold load: a fresh browser context per run (empty cache, and the cache disabled too), timed from navigation start
+// (the page's performance clock) to the first prediction or spam score on the page; bytes as the server sent them
+// (after `vite preview`'s on-the-fly gzip of text files), counted until that moment.
+const runColdLoad = onlyWorkloads.includes('coldLoad') || onlyWorkloads.length === 0;
+const COLD_LABS = [
+  { lab: 'image', hash: '#lab=image&model=mnist-cnn&digit=3', selector: '[data-testid="predicted-label"]', pattern: '^[0-9]$' },
+  { lab: 'text', hash: '#lab=text', selector: '[data-testid="live-verdict"]', pattern: '^(spam|ham)$' },
+] as const;
+
+interface ServedFile {
+  path: string;
+  bytes: number;
+}
+
+interface ColdLoadRow {
+  lab: string;
+  /** Milliseconds from navigation start to the first prediction (image) or spam score (text), per run. */
+  millis: number[];
+  /** Bytes the server sent until then, per run. */
+  bytes: number[];
+  /** The first run's files, largest first, and the bytes each took. */
+  files: ServedFile[];
+}
+
+/** Counts the bytes of every response `vite preview` sends (installed before its compression, so compressed bytes). */
+function byteCounter(served: ServedFile[]): Plugin {
+  return {
+    name: 'bench-byte-counter',
+    configurePreviewServer(server) {
+      server.middlewares.use((req: IncomingMessage, res: ServerResponse, next: () => void) => {
+        const file: ServedFile = { path: (req.url ?? '').split('?')[0], bytes: 0 };
+        const count = (chunk: unknown) => {
+          if (typeof chunk === 'string') file.bytes += Buffer.byteLength(chunk);
+          else if (chunk instanceof Uint8Array) file.bytes += chunk.byteLength;
+        };
+        const write = res.write.bind(res) as (...args: unknown[]) => boolean;
+        const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+        res.write = ((chunk: unknown, ...rest: unknown[]) => (count(chunk), write(chunk, ...rest))) as typeof res.write;
+        res.end = ((chunk?: unknown, ...rest: unknown[]) => (typeof chunk !== 'function' && count(chunk), end(chunk, ...rest))) as typeof res.end;
+        res.on('finish', () => served.push(file));
+        next();
+      });
+    },
+  };
+}
+
+async function benchColdLoad(): Promise<ColdLoadRow[]> {
+  const missing = chromiumMissingMessage();
+  if (missing) throw new Error(missing);
+  built ??= build({ root: PROJECT_ROOT, logLevel: 'warn' });
+  await built;
+  const served: ServedFile[] = [];
+  const server = await preview({ root: PROJECT_ROOT, preview: { port: 0, host: '127.0.0.1' }, logLevel: 'warn', plugins: [byteCounter(served)] });
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  const rows: ColdLoadRow[] = [];
+  try {
+    for (const { lab, hash, selector, pattern } of COLD_LABS) {
+      const row: ColdLoadRow = { lab, millis: [], bytes: [], files: [] };
+      for (let r = 0; r < repeats; r++) {
+        const context = await browser.newContext();
+        const page = await context.newPage();
+        const cdp = await context.newCDPSession(page);
+        await cdp.send('Network.enable');
+        await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+        page.setDefaultTimeout(120_000);
+        page.on('pageerror', (error) => console.error(`cold load page error: ${error.message}`));
+        // Records, in the page, when the element first shows what it waits for (a MutationObserver, no polling delay).
+        // (A string: tsx would wrap a function's inner names in a helper the page does not have.)
+        await page.addInitScript(`
+          new MutationObserver((records, observer) => {
+            if (/${pattern}/.test(document.querySelector('${selector}')?.textContent?.trim() ?? '')) {
+              window.firstResultAt = performance.now();
+              observer.disconnect();
+            }
+          }).observe(document, { subtree: true, childList: true, characterData: true });`);
+        served.length = 0;
+        await page.goto(`${server.resolvedUrls!.local[0].replace(/\/$/, '')}/${hash}`);
+        const millis = (await (await page.waitForFunction(() => (window as unknown as { firstResultAt?: number }).firstResultAt)).jsonValue()) as number;
+        const files = served.slice();
+        row.millis.push(millis);
+        row.bytes.push(files.reduce((sum, f) => sum + f.bytes, 0));
+        if (r === 0) row.files = files.sort((a, b) => b.bytes - a.bytes);
+        console.log(`chromium cold load, ${lab} lab, run ${r + 1}/${repeats}: ${(millis / 1000).toFixed(1)} s, ${(row.bytes[r] / 2 ** 20).toFixed(2)} MiB in ${files.length} responses`);
+        await context.close();
+      }
+      rows.push(row);
+    }
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+  return rows;
+}
+
+function printColdLoadTable(rows: ColdLoadRow[]): void {
+  console.log('\nCold load (fresh context, cache off): until the first prediction (image lab) or spam score (text lab)');
+  console.log('lab      runs   median s   median MiB   largest responses (first run)');
+  for (const row of rows) {
+    const largest = row.files.slice(0, 4).map((f) => `${f.path.replace(/^.*\//, '')} ${(f.bytes / 2 ** 20).toFixed(2)}`).join(', ');
+    console.log(`${row.lab.padEnd(7)} ${String(row.millis.length).padStart(5)} ${(median(row.millis) / 1000).toFixed(1).padStart(10)} ${(median(row.bytes) / 2 ** 20).toFixed(2).padStart(12)}   ${largest}`);
+  }
+}
+
 const rows: BenchRow[] = [];
 const textRows: TextRow[] = [];
 const auditRows: AuditRow[] = [];
+const coldLoadRows: ColdLoadRow[] = [];
 if (runImage && only !== 'browser') rows.push(...(await benchNode()));
 if (runText && only !== 'browser') textRows.push(...(await benchNodeText()));
 if (runImage && only !== 'node') rows.push(...(await benchBrowser()));
 if (runText && only !== 'node') textRows.push(...(await benchBrowserText()));
 if (runAuditBench && only !== 'browser') auditRows.push(await benchNodeAudit());
 if (runAuditBench && only !== 'node') auditRows.push(await benchBrowserAudit());
+if (runColdLoad && only !== 'node') coldLoadRows.push(...(await benchColdLoad()));
 const auditComparison = auditRows.some((r) => r.environment.startsWith('node')) && auditRows.some((r) => r.environment.startsWith('chromium')) ? sameAuditReports(auditRows) : undefined;
 if (rows.length > 0) printTable(rows);
 if (textRows.length > 0) printTextTable(textRows);
 if (auditRows.length > 0) printAuditTable(auditRows, auditComparison);
+if (coldLoadRows.length > 0) printColdLoadTable(coldLoadRows);
 mkdirSync(dirname(out), { recursive: true });
 const report = {
   date: new Date().toISOString(),
@@ -372,6 +481,7 @@ const report = {
     const seconds = secondsOf(r);
     return { ...r, seconds, median: median(seconds), min: Math.min(...seconds), max: Math.max(...seconds) };
   }),
+  coldLoadRows: coldLoadRows.map((r) => ({ ...r, medianMillis: median(r.millis), medianBytes: median(r.bytes) })),
   auditSameReport: auditComparison ? auditComparison.same : null,
   ...(auditComparison?.difference ? { auditFirstDifference: auditComparison.difference } : {}),
 };
