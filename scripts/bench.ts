@@ -13,6 +13,7 @@ import * as tf from '@tensorflow/tfjs';
 import { chromium } from '@playwright/test';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
+import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib';
 import { dirname, join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { Browser, BrowserContext, Page } from '@playwright/test';
@@ -373,6 +374,21 @@ interface ColdLoadRow {
   bytes: number[];
   /** The first run's files, largest first, and the bytes each took. */
   files: ServedFile[];
+  /** What the first run's files would take from a host serving pre-compressed copies (brotli 11 or gzip 9, each file's smaller of that and raw). */
+  precompressed: { brotli: number; gzip: number; raw: number };
+}
+
+/** The bytes of the served files if precompressed at build time (node:zlib), for a host that serves .br or .gz. */
+function precompressedBytes(files: ServedFile[]): ColdLoadRow['precompressed'] {
+  const sizes = { brotli: 0, gzip: 0, raw: 0 };
+  for (const { path } of files) {
+    const bytes = readFileSync(join(PROJECT_ROOT, 'dist', path === '/' ? 'index.html' : decodeURIComponent(path)));
+    const brotli = brotliCompressSync(bytes, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 11, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: bytes.length } }).length;
+    sizes.brotli += Math.min(bytes.length, brotli);
+    sizes.gzip += Math.min(bytes.length, gzipSync(bytes, { level: 9 }).length);
+    sizes.raw += bytes.length;
+  }
+  return sizes;
 }
 
 /** Counts the bytes of every response `vite preview` sends (installed before its compression, so compressed bytes). */
@@ -433,7 +449,7 @@ function benchColdLoad(): Promise<ColdLoadRow[]> {
   return withServedApp(async (origin, browser, served) => {
     const rows: ColdLoadRow[] = [];
     for (const { lab, hash, selector, pattern } of COLD_LABS) {
-      const row: ColdLoadRow = { lab, millis: [], bytes: [], files: [] };
+      const row: ColdLoadRow = { lab, millis: [], bytes: [], files: [], precompressed: { brotli: 0, gzip: 0, raw: 0 } };
       for (let r = 0; r < repeats; r++) {
         // Records, in the page, when the element first shows what it waits for (a MutationObserver, no polling delay).
         const { page, context } = await coldPage(browser, `
@@ -449,7 +465,7 @@ function benchColdLoad(): Promise<ColdLoadRow[]> {
         const files = served.slice();
         row.millis.push(millis);
         row.bytes.push(files.reduce((sum, f) => sum + f.bytes, 0));
-        if (r === 0) row.files = files.sort((a, b) => b.bytes - a.bytes);
+        if (r === 0) (row.files = files.sort((a, b) => b.bytes - a.bytes)), (row.precompressed = precompressedBytes(files));
         console.log(`chromium cold load, ${lab} lab, run ${r + 1}/${repeats}: ${(millis / 1000).toFixed(1)} s, ${(row.bytes[r] / 2 ** 20).toFixed(2)} MiB in ${files.length} responses`);
         await context.close();
       }
@@ -462,6 +478,7 @@ function benchColdLoad(): Promise<ColdLoadRow[]> {
 // Long tasks: one representative job per lab, driven through the page as a user would, with a PerformanceObserver
 // for 'longtask' in the page; the longest main-thread task from the click that starts the job to its result.
 const runLongTasks = onlyWorkloads.includes('longTasks') || onlyWorkloads.length === 0;
+const AFTER_JOB_MS = 2000;
 const LONG_TASK_OBSERVER = `
   window.longTasks = [];
   new PerformanceObserver((list) => {
@@ -544,12 +561,13 @@ function benchLongTasks(): Promise<LongTaskRow[]> {
         const started = await page.evaluate(() => performance.now());
         await job.start(page);
         await job.done(page);
-        await page.waitForTimeout(500); // the result's own rendering and the tasks after it
+        // The result's own rendering and the tasks after it (a timer or an idle callback a second later included).
+        await page.waitForTimeout(AFTER_JOB_MS);
         const tasks = await page.evaluate(
           (from) => (window as unknown as { longTasks: { start: number; duration: number }[] }).longTasks.filter((t) => t.start + t.duration >= from),
           started,
         );
-        row.jobMillis.push((await page.evaluate(() => performance.now())) - started - 500);
+        row.jobMillis.push((await page.evaluate(() => performance.now())) - started - AFTER_JOB_MS);
         row.longestMillis.push(Math.max(0, ...tasks.map((t) => t.duration)));
         row.longTasks.push(tasks.length);
         console.log(`chromium long tasks, ${job.lab} lab, run ${r + 1}/${repeats}: longest ${row.longestMillis[r].toFixed(0)} ms, ${tasks.length} tasks >= 50 ms in ${(row.jobMillis[r] / 1000).toFixed(1)} s`);
@@ -574,10 +592,12 @@ function printLongTaskTable(rows: LongTaskRow[]): void {
 
 function printColdLoadTable(rows: ColdLoadRow[]): void {
   console.log('\nCold load (fresh context, cache off): until the first prediction (image lab) or spam score (text lab)');
-  console.log('lab      runs   median s   median MiB   largest responses (first run)');
+  console.log('lab      runs   median s   median MiB   raw MiB   precompressed MiB: gzip 9  brotli 11   largest responses (first run)');
+  const mib = (bytes: number, width: number) => (bytes / 2 ** 20).toFixed(2).padStart(width);
   for (const row of rows) {
     const largest = row.files.slice(0, 4).map((f) => `${f.path.replace(/^.*\//, '')} ${(f.bytes / 2 ** 20).toFixed(2)}`).join(', ');
-    console.log(`${row.lab.padEnd(7)} ${String(row.millis.length).padStart(5)} ${(median(row.millis) / 1000).toFixed(1).padStart(10)} ${(median(row.bytes) / 2 ** 20).toFixed(2).padStart(12)}   ${largest}`);
+    const { raw, gzip, brotli } = row.precompressed;
+    console.log(`${row.lab.padEnd(7)} ${String(row.millis.length).padStart(5)} ${(median(row.millis) / 1000).toFixed(1).padStart(10)} ${mib(median(row.bytes), 12)} ${mib(raw, 9)} ${mib(gzip, 26)} ${mib(brotli, 10)}   ${largest}`);
   }
 }
 
