@@ -109,9 +109,11 @@ export default defineConfig({
   preview: { headers: { ...CROSS_ORIGIN_ISOLATION, 'Content-Security-Policy': CSP_HEADER } },
   worker: {
     format: 'es',
-    // tfjs's threaded wasm build sends its module factory to its pthreads as source text (Function#toString);
-    // a minifier renames the outer variables that text refers to, and the pthreads fail ("e is not defined").
-    rolldownOptions: { output: { minify: false } },
+    // tfjs's threaded wasm build sends its module factory to its pthreads as source text (Function#toString), so
+    // that text may refer to no name of the bundle around it. Mangling renames only inside that function, except its
+    // two outer names, kept here; compression is off, as it drops the factory's `typeof _scriptDir` guard (in a pthread
+    // "_scriptDir is not defined"). Whitespace and local names go: worker bundles 3.2-4.0 MB -> 2.0-2.5 MB.
+    rolldownOptions: { output: { minify: { compress: false, mangle: { reserved: ['_scriptDir', 'WasmBackendModuleThreadedSimd'] }, codegen: true } } },
   },
   build: {
     target: 'es2022',

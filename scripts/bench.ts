@@ -5,15 +5,20 @@
  * prints a table of medians, items per second and the ratio to Node wasm, and writes every run's timings to a
  * JSON file. Timings are medians over repeated runs after a warm-up: the machine is shared and noisy.
  * The `textSearch` and `audit` workloads time the text worker's searches and the audit worker's whole suite.
+ * `coldLoad` loads the app in a fresh browser context with the cache off and measures the bytes served and the time
+ * until the image lab shows its first prediction and the text lab its first spam score (browser only). `longTasks`
+ * runs one job per lab through the page and records the longest main-thread task while it runs (browser only).
  */
 import * as tf from '@tensorflow/tfjs';
 import { chromium } from '@playwright/test';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
+import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib';
 import { dirname, join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import type { Page } from '@playwright/test';
-import { build, preview } from 'vite';
+import type { Browser, BrowserContext, Page } from '@playwright/test';
+import { build, preview, type Plugin } from 'vite';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { BenchRun, BrowserBenchRequest, BrowserBenchResult } from '../src/bench/benchPage';
 import { BENCH_BUDGETS, median, timeWorkload, WORKLOADS, workloadItems, type WorkloadId } from '../src/core/bench/workloads';
 import { sliceSplit } from '../src/core/data/mnist';
@@ -50,7 +55,7 @@ const onlyWorkloads = option('workloads', '').split(',').filter(Boolean);
 const only = option('only', 'all');
 const out = option('out', join(PROJECT_ROOT, 'bench-results', 'latest.json'));
 const modelId = 'mnist-cnn';
-const OTHER_WORKLOADS = ['textSearch', 'audit'];
+const OTHER_WORKLOADS = ['textSearch', 'audit', 'coldLoad', 'longTasks'];
 const unknownWorkloads = onlyWorkloads.filter((w) => !(w in WORKLOADS) && !OTHER_WORKLOADS.includes(w));
 if (!Number.isInteger(repeats) || repeats < 1 || !['all', 'node', 'browser'].includes(only) || unknownWorkloads.length) {
   if (unknownWorkloads.length) console.error(`Unknown workloads: ${unknownWorkloads.join(', ')}. Known: ${[...Object.keys(WORKLOADS), ...OTHER_WORKLOADS].join(', ')}.`);
@@ -347,19 +352,274 @@ function printAuditTable(rows: AuditRow[], comparison: ReturnType<typeof sameAud
   }
 }
 
+// Cold load: a fresh browser context per run (empty cache, and the cache disabled too), timed from navigation start
+// (the page's performance clock) to the first prediction or spam score on the page; bytes as the server sent them
+// (after `vite preview`'s on-the-fly gzip of text files), counted until that moment.
+const runColdLoad = onlyWorkloads.includes('coldLoad') || onlyWorkloads.length === 0;
+const COLD_LABS = [
+  { lab: 'image', hash: '#lab=image&model=mnist-cnn&digit=3', selector: '[data-testid="predicted-label"]', pattern: '^[0-9]$' },
+  { lab: 'text', hash: '#lab=text', selector: '[data-testid="live-verdict"]', pattern: '^(spam|ham)$' },
+] as const;
+
+interface ServedFile {
+  path: string;
+  bytes: number;
+}
+
+interface ColdLoadRow {
+  lab: string;
+  /** Milliseconds from navigation start to the first prediction (image) or spam score (text), per run. */
+  millis: number[];
+  /** Bytes the server sent until then, per run. */
+  bytes: number[];
+  /** The first run's files, largest first, and the bytes each took. */
+  files: ServedFile[];
+  /** What the first run's files would take from a host serving pre-compressed copies (brotli 11 or gzip 9, each file's smaller of that and raw). */
+  precompressed: { brotli: number; gzip: number; raw: number };
+}
+
+/** The bytes of the served files if precompressed at build time (node:zlib), for a host that serves .br or .gz. */
+function precompressedBytes(files: ServedFile[]): ColdLoadRow['precompressed'] {
+  const sizes = { brotli: 0, gzip: 0, raw: 0 };
+  for (const { path } of files) {
+    const bytes = readFileSync(join(PROJECT_ROOT, 'dist', path === '/' ? 'index.html' : decodeURIComponent(path)));
+    const brotli = brotliCompressSync(bytes, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 11, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: bytes.length } }).length;
+    sizes.brotli += Math.min(bytes.length, brotli);
+    sizes.gzip += Math.min(bytes.length, gzipSync(bytes, { level: 9 }).length);
+    sizes.raw += bytes.length;
+  }
+  return sizes;
+}
+
+/** Counts the bytes of every response `vite preview` sends (installed before its compression, so compressed bytes). */
+function byteCounter(served: ServedFile[]): Plugin {
+  return {
+    name: 'bench-byte-counter',
+    configurePreviewServer(server) {
+      server.middlewares.use((req: IncomingMessage, res: ServerResponse, next: () => void) => {
+        const file: ServedFile = { path: (req.url ?? '').split('?')[0], bytes: 0 };
+        const count = (chunk: unknown) => {
+          if (typeof chunk === 'string') file.bytes += Buffer.byteLength(chunk);
+          else if (chunk instanceof Uint8Array) file.bytes += chunk.byteLength;
+        };
+        const write = res.write.bind(res) as (...args: unknown[]) => boolean;
+        const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+        res.write = ((chunk: unknown, ...rest: unknown[]) => (count(chunk), write(chunk, ...rest))) as typeof res.write;
+        res.end = ((chunk?: unknown, ...rest: unknown[]) => (typeof chunk !== 'function' && count(chunk), end(chunk, ...rest))) as typeof res.end;
+        res.on('finish', () => served.push(file));
+        next();
+      });
+    },
+  };
+}
+
+/** Builds the app once per bench, serves it (counting bytes into `served`) and starts a headless Chromium. */
+async function withServedApp<T>(body: (origin: string, browser: Browser, served: ServedFile[]) => Promise<T>): Promise<T> {
+  const missing = chromiumMissingMessage();
+  if (missing) throw new Error(missing);
+  built ??= build({ root: PROJECT_ROOT, logLevel: 'warn' });
+  await built;
+  const served: ServedFile[] = [];
+  const server = await preview({ root: PROJECT_ROOT, preview: { port: 0, host: '127.0.0.1' }, logLevel: 'warn', plugins: [byteCounter(served)] });
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  try {
+    return await body(server.resolvedUrls!.local[0].replace(/\/$/, ''), browser, served);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
+/** A page in a fresh context (empty cache, cache disabled), with `script` run before the app's own scripts. */
+async function coldPage(browser: Browser, script: string): Promise<{ page: Page; context: BrowserContext }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+  page.setDefaultTimeout(400_000);
+  page.on('pageerror', (error) => console.error(`bench page error: ${error.message}`));
+  page.on('dialog', (dialog) => void dialog.accept());
+  // (A string: tsx would wrap a function's inner names in a helper the page does not have.)
+  await page.addInitScript(script);
+  return { page, context };
+}
+
+function benchColdLoad(): Promise<ColdLoadRow[]> {
+  return withServedApp(async (origin, browser, served) => {
+    const rows: ColdLoadRow[] = [];
+    for (const { lab, hash, selector, pattern } of COLD_LABS) {
+      const row: ColdLoadRow = { lab, millis: [], bytes: [], files: [], precompressed: { brotli: 0, gzip: 0, raw: 0 } };
+      for (let r = 0; r < repeats; r++) {
+        // Records, in the page, when the element first shows what it waits for (a MutationObserver, no polling delay).
+        const { page, context } = await coldPage(browser, `
+          new MutationObserver((records, observer) => {
+            if (/${pattern}/.test(document.querySelector('${selector}')?.textContent?.trim() ?? '')) {
+              window.firstResultAt = performance.now();
+              observer.disconnect();
+            }
+          }).observe(document, { subtree: true, childList: true, characterData: true });`);
+        served.length = 0;
+        await page.goto(`${origin}/${hash}`);
+        const millis = (await (await page.waitForFunction(() => (window as unknown as { firstResultAt?: number }).firstResultAt)).jsonValue()) as number;
+        const files = served.slice();
+        row.millis.push(millis);
+        row.bytes.push(files.reduce((sum, f) => sum + f.bytes, 0));
+        if (r === 0) (row.files = files.sort((a, b) => b.bytes - a.bytes)), (row.precompressed = precompressedBytes(files));
+        console.log(`chromium cold load, ${lab} lab, run ${r + 1}/${repeats}: ${(millis / 1000).toFixed(1)} s, ${(row.bytes[r] / 2 ** 20).toFixed(2)} MiB in ${files.length} responses`);
+        await context.close();
+      }
+      rows.push(row);
+    }
+    return rows;
+  });
+}
+
+// Long tasks: one representative job per lab, driven through the page as a user would, with a PerformanceObserver
+// for 'longtask' in the page; the longest main-thread task from the click that starts the job to its result.
+const runLongTasks = onlyWorkloads.includes('longTasks') || onlyWorkloads.length === 0;
+const AFTER_JOB_MS = 2000;
+const LONG_TASK_OBSERVER = `
+  window.longTasks = [];
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) window.longTasks.push({ start: entry.startTime, duration: entry.duration });
+  }).observe({ type: 'longtask', buffered: true });`;
+
+/** Each lab's job: what to set up (not measured), and the click that starts it and what says it finished (measured). */
+const LONG_TASK_JOBS: { lab: string; job: string; setup(page: Page, origin: string): Promise<void>; start(page: Page): Promise<void>; done(page: Page): Promise<void> }[] = [
+  {
+    lab: 'image',
+    job: 'sweep of FGSM and PGD-10 over 300 digits at 6 budgets',
+    async setup(page, origin) {
+      await page.goto(`${origin}/#lab=image&view=sweep&model=mnist-cnn&sweep=fgsm,pgd&budgets=0,0.05,0.1,0.15,0.2,0.3&n=300`);
+      await page.locator('.sweep-attack', { hasText: 'PGD' }).locator('summary').click();
+      await page.locator('#sweep-pgd-max_iter').fill('10');
+    },
+    start: (page) => page.getByRole('button', { name: 'Run sweep' }).click(),
+    done: (page) => page.getByTestId('sweep-results').waitFor(),
+  },
+  {
+    lab: 'text',
+    job: 'batch over 20 test spam messages',
+    async setup(page, origin) {
+      await page.goto(`${origin}/#lab=text`);
+      await page.getByRole('tab', { name: 'Batch over test spam' }).click();
+      await page.getByLabel('Messages').fill('20');
+    },
+    start: (page) => page.getByRole('button', { name: 'Run batch' }).click(),
+    done: (page) => page.getByRole('table', { name: 'attack summary' }).locator('tbody tr').nth(8).waitFor(),
+  },
+  {
+    lab: 'extraction',
+    job: '500-query extraction, 100 per round, pool uncertainty',
+    async setup(page, origin) {
+      await page.goto(`${origin}/#lab=extraction&model=mnist-cnn`);
+      await page.getByLabel('query budget').fill('500');
+      await page.getByLabel('queries per round').fill('100');
+      await page.getByLabel('strategy').selectOption('pool-uncertainty');
+    },
+    start: (page) => page.getByRole('button', { name: 'Steal the model' }).click(),
+    done: (page) => page.getByTestId('log-count').filter({ hasText: /^500$/ }).waitFor(),
+  },
+  {
+    lab: 'audit',
+    job: `quick audit of ${modelId} loaded by URL, on the bundled MNIST digits`,
+    async setup(page, origin) {
+      await page.goto(`${origin}/#lab=audit&seed=1&suite=quick`);
+      await page.getByLabel('model URL').fill(`${origin}/models/${modelId}/model.json`);
+      await page.getByRole('button', { name: 'Load', exact: true }).click();
+      await page.getByLabel('loaded model').filter({ hasText: 'parameters' }).waitFor();
+      await page.getByRole('button', { name: 'Run the checks' }).click();
+      await page.getByTestId('check-gradients').filter({ hasText: 'pass' }).waitFor();
+      await page.getByRole('button', { name: 'Use MNIST test digits' }).click();
+      await page.getByTestId('data-summary').filter({ hasText: 'examples' }).waitFor();
+    },
+    start: (page) => page.getByRole('button', { name: 'Run the report' }).click(),
+    done: (page) => page.getByTestId('report-view').waitFor(),
+  },
+];
+
+interface LongTaskRow {
+  lab: string;
+  job: string;
+  /** The longest main-thread task while the job ran, per run (0 when none reached 50 ms). */
+  longestMillis: number[];
+  /** How many tasks of 50 ms or more, per run. */
+  longTasks: number[];
+  /** The job's wall time, per run. */
+  jobMillis: number[];
+}
+
+function benchLongTasks(): Promise<LongTaskRow[]> {
+  return withServedApp(async (origin, browser) => {
+    const rows: LongTaskRow[] = [];
+    for (const job of LONG_TASK_JOBS) {
+      const row: LongTaskRow = { lab: job.lab, job: job.job, longestMillis: [], longTasks: [], jobMillis: [] };
+      for (let r = 0; r < repeats; r++) {
+        const { page, context } = await coldPage(browser, LONG_TASK_OBSERVER);
+        await job.setup(page, origin);
+        const started = await page.evaluate(() => performance.now());
+        await job.start(page);
+        await job.done(page);
+        // The result's own rendering and the tasks after it (a timer or an idle callback a second later included).
+        await page.waitForTimeout(AFTER_JOB_MS);
+        const tasks = await page.evaluate(
+          (from) => (window as unknown as { longTasks: { start: number; duration: number }[] }).longTasks.filter((t) => t.start + t.duration >= from),
+          started,
+        );
+        row.jobMillis.push((await page.evaluate(() => performance.now())) - started - AFTER_JOB_MS);
+        row.longestMillis.push(Math.max(0, ...tasks.map((t) => t.duration)));
+        row.longTasks.push(tasks.length);
+        console.log(`chromium long tasks, ${job.lab} lab, run ${r + 1}/${repeats}: longest ${row.longestMillis[r].toFixed(0)} ms, ${tasks.length} tasks >= 50 ms in ${(row.jobMillis[r] / 1000).toFixed(1)} s`);
+        await context.close();
+      }
+      rows.push(row);
+    }
+    return rows;
+  });
+}
+
+function printLongTaskTable(rows: LongTaskRow[]): void {
+  console.log('\nLongest main-thread task while a job runs (PerformanceObserver longtask; medians over runs)');
+  console.log('lab          runs   longest ms   tasks >= 50 ms   job s   job');
+  for (const row of rows) {
+    console.log(
+      `${row.lab.padEnd(11)} ${String(row.longestMillis.length).padStart(5)} ${median(row.longestMillis).toFixed(0).padStart(12)} ${median(row.longTasks).toFixed(0).padStart(16)} ` +
+        `${(median(row.jobMillis) / 1000).toFixed(1).padStart(7)}   ${row.job}`,
+    );
+  }
+}
+
+function printColdLoadTable(rows: ColdLoadRow[]): void {
+  console.log('\nCold load (fresh context, cache off): until the first prediction (image lab) or spam score (text lab)');
+  console.log('lab      runs   median s   median MiB   raw MiB   precompressed MiB: gzip 9  brotli 11   largest responses (first run)');
+  const mib = (bytes: number, width: number) => (bytes / 2 ** 20).toFixed(2).padStart(width);
+  for (const row of rows) {
+    const largest = row.files.slice(0, 4).map((f) => `${f.path.replace(/^.*\//, '')} ${(f.bytes / 2 ** 20).toFixed(2)}`).join(', ');
+    const { raw, gzip, brotli } = row.precompressed;
+    console.log(`${row.lab.padEnd(7)} ${String(row.millis.length).padStart(5)} ${(median(row.millis) / 1000).toFixed(1).padStart(10)} ${mib(median(row.bytes), 12)} ${mib(raw, 9)} ${mib(gzip, 26)} ${mib(brotli, 10)}   ${largest}`);
+  }
+}
+
 const rows: BenchRow[] = [];
 const textRows: TextRow[] = [];
 const auditRows: AuditRow[] = [];
+const coldLoadRows: ColdLoadRow[] = [];
+const longTaskRows: LongTaskRow[] = [];
 if (runImage && only !== 'browser') rows.push(...(await benchNode()));
 if (runText && only !== 'browser') textRows.push(...(await benchNodeText()));
 if (runImage && only !== 'node') rows.push(...(await benchBrowser()));
 if (runText && only !== 'node') textRows.push(...(await benchBrowserText()));
 if (runAuditBench && only !== 'browser') auditRows.push(await benchNodeAudit());
 if (runAuditBench && only !== 'node') auditRows.push(await benchBrowserAudit());
+if (runColdLoad && only !== 'node') coldLoadRows.push(...(await benchColdLoad()));
+if (runLongTasks && only !== 'node') longTaskRows.push(...(await benchLongTasks()));
 const auditComparison = auditRows.some((r) => r.environment.startsWith('node')) && auditRows.some((r) => r.environment.startsWith('chromium')) ? sameAuditReports(auditRows) : undefined;
 if (rows.length > 0) printTable(rows);
 if (textRows.length > 0) printTextTable(textRows);
 if (auditRows.length > 0) printAuditTable(auditRows, auditComparison);
+if (coldLoadRows.length > 0) printColdLoadTable(coldLoadRows);
+if (longTaskRows.length > 0) printLongTaskTable(longTaskRows);
 mkdirSync(dirname(out), { recursive: true });
 const report = {
   date: new Date().toISOString(),
@@ -372,6 +632,8 @@ const report = {
     const seconds = secondsOf(r);
     return { ...r, seconds, median: median(seconds), min: Math.min(...seconds), max: Math.max(...seconds) };
   }),
+  coldLoadRows: coldLoadRows.map((r) => ({ ...r, medianMillis: median(r.millis), medianBytes: median(r.bytes) })),
+  longTaskRows: longTaskRows.map((r) => ({ ...r, medianLongestMillis: median(r.longestMillis) })),
   auditSameReport: auditComparison ? auditComparison.same : null,
   ...(auditComparison?.difference ? { auditFirstDifference: auditComparison.difference } : {}),
 };

@@ -83,26 +83,29 @@ const GOOD_WORD_COUNT = 200;
 
 /** The text worker's handlers, with the loader injected (fetch in the worker, the disk in tests and scripts). */
 export function textHandlers(load: (model: ModelRef) => Promise<LoadedTextModel>): Handlers<TextWorkerApi> {
-  let current: { id: string; loaded: LoadedTextModel; modelGoodWords: string[] } | undefined;
+  let current: { id: string; loaded: LoadedTextModel; modelGoodWords?: Promise<string[]> } | undefined;
 
   const ensure = async (ref: ModelRef) => {
     if (current?.id !== ref.id) {
       current?.loaded.model.dispose();
       current = undefined;
       const loaded = await load(ref);
-      // Ham is class 0 for the spam filter; for another model, the first class is the one to reach.
-      const modelGoodWords = await loaded.model.wordsForClass(0, GOOD_WORD_COUNT);
-      current = { id: ref.id, loaded, modelGoodWords };
+      current = { id: ref.id, loaded };
     }
     return current;
   };
-  const resourcesOf = (c: NonNullable<typeof current>, source: GoodWordSource) => {
+  // Scoring every vocabulary word alone takes seconds: done on the first call that needs the list, not on load (the
+  // first spam score and the samples do not).
+  const modelGoodWordsOf = (c: NonNullable<typeof current>) =>
+    // Ham is class 0 for the spam filter; for another model, the first class is the one to reach.
+    (c.modelGoodWords ??= c.loaded.model.wordsForClass(0, GOOD_WORD_COUNT));
+  const resourcesOf = async (c: NonNullable<typeof current>, source: GoodWordSource) => {
     const { model, synonyms, dataGoodWords } = c.loaded;
     return {
       model,
       wordGain: (text: string, trueClass: number) => model.unknownWordGain(text, trueClass),
       synonyms: synonyms ? (word: string) => synonymCandidates(synonyms, word) : undefined,
-      goodWords: source === 'model' ? c.modelGoodWords : dataGoodWords,
+      goodWords: source === 'model' ? await modelGoodWordsOf(c) : dataGoodWords,
     };
   };
 
@@ -116,7 +119,7 @@ export function textHandlers(load: (model: ModelRef) => Promise<LoadedTextModel>
         maxLength: m.maxLength,
         vocabularySize: m.vocabulary.words.length,
         synonymWords: synonyms ? Object.keys(synonyms.synonyms).length : 0,
-        goodWords: { model: c.modelGoodWords.slice(0, 20), data: (dataGoodWords ?? []).slice(0, 20) },
+        goodWords: { model: (await modelGoodWordsOf(c)).slice(0, 20), data: (dataGoodWords ?? []).slice(0, 20) },
         testCount: testSet.length,
       };
     },
@@ -143,7 +146,7 @@ export function textHandlers(load: (model: ModelRef) => Promise<LoadedTextModel>
     async attack(args, context) {
       const c = await ensure(args.model);
       const started = performance.now();
-      const resources = resourcesOf(c, args.goodWordSource);
+      const resources = await resourcesOf(c, args.goodWordSource);
       const defended = withNormalizer(resources.model);
       const adaptive = args.setting === 'adaptive';
       const result = await attackText(args.text, args.trueClass, args.options, {
@@ -166,7 +169,7 @@ export function textHandlers(load: (model: ModelRef) => Promise<LoadedTextModel>
       const examples = c.loaded.testSet.filter((e) => e.label === args.label).slice(0, args.count);
       const result = await runTextBatch(
         { examples, attacks: args.attacks, settings: args.settings, budgets: args.budgets, seed: args.seed },
-        resourcesOf(c, args.goodWordSource),
+        await resourcesOf(c, args.goodWordSource),
         {
           onProgress: async (done, total) => {
             context.progress(done / total, `${done} of ${total} messages`);

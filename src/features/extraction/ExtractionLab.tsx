@@ -40,7 +40,10 @@ function victimLabels(modelId: string): Promise<Int32Array> {
   if (!labels) {
     labels = loadTestDigits().then(async (test) => {
       const size = test.height * test.width * test.channels;
-      const pixels = Float32Array.from(test.images.subarray(HELD_OUT_FROM * size), (v) => v / 255);
+      // A plain loop: Float32Array.from with a map callback took 250 ms of the main thread for these 1.5 M pixels.
+      const bytes = test.images.subarray(HELD_OUT_FROM * size);
+      const pixels = new Float32Array(bytes.length);
+      for (let i = 0; i < bytes.length; i++) pixels[i] = bytes[i] / 255;
       const { labels: predicted } = await compute.call('predict', { model: findImageModel(modelId)!, pixels, count: test.count - HELD_OUT_FROM });
       return Int32Array.from(predicted);
     });
