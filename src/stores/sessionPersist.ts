@@ -1,4 +1,4 @@
-import { createJSONStorage, type PersistOptions } from 'zustand/middleware';
+import type { PersistOptions, PersistStorage, StorageValue } from 'zustand/middleware';
 
 /** Typed arrays survive JSON as { $typed, values } (JSON.stringify turns them into index-keyed objects). */
 const TYPED = { Float32Array, Uint8Array, Int32Array } as const;
@@ -19,30 +19,58 @@ export function reviveTyped(_key: string, value: unknown): unknown {
   return value;
 }
 
-/** A store in this tab's sessionStorage that never throws: a full storage just keeps the results of the session. */
-const safeSessionStorage = {
-  getItem: (name: string) => {
-    try {
-      return sessionStorage.getItem(name);
-    } catch {
-      return null;
-    }
-  },
-  setItem: (name: string, value: string) => {
-    try {
-      sessionStorage.setItem(name, value);
-    } catch {
-      // Quota exceeded or storage disabled: the results stay in memory for this page, as before.
-    }
-  },
-  removeItem: (name: string) => {
-    try {
-      sessionStorage.removeItem(name);
-    } catch {
-      // nothing to do
-    }
-  },
-};
+/** Writes wait this long for more updates: a burst of them (typing an email, progress) costs one JSON.stringify. */
+const WRITE_DELAY_MS = 300;
+
+/** Every store's write still waiting, flushed when the tab is hidden or closed so a reload loses nothing. */
+const pendingWrites = new Map<string, { write: () => void; timer: ReturnType<typeof setTimeout> }>();
+if (typeof addEventListener === 'function') {
+  const flushAll = () => [...pendingWrites.values()].forEach(({ write }) => write());
+  addEventListener('pagehide', flushAll);
+  addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && flushAll());
+}
+
+/**
+ * The persist middleware's storage, on this tab's sessionStorage: typed arrays kept, writes coalesced (the state is
+ * serialised once per burst of updates, not on every keystroke), and never a throw: a full or disabled storage just
+ * keeps the results in memory for this page.
+ */
+function sessionStorageOf<P>(): PersistStorage<P> {
+  return {
+    getItem: (name) => {
+      try {
+        const text = sessionStorage.getItem(name);
+        return text === null ? null : (JSON.parse(text, reviveTyped) as StorageValue<P>);
+      } catch {
+        return null;
+      }
+    },
+    setItem: (name, value) => {
+      // A newer state replaces the one still waiting: only the last of a burst is serialised.
+      clearTimeout(pendingWrites.get(name)?.timer);
+      const write = () => {
+        clearTimeout(pending.timer);
+        pendingWrites.delete(name);
+        try {
+          sessionStorage.setItem(name, JSON.stringify(value, replaceTyped));
+        } catch {
+          // Quota exceeded or storage disabled: the results stay in memory for this page, as before.
+        }
+      };
+      const pending = { write, timer: setTimeout(write, WRITE_DELAY_MS) };
+      pendingWrites.set(name, pending);
+    },
+    removeItem: (name) => {
+      clearTimeout(pendingWrites.get(name)?.timer);
+      pendingWrites.delete(name);
+      try {
+        sessionStorage.removeItem(name);
+      } catch {
+        // nothing to do
+      }
+    },
+  };
+}
 
 /**
  * Options for zustand's persist: the part of a lab's results `keep` picks is written to this tab's sessionStorage and
@@ -53,7 +81,7 @@ export function sessionPersist<S, P>(name: string, keep: (state: S) => P, versio
   return {
     name: `adversarial-playground/${name}`,
     version,
-    storage: typeof sessionStorage === 'undefined' ? undefined : createJSONStorage<P>(() => safeSessionStorage, { replacer: replaceTyped, reviver: reviveTyped }),
+    storage: typeof sessionStorage === 'undefined' ? undefined : sessionStorageOf<P>(),
     partialize: keep,
     migrate: () => ({}) as P,
   };

@@ -11,7 +11,7 @@
  * limits renders in seconds, and the embedded JSON keeps every point.
  */
 import { maxOf, minOf, sampleEvenly } from '../arrays';
-import { shareInterval } from '../metrics/interval';
+import { formatPercentRange, shareInterval } from '../metrics/interval';
 import { describeCharacter } from '../text/characters';
 import type {
   ReportAttack,
@@ -53,11 +53,8 @@ function formatShare(share: number | null | undefined): string {
 /** A share and its 95% Wilson interval over `trials` examples, the interval small and muted: "65.0% 51.9–76.1". */
 function formatShareCi(share: number | null | undefined, trials: number): string {
   if (!isNumber(share) || trials <= 0) return formatShare(share);
-  const [low, high] = shareInterval(share, trials);
-  return `${formatShare(share)} <span class="ci" title="95% Wilson interval over ${groupDigits(trials)} examples">${(low * 100).toFixed(1)}–${(high * 100).toFixed(1)}</span>`;
+  return `${formatShare(share)} <span class="ci" title="95% Wilson interval over ${groupDigits(trials)} examples">${formatPercentRange(shareInterval(share, trials))}</span>`;
 }
-
-const percentRange = ([low, high]: [number, number]) => `${(low * 100).toFixed(1)}–${(high * 100).toFixed(1)}%`;
 
 /** A plain number: whole numbers grouped, others to three significant digits. */
 function formatNumber(x: number | null | undefined): string {
@@ -389,7 +386,7 @@ function cleanSection(report: RobustnessReport): string {
   return [
     '<section id="clean"><h2>Clean accuracy</h2>',
     `<p class="big">${formatShare(accuracy)}</p>`,
-    `<p class="muted">${groupDigits(correct)} of ${groupDigits(examples)} examples classified correctly without any attack (95% Wilson interval ${percentRange(shareInterval(accuracy, examples))}). Every rate below comes with its 95% interval, which is wide on few examples.</p>`,
+    `<p class="muted">${groupDigits(correct)} of ${groupDigits(examples)} examples classified correctly without any attack (95% Wilson interval ${formatPercentRange(shareInterval(accuracy, examples), '%')}). Every rate below comes with its 95% interval, which is wide on few examples.</p>`,
     '</section>',
   ].join('\n');
 }

@@ -17,8 +17,10 @@ export function wilsonInterval(successes: number, trials: number, z = Z_95): [nu
 /** The interval of a share measured on `trials` examples (the count of successes is recovered by rounding). */
 export const shareInterval = (share: number, trials: number): [number, number] => wilsonInterval(Math.round(share * trials), trials);
 
+/** An interval as percentages with one decimal: "39.4–58.7" (`unit` appended, e.g. "%"). */
+export const formatPercentRange = ([low, high]: [number, number], unit = ''): string => `${(low * 100).toFixed(1)}–${(high * 100).toFixed(1)}${unit}`;
+
 /** "49.0% (95% CI 39.4–58.7%)": a share with its Wilson interval, for reports and findings. */
 export function formatShareWithInterval(share: number, trials: number, label = '95% CI '): string {
-  const [low, high] = shareInterval(share, trials);
-  return `${(share * 100).toFixed(1)}% (${label}${(low * 100).toFixed(1)}–${(high * 100).toFixed(1)}%)`;
+  return `${(share * 100).toFixed(1)}% (${label}${formatPercentRange(shareInterval(share, trials), '%')})`;
 }

@@ -180,10 +180,11 @@ function randomTargets(labels: Int32Array, numClasses: number, rng: Rng): Int32A
   return labels.map((label) => (label + 1 + rng.int(numClasses - 1)) % numClasses);
 }
 
-async function toBytes(x: tf.Tensor4D, index: number): Promise<Uint8Array> {
-  const row = tf.tidy(() => x.slice([index], [1]).mul(255).round().clipByValue(0, 255).flatten());
-  const values = await row.data();
-  row.dispose();
+/** Pixels in [0, 1] as bytes (value x 255, rounded): of the whole batch, or of one image when `index` is given. */
+async function toBytes(x: tf.Tensor4D, index?: number): Promise<Uint8Array> {
+  const bytes = tf.tidy(() => (index === undefined ? x : x.slice([index], [1])).mul(255).round().clipByValue(0, 255).flatten());
+  const values = await bytes.data();
+  bytes.dispose();
   return Uint8Array.from(values);
 }
 
@@ -269,13 +270,11 @@ export async function runSweep(model: Classifier, data: ImageSplit, spec: SweepS
     const k = key(attackId, budget);
     let set = kept.get(k);
     if (!set) kept.set(k, (set = { attackId, budget, pixels: new Uint8Array(count * pixelsPerImage) }));
-    const bytes = tf.tidy(() => adversarial.mul(255).round().clipByValue(0, 255));
-    const values = await bytes.data();
-    bytes.dispose();
+    const values = await toBytes(adversarial);
     const into = (offset - first) * pixelsPerImage;
     for (let i = 0; i < results.length; i++) {
       const from = i * pixelsPerImage;
-      if (withinBudget(results[i])) for (let p = 0; p < pixelsPerImage; p++) set.pixels[into + from + p] = values[from + p];
+      if (withinBudget(results[i])) set.pixels.set(values.subarray(from, from + pixelsPerImage), into + from);
       else set.pixels.set(data.images.subarray((offset + i) * pixelsPerImage, (offset + i + 1) * pixelsPerImage), into + from);
     }
   };

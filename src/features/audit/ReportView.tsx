@@ -1,7 +1,7 @@
 import { AccuracyChart } from '../../components/AccuracyChart';
 import { sampleEvenly } from '../../core/arrays';
 import type { ReportAttack, RobustnessReport } from '../../core/audit/report';
-import { shareInterval } from '../../core/metrics/interval';
+import { formatPercentRange, shareInterval } from '../../core/metrics/interval';
 import { clip, pct } from './files';
 
 /** A long table shows an even sample of this many rows per attack (the export keeps them all). */
@@ -239,10 +239,9 @@ export function ReportView({ report }: { report: RobustnessReport }) {
 /** The muted 95% Wilson interval of a share measured on `trials` examples. */
 function CiOf({ share, trials }: { share: number; trials: number }) {
   if (!(trials > 0)) return null;
-  const [low, high] = shareInterval(share, trials);
   return (
     <span className="ci" title={`95% Wilson interval over ${trials} examples`}>
-      {(low * 100).toFixed(1)}–{(high * 100).toFixed(1)}
+      {formatPercentRange(shareInterval(share, trials))}
     </span>
   );
 }
