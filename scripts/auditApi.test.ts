@@ -47,7 +47,15 @@ interface ProgressCall {
 /** A JobContext as serveWorker makes one, with the progress calls recorded and cancel as a flag. */
 function fakeContext(onProgress?: (calls: ProgressCall[]) => void) {
   const calls: ProgressCall[] = [];
-  const state = { cancelled: false };
+  const controller = new AbortController();
+  const state = {
+    get cancelled() {
+      return controller.signal.aborted;
+    },
+    set cancelled(value: boolean) {
+      if (value) controller.abort();
+    },
+  };
   const context: JobContext = {
     progress: (fraction, message) => {
       calls.push({ fraction, message });
@@ -56,6 +64,7 @@ function fakeContext(onProgress?: (calls: ProgressCall[]) => void) {
     cancelled: () => state.cancelled,
     yield: async () => undefined,
     checkpoint: async () => undefined,
+    control: { signal: controller.signal, onProgress: (fraction, message) => context.progress(fraction, message) },
   };
   return { context, calls, state };
 }

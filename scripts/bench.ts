@@ -35,7 +35,7 @@ import type { SuiteId } from '../src/core/audit/audit';
 import { reportResults, type RobustnessReport } from '../src/core/audit/report';
 import { auditHandlers, type AuditWorkerApi, type UploadedFile } from '../src/workers/auditApi';
 import { memoryModelStore } from '../src/workers/savedModels';
-import type { JobContext } from '../src/workers/serve';
+import { localJobContext, type JobContext } from '../src/workers/serve';
 
 interface BenchRow extends BenchRun {
   model: string;
@@ -175,7 +175,7 @@ async function benchNodeText(): Promise<TextRow[]> {
   await useNodeWasm();
   const handlers = textHandlers(() => loadTextModelFromDisk(TEXT_MODEL));
   const ref = { id: TEXT_MODEL, url: '', card: undefined as never };
-  const context = { progress: () => undefined, cancelled: () => false, yield: async () => undefined, checkpoint: async () => undefined };
+  const context = localJobContext();
   await handlers.load({ model: ref }, context);
   const rows: TextRow[] = [];
   for (const search of TEXT_SEARCH_IDS) {
@@ -270,7 +270,7 @@ async function benchNodeAudit(): Promise<AuditRow> {
     },
     backend: () => 'wasm',
   });
-  const context: JobContext = { progress: () => undefined, cancelled: () => false, yield: async () => undefined, checkpoint: async () => undefined };
+  const context = localJobContext();
   const call = async <M extends keyof AuditWorkerApi>(method: M, args: AuditWorkerApi[M]['args']): Promise<AuditWorkerApi[M]['result']> => {
     const handler = handlers[method] as (a: AuditWorkerApi[M]['args'], c: JobContext) => Promise<AuditWorkerApi[M]['result']>;
     return structuredClone(await handler(structuredClone(args), context));

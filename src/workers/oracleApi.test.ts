@@ -7,7 +7,7 @@ import { createRng } from '../core/data/rng';
 import { ORACLE_METHODS, oracleHandlers } from './oracleApi';
 import type { JobContext } from './serve';
 
-const context: JobContext = { progress: () => undefined, cancelled: () => false, yield: async () => undefined, checkpoint: async () => undefined };
+const context: JobContext = { progress: () => undefined, cancelled: () => false, yield: async () => undefined, checkpoint: async () => undefined, control: {} };
 const modelRef = { id: 'tiny', url: 'unused', card: cardFor([4, 4, 1], 3) };
 
 /** Every value a message carries: structured-clone-able plain data, nothing callable, no tensor. */

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import type { RunControl } from '../core/run/control';
 import {
   CancelledError,
   type ArgsOf,
@@ -18,6 +19,11 @@ export interface JobContext {
   yield(): Promise<void>;
   /** Lets pending messages (a cancel) in, then throws CancelledError if this job was cancelled. */
   checkpoint(): Promise<void>;
+  /**
+   * The same, in core's shape, to hand to a long core function: its signal aborts when the caller cancels (after the
+   * next step lets the cancel message in), its progress is this job's, its step yields.
+   */
+  control: RunControl;
 }
 
 export type Handlers<Api> = {
@@ -46,18 +52,24 @@ export function serveWorker<Api>(
   scope: { onmessage: ((e: MessageEvent<ToWorker>) => void) | null; postMessage(m: FromWorker, t?: Transferable[]): void },
 ): void {
   const cancelled = new Set<number>();
+  const aborts = new Map<number, AbortController>();
   scope.onmessage = async (event) => {
     const message = event.data;
     if (message.kind === 'cancel') {
       cancelled.add(message.callId);
+      aborts.get(message.callId)?.abort();
       return;
     }
     const { callId, method, args } = message;
+    const abort = new AbortController();
+    aborts.set(callId, abort);
+    const progress = (fraction: number, text?: string, extra?: Pick<Progress, 'frame' | 'round'>) => {
+      const progress: Progress = { fraction, message: text, ...extra };
+      scope.postMessage({ kind: 'progress', callId, progress, memory: memoryStats() });
+    };
     const context: JobContext = {
-      progress: (fraction: number, text?: string, extra?: Pick<Progress, 'frame' | 'round'>) => {
-        const progress: Progress = { fraction, message: text, ...extra };
-        scope.postMessage({ kind: 'progress', callId, progress, memory: memoryStats() });
-      },
+      progress,
+      control: { signal: abort.signal, onProgress: (fraction, text) => progress(fraction, text), onStep: yieldToEvents },
       cancelled: () => cancelled.has(callId),
       yield: yieldToEvents,
       checkpoint: async () => {
@@ -76,6 +88,25 @@ export function serveWorker<Api>(
       scope.postMessage({ kind: 'error', callId, message: text, cancelled: isCancel, memory: memoryStats() });
     } finally {
       cancelled.delete(callId);
+      aborts.delete(callId);
     }
+  };
+}
+
+/**
+ * A JobContext for running handlers in the same thread (Node scripts, tests, the bench): progress goes to
+ * `onProgress`, and the job counts as cancelled once `signal` aborts.
+ */
+export function localJobContext(options: { onProgress?: (fraction: number, message?: string) => void; signal?: AbortSignal } = {}): JobContext {
+  const { onProgress, signal } = options;
+  const cancelled = () => signal?.aborted === true;
+  return {
+    progress: (fraction, message) => onProgress?.(fraction, message),
+    cancelled,
+    yield: async () => undefined,
+    checkpoint: async () => {
+      if (cancelled()) throw new CancelledError();
+    },
+    control: { signal, onProgress },
   };
 }
