@@ -3,10 +3,10 @@ import { createRoot } from 'react-dom/client';
 import { App } from './app/App';
 import { useAuditLab } from './stores/auditLab';
 import { useJobs } from './stores/jobs';
-import { syncSettingsWithHash } from './stores/settings';
+import { syncSpecWithHash } from './app/specSync';
 import './app/app.css';
 
-syncSettingsWithHash();
+syncSpecWithHash();
 // Finished results survive a reload (sessionStorage); a running job or an audit report (kept only in memory) does
 // not, so leaving then asks first.
 window.addEventListener('beforeunload', (event) => {

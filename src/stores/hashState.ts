@@ -42,3 +42,8 @@ export function formatHash<S extends Schema>(values: ValuesOf<S>, schema: S): st
   for (const key of Object.keys(schema)) params.set(key, String(values[key]));
   return `#${params.toString()}`;
 }
+
+/** A hash from entries in the given order ("#lab=image&n=50"), values escaped. */
+export function formatHashEntries(entries: readonly [string, string][]): string {
+  return `#${new URLSearchParams(entries as [string, string][]).toString()}`;
+}

@@ -1,44 +1,59 @@
 import { create } from 'zustand';
 import { BACKEND_PREFERENCE } from '../core/backend/names';
-import { field, formatHash, parseHash, type ValuesOf } from './hashState';
+import { defaultsOf, type SpecValue, type ValuesOf } from '../core/spec/labSpec';
+import { LAB_SPECS, LABS, type LabId } from '../core/spec/labs';
+import type { AUDIT_FIELDS } from '../core/spec/auditSpec';
+import type { IMAGE_FIELDS } from '../core/spec/imageSpec';
+import { field, parseHash, type ValuesOf as HashValuesOf } from './hashState';
+import { useLabControls } from './labControls';
 
-export const LABS = ['image', 'text', 'extraction', 'audit'] as const;
-export type LabId = (typeof LABS)[number];
+export { LABS, type LabId };
 
-/** Everything a shared link reproduces. */
-export const settingsSchema = {
+/** The app's own controls (not any lab's): which lab is open, the backend, the text size. */
+export const appSchema = {
   lab: field.string<LabId>('image', LABS),
-  model: field.string<string>('mnist-cnn'),
   backend: field.string<'auto' | (typeof BACKEND_PREFERENCE)[number]>('auto', ['auto', ...BACKEND_PREFERENCE]),
-  seed: field.int(42, 0, 2 ** 31 - 1),
-  digit: field.int(0, 0, 1999),
-  /** Image lab: one example, or accuracy against budget over the test set. */
-  view: field.string<'single' | 'sweep'>('single', ['single', 'sweep']),
-  /** Image lab: the attack, and its parameters that differ from the defaults ("eps:0.1,max_iter:40"). */
-  attack: field.string<string>('fgsm'),
-  params: field.string<string>(''),
-  /** Image lab sweep: attacks (comma list), budgets (comma list), number of test digits. */
-  sweep: field.string<string>('fgsm,pgd'),
-  budgets: field.string<string>('0,0.05,0.1,0.15,0.2,0.25,0.3'),
-  /** 100 digits by default: FGSM + PGD-100 over the default budgets takes about a minute on two cores. */
-  n: field.int(100, 1, 2000),
-  /** Audit lab: the suite of the robustness report. */
-  suite: field.string<'quick' | 'standard'>('quick', ['quick', 'standard']),
   /** Text size in percent of normal: the status bar's Presentation toggle sets 140 for a projector. */
   zoom: field.int(100, 50, 300),
 };
 
-export type Settings = ValuesOf<typeof settingsSchema>;
+/**
+ * The labs' controls kept here (image, audit, and the model and seed the extraction and text labs share): one value
+ * per key, each lab's spec (src/core/spec) saying which keys it uses, their defaults and bounds.
+ */
+export type Settings = HashValuesOf<typeof appSchema> & ValuesOf<typeof IMAGE_FIELDS> & ValuesOf<typeof AUDIT_FIELDS>;
 
 interface SettingsStore extends Settings {
+  /** Changes controls; a control the open lab's spec locks keeps its locked value. */
   set(patch: Partial<Settings>): void;
 }
 
-const initial = parseHash(typeof location === 'undefined' ? '' : location.hash, settingsSchema);
+const LAB_DEFAULTS = Object.assign({}, ...Object.values(LAB_SPECS).map((def) => defaultsOf(def.fields))) as Omit<Settings, keyof typeof appSchema>;
+const initialApp = parseHash(typeof location === 'undefined' ? '' : location.hash, appSchema);
 
-export const useSettings = create<SettingsStore>((set) => ({
-  ...initial,
-  set: (patch) => set(patch),
+/** The values with the open lab's locks applied (a locked field, or an attack parameter inside `params`). */
+export function withLocks(values: Settings): Settings {
+  const def = LAB_SPECS[values.lab];
+  const locks = useLabControls.getState().byLab[values.lab]?.locks ?? {};
+  let out = values as Record<string, SpecValue>;
+  for (const [key, locked] of Object.entries(locks)) {
+    if (key in appSchema || key in def.fields) {
+      if (out[key] !== locked) out = { ...out, [key]: locked };
+    } else if (def.extraValue && def.withExtraValue) {
+      const lab = out as never;
+      if (def.extraValue(lab, key) !== locked) out = { ...out, ...(def.withExtraValue(lab, key, locked) as Record<string, SpecValue>) };
+    }
+  }
+  return out as Settings;
+}
+
+export const useSettings = create<SettingsStore>((set, get) => ({
+  ...LAB_DEFAULTS,
+  ...initialApp,
+  set: (patch) => {
+    const { set: _set, ...current } = get();
+    set(withLocks({ ...current, ...patch } as Settings));
+  },
 }));
 
 export const selectLab = (s: SettingsStore) => s.lab;
@@ -54,35 +69,5 @@ export const selectSweepAttacks = (s: SettingsStore) => s.sweep;
 export const selectSweepBudgets = (s: SettingsStore) => s.budgets;
 export const selectSweepCount = (s: SettingsStore) => s.n;
 export const selectSuite = (s: SettingsStore) => s.suite;
+export const selectAuditUrl = (s: SettingsStore) => s.url;
 export const selectZoom = (s: SettingsStore) => s.zoom;
-
-function currentSettings(): Settings {
-  const state = useSettings.getState();
-  return Object.fromEntries(Object.keys(settingsSchema).map((k) => [k, state[k as keyof Settings]])) as Settings;
-}
-
-/** Keeps the hash and the store in step, both ways. Call once at start-up. */
-export function syncSettingsWithHash(): () => void {
-  let lab = useSettings.getState().lab;
-  const write = () => {
-    const hash = formatHash(currentSettings(), settingsSchema);
-    if (hash === location.hash) return;
-    // A lab switch is a new history entry, so Back returns to the previous lab; other edits replace the entry.
-    const now = useSettings.getState().lab;
-    if (now !== lab) history.pushState(null, '', hash);
-    else history.replaceState(null, '', hash);
-    lab = now;
-  };
-  write();
-  const unsubscribe = useSettings.subscribe(write);
-  const onHashChange = () => {
-    const parsed = parseHash(location.hash, settingsSchema);
-    lab = parsed.lab;
-    useSettings.getState().set(parsed);
-  };
-  window.addEventListener('hashchange', onHashChange);
-  return () => {
-    unsubscribe();
-    window.removeEventListener('hashchange', onHashChange);
-  };
-}

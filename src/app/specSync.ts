@@ -1,0 +1,108 @@
+/**
+ * The open lab's spec <-> the URL hash, both ways: "#lab=image&n=50&lock=eps:0.3&hide=seed" opens the image lab with
+ * 50 test digits, ε locked at 0.3 and the seed hidden. Defaults are left out of the hash, so links stay short. A lab
+ * switch is a new history entry (Back returns to the previous lab); other edits replace the entry.
+ */
+import { specHashEntries, parseSpecHash, specToFile, type LabSpec, type LabSpecDef, type LabSpecFile, type SpecValue } from '../core/spec/labSpec';
+import { LAB_SPECS, type LabId } from '../core/spec/labs';
+import { LAB_VALIDATORS } from '../core/spec/validators';
+import { useLabControls } from '../stores/labControls';
+import { appSchema, useSettings, type Settings } from '../stores/settings';
+import { formatHashEntries, parseHash } from '../stores/hashState';
+
+/** Where a lab's control values live, read and written as plain values. */
+interface LabBinding {
+  read(): Record<string, SpecValue>;
+  write(values: Record<string, SpecValue>): void;
+  subscribe(listener: () => void): () => void;
+}
+
+/** Labs whose controls all live in the settings store. */
+function settingsBinding(def: LabSpecDef): LabBinding {
+  return {
+    read: () => {
+      const state = useSettings.getState() as unknown as Record<string, SpecValue>;
+      return Object.fromEntries(Object.keys(def.fields).map((key) => [key, state[key]]));
+    },
+    write: (values) => useSettings.setState(values as Partial<Settings>),
+    subscribe: (listener) => useSettings.subscribe(listener),
+  };
+}
+
+const BINDINGS: Record<LabId, LabBinding> = {
+  image: settingsBinding(LAB_SPECS.image),
+  text: settingsBinding(LAB_SPECS.text),
+  extraction: settingsBinding(LAB_SPECS.extraction),
+  audit: settingsBinding(LAB_SPECS.audit),
+};
+
+/** The spec of a lab as it stands: its values, locks and hidden controls. */
+export function currentSpec(lab: LabId): LabSpec {
+  const { locks, hidden } = useLabControls.getState().byLab[lab] ?? { locks: {}, hidden: [] };
+  return { lab, values: BINDINGS[lab].read(), locks, hidden };
+}
+
+/** The setup file of the open lab (Download setup). */
+export function currentSpecFile(lab: LabId): LabSpecFile {
+  return specToFile(LAB_SPECS[lab] as LabSpecDef, currentSpec(lab));
+}
+
+/** Applies a settled spec to a lab: its locks and hidden controls first (so writes respect them), then its values. */
+export function applySpec(lab: LabId, spec: LabSpec, problems: string[]): void {
+  useLabControls.getState().setControls(lab, { locks: spec.locks, hidden: spec.hidden, problems });
+  BINDINGS[lab].write(spec.values);
+}
+
+/** The hash of the open lab: the app's controls that differ from their defaults, then the lab's spec. */
+export function hashOf(lab: LabId): string {
+  const { backend, zoom } = useSettings.getState();
+  const entries: [string, string][] = [['lab', lab]];
+  if (backend !== appSchema.backend.fallback) entries.push(['backend', backend]);
+  if (zoom !== appSchema.zoom.fallback) entries.push(['zoom', String(zoom)]);
+  entries.push(...specHashEntries(LAB_SPECS[lab] as LabSpecDef, currentSpec(lab)));
+  return formatHashEntries(entries);
+}
+
+/** Reads the hash into the app's controls and the open lab's spec. */
+export function readHash(hash: string): void {
+  const app = parseHash(hash, appSchema);
+  useSettings.setState(app);
+  const parsed = parseSpecHash(LAB_SPECS[app.lab] as LabSpecDef, LAB_VALIDATORS[app.lab], hash, Object.keys(appSchema));
+  applySpec(app.lab, parsed.spec, parsed.problems);
+}
+
+/** Keeps the hash and the open lab's spec in step, both ways. Call once at start-up. */
+export function syncSpecWithHash(): () => void {
+  let reading = true;
+  readHash(location.hash);
+  reading = false;
+  let lab = useSettings.getState().lab;
+  const write = () => {
+    // While a hash is being read, the stores pass through mixed states: the hash is written once, after.
+    if (reading) return;
+    const now = useSettings.getState().lab;
+    const hash = hashOf(now);
+    if (hash === location.hash) return;
+    if (now !== lab) history.pushState(null, '', hash);
+    else history.replaceState(null, '', hash);
+    lab = now;
+  };
+  write();
+  const unsubscribers = [useSettings.subscribe(write), useLabControls.subscribe(write), ...Object.values(BINDINGS).map((b) => b.subscribe(write))];
+  const onHashChange = () => {
+    reading = true;
+    try {
+      readHash(location.hash);
+    } finally {
+      reading = false;
+    }
+    // Back/forward landed here: this entry is rewritten in place (normalised), never a new one.
+    lab = useSettings.getState().lab;
+    write();
+  };
+  window.addEventListener('hashchange', onHashChange);
+  return () => {
+    unsubscribers.forEach((u) => u());
+    window.removeEventListener('hashchange', onHashChange);
+  };
+}
