@@ -1,25 +1,30 @@
 import { ModelCardView } from '../components/ModelCardView';
 import { IMAGE_MODELS, findImageModel } from '../stores/models';
+import { LockMark } from '../components/LockMark';
 import { selectModelId, selectSetSettings, useSettings } from '../stores/settings';
+import { useControl } from '../stores/useControl';
 
 /** Lists the bundled models and shows the chosen one's card. */
 export function ModelPicker() {
   const modelId = useSettings(selectModelId);
   const set = useSettings(selectSetSettings);
   const chosen = findImageModel(modelId);
+  const control = useControl('model');
   return (
     <div className="model-picker">
-      <label>
-        Model{' '}
-        <select value={chosen ? modelId : ''} onChange={(e) => set({ model: e.target.value })} aria-label="model">
-          {chosen ? null : <option value="">choose a model</option>}
-          {IMAGE_MODELS.map((m) => (
-            <option key={m.id} value={m.id}>
-              {m.card.name} ({(m.card.metrics.testAccuracy * 100).toFixed(1)}%)
-            </option>
-          ))}
-        </select>
-      </label>
+      {control.hidden ? null : (
+        <label>
+          Model{control.locked ? <LockMark /> : null}{' '}
+          <select value={chosen ? modelId : ''} disabled={control.locked} onChange={(e) => set({ model: e.target.value })} aria-label="model">
+            {chosen ? null : <option value="">choose a model</option>}
+            {IMAGE_MODELS.map((m) => (
+              <option key={m.id} value={m.id}>
+                {m.card.name} ({(m.card.metrics.testAccuracy * 100).toFixed(1)}%)
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
       {chosen ? (
         <ModelCardView card={chosen.card} />
       ) : (

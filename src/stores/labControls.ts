@@ -26,3 +26,6 @@ export const useLabControls = create<LabControlsStore>((set) => ({
 
 export const controlsOf = (lab: LabId) => (s: LabControlsStore): LabControls => s.byLab[lab] ?? NONE;
 export const selectDismissProblems = (s: LabControlsStore) => s.dismissProblems;
+
+/** A lab's locked values, sent with each run so that the worker can refuse one that breaks them. */
+export const lockedValues = (lab: LabId): Record<string, SpecValue> => useLabControls.getState().byLab[lab]?.locks ?? {};

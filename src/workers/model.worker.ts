@@ -16,8 +16,14 @@ import { runSweep } from '../core/metrics/sweep';
 import type { ModelRef, ModelWorkerApi } from './protocol';
 import { memoryStats, serveWorker, type Handlers } from './serve';
 import { argMax } from '../core/arrays';
+import { singleAttackLockViolations, sweepLockViolations } from '../core/spec/imageSpec';
 
 const models = new Map<string, Promise<Classifier>>();
+
+/** A run that breaks its lab's locks is refused whole, before it starts, with what was wrong. */
+function refuseBrokenLocks(problems: string[]): void {
+  if (problems.length) throw new Error(`This run breaks the lab's locked setup: ${problems.join(' ')}`);
+}
 let testSplit: Promise<ImageSplit> | undefined;
 
 function getModel(ref: ModelRef): Promise<Classifier> {
@@ -94,7 +100,8 @@ const handlers: Handlers<ModelWorkerApi> = {
     return { correct, total };
   },
 
-  async attack({ model, attackId, params, pixels, label, target, seed, animate }, context) {
+  async attack({ model, attackId, params, pixels, label, target, seed, animate, locks }, context) {
+    refuseBrokenLocks(singleAttackLockViolations(locks, { model: model.id, attackId, params, seed }));
     const classifier = await getModel(model);
     const attack = getAttack(attackId);
     const [h, w, c] = classifier.inputShape;
@@ -137,7 +144,8 @@ const handlers: Handlers<ModelWorkerApi> = {
     }
   },
 
-  async sweep({ model, spec }, context) {
+  async sweep({ model, spec, locks }, context) {
+    refuseBrokenLocks(sweepLockViolations(locks, { model: model.id, attacks: spec.attacks, budgets: spec.budgets, count: spec.count, seed: spec.seed }));
     const classifier = await getModel(model);
     const split = await getTestSplit();
     return runSweep(classifier, split, spec, {

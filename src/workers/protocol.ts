@@ -51,6 +51,8 @@ export interface SingleAttackArgs {
   seed: number;
   /** Send frames while the attack iterates (at most ~10 per second). */
   animate: boolean;
+  /** The lab spec's locked controls: the worker refuses a request that breaks one. */
+  locks?: Record<string, string | number | boolean>;
 }
 
 export interface SingleAttackResult {
@@ -68,7 +70,7 @@ export interface ModelWorkerApi {
   evaluate: { args: { model: ModelRef; split: 'test'; limit?: number }; result: { correct: number; total: number } };
   memory: { args: Record<string, never>; result: MemoryStats };
   attack: { args: SingleAttackArgs; result: SingleAttackResult };
-  sweep: { args: { model: ModelRef; spec: SweepSpec }; result: SweepResult };
+  sweep: { args: { model: ModelRef; spec: SweepSpec; locks?: Record<string, string | number | boolean> }; result: SweepResult };
   /** Times a benchmark workload on the active backend over the first `count` test digits (see npm run bench). */
   bench: { args: { model: ModelRef; workload: WorkloadId; repeats: number; count: number }; result: { millis: number[] } };
 }

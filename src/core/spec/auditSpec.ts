@@ -6,7 +6,7 @@ export const AUDIT_FIELDS = {
   suite: { kind: 'enum', label: 'Suite', default: 'quick', choices: ['quick', 'standard'] },
   seed: SEED_FIELD,
   /** A model.json address typed in the URL box; loading it stays the user's click. */
-  url: { kind: 'string', label: 'Model URL', default: '', maxLength: 2000, pattern: '^(https?://\\S*)?$' },
+  url: { kind: 'string', label: 'Model URL', default: '', maxLength: 2000 },
 } as const satisfies FieldTable;
 
 export const AUDIT_SPEC: LabSpecDef<typeof AUDIT_FIELDS> = { lab: 'audit', version: 1, fields: AUDIT_FIELDS };

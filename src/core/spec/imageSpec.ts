@@ -7,7 +7,7 @@ import { ATTACK_METAS } from '../attacks/catalog';
 import { decodeParams, encodeParams, parseBudgets } from '../attacks/paramCodec';
 import { readParams } from '../attacks/params';
 import type { AttackMeta, ParamSpec } from '../attacks/types';
-import type { FieldDef, FieldTable, LabSpecDef, SpecValue, ValuesOf } from './labSpec';
+import { lockViolations, type FieldDef, type FieldTable, type LabSpecDef, type SpecValue, type ValuesOf } from './labSpec';
 
 const ID_LIST = '^[a-z0-9][a-z0-9-]{0,39}(,[a-z0-9][a-z0-9-]{0,39}){0,19}$';
 
@@ -112,3 +112,41 @@ export const IMAGE_SPEC: LabSpecDef<typeof IMAGE_FIELDS> = {
     return { values: out, problems };
   },
 };
+
+const labelsOf = (meta: AttackMeta | undefined): Record<string, string> => ({
+  ...Object.fromEntries(Object.entries(IMAGE_FIELDS).map(([key, field]) => [key, field.label])),
+  ...Object.fromEntries((meta?.params ?? []).map((p) => [p.key, p.label])),
+});
+
+/**
+ * What the worker checks before a single attack: the request must hold every locked control at its value (the form
+ * disables them, but a page's DOM can be edited). Empty when the run may go.
+ */
+export function singleAttackLockViolations(
+  locks: Record<string, SpecValue> | undefined,
+  run: { model: string; attackId: string; params: Record<string, SpecValue>; seed: number },
+): string[] {
+  if (!locks || Object.keys(locks).length === 0) return [];
+  const meta = metaOf(run.attackId);
+  const resolved = meta ? Object.fromEntries(meta.params.map((p) => [p.key, run.params[p.key] ?? p.default])) : run.params;
+  return lockViolations(locks, { model: run.model, attack: run.attackId, seed: run.seed, ...resolved }, labelsOf(meta));
+}
+
+/** What the worker checks before a sweep: locked controls, and no budget beyond a locked budget parameter (ε). */
+export function sweepLockViolations(
+  locks: Record<string, SpecValue> | undefined,
+  run: { model: string; attacks: { id: string }[]; budgets: readonly number[]; count: number; seed: number },
+): string[] {
+  if (!locks || Object.keys(locks).length === 0) return [];
+  const running = { model: run.model, seed: run.seed, n: run.count, sweep: run.attacks.map((a) => a.id).join(',') };
+  const budgetKeys = new Set(run.attacks.map((a) => metaOf(a.id)?.budgetParam).filter((k): k is string => !!k));
+  const problems = lockViolations(
+    Object.fromEntries(Object.entries(locks).filter(([key]) => key in running)),
+    running,
+    labelsOf(undefined),
+  );
+  for (const key of budgetKeys) {
+    if (key in locks) problems.push(...lockViolations({ [key]: locks[key] }, {}, { eps: 'Budget ε' }, { key, values: run.budgets }));
+  }
+  return problems;
+}

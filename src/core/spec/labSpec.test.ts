@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { IMAGE_SPEC } from './imageSpec';
-import { lockViolations, parseSpecHash, specFromFile, specHashEntries, specToFile, SPEC_FILE_KIND, type LabSpec } from './labSpec';
+import { lockViolations, parseSpecHash, specFromFile, specHashEntries, specToFile, SPEC_FILE_KIND } from './labSpec';
 import { LAB_SPEC_LIST, LAB_SPECS } from './labs';
 import { LAB_VALIDATORS } from './validators';
 
@@ -77,7 +77,7 @@ describe('a lab spec in the URL hash', () => {
 });
 
 describe('a lab spec as a setup file', () => {
-  const spec: LabSpec = parse('#view=sweep&n=50&lock=n&hide=seed').spec;
+  const spec = parse('#view=sweep&n=50&lock=n&hide=seed').spec;
 
   it('round-trips through the file, every value written', () => {
     const file = specToFile(IMAGE_SPEC, spec);
@@ -115,5 +115,22 @@ describe('the worker-side lock check', () => {
     expect(lockViolations({ eps: 0.3 }, { eps: 0.5 }, { eps: 'Budget ε' })).toEqual(['Budget ε (eps) is locked at 0.3; this run asked for 0.5.']);
     expect(lockViolations({ eps: 0.3 }, {}, {}, { key: 'eps', values: [0, 0.1, 0.4] })).toEqual(['eps is locked at 0.3: budgets 0.4 are beyond it.']);
     expect(lockViolations({ seed: 7 }, { seed: 8 })).toHaveLength(1);
+  });
+});
+
+describe("the image worker's lock checks", () => {
+  it('refuse a single attack whose ε, attack or seed break a lock, and pass one that keeps them', async () => {
+    const { singleAttackLockViolations, sweepLockViolations } = await import('./imageSpec');
+    const run = { model: 'mnist-cnn', attackId: 'fgsm', params: { eps: 0.3 }, seed: 42 };
+    expect(singleAttackLockViolations({ eps: 0.3, attack: 'fgsm' }, run)).toEqual([]);
+    // A default counts as its value: a locked 0.3 holds for a request that leaves ε out.
+    expect(singleAttackLockViolations({ eps: 0.3 }, { ...run, params: {} })).toEqual([]);
+    expect(singleAttackLockViolations({ eps: 0.3 }, { ...run, params: { eps: 0.5 } })).toEqual(['Budget ε (eps) is locked at 0.3; this run asked for 0.5.']);
+    expect(singleAttackLockViolations({ attack: 'fgsm' }, { ...run, attackId: 'pgd' })).toEqual(['Attack (attack) is locked at fgsm; this run asked for pgd.']);
+    expect(singleAttackLockViolations(undefined, { ...run, params: { eps: 9 } })).toEqual([]);
+    const sweep = { model: 'mnist-cnn', attacks: [{ id: 'fgsm' }, { id: 'pgd' }], budgets: [0, 0.1, 0.3], count: 100, seed: 42 };
+    expect(sweepLockViolations({ eps: 0.3, n: 100 }, sweep)).toEqual([]);
+    expect(sweepLockViolations({ eps: 0.1 }, sweep)).toEqual(['Budget ε (eps) is locked at 0.1: budgets 0.3 are beyond it.']);
+    expect(sweepLockViolations({ n: 50 }, sweep)).toEqual(['Test digits (n) is locked at 50; this run asked for 100.']);
   });
 });

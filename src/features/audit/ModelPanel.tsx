@@ -1,4 +1,5 @@
 import { useEffect, useState, type DragEvent } from 'react';
+import { selectAuditUrl, selectSetSettings, useSettings } from '../../stores/settings';
 import { auditWorker } from '../../bridge/audit';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { selectAuditModel, selectAuditSet, selectSavedModels, useAuditLab } from '../../stores/auditLab';
@@ -13,7 +14,10 @@ export function ModelPanel() {
   const set = useAuditLab(selectAuditSet);
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
-  const [url, setUrl] = useState('');
+  // The address typed is part of the lab's spec: a link carries it (loading it stays a click).
+  const url = useSettings(selectAuditUrl);
+  const setSettings = useSettings(selectSetSettings);
+  const setUrl = (value: string) => setSettings({ url: value });
   const [dragging, setDragging] = useState(false);
 
   useEffect(() => {

@@ -10,6 +10,8 @@ import type { RobustnessReport } from '../../core/audit/report';
 import { formatBytes } from '../../core/audit/spec';
 import { selectAuditData, selectAuditSet, selectAuditSpec, selectComparedReport, selectKeepReport, selectReports, selectShownReport, useAuditLab } from '../../stores/auditLab';
 import { selectSeed, selectSetSettings, selectSuite, useSettings } from '../../stores/settings';
+import { LockMark } from '../../components/LockMark';
+import { useControl } from '../../stores/useControl';
 import { CompareView } from './CompareView';
 import { errorText, isAbort } from './files';
 import { ReportView } from './ReportView';
@@ -33,6 +35,8 @@ export function ReportPanel() {
   const suite = useSettings(selectSuite);
   const seed = useSettings(selectSeed);
   const setSettings = useSettings(selectSetSettings);
+  const suiteControl = useControl('suite');
+  const seedControl = useControl('seed');
   const [progress, setProgress] = useState<{ fraction: number; message?: string }>();
   const [error, setError] = useState<string>();
   const [importError, setImportError] = useState<string>();
@@ -101,22 +105,29 @@ export function ReportPanel() {
     <section className="audit-section" aria-label="robustness report">
       <h3>4. Robustness report</h3>
       <div className="run-row">
-        <label>
-          Suite{' '}
-          <select value={suite} onChange={(e) => setSettings({ suite: e.target.value as keyof typeof SUITES })} aria-label="suite" disabled={!!suiteFile}>
-            {Object.entries(SUITES).map(([id, label]) => (
-              <option key={id} value={id}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label title="Your own budgets and attack parameters: the file npm run audit --suite-file takes">
-          or a suite file <input type="file" accept=".json,application/json" aria-label="suite file" onChange={(e) => void chooseSuiteFile(e.target.files?.[0])} />
-        </label>
-        <label>
-          Seed <input type="number" value={seed} min={0} onChange={(e) => setSettings({ seed: Math.max(0, Math.floor(Number(e.target.value) || 0)) })} aria-label="seed" style={{ width: '6em' }} />
-        </label>
+        {suiteControl.hidden ? null : (
+          <label>
+            Suite{suiteControl.locked ? <LockMark /> : null}{' '}
+            <select value={suite} onChange={(e) => setSettings({ suite: e.target.value as keyof typeof SUITES })} aria-label="suite" disabled={!!suiteFile || suiteControl.locked}>
+              {Object.entries(SUITES).map(([id, label]) => (
+                <option key={id} value={id}>
+                  {label}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+        {suiteControl.locked || suiteControl.hidden ? null : (
+          <label title="Your own budgets and attack parameters: the file npm run audit --suite-file takes">
+            or a suite file <input type="file" accept=".json,application/json" aria-label="suite file" onChange={(e) => void chooseSuiteFile(e.target.files?.[0])} />
+          </label>
+        )}
+        {seedControl.hidden ? null : (
+          <label>
+            Seed{seedControl.locked ? <LockMark /> : null}{' '}
+            <input type="number" value={seed} min={0} disabled={seedControl.locked} onChange={(e) => setSettings({ seed: Math.max(0, Math.floor(Number(e.target.value) || 0)) })} aria-label="seed" style={{ width: '6em' }} />
+          </label>
+        )}
         <button ref={focus.run} type="button" onClick={() => void run()} disabled={!spec || !data || progress !== undefined}>
           Run the report
         </button>

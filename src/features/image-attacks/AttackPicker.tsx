@@ -1,4 +1,6 @@
+import { LockMark } from '../../components/LockMark';
 import { ParamForm } from '../../components/ParamForm';
+import { useControl, useControlLists } from '../../stores/useControl';
 import { ATTACK_METAS } from '../../core/attacks/catalog';
 import type { AttackMeta, AttackParams } from '../../core/attacks/types';
 
@@ -31,24 +33,36 @@ interface AttackPickerProps {
 }
 
 export function AttackPicker({ attack, params, onAttack, onParams, report }: AttackPickerProps) {
+  const control = useControl('attack');
+  const lists = useControlLists();
   return (
     <div className="attack-picker">
-      <label>
-        Attack{' '}
-        <select value={attack.id} onChange={(e) => onAttack(e.target.value)} aria-label="attack">
-          {(['white-box', 'score-based', 'decision-based'] as const).map((knowledge) => (
-            <optgroup key={knowledge} label={KNOWLEDGE_TEXT[knowledge]}>
-              {ATTACK_METAS.filter((a) => a.knowledge === knowledge).map((a) => (
-                <option key={a.id} value={a.id}>
-                  {a.name}
-                </option>
-              ))}
-            </optgroup>
-          ))}
-        </select>
-      </label>
+      {control.hidden ? null : (
+        <label>
+          Attack{control.locked ? <LockMark /> : null}{' '}
+          <select value={attack.id} disabled={control.locked} onChange={(e) => onAttack(e.target.value)} aria-label="attack">
+            {(['white-box', 'score-based', 'decision-based'] as const).map((knowledge) => (
+              <optgroup key={knowledge} label={KNOWLEDGE_TEXT[knowledge]}>
+                {ATTACK_METAS.filter((a) => a.knowledge === knowledge).map((a) => (
+                  <option key={a.id} value={a.id}>
+                    {a.name}
+                  </option>
+                ))}
+              </optgroup>
+            ))}
+          </select>
+        </label>
+      )}
       <AttackDescription attack={attack} />
-      <ParamForm specs={attack.params.filter((p) => p.key !== 'batch_size')} values={params} onChange={onParams} idPrefix={`single-${attack.id}`} report={report} />
+      <ParamForm
+        specs={attack.params.filter((p) => p.key !== 'batch_size')}
+        values={params}
+        onChange={onParams}
+        hidden={lists.hidden}
+        locked={lists.locked}
+        idPrefix={`single-${attack.id}`}
+        report={report}
+      />
     </div>
   );
 }

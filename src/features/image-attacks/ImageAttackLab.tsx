@@ -8,6 +8,7 @@ import { useRunFocus } from '../../components/useRunFocus';
 import { announce } from '../../stores/announcer';
 import { findImageModel } from '../../stores/models';
 import { selectImageView, selectModelId, selectSetSettings, useSettings } from '../../stores/settings';
+import { useControl } from '../../stores/useControl';
 import type { ModelRef, Prediction } from '../../workers/protocol';
 import { InputPicker, type LabInput } from './InputPicker';
 import { SingleAttackPanel } from './SingleAttackPanel';
@@ -20,6 +21,7 @@ export function ImageAttackLab() {
   const model = findImageModel(useSettings(selectModelId));
   const view = useSettings(selectImageView);
   const set = useSettings(selectSetSettings);
+  const viewControl = useControl('view');
   const [picked, setInput] = useState<LabInput>();
   const predicted = usePrediction(model, picked);
   // While a new prediction is pending, the old one must not label the new drawing.
@@ -30,14 +32,16 @@ export function ImageAttackLab() {
     <section className="image-lab">
       <div className="lab-head">
         <h2>Image attacks</h2>
-        <div className="segmented" role="tablist" aria-label="image lab view">
-          <button type="button" role="tab" aria-selected={view === 'single'} className={view === 'single' ? 'active' : ''} onClick={() => set({ view: 'single' })}>
-            One example
-          </button>
-          <button type="button" role="tab" aria-selected={view === 'sweep'} className={view === 'sweep' ? 'active' : ''} onClick={() => set({ view: 'sweep' })}>
-            Accuracy vs budget
-          </button>
-        </div>
+        {viewControl.hidden ? null : (
+          <div className="segmented" role="tablist" aria-label="image lab view">
+            <button type="button" role="tab" aria-selected={view === 'single'} className={view === 'single' ? 'active' : ''} disabled={viewControl.locked && view !== 'single'} onClick={() => set({ view: 'single' })}>
+              One example
+            </button>
+            <button type="button" role="tab" aria-selected={view === 'sweep'} className={view === 'sweep' ? 'active' : ''} disabled={viewControl.locked && view !== 'sweep'} onClick={() => set({ view: 'sweep' })}>
+              Accuracy vs budget
+            </button>
+          </div>
+        )}
       </div>
       {view === 'single' ? (
         <>

@@ -1,9 +1,11 @@
 import { useEffect, useMemo, useState } from 'react';
 import { DigitImage } from '../../components/DigitImage';
 import { DrawingCanvas } from '../../components/DrawingCanvas';
+import { LockMark } from '../../components/LockMark';
 import { NumberField } from '../../components/NumberField';
 import { createRng } from '../../core/data/rng';
 import { selectDigit, selectSeed, selectSetSettings, useSettings } from '../../stores/settings';
+import { useControl } from '../../stores/useControl';
 import { imageFileToDigit } from './imageUpload';
 import { digitAt, useTestSplit } from './useTestDigit';
 
@@ -26,6 +28,15 @@ type Source = 'test' | 'draw' | 'upload';
 /** Where the attacked image comes from: a test digit, a drawing, or an uploaded file. */
 export function InputPicker({ classes, onInput }: { classes: string[]; onInput(input: LabInput | undefined): void }) {
   const [source, setSource] = useState<Source>('test');
+  // A spec that locks or hides the digit fixes the input: no drawing or upload instead.
+  const digitControl = useControl('digit');
+  if (digitControl.locked || digitControl.hidden) {
+    return (
+      <div className="input-picker">
+        <TestDigitSource onInput={onInput} fixed={digitControl} />
+      </div>
+    );
+  }
   return (
     <div className="input-picker">
       <div className="segmented" role="tablist" aria-label="image source">
@@ -40,7 +51,7 @@ export function InputPicker({ classes, onInput }: { classes: string[]; onInput(i
   );
 }
 
-function TestDigitSource({ onInput }: { onInput(input: LabInput | undefined): void }) {
+function TestDigitSource({ onInput, fixed }: { onInput(input: LabInput | undefined): void; fixed?: { locked: boolean; hidden: boolean } }) {
   const index = useSettings(selectDigit);
   const seed = useSettings(selectSeed);
   const set = useSettings(selectSetSettings);
@@ -59,21 +70,27 @@ function TestDigitSource({ onInput }: { onInput(input: LabInput | undefined): vo
   return (
     <div className="source">
       {error ? <p className="error" role="alert">{error}</p> : null}
-      <div className="digit-controls">
-        <label>
-          Test digit #
-          <NumberField name="Test digit" integer min={0} max={count - 1} value={index} aria-label="test digit index" onChange={(digit) => set({ digit })} />
-        </label>
-        <button type="button" onClick={() => set({ digit: (index + count - 1) % count })}>
-          Previous
-        </button>
-        <button type="button" onClick={() => set({ digit: (index + 1) % count })}>
-          Next
-        </button>
-        <button type="button" onClick={() => set({ digit: rng.int(count) })} title={`seeded by ${seed}`}>
-          Random
-        </button>
-      </div>
+      {fixed?.hidden ? null : (
+        <div className="digit-controls">
+          <label>
+            Test digit #{fixed?.locked ? <LockMark /> : null}
+            <NumberField name="Test digit" integer min={0} max={count - 1} value={index} aria-label="test digit index" disabled={fixed?.locked} onChange={(digit) => set({ digit })} />
+          </label>
+          {fixed?.locked ? null : (
+            <>
+              <button type="button" onClick={() => set({ digit: (index + count - 1) % count })}>
+                Previous
+              </button>
+              <button type="button" onClick={() => set({ digit: (index + 1) % count })}>
+                Next
+              </button>
+              <button type="button" onClick={() => set({ digit: rng.int(count) })} title={`seeded by ${seed}`}>
+                Random
+              </button>
+            </>
+          )}
+        </div>
+      )}
       {digit ? (
         <figure className="input-figure">
           <DigitImage pixels={digit.pixels} width={digit.width} height={digit.height} label={`test digit ${index}`} />

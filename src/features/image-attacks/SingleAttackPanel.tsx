@@ -1,3 +1,4 @@
+import { lockedValues } from '../../stores/labControls';
 import { useRef, useState } from 'react';
 import { ErrorBoundary, FaultPoint } from '../../components/ErrorBoundary';
 import { useFieldErrors } from '../../stores/fieldErrors';
@@ -60,7 +61,7 @@ export function SingleAttackPanel({ model, input }: { model: ModelRef; input: La
     compute
       .call(
         'attack',
-        { model, attackId: attack.id, params, pixels, label, target: targeted ? chosenTarget : undefined, seed, animate: true },
+        { model, attackId: attack.id, params, pixels, label, target: targeted ? chosenTarget : undefined, seed, animate: true, locks: lockedValues('image') },
         // Interactive: it runs alongside a sweep (the worker interleaves their steps) rather than behind it.
         { signal: abort.current.signal, onProgress: (p) => p.frame && setFrame(p.frame), priority: 'interactive' },
       )

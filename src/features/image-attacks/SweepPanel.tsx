@@ -1,3 +1,6 @@
+import { lockedValues } from '../../stores/labControls';
+import { LockMark } from '../../components/LockMark';
+import { useControl, useControlLists } from '../../stores/useControl';
 import { useMemo, useState } from 'react';
 import { compute } from '../../bridge/compute';
 import { cancelJob, startJob } from '../../bridge/jobs';
@@ -40,6 +43,10 @@ export function SweepPanel({ model }: { model: ModelRef }) {
   const count = useSettings(selectSweepCount);
   const seed = useSettings(selectSeed);
   const set = useSettings(selectSetSettings);
+  const sweepControl = useControl('sweep');
+  const budgetsControl = useControl('budgets');
+  const countControl = useControl('n');
+  const lists = useControlLists();
   const [paramsById, setParamsById] = useState<Record<string, AttackParams>>({});
   const job = useJobs(selectJobOfKind('image-sweep'));
   const [error, setError] = useState<string>();
@@ -87,7 +94,7 @@ export function SweepPanel({ model }: { model: ModelRef }) {
     };
     const title = `Sweep: ${chosen.map((id) => getAttackMeta(id).name).join(', ')} over ${count} digits`;
     // A job: it keeps running, visible and cancellable in the status bar, when the user leaves this view.
-    startJob({ kind: 'image-sweep', lab: 'image', title }, (options) => compute.call('sweep', { model, spec }, options)).done.then(
+    startJob({ kind: 'image-sweep', lab: 'image', title }, (options) => compute.call('sweep', { model, spec, locks: lockedValues('image') }, options)).done.then(
       (result) => {
         // Cancelled before any batch finished: nothing measured, so nothing to keep or draw.
         if (result.points.length === 0) setError('Cancelled before the first batch of digits finished: nothing was measured.');
@@ -105,59 +112,67 @@ export function SweepPanel({ model }: { model: ModelRef }) {
 
   return (
     <div className="sweep">
-      <fieldset className="sweep-attacks">
-        <legend>Attacks</legend>
-        {ATTACK_METAS.map((attack) => {
-          const on = chosen.includes(attack.id);
-          return (
-            <div key={attack.id} className="sweep-attack">
-              <label>
-                <input type="checkbox" checked={on} onChange={(e) => toggle(attack.id, e.target.checked)} /> {attack.name}{' '}
-                <span className="muted">
-                  ({normText(attack.norm)}
-                  {attack.budgetParam ? '' : ', minimal perturbation'})
-                </span>
-              </label>
-              {on ? (
-                <details>
-                  <summary>parameters</summary>
-                  <ParamForm
-                    specs={attack.params}
-                    values={paramsById[attack.id] ?? {}}
-                    onChange={(p) => setParamsById({ ...paramsById, [attack.id]: p })}
-                    hidden={[attack.budgetParam ?? '', 'eps_step']}
-                    idPrefix={`sweep-${attack.id}`}
-                    report={fields.report}
-                  />
-                </details>
-              ) : null}
-            </div>
-          );
-        })}
-      </fieldset>
+      {sweepControl.hidden ? null : (
+        <fieldset className="sweep-attacks">
+          <legend>Attacks{sweepControl.locked ? <LockMark /> : null}</legend>
+          {ATTACK_METAS.map((attack) => {
+            const on = chosen.includes(attack.id);
+            return (
+              <div key={attack.id} className="sweep-attack">
+                <label>
+                  <input type="checkbox" checked={on} disabled={sweepControl.locked} onChange={(e) => toggle(attack.id, e.target.checked)} /> {attack.name}{' '}
+                  <span className="muted">
+                    ({normText(attack.norm)}
+                    {attack.budgetParam ? '' : ', minimal perturbation'})
+                  </span>
+                </label>
+                {on ? (
+                  <details>
+                    <summary>parameters</summary>
+                    <ParamForm
+                      specs={attack.params}
+                      values={paramsById[attack.id] ?? {}}
+                      onChange={(p) => setParamsById({ ...paramsById, [attack.id]: p })}
+                      hidden={[attack.budgetParam ?? '', 'eps_step', ...lists.hidden]}
+                      locked={lists.locked}
+                      idPrefix={`sweep-${attack.id}`}
+                      report={fields.report}
+                    />
+                  </details>
+                ) : null}
+              </div>
+            );
+          })}
+        </fieldset>
+      )}
       <div className="sweep-settings">
-        <label>
-          Budgets ε{' '}
-          <input value={budgetsText} onChange={(e) => set({ budgets: e.target.value })} aria-label="budgets" size={34} />
-        </label>
-        <label>
-          Test digits{' '}
-          <NumberField
-            name="Test digits"
-            integer
-            min={1}
-            max={2000}
-            value={count}
-            aria-label="number of test digits"
-            onChange={(n) => set({ n })}
-            onValidity={fields.report('n')}
-          />
-        </label>
+        {budgetsControl.hidden ? null : (
+          <label>
+            Budgets ε{budgetsControl.locked ? <LockMark /> : null}{' '}
+            <input value={budgetsText} disabled={budgetsControl.locked} onChange={(e) => set({ budgets: e.target.value })} aria-label="budgets" size={34} />
+          </label>
+        )}
+        {countControl.hidden ? null : (
+          <label>
+            Test digits{countControl.locked ? <LockMark /> : null}{' '}
+            <NumberField
+              disabled={countControl.locked}
+              name="Test digits"
+              integer
+              min={1}
+              max={2000}
+              value={count}
+              aria-label="number of test digits"
+              onChange={(n) => set({ n })}
+              onValidity={fields.report('n')}
+            />
+          </label>
+        )}
         <label title="Every adversarial image of every attack and budget, for download as one .tar file">
           <input type="checkbox" checked={keepAdversarial} onChange={(e) => setKeepAdversarial(e.target.checked)} /> keep the adversarial images (
           {((count * model.card.input.shape.reduce((a, b) => a * b, 1) * Math.max(1, chosen.length) * Math.max(1, budgetCount)) / 1e6).toFixed(1)} MB)
         </label>
-        {count < 2000 ? (
+        {count < 2000 && !countControl.locked && !countControl.hidden ? (
           <button type="button" onClick={() => set({ n: 2000 })} title="Every test digit: 20 times longer than 100 digits.">
             Use all 2,000
           </button>
