@@ -105,7 +105,8 @@ export const IMAGE_SPEC: LabSpecDef<typeof IMAGE_FIELDS> = {
     // A locked budget parameter (ε) is a ceiling for the sweep's budgets.
     const ceiling = ids.map((id) => locks[metaOf(id)?.budgetParam ?? '']).find((v): v is number => typeof v === 'number');
     if (ceiling !== undefined && budgets.some((b) => b > ceiling)) {
-      problems.push(`ε is locked at ${ceiling} by this setup: budgets ${budgets.filter((b) => b > ceiling).join(', ')} were refused.`);
+      // Default budgets are simply cut at the lock; budgets the spec chose are refused with a message.
+      if (out.budgets !== IMAGE_FIELDS.budgets.default) problems.push(`ε is locked at ${ceiling} by this setup: budgets ${budgets.filter((b) => b > ceiling).join(', ')} were refused.`);
       const kept = budgets.filter((b) => b <= ceiling);
       out = { ...out, budgets: (kept.length ? kept : [0, ceiling]).join(',') };
     }
