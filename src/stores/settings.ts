@@ -68,6 +68,7 @@ export const selectAttackParams = (s: SettingsStore) => s.params;
 export const selectSweepAttacks = (s: SettingsStore) => s.sweep;
 export const selectSweepBudgets = (s: SettingsStore) => s.budgets;
 export const selectSweepCount = (s: SettingsStore) => s.n;
+export const selectSweepParams = (s: SettingsStore) => s.sp;
 export const selectSuite = (s: SettingsStore) => s.suite;
 export const selectAuditUrl = (s: SettingsStore) => s.url;
 export const selectZoom = (s: SettingsStore) => s.zoom;

@@ -4,6 +4,7 @@
  * its locks.
  */
 import { ATTACK_METAS } from '../attacks/catalog';
+import type { AttackParams } from '../attacks/types';
 import { decodeParams, encodeParams, parseBudgets } from '../attacks/paramCodec';
 import { readParams } from '../attacks/params';
 import type { AttackMeta, ParamSpec } from '../attacks/types';
@@ -26,6 +27,8 @@ export const IMAGE_FIELDS = {
   params: { kind: 'string', label: 'Attack parameters', default: '', maxLength: 500 },
   sweep: { kind: 'string', label: 'Sweep attacks', default: 'fgsm,pgd', maxLength: 400, pattern: ID_LIST },
   budgets: { kind: 'string', label: 'Budgets', default: '0,0.05,0.1,0.15,0.2,0.25,0.3', maxLength: 400 },
+  /** The sweep's attack parameters that differ from their defaults ("pgd.max_iter:10,deepfool.overshoot:0.05"). */
+  sp: { kind: 'string', label: 'Sweep attack parameters', default: '', maxLength: 1000 },
   /** 100 digits by default: FGSM + PGD-100 over the default budgets takes about a minute on two cores. */
   n: { kind: 'int', label: 'Test digits', default: 100, min: 1, max: 2000 },
 } as const satisfies FieldTable;
@@ -39,6 +42,32 @@ export function paramField(spec: ParamSpec): FieldDef {
   if (spec.kind === 'boolean') return { kind: 'bool', label: spec.label, default: spec.default === true };
   if (spec.kind === 'choice') return { kind: 'enum', label: spec.label, default: String(spec.default), choices: spec.choices ?? [] };
   return { kind: spec.kind === 'integer' ? 'int' : 'number', label: spec.label, default: Number(spec.default), min: spec.min ?? -Infinity, max: spec.max ?? Infinity };
+}
+
+/** The sweep's per-attack parameters from their hash text ("pgd.max_iter:10"); unknown attacks and keys are dropped. */
+export function decodeSweepParams(text: string): Record<string, AttackParams> {
+  const byId: Record<string, string[]> = {};
+  for (const item of text.split(',').filter(Boolean)) {
+    const dot = item.indexOf('.');
+    if (dot > 0) (byId[item.slice(0, dot)] ??= []).push(item.slice(dot + 1));
+  }
+  const out: Record<string, AttackParams> = {};
+  for (const [id, items] of Object.entries(byId)) {
+    const meta = metaOf(id);
+    if (meta) out[id] = decodeParams(meta.params, items.join(','));
+  }
+  return out;
+}
+
+/** The inverse of decodeSweepParams: only values that differ from their defaults. */
+export function encodeSweepParams(byId: Record<string, AttackParams>): string {
+  return Object.entries(byId)
+    .flatMap(([id, params]) => {
+      const meta = metaOf(id);
+      const encoded = meta ? encodeParams(meta.params, params) : '';
+      return encoded ? encoded.split(',').map((item) => `${id}.${item}`) : [];
+    })
+    .join(',');
 }
 
 /** The largest budget the given attacks accept (their budget parameter's maximum). */
@@ -85,6 +114,14 @@ export const IMAGE_SPEC: LabSpecDef<typeof IMAGE_FIELDS> = {
       out = { ...out, params: '' };
       // A lock still holds after the reset.
       for (const [key, value] of Object.entries(locks)) if (meta.params.some((p) => p.key === key)) out = IMAGE_SPEC.withExtraValue!(out, key, value);
+    }
+    for (const [id, params] of Object.entries(decodeSweepParams(out.sp))) {
+      try {
+        readParams(metaOf(id)!.params, params);
+      } catch (error) {
+        problems.push(`${metaOf(id)!.name} in the sweep: ${(error as Error).message} Its defaults are used.`);
+        out = { ...out, sp: encodeSweepParams({ ...decodeSweepParams(out.sp), [id]: {} }) };
+      }
     }
     const sweep = out.sweep.split(',');
     const unknown = sweep.filter((id) => !metaOf(id));

@@ -134,3 +134,15 @@ describe("the image worker's lock checks", () => {
     expect(sweepLockViolations({ n: 50 }, sweep)).toEqual(['Test digits (n) is locked at 50; this run asked for 100.']);
   });
 });
+
+describe("the sweep's per-attack parameters", () => {
+  it('round-trip through the hash, defaults left out, bad values refused by name', async () => {
+    const { decodeSweepParams, encodeSweepParams } = await import('./imageSpec');
+    const text = encodeSweepParams({ pgd: { max_iter: 10, norm: 'inf' }, fgsm: { eps: 0.3 }, nope: { x: 1 } });
+    expect(text).toBe('pgd.max_iter:10');
+    expect(decodeSweepParams(text)).toEqual({ pgd: { max_iter: 10 } });
+    const { spec, problems } = parse('#view=sweep&sp=pgd.max_iter:0,fgsm.norm:2');
+    expect(spec.values.sp).toBe('fgsm.norm:2');
+    expect(problems).toEqual([expect.stringMatching(/^PGD.*Iterations \(max_iter\) must be between 1 and/)]);
+  });
+});

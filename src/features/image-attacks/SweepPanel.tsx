@@ -1,3 +1,4 @@
+import { decodeSweepParams, encodeSweepParams } from '../../core/spec/imageSpec';
 import { lockedValues } from '../../stores/labControls';
 import { LockMark } from '../../components/LockMark';
 import { useControl, useControlLists } from '../../stores/useControl';
@@ -28,6 +29,7 @@ import {
   selectSweepAttacks,
   selectSweepBudgets,
   selectSweepCount,
+  selectSweepParams,
   useSettings,
 } from '../../stores/settings';
 import type { ModelRef } from '../../workers/protocol';
@@ -47,7 +49,9 @@ export function SweepPanel({ model }: { model: ModelRef }) {
   const budgetsControl = useControl('budgets');
   const countControl = useControl('n');
   const lists = useControlLists();
-  const [paramsById, setParamsById] = useState<Record<string, AttackParams>>({});
+  const sweepParamsText = useSettings(selectSweepParams);
+  const paramsById = useMemo(() => decodeSweepParams(sweepParamsText), [sweepParamsText]);
+  const setParamsById = (byId: Record<string, AttackParams>) => set({ sp: encodeSweepParams(byId) });
   const job = useJobs(selectJobOfKind('image-sweep'));
   const [error, setError] = useState<string>();
   const [keepAdversarial, setKeepAdversarial] = useState(false);
