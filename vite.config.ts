@@ -1,5 +1,6 @@
 import react from '@vitejs/plugin-react';
-import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib';
 import { extname, join, relative, resolve, sep } from 'node:path';
 import { defineConfig, type Connect, type Plugin } from 'vite';
 
@@ -103,8 +104,47 @@ function bundledModels(dir: string): Plugin {
   };
 }
 
+/** Files worth compressing: text, wasm and the models' JSON and weights; others (PNG) are compressed already. */
+const COMPRESSIBLE = /\.(js|css|html|json|wasm|bin|svg|txt|ts)$/;
+
+/**
+ * Writes a .gz and a .br copy beside every compressible file of the build larger than 1 KB, for hosts that serve
+ * precompressed files (nginx gzip_static / brotli_static, Netlify, GitHub Pages' gzip): the bytes a first visit
+ * downloads, without the host compressing on every request. Prints what it saved.
+ */
+function precompressed(): Plugin {
+  let outDir = 'dist';
+  return {
+    name: 'precompressed',
+    apply: 'build',
+    configResolved: (config) => void (outDir = resolve(config.root, config.build.outDir)),
+    closeBundle() {
+      const files = (root: string): string[] =>
+        readdirSync(root, { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? files(join(root, entry.name)) : [join(root, entry.name)]));
+      let raw = 0;
+      let gz = 0;
+      let br = 0;
+      for (const file of files(outDir)) {
+        if (!COMPRESSIBLE.test(file)) continue;
+        const bytes = readFileSync(file);
+        if (bytes.length < 1024) continue;
+        const gzipped = gzipSync(bytes, { level: 9 });
+        // Quality 6 of 11: a few per cent larger than the best, in a small fraction of its time on 28 MB.
+        const brotli = brotliCompressSync(bytes, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 6, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: bytes.length } });
+        writeFileSync(`${file}.gz`, gzipped);
+        writeFileSync(`${file}.br`, brotli);
+        raw += bytes.length;
+        gz += gzipped.length;
+        br += brotli.length;
+      }
+      const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
+      console.log(`precompressed: ${mb(raw)} -> ${mb(gz)} gzip, ${mb(br)} brotli (.gz and .br beside each file)`);
+    },
+  };
+}
+
 export default defineConfig({
-  plugins: [react(), bundledModels(resolve(import.meta.dirname, 'models')), contentSecurityPolicy()],
+  plugins: [react(), bundledModels(resolve(import.meta.dirname, 'models')), contentSecurityPolicy(), precompressed()],
   server: { headers: { ...CROSS_ORIGIN_ISOLATION, 'Content-Security-Policy': CSP_DEV_HEADER } },
   preview: { headers: { ...CROSS_ORIGIN_ISOLATION, 'Content-Security-Policy': CSP_HEADER } },
   worker: {
