@@ -165,7 +165,7 @@ export function SetupForm({ setup, victimId, onChange, report, children }: Setup
         </label>
         <EntryNote entry={substitute} />
         <details className="substitute-training">
-          <summary>Training</summary>
+          <summary>Substitute training</summary>
           <EntryParams entry={substitute} chosen={setup.substitute} onChange={(chosen) => onChange({ substitute: chosen })} report={report} />
         </details>
         {children}
