@@ -94,11 +94,26 @@ describe('extraction contract, for every strategy and substitute of the catalog'
   };
   const sumOfRounds = (result: ExtractionResult) => result.history.reduce((n, r) => n + r.queries, 0);
 
-  it.each(CASES)('%s: spends the budget exactly, reports progress up to 1, and leaks no tensor', async (_, c) => {
+  it.each(CASES)('%s: spends the budget exactly on images in [0, 1], reports progress up to 1, steps, and leaks no tensor', async (_, c) => {
     const before = tf.memory().numTensors;
     const progress: number[] = [];
-    const { result, oracle } = await run(c, { control: { onProgress: (f) => void progress.push(f) } });
+    let steps = 0;
+    let outOfRange = 0;
+    const inner = newOracle();
+    const oracle: Oracle = {
+      ...inner,
+      used: () => inner.used(),
+      log: () => inner.log(),
+      query: (inputs, count) => {
+        outOfRange += inputs.filter((v) => !(v >= 0 && v <= 1)).length;
+        return inner.query(inputs, count);
+      },
+    };
+    const { result } = await run(c, { control: { onProgress: (f) => void progress.push(f), onStep: () => void steps++ } }, {}, oracle);
     expect(tf.memory().numTensors).toBe(before);
+    expect(outOfRange).toBe(0);
+    // The step callback (where a worker lets a cancel in) runs before every round and between epochs.
+    expect(steps).toBeGreaterThanOrEqual(result.history.length);
     expect(oracle.used()).toBe(BUDGET);
     expect(oracle.log()).toHaveLength(BUDGET);
     expect(sumOfRounds(result)).toBe(BUDGET);
