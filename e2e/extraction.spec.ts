@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { expect, screenshot, test } from './fixtures';
 
 test('a 500-query extraction: fidelity rises round after round, the query log has 500 entries', async ({ page }) => {
@@ -52,4 +53,33 @@ test('the transfer attack can be cancelled, from its panel, and the lab works af
   await page.getByLabel('transfer digits').fill('50');
   await page.getByRole('button', { name: 'Run transfer attack' }).click();
   await expect(page.getByRole('table', { name: 'transfer results' }).locator('tbody tr')).toHaveCount(3, { timeout: 120_000 });
+});
+
+test('the form comes from the catalog: a strategy and its parameters, the substitute’s training, checked before Run', async ({ page }) => {
+  await page.goto('/#lab=extraction&model=mnist-cnn');
+  await page.getByLabel('strategy').selectOption('jacobian');
+  // The strategy's line and paper come from the catalog.
+  await expect(page.locator('.entry-note').first()).toContainText('doubled each round');
+  await expect(page.locator('.entry-note cite').first()).toContainText('Practical Black-Box Attacks against Machine Learning');
+  const lambda = page.locator('#extraction-jacobian-lambda');
+  await expect(lambda).toHaveValue('0.1');
+  await lambda.fill('5');
+  await expect(page.locator('.field-error')).toContainText('between 0 and 1');
+  await expect(page.getByRole('button', { name: 'Steal the model' })).toBeDisabled();
+  await lambda.fill('0.2');
+  await page.locator('summary', { hasText: 'Substitute training' }).click();
+  await page.locator('#extraction-mnist-mlp-epochs').fill('3');
+  await page.getByRole('checkbox', { name: 'Gaussian noise' }).check();
+  await expect(page.locator('#extraction-gaussian-noise-sigma')).toHaveValue('0.05');
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
+  await screenshot(page, 'extraction-form');
+
+  await page.getByLabel('query budget').fill('300');
+  await page.getByRole('button', { name: 'Steal the model' }).click();
+  await expect(page.getByTestId('log-count')).toHaveText('300', { timeout: 120_000 });
+  // Jacobian rounds: the 100 seeds, then their augmentation (100), then the next doubling cut to the 100 left.
+  const sizes = await page.getByRole('table', { name: 'extraction rounds' }).locator('tbody tr').evaluateAll((trs) => trs.map((tr) => tr.querySelectorAll('td')[2].textContent));
+  expect(sizes).toEqual(['100', '200', '300']);
+  await expect(page.getByRole('heading', { name: /Latest run: jacobian · probabilities · noise 0.05 · 300 queries/ })).toBeVisible();
 });

@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import { persist } from 'zustand/middleware';
 import { sessionPersist } from './sessionPersist';
+import { DEFAULT_EXTRACTION_SETUP, type ExtractionSetup } from '../core/extraction/catalog';
 import type { ExtractionRound } from '../core/extraction/extract';
 import type { DetectorVerdict, QueryLogEntry } from '../core/extraction/types';
 
@@ -17,8 +18,14 @@ export interface ExtractionRun {
   error?: string;
 }
 
-/** The extraction lab's runs for this session, plain data, so runs can be compared on one chart. */
+/**
+ * The extraction lab's setup (one plain object: what a link would hold) and its runs for this session, plain data,
+ * so runs can be compared on one chart.
+ */
 interface ExtractionLabStore {
+  setup: ExtractionSetup;
+  /** Replaces the named parts of the setup. */
+  setSetup(patch: Partial<ExtractionSetup>): void;
   runs: ExtractionRun[];
   start(run: ExtractionRun): void;
   update(id: number, patch: Partial<ExtractionRun>): void;
@@ -29,6 +36,8 @@ interface ExtractionLabStore {
 export const useExtractionLab = create<ExtractionLabStore>()(
   persist(
     (set) => ({
+      setup: DEFAULT_EXTRACTION_SETUP,
+      setSetup: (patch) => set((s) => ({ setup: { ...s.setup, ...patch } })),
       runs: [],
       start: (run) => set((s) => ({ runs: [...s.runs, run].slice(-8) })),
       update: (id, patch) => set((s) => ({ runs: s.runs.map((r) => (r.id === id ? { ...r, ...patch } : r)) })),
@@ -41,3 +50,5 @@ export const useExtractionLab = create<ExtractionLabStore>()(
 );
 
 export const selectRuns = (s: ExtractionLabStore) => s.runs;
+export const selectSetup = (s: ExtractionLabStore) => s.setup;
+export const selectSetSetup = (s: ExtractionLabStore) => s.setSetup;

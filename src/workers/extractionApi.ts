@@ -1,5 +1,5 @@
-import { runExtraction, type ExtractionOptions, type ExtractionResult, type ExtractionRound, type SubstituteTraining } from '../core/extraction/extract';
-import type { StrategyId } from '../core/extraction/strategies';
+import { toStrategyParams, toTraining, type Chosen, type StrategyId, type SubstituteId } from '../core/extraction/catalog';
+import { runExtraction, type ExtractionOptions, type ExtractionResult, type ExtractionRound } from '../core/extraction/extract';
 import { transferAttack, type TransferAttackId, type TransferResult } from '../core/extraction/transfer';
 import type { Classifier } from '../core/models/classifier';
 import type { Oracle, OracleAnswer } from '../core/extraction/types';
@@ -10,10 +10,12 @@ import type { Handlers } from './serve';
 
 /** What the attacker's worker does: extraction runs against an oracle it reaches only through messages. */
 export interface ExtractionRunArgs {
-  strategy: StrategyId;
+  /** A strategy of the catalog and its parameters, checked here against its ParamSpecs. */
+  strategy: Chosen<StrategyId>;
+  /** A substitute of the catalog and its training parameters, checked here against its ParamSpecs. */
+  substitute: Chosen<SubstituteId>;
   budget: number;
   queriesPerRound: number;
-  training: SubstituteTraining;
   numClasses: number;
   inputShape: [number, number, number];
   /** The victim's labels for the held-out test digits, computed outside the budget, for fidelity only. */
@@ -79,32 +81,29 @@ export function extractionHandlers(
       const { test } = await loadSplits();
       const oracle = oracleProxy(connectOracle(), { budget: args.oracleBudget, numClasses: args.numClasses, inputShape: args.inputShape });
       const data = sliceSplit(test, args.heldOutFrom, Math.min(args.count, test.count - args.heldOutFrom));
-      return transferAttack(substitute, oracle, data, args.attackId, args.budgets, {
-        seed: args.seed,
-        shouldStop: context.cancelled,
-        onProgress: (fraction) => context.progress(fraction, `${Math.round(fraction * data.count)} / ${data.count} digits`),
-      });
+      return transferAttack(substitute, oracle, data, args.attackId, args.budgets, { seed: args.seed, control: context.control });
     },
 
     async run(args, context) {
+      // Checked before anything is loaded or queried: a wrong parameter fails with a message naming it.
+      const strategyParams = toStrategyParams(args.strategy);
+      const training = toTraining(args.substitute);
       const { train, test } = await loadSplits();
       const oracle = oracleProxy(connectOracle(), { budget: args.budget, numClasses: args.numClasses, inputShape: args.inputShape });
       const options: ExtractionOptions = {
-        strategy: args.strategy,
+        strategy: args.strategy.id,
+        strategyParams,
         // The attacker's pool: training digits, unlabeled; seeds: the first test digits; never the held-out ones.
         pool: train,
         seeds: sliceSplit(test, 0, Math.min(100, args.heldOutFrom)),
         queriesPerRound: args.queriesPerRound,
-        training: args.training,
+        training,
         evaluation: { data: sliceSplit(test, args.heldOutFrom, test.count - args.heldOutFrom), victimLabels: args.victimLabels },
         seed: args.seed,
       };
       const result = await runExtraction(oracle, options, {
-        onRound: async (round) => {
-          context.progress(round.queriesUsed / args.budget, `round ${round.round}: ${round.queriesUsed} / ${args.budget} queries`, { round });
-          await context.yield();
-        },
-        shouldStop: context.cancelled,
+        onRound: (round) => context.progress(round.queriesUsed / args.budget, `round ${round.round}: ${round.queriesUsed} / ${args.budget} queries`, { round }),
+        control: context.control,
       });
       substitute?.dispose();
       substitute = result.substitute;

@@ -20,6 +20,7 @@ import type { Classifier } from '../models/classifier';
 import { pngDataUrl } from './png';
 import type { ReportAttack, ReportExample, ReportExtraction, ReportPerClass, ReportPoint } from './report';
 import { maxOf, pushAll } from '../arrays';
+import type { RunControl } from '../run/control';
 
 export interface ImageSuite {
   id: string;
@@ -307,6 +308,18 @@ export async function runImageSuite(
   return { clean, attacks, perClass, worstExamples, extraction, reference: perClass.length ? reference : null, partial: partial || stopped() };
 }
 
+/** A RunControl for a core function that takes one: its signal aborts at the first step at which shouldStop says so. */
+function controlOf(callbacks: AuditCallbacks): RunControl {
+  const stop = new AbortController();
+  return {
+    signal: stop.signal,
+    onStep: async () => {
+      await callbacks.yield?.();
+      if (callbacks.shouldStop?.()) stop.abort();
+    },
+  };
+}
+
 async function extractionStage(
   model: Classifier,
   data: ImageSplit,
@@ -352,7 +365,7 @@ async function extractionStage(
       seed,
     },
     {
-      shouldStop: callbacks.shouldStop,
+      control: controlOf(callbacks),
       onRound: async (round) => {
         callbacks.onProgress?.(round.queriesUsed / total, `${round.queriesUsed} / ${total} queries, fidelity ${(100 * round.fidelity).toFixed(1)}%`);
         await callbacks.yield?.();

@@ -7,11 +7,13 @@ import * as tf from '@tensorflow/tfjs';
 import type { ImageSplit } from '../data/mnist';
 import { createRng, shuffleInPlace, type Rng } from '../data/rng';
 import { imagesToTensor } from '../data/tensors';
-import { ARCHITECTURES, describeLayers, type ArchitectureId } from '../models/architectures';
+import { describeLayers, type ArchitectureId } from '../models/architectures';
 import type { ModelCard } from '../models/card';
 import { classifierFromLayersModel, type Classifier } from '../models/classifier';
 import { randomShift } from '../models/train';
+import { isStopped, type RunControl } from '../run/control';
 import { answerDistribution, STRATEGIES, type Proposal, type StrategyId, type StrategyParams } from './strategies';
+import { SUBSTITUTES } from './substitutes';
 import { QueryBudgetExceededError, type Oracle, type OracleAnswer } from './types';
 
 export interface SubstituteTraining {
@@ -80,8 +82,18 @@ export interface ExtractionRound {
 export interface ExtractionCallbacks {
   onRound?: (round: ExtractionRound) => void | Promise<void>;
   onEpoch?: (round: number, epoch: number, loss: number) => void;
-  /** Checked between rounds and between training epochs; the run then ends cleanly with what it has. */
-  shouldStop?: () => boolean;
+  /**
+   * Its signal is checked (after awaiting onStep) before every round and between training epochs: a stopped run
+   * ends cleanly with what it has (stoppedBy 'stopped'), never throws for it. Progress: the share of the budget
+   * answered and trained on, after every epoch.
+   */
+  control?: RunControl;
+}
+
+/** Awaits the control's step (a worker lets a cancel in there), then says whether the run was asked to stop. */
+async function stopRequested(control: RunControl | undefined): Promise<boolean> {
+  await control?.onStep?.();
+  return isStopped(control);
 }
 
 export type ExtractionStop = 'budget' | 'max-rounds' | 'stopped' | 'strategy-exhausted';
@@ -191,7 +203,7 @@ async function fitSubstitute(
   training: SubstituteTraining,
   rng: Rng,
   onEpoch: (epoch: number, loss: number) => void,
-  shouldStop?: () => boolean,
+  control?: RunControl,
 ): Promise<number> {
   const temperature = training.temperature ?? 1;
   const optimizer = tf.train.adam(training.learningRate);
@@ -200,25 +212,32 @@ async function fitSubstitute(
   let lastLoss = NaN;
   try {
     for (let epoch = 0; epoch < training.epochs; epoch++) {
-      if (epoch > 0 && shouldStop?.()) break;
+      if (epoch > 0 && (await stopRequested(control))) break;
       const order = shuffleInPlace(Array.from({ length: count }, (_, i) => i), rng);
       let lossSum = tf.scalar(0);
       let batches = 0;
-      for (let start = 0; start < count; start += training.batchSize) {
-        const indices = tf.tensor1d(order.slice(start, start + training.batchSize), 'int32');
-        const loss = optimizer.minimize(() => {
-          let inputs = tf.gather(xs, indices) as tf.Tensor4D;
-          if (training.augmentShift) inputs = randomShift(inputs, training.augmentShift, rng);
-          const logits = model.apply(inputs, { training: true }) as tf.Tensor2D;
-          return distillationLoss(tf.gather(ys, indices) as tf.Tensor2D, logits, temperature);
-        }, true)!;
-        const summed = lossSum.add(loss) as tf.Scalar;
-        tf.dispose([lossSum, loss, indices]);
-        lossSum = summed;
-        batches++;
+      try {
+        for (let start = 0; start < count; start += training.batchSize) {
+          const indices = tf.tensor1d(order.slice(start, start + training.batchSize), 'int32');
+          try {
+            const loss = optimizer.minimize(() => {
+              let inputs = tf.gather(xs, indices) as tf.Tensor4D;
+              if (training.augmentShift) inputs = randomShift(inputs, training.augmentShift, rng);
+              const logits = model.apply(inputs, { training: true }) as tf.Tensor2D;
+              return distillationLoss(tf.gather(ys, indices) as tf.Tensor2D, logits, temperature);
+            }, true)!;
+            const summed = lossSum.add(loss) as tf.Scalar;
+            tf.dispose([lossSum, loss]);
+            lossSum = summed;
+          } finally {
+            indices.dispose();
+          }
+          batches++;
+        }
+        lastLoss = (await lossSum.data())[0] / batches;
+      } finally {
+        lossSum.dispose();
       }
-      lastLoss = (await lossSum.data())[0] / batches;
-      lossSum.dispose();
       onEpoch(epoch, lastLoss);
     }
     return lastLoss;
@@ -243,8 +262,12 @@ export async function measureSubstitute(
   for (let start = 0; start < data.count; start += batchSize) {
     const count = Math.min(batchSize, data.count - start);
     const predicted = tf.tidy(() => substitute.logits(imagesToTensor(data, start, count)).argMax(1));
-    const labels = await predicted.data();
-    predicted.dispose();
+    let labels: Awaited<ReturnType<typeof predicted.data>>;
+    try {
+      labels = await predicted.data();
+    } finally {
+      predicted.dispose();
+    }
     for (let i = 0; i < count; i++) {
       if (labels[i] === data.labels[start + i]) correct++;
       if (labels[i] === victimLabels[start + i]) agree++;
@@ -271,7 +294,7 @@ function substituteCard(architecture: ArchitectureId, model: tf.LayersModel, ora
     description:
       `Trained on ${trained} answers of a black-box oracle, chosen by the ${STRATEGIES[options.strategy].name} strategy. ` +
       (Number.isFinite(metrics.fidelity) ? `Agrees with the victim on ${(metrics.fidelity * 100).toFixed(1)}% of ${held} held-out digits.` : ''),
-    architecture: { summary: ARCHITECTURES[architecture].description, layers },
+    architecture: { summary: SUBSTITUTES[architecture].layers, layers },
     parameters: layers.reduce((n, l) => n + l.params, 0),
     input: { shape: [...oracle.inputShape], range: [0, 1], description: 'The oracle\'s input: 28x28 grayscale in [0, 1].' },
     output: 'logits',
@@ -307,8 +330,9 @@ function roundSize(queriesPerRound: number | number[], round: number): number {
 }
 
 /**
- * Runs the extraction until the budget is spent, the strategy has nothing left, `maxRounds` is reached or
- * `shouldStop` says so. Every completed round is kept; the substitute is returned even when no round completed.
+ * Runs the extraction until the budget is spent, the strategy has nothing left, `maxRounds` is reached or the
+ * control's signal aborts. Every completed round is kept; the substitute is returned even when no round completed.
+ * A callback that throws ends the run with its error, after the substitute is disposed.
  */
 export async function runExtraction(oracle: Oracle, options: ExtractionOptions, callbacks: ExtractionCallbacks = {}): Promise<ExtractionResult> {
   const started = performance.now();
@@ -331,9 +355,10 @@ export async function runExtraction(oracle: Oracle, options: ExtractionOptions, 
     params: options.strategyParams,
   });
   const trainingRng = createRng(options.seed + 1);
-  const build = () => ARCHITECTURES[training.architecture].build({ inputShape: shape, numClasses, seed: options.seed });
+  const build = () => SUBSTITUTES[training.architecture].build({ inputShape: shape, numClasses, seed: options.seed });
   let model = build();
   const answers = new AnswerSet(rowSize, numClasses, training.temperature ?? 1);
+  const { control } = callbacks;
   const history: ExtractionRound[] = [];
   let stoppedBy: ExtractionStop = 'budget';
   let trainedOnce = false;
@@ -343,7 +368,7 @@ export async function runExtraction(oracle: Oracle, options: ExtractionOptions, 
 
   try {
     for (let round = 0; ; round++) {
-      if (callbacks.shouldStop?.()) {
+      if (await stopRequested(control)) {
         stoppedBy = 'stopped';
         break;
       }
@@ -370,7 +395,13 @@ export async function runExtraction(oracle: Oracle, options: ExtractionOptions, 
         model.dispose();
         model = build();
       }
-      const loss = await fitSubstitute(model, answers.joined(), answers.size, shape, numClasses, training, trainingRng, (epoch, l) => callbacks.onEpoch?.(round + 1, epoch, l), callbacks.shouldStop);
+      const usedBefore = oracle.used() - answered;
+      const onEpoch = (epoch: number, l: number) => {
+        callbacks.onEpoch?.(round + 1, epoch, l);
+        const done = usedBefore + (answered * (epoch + 1)) / training.epochs;
+        control?.onProgress?.(Math.min(1, done / Math.max(1, oracle.budget)), `round ${round + 1}: epoch ${epoch + 1} / ${training.epochs}, ${oracle.used()} / ${oracle.budget} queries`);
+      };
+      const loss = await fitSubstitute(model, answers.joined(), answers.size, shape, numClasses, training, trainingRng, onEpoch, control);
       trainedOnce = true;
       last = await measureSubstitute(classifierFromLayersModel(model, cardOf(answers.size, 0)), options.evaluation);
       const report: ExtractionRound = {

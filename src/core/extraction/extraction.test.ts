@@ -351,10 +351,12 @@ describe('model extraction from the bundled mnist-cnn', () => {
     acrossWorker.substitute.dispose();
   });
 
-  it('honours shouldStop between rounds and maxRounds', async () => {
+  it('honours a stop between rounds and maxRounds', async () => {
     const oracle = testOracle(victim, 'probabilities', 1000);
     let rounds = 0;
-    const stopped = await runExtraction(oracle, options('synthetic', 50, 1, 100), { onRound: () => void rounds++, shouldStop: () => rounds >= 2 });
+    const stop = new AbortController();
+    const onRound = () => void (++rounds >= 2 && stop.abort());
+    const stopped = await runExtraction(oracle, options('synthetic', 50, 1, 100), { onRound, control: { signal: stop.signal } });
     expect(stopped.history.length).toBe(2);
     expect(stopped.stoppedBy).toBe('stopped');
     expect(oracle.used()).toBe(100);

@@ -11,14 +11,13 @@ import type { Rng } from '../data/rng';
 import type { Classifier } from '../models/classifier';
 import type { OracleAnswer } from './types';
 import { maxOf } from '../arrays';
+import { getStrategyMeta, type StrategyId, type StrategyMeta } from './catalog';
 
-export type StrategyId = 'random-noise' | 'synthetic' | 'jacobian' | 'pool-random' | 'pool-uncertainty' | 'pool-adaptive';
-
-/** What the attacker starts with: no data, a small seed set, or a pool of unlabeled in-distribution images. */
-export type AttackerKnowledge = 'none' | 'seed-set' | 'pool';
+export type { AttackerKnowledge, StrategyId } from './catalog';
 
 export type UncertaintyMeasure = 'margin' | 'entropy';
 
+/** A strategy's parameters; the keys are those of its ParamSpecs in catalog.ts. */
 export interface StrategyParams {
   /** Jacobian augmentation step λ (Papernot et al. 2017 use 0.1). */
   lambda?: number;
@@ -69,13 +68,8 @@ export interface QuerySampler {
   observe?(proposal: Proposal, answer: OracleAnswer, answered: number): void;
 }
 
-export interface QueryStrategy {
-  id: StrategyId;
-  name: string;
-  knowledge: AttackerKnowledge;
-  /** One sentence for the UI. */
-  description: string;
-  paper?: string;
+/** A strategy: its catalog entry (names, knowledge, parameters) and how to start it. */
+export interface QueryStrategy extends StrategyMeta {
   start(context: StrategyContext): QuerySampler;
 }
 
@@ -446,49 +440,14 @@ function generatorSampler(context: StrategyContext, generate: typeof uniformNois
   };
 }
 
+const strategy = (id: StrategyId, start: QueryStrategy['start']): QueryStrategy => ({ ...getStrategyMeta(id), start });
+
+/** The implementations, keyed by the ids of STRATEGY_METAS in catalog.ts (a test checks they agree). */
 export const STRATEGIES: Record<StrategyId, QueryStrategy> = {
-  'random-noise': {
-    id: 'random-noise',
-    name: 'Random noise',
-    knowledge: 'none',
-    description: 'No data: images of uniform random pixels.',
-    start: (context) => generatorSampler(context, uniformNoiseImages),
-  },
-  synthetic: {
-    id: 'synthetic',
-    name: 'Synthetic strokes',
-    knowledge: 'none',
-    description: 'No data: random thick pen strokes, white on black, roughly where digits sit.',
-    start: (context) => generatorSampler(context, syntheticStrokeImages),
-  },
-  jacobian: {
-    id: 'jacobian',
-    name: 'Seed set + Jacobian augmentation',
-    knowledge: 'seed-set',
-    description: 'A small seed set, doubled each round by stepping every image λ along the sign of the substitute\'s gradient for the oracle\'s label.',
-    paper: 'Papernot, McDaniel, Goodfellow, Jha, Celik, Swami: Practical Black-Box Attacks against Machine Learning, AsiaCCS 2017',
-    start: jacobianSampler,
-  },
-  'pool-random': {
-    id: 'pool-random',
-    name: 'Pool, random',
-    knowledge: 'pool',
-    description: 'Unlabeled in-distribution images, drawn at random without repetition.',
-    start: poolRandomSampler,
-  },
-  'pool-uncertainty': {
-    id: 'pool-uncertainty',
-    name: 'Pool, uncertainty',
-    knowledge: 'pool',
-    description: 'Unlabeled images the substitute is least sure about (smallest margin or highest entropy); random in the first round.',
-    start: poolUncertaintySampler,
-  },
-  'pool-adaptive': {
-    id: 'pool-adaptive',
-    name: 'Pool, adaptive (KnockoffNets)',
-    knowledge: 'pool',
-    description: 'A bandit over clusters of the pool (the substitute\'s predicted class), rewarded by how much the oracle\'s answers surprise the substitute.',
-    paper: 'Orekondy, Schiele, Fritz: Knockoff Nets: Stealing Functionality of Black-Box Models, CVPR 2019',
-    start: poolAdaptiveSampler,
-  },
+  'random-noise': strategy('random-noise', (context) => generatorSampler(context, uniformNoiseImages)),
+  synthetic: strategy('synthetic', (context) => generatorSampler(context, syntheticStrokeImages)),
+  jacobian: strategy('jacobian', jacobianSampler),
+  'pool-random': strategy('pool-random', poolRandomSampler),
+  'pool-uncertainty': strategy('pool-uncertainty', poolUncertaintySampler),
+  'pool-adaptive': strategy('pool-adaptive', poolAdaptiveSampler),
 };

@@ -11,6 +11,7 @@ import type { ImageSplit } from '../data/mnist';
 import { createRng } from '../data/rng';
 import { imagesToTensor } from '../data/tensors';
 import type { Classifier } from '../models/classifier';
+import { isStopped, type RunControl } from '../run/control';
 import type { Oracle } from './types';
 
 export type TransferAttackId = 'fgsm' | 'pgd';
@@ -31,8 +32,11 @@ export interface TransferOptions {
   params?: AttackParams;
   batchSize?: number;
   seed?: number;
-  shouldStop?: () => boolean;
-  onProgress?: (fraction: number) => void;
+  /**
+   * Checked between batches and between the attack's iterations (after awaiting onStep): a stopped run returns the
+   * rates of the batches it finished, with `partial` set. Progress: the share of the digits done.
+   */
+  control?: RunControl;
 }
 
 export interface TransferPoint {
@@ -66,13 +70,29 @@ function withBudget(attackId: TransferAttackId, params: AttackParams, eps: numbe
   return { ...params, max_iter: maxIter, eps_step: (2.5 * eps) / maxIter, eps };
 }
 
-/** One adversarial batch per budget, crafted on `model`. The caller disposes them. */
-async function craft(attack: WhiteBoxAttack, attackId: TransferAttackId, model: Classifier, x: tf.Tensor4D, labels: Int32Array, params: AttackParams, budgets: number[], seed: number): Promise<tf.Tensor4D[]> {
-  const context = { rng: createRng(seed), clip: [0, 1] as [number, number] };
-  const batch = { x, labels };
+/**
+ * One adversarial batch per budget, crafted on `model`. The caller disposes them. A stopped run's attacks return
+ * early (what they have): the caller checks the control before using them.
+ */
+async function craft(
+  attack: WhiteBoxAttack,
+  attackId: TransferAttackId,
+  model: Classifier,
+  batch: { x: tf.Tensor4D; labels: Int32Array },
+  params: AttackParams,
+  budgets: number[],
+  seed: number,
+  control: RunControl | undefined,
+): Promise<tf.Tensor4D[]> {
+  const context = { rng: createRng(seed), clip: [0, 1] as [number, number], shouldStop: () => isStopped(control), onStep: () => control?.onStep?.() };
   if (attack.sweep) return (await attack.sweep(model, batch, withBudget(attackId, params, budgets[0]), budgets, context)).map((o) => o.adversarial);
   const outputs: AttackOutput[] = [];
-  for (const eps of budgets) outputs.push(await attack.run(model, batch, withBudget(attackId, params, eps), context));
+  try {
+    for (const eps of budgets) outputs.push(await attack.run(model, batch, withBudget(attackId, params, eps), context));
+  } catch (error) {
+    tf.dispose(outputs.map((o) => o.adversarial));
+    throw error;
+  }
   return outputs.map((o) => o.adversarial);
 }
 
@@ -102,49 +122,69 @@ export async function transferAttack(
   let victimQueries = 0;
   let partial = false;
 
+  const { control } = options;
+  const stop = async () => {
+    await control?.onStep?.();
+    return isStopped(control);
+  };
+
   for (let start = 0; start < data.count; start += batchSize) {
-    if (options.shouldStop?.()) {
+    if (await stop()) {
       partial = true;
       break;
     }
     const count = Math.min(batchSize, data.count - start);
+    let clean: Int32Array;
+    let x: tf.Tensor4D | undefined;
+    let keep: number[];
     const all = imagesToTensor(data, start, count);
-    const allRows = (await all.data()) as Float32Array;
-    const clean = await labeler(allRows, count);
-    victimQueries += count;
-    digits += count;
-    const keep = Array.from({ length: count }, (_, i) => i).filter((i) => clean[i] === data.labels[start + i]);
-    if (keep.length === 0) {
+    try {
+      clean = await labeler((await all.data()) as Float32Array, count);
+      keep = Array.from({ length: count }, (_, i) => i).filter((i) => clean[i] === data.labels[start + i]);
+      if (keep.length > 0) x = tf.tidy(() => tf.gather(all, tf.tensor1d(keep, 'int32')) as tf.Tensor4D);
+    } finally {
       all.dispose();
+    }
+    victimQueries += count;
+    if (!x) {
+      digits += count;
+      control?.onProgress?.(Math.min(1, (start + count) / data.count), `${start + count} / ${data.count} digits`);
       continue;
     }
-    victimCorrect += keep.length;
-    const x = tf.tidy(() => tf.gather(all, tf.tensor1d(keep, 'int32')) as tf.Tensor4D);
-    all.dispose();
     // The attacker's labels for crafting are the victim's answers (here equal to the true labels).
     const labels = Int32Array.from(keep, (i) => clean[i]);
+    // This batch's counts, added to the totals only when it finishes (a stopped batch is left out).
+    const batchFooled = { transfer: budgets.map(() => 0), substitute: budgets.map(() => 0), whiteBox: budgets.map(() => 0) };
     try {
-      const onSubstitute = await craft(attack, attackId, substitute, x, labels, params, budgets, seed + start);
+      const onSubstitute = await craft(attack, attackId, substitute, { x, labels }, params, budgets, seed + start, control);
       try {
+        if (isStopped(control)) {
+          partial = true;
+          break;
+        }
         for (let b = 0; b < budgets.length; b++) {
           const adversarial = onSubstitute[b];
           const after = await labeler((await adversarial.data()) as Float32Array, keep.length);
           victimQueries += keep.length;
           const own = await predictLabels(substitute, adversarial);
           for (let i = 0; i < keep.length; i++) {
-            if (after[i] !== labels[i]) fooled.transfer[b]++;
-            if (own[i] !== labels[i]) fooled.substitute[b]++;
+            if (after[i] !== labels[i]) batchFooled.transfer[b]++;
+            if (own[i] !== labels[i]) batchFooled.substitute[b]++;
           }
         }
       } finally {
         tf.dispose(onSubstitute);
       }
       if (options.whiteBoxVictim) {
-        const onVictim = await craft(attack, attackId, options.whiteBoxVictim, x, labels, params, budgets, seed + start);
+        const onVictim = await craft(attack, attackId, options.whiteBoxVictim, { x, labels }, params, budgets, seed + start, control);
         try {
+          if (isStopped(control)) {
+            partial = true;
+            break;
+          }
           for (let b = 0; b < budgets.length; b++) {
             const after = await predictLabels(options.whiteBoxVictim, onVictim[b]);
-            for (let i = 0; i < keep.length; i++) if (after[i] !== labels[i]) fooled.whiteBox[b]++;
+            for (let i = 0; i < keep.length; i++) if (after[i] !== labels[i]) batchFooled.whiteBox[b]++;
           }
         } finally {
           tf.dispose(onVictim);
@@ -153,7 +193,10 @@ export async function transferAttack(
     } finally {
       x.dispose();
     }
-    options.onProgress?.(Math.min(1, (start + count) / data.count));
+    digits += count;
+    victimCorrect += keep.length;
+    for (const key of ['transfer', 'substitute', 'whiteBox'] as const) budgets.forEach((_, b) => (fooled[key][b] += batchFooled[key][b]));
+    control?.onProgress?.(Math.min(1, (start + count) / data.count), `${start + count} / ${data.count} digits`);
   }
   const share = (n: number) => (victimCorrect > 0 ? n / victimCorrect : 0);
   return {

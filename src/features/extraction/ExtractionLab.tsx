@@ -1,5 +1,6 @@
 import { useRef, useState } from 'react';
 import { NumberField } from '../../components/NumberField';
+import { SetupForm } from './SetupForm';
 import { useFieldErrors } from '../../stores/fieldErrors';
 import { ErrorBoundary, FaultPoint } from '../../components/ErrorBoundary';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
@@ -14,24 +15,21 @@ import { ScrollBox } from '../../components/ScrollBox';
 import { useRunFocus } from '../../components/useRunFocus';
 import { announce } from '../../stores/announcer';
 import { parseBudgets } from '../../core/attacks/paramCodec';
-import type { StrategyId } from '../../core/extraction/strategies';
-import type { OracleConfig, OutputMode } from '../../core/extraction/types';
+import { getDefenseMeta, oracleConfigOf, setupProblem, type ExtractionSetup } from '../../core/extraction/catalog';
 import { IMAGE_MODELS, findImageModel } from '../../stores/models';
-import { selectRuns, useExtractionLab, type ExtractionRun } from '../../stores/extractionLab';
+import { selectRuns, selectSetSetup, selectSetup, useExtractionLab, type ExtractionRun } from '../../stores/extractionLab';
 import { selectModelId, selectSeed, useSettings } from '../../stores/settings';
 import { HELD_OUT_FROM } from '../../core/extraction/types';
+import type { OracleConfig } from '../../core/extraction/types';
 import type { Progress } from '../../workers/protocol';
 
-const STRATEGY_TEXT: Record<StrategyId, string> = {
-  'random-noise': 'No data: uniform random noise',
-  synthetic: 'No data: synthetic pen strokes',
-  jacobian: '100 seed digits + Jacobian augmentation (Papernot et al. 2017)',
-  'pool-random': 'Unlabeled pool (8,000 digits): random',
-  'pool-uncertainty': 'Unlabeled pool: least-sure first (active)',
-  'pool-adaptive': 'Unlabeled pool: adaptive bandit (KnockoffNets)',
-};
-
-type ModeKind = OutputMode['kind'];
+/** A run's name in the chart's legend: strategy, answers, output defenses, budget. */
+function runLabel(setup: ExtractionSetup): string {
+  const noise = setup.defenses.find((d) => d.id === 'gaussian-noise');
+  const sigma = noise && Number(noise.params.sigma ?? getDefenseMeta('gaussian-noise').params[0].default);
+  const reverseSigmoid = setup.defenses.some((d) => d.id === 'reverse-sigmoid');
+  return `${setup.strategy.id} · ${setup.output.id}${sigma ? ` · noise ${sigma}` : ''}${reverseSigmoid ? ' · reverse sigmoid' : ''} · ${setup.budget} queries`;
+}
 
 /** The victim's labels for the held-out digits, computed outside the budget (evaluation only), per model. */
 const heldOutLabels = new Map<string, Promise<Int32Array>>();
@@ -55,20 +53,13 @@ function victimLabels(modelId: string): Promise<Int32Array> {
 
 export function ExtractionLab() {
   const defaultVictim = useSettings(selectModelId);
-  const seed = useSettings(selectSeed);
+  const appSeed = useSettings(selectSeed);
   const runs = useExtractionLab(selectRuns);
-  const [victimId, setVictimId] = useState(findImageModel(defaultVictim) ? defaultVictim : IMAGE_MODELS[0]?.id);
-  const [mode, setMode] = useState<ModeKind>('probabilities');
-  const [k, setK] = useState(3);
-  const [decimals, setDecimals] = useState(2);
-  const [noise, setNoise] = useState(0);
+  const setup = useExtractionLab(selectSetup);
+  const setSetup = useExtractionLab(selectSetSetup);
+  const victimId = setup.victimId ?? (findImageModel(defaultVictim) ? defaultVictim : IMAGE_MODELS[0]?.id);
+  const seed = setup.seed ?? appSeed;
   const fields = useFieldErrors('extraction');
-  const [reverseSigmoid, setReverseSigmoid] = useState(false);
-  const [prada, setPrada] = useState(true);
-  const [budget, setBudget] = useState(1000);
-  const [perRound, setPerRound] = useState(250);
-  const [strategy, setStrategy] = useState<StrategyId>('pool-uncertainty');
-  const [architecture, setArchitecture] = useState<'mnist-mlp' | 'mnist-cnn'>('mnist-mlp');
   const [progress, setProgress] = useState<Progress>();
   const [error, setError] = useState<string>();
   const abort = useRef<AbortController | undefined>(undefined);
@@ -77,24 +68,20 @@ export function ExtractionLab() {
 
   const run = async () => {
     if (!victim) return;
-    if (!(budget >= 1 && budget <= 20000 && perRound >= 1)) {
-      setError('Choose a budget between 1 and 20,000 queries and at least 1 query per round.');
+    const problem = setupProblem(setup);
+    if (problem) {
+      setError(problem);
       return;
     }
-    const output: OutputMode =
-      mode === 'top-k' ? { kind: 'top-k', k } : mode === 'rounded' ? { kind: 'rounded', decimals } : { kind: mode };
-    const config: OracleConfig = {
-      output,
-      budget,
-      seed,
-      defenses: {
-        ...(noise > 0 ? { gaussianNoise: noise } : {}),
-        ...(reverseSigmoid ? { reverseSigmoid: { beta: 1, gamma: 0.1 } } : {}),
-        ...(prada ? { prada: { threshold: 0.9 } } : {}),
-      },
-    };
+    let config: OracleConfig;
+    try {
+      config = oracleConfigOf(setup, seed);
+    } catch (e) {
+      setError((e as Error).message);
+      return;
+    }
     const id = Date.now();
-    const label = `${strategy} · ${mode}${noise > 0 ? ` · noise ${noise}` : ''}${reverseSigmoid ? ' · reverse sigmoid' : ''} · ${budget} queries`;
+    const label = runLabel(setup);
     const store = useExtractionLab.getState();
     abort.current = new AbortController();
     setError(undefined);
@@ -108,10 +95,10 @@ export function ExtractionLab() {
       const summary = await attacker.call(
         'run',
         {
-          strategy,
-          budget,
-          queriesPerRound: perRound,
-          training: { architecture, epochs: architecture === 'mnist-cnn' ? 3 : 10, batchSize: 64, learningRate: 0.001 },
+          strategy: setup.strategy,
+          substitute: setup.substitute,
+          budget: setup.budget,
+          queriesPerRound: setup.queriesPerRound,
           numClasses: info.numClasses,
           inputShape: info.inputShape,
           victimLabels: labels,
@@ -158,80 +145,11 @@ export function ExtractionLab() {
         The victim answers queries from a worker of its own; the attacker, in another worker, sees only the answers. It trains a
         substitute on them and measures its fidelity (agreement with the victim) on 1,900 test digits it never queried.
       </p>
-      <div className="extraction-form">
-        <fieldset>
-          <legend>Victim (the oracle)</legend>
-          <label>
-            Model{' '}
-            <select value={victimId} onChange={(e) => setVictimId(e.target.value)} aria-label="victim model">
-              {IMAGE_MODELS.map((m) => (
-                <option key={m.id} value={m.id}>
-                  {m.card.name}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            Answers{' '}
-            <select value={mode} onChange={(e) => setMode(e.target.value as ModeKind)} aria-label="output mode">
-              <option value="probabilities">all probabilities</option>
-              <option value="top-k">top-k probabilities</option>
-              <option value="rounded">rounded probabilities</option>
-              <option value="label">label only</option>
-            </select>
-          </label>
-          {mode === 'top-k' ? (
-            <label>
-              k <NumberField name="k" integer min={1} max={9} value={k} onChange={setK} onValidity={fields.report('k')} />
-            </label>
-          ) : null}
-          {mode === 'rounded' ? (
-            <label>
-              decimals <NumberField name="Decimals" integer min={0} max={6} value={decimals} onChange={setDecimals} onValidity={fields.report('decimals')} />
-            </label>
-          ) : null}
-          <label>
-            Noise σ <NumberField name="Noise σ" min={0} max={1} step={0.01} value={noise} onChange={setNoise} aria-label="noise" onValidity={fields.report('noise')} />
-          </label>
-          <label>
-            <input type="checkbox" checked={reverseSigmoid} onChange={(e) => setReverseSigmoid(e.target.checked)} /> reverse sigmoid (β 1, γ 0.1)
-          </label>
-          <label>
-            <input type="checkbox" checked={prada} onChange={(e) => setPrada(e.target.checked)} /> PRADA detector (δ 0.90)
-          </label>
-          <label>
-            Budget{' '}
-            <NumberField name="Query budget" integer min={1} max={20000} value={budget} onChange={setBudget} aria-label="query budget" onValidity={fields.report('budget')} />
-          </label>
-        </fieldset>
-        <fieldset>
-          <legend>Attacker</legend>
-          <label>
-            Knowledge and strategy{' '}
-            <select value={strategy} onChange={(e) => setStrategy(e.target.value as StrategyId)} aria-label="strategy">
-              {(Object.keys(STRATEGY_TEXT) as StrategyId[]).map((s) => (
-                <option key={s} value={s}>
-                  {STRATEGY_TEXT[s]}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            Queries per round{' '}
-            <NumberField name="Queries per round" integer min={1} max={20000} value={perRound} onChange={setPerRound} aria-label="queries per round" onValidity={fields.report('perRound')} />
-          </label>
-          <label>
-            Substitute{' '}
-            <select value={architecture} onChange={(e) => setArchitecture(e.target.value as 'mnist-mlp' | 'mnist-cnn')} aria-label="substitute">
-              <option value="mnist-mlp">dense (fast)</option>
-              <option value="mnist-cnn">small CNN</option>
-            </select>
-          </label>
-          <button ref={focus.run} type="button" className="primary" onClick={() => void run()} disabled={!!progress || !victim || fields.invalid}>
-            Steal the model
-          </button>
-        </fieldset>
-      </div>
+      <SetupForm setup={setup} victimId={victimId} onChange={setSetup} report={fields.report}>
+        <button ref={focus.run} type="button" className="primary" onClick={() => void run()} disabled={!!progress || !victim || fields.invalid}>
+          Steal the model
+        </button>
+      </SetupForm>
       {progress ? <ProgressBar fraction={progress.fraction} message={progress.message} onCancel={() => abort.current?.abort()} cancelRef={focus.stop} /> : null}
       {error ? <p className="error" role="alert">{error}</p> : null}
       <ErrorBoundary name="The extraction results" onReset={() => useExtractionLab.getState().clear()} resetLabel="Clear the runs">
