@@ -131,3 +131,23 @@ test('the audit lab keeps its suite, seed and model address through a reload', a
   await expect(page.getByLabel('seed')).toHaveValue('77');
   await expect(page.getByLabel('model URL')).toHaveValue('https://example.org/model.json');
 });
+
+test('the extraction lab keeps its catalog setup through a reload, and a locked budget holds', async ({ page }) => {
+  await page.goto('/#lab=extraction&model=mnist-cnn');
+  await page.getByLabel('strategy').selectOption('jacobian');
+  await page.getByLabel('output mode').selectOption('label');
+  await page.getByLabel('query budget').fill('600');
+  await page.getByLabel('queries per round').fill('200');
+  await expect(page).toHaveURL(/budget=600/);
+  await page.reload();
+  await expect(page.getByLabel('strategy')).toHaveValue('jacobian');
+  await expect(page.getByLabel('output mode')).toHaveValue('label');
+  await expect(page.getByLabel('query budget')).toHaveValue('600');
+  await expect(page.getByLabel('queries per round')).toHaveValue('200');
+
+  await page.goto('/#lab=extraction&model=mnist-cnn&budget=5000&lock=budget:400,strategy');
+  await expect(page.getByTestId('spec-problems')).toContainText('Query budget (budget) is locked at 400 by this setup; 5000 was refused.');
+  await expect(page.getByLabel('query budget')).toHaveValue('400');
+  await expect(page.getByLabel('query budget')).toBeDisabled();
+  await expect(page.getByLabel('strategy')).toBeDisabled();
+});

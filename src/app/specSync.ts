@@ -6,6 +6,8 @@
 import { specHashEntries, parseSpecHash, specToFile, type LabSpec, type LabSpecDef, type LabSpecFile, type SpecValue } from '../core/spec/labSpec';
 import { LAB_SPECS, type LabId } from '../core/spec/labs';
 import { LAB_VALIDATORS } from '../core/spec/validators';
+import { setupFromValues, valuesFromSetup, type ExtractionSpecValues } from '../core/spec/extractionSpec';
+import { useExtractionLab } from '../stores/extractionLab';
 import { useLabControls } from '../stores/labControls';
 import { appSchema, useSettings, type Settings } from '../stores/settings';
 import { formatHashEntries, parseHash } from '../stores/hashState';
@@ -29,12 +31,50 @@ function settingsBinding(def: LabSpecDef): LabBinding {
   };
 }
 
+/** The extraction lab: victim and seed are the app's model and seed; the rest is the catalog setup in its store. */
+const extractionBinding: LabBinding = {
+  read: () => {
+    const { model, seed } = useSettings.getState();
+    return valuesFromSetup(useExtractionLab.getState().setup, model, seed);
+  },
+  write: (values) => {
+    const typed = values as ExtractionSpecValues;
+    useSettings.setState({ model: typed.model, seed: typed.seed });
+    useExtractionLab.getState().setSetup({ ...setupFromValues(typed), victimId: undefined, seed: undefined });
+  },
+  subscribe: (listener) => {
+    const a = useSettings.subscribe(listener);
+    const b = useExtractionLab.subscribe(listener);
+    return () => (a(), b());
+  },
+};
+
 const BINDINGS: Record<LabId, LabBinding> = {
   image: settingsBinding(LAB_SPECS.image),
   text: settingsBinding(LAB_SPECS.text),
-  extraction: settingsBinding(LAB_SPECS.extraction),
+  extraction: extractionBinding,
   audit: settingsBinding(LAB_SPECS.audit),
 };
+
+/**
+ * Puts every locked control of a lab back to its locked value if anything moved it (the forms disable locked
+ * controls, but a page's DOM can be edited): locks hold in the stores, whatever wrote to them.
+ */
+function holdLocks(lab: LabId): void {
+  const def = LAB_SPECS[lab] as LabSpecDef;
+  const locks = useLabControls.getState().byLab[lab]?.locks ?? {};
+  const before = BINDINGS[lab].read();
+  let values = before;
+  for (const [key, locked] of Object.entries(locks)) {
+    if (key in def.fields) {
+      if (values[key] !== locked) values = { ...values, [key]: locked };
+    } else if (def.extraValue && def.withExtraValue) {
+      const current = def.extraValue(values as never, key);
+      if (current !== undefined && current !== locked) values = def.withExtraValue(values as never, key, locked) as Record<string, SpecValue>;
+    }
+  }
+  if (values !== before) BINDINGS[lab].write(values);
+}
 
 /** The spec of a lab as it stands: its values, locks and hidden controls. */
 export function currentSpec(lab: LabId): LabSpec {
@@ -81,6 +121,7 @@ export function syncSpecWithHash(): () => void {
     // While a hash is being read, the stores pass through mixed states: the hash is written once, after.
     if (reading) return;
     const now = useSettings.getState().lab;
+    holdLocks(now);
     const hash = hashOf(now);
     if (hash === location.hash) return;
     if (now !== lab) history.pushState(null, '', hash);

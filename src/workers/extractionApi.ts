@@ -1,3 +1,4 @@
+import { extractionRunLockViolations } from '../core/spec/extractionSpec';
 import { toStrategyParams, toTraining, type Chosen, type StrategyId, type SubstituteId } from '../core/extraction/catalog';
 import { runExtraction, type ExtractionOptions, type ExtractionResult, type ExtractionRound } from '../core/extraction/extract';
 import { transferAttack, type TransferAttackId, type TransferResult } from '../core/extraction/transfer';
@@ -23,6 +24,8 @@ export interface ExtractionRunArgs {
   /** Held-out digits: test digits from this index on (the seed set is taken before it). */
   heldOutFrom: number;
   seed: number;
+  /** The lab spec's locked controls: a run that breaks one is refused. */
+  locks?: Record<string, string | number | boolean>;
 }
 
 export interface ExtractionSummary {
@@ -85,7 +88,10 @@ export function extractionHandlers(
     },
 
     async run(args, context) {
-      // Checked before anything is loaded or queried: a wrong parameter fails with a message naming it.
+      // Checked before anything is loaded or queried: a run that breaks the lab's locks, or a wrong parameter, fails
+      // with a message naming it.
+      const broken = extractionRunLockViolations(args.locks, args);
+      if (broken.length) throw new Error(`This run breaks the lab's locked setup: ${broken.join(' ')}`);
       const strategyParams = toStrategyParams(args.strategy);
       const training = toTraining(args.substitute);
       const { train, test } = await loadSplits();

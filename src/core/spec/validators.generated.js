@@ -1015,7 +1015,8 @@ return errors === 0;
 }
 
 export const validateLabSpecExtraction = validate12;
-const schema13 = {"$id":"lab-spec-extraction","type":"object","additionalProperties":false,"required":["kind","schemaVersion","lab","specVersion","values"],"properties":{"kind":{"const":"adversarial-playground/lab-spec"},"schemaVersion":{"const":1},"lab":{"const":"extraction"},"specVersion":{"const":1},"values":{"type":"object","additionalProperties":false,"properties":{"model":{"type":"string","maxLength":80,"pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$"},"seed":{"type":"integer","minimum":0,"maximum":2147483647}}},"locks":{"type":"object","maxProperties":64,"propertyNames":{"type":"string","pattern":"^[a-z][a-z0-9_]{0,39}$"},"additionalProperties":{"type":["string","number","boolean"],"maxLength":500}},"hidden":{"type":"array","maxItems":64,"uniqueItems":true,"items":{"type":"string","pattern":"^[a-z][a-z0-9_]{0,39}$"}}}};
+const schema13 = {"$id":"lab-spec-extraction","type":"object","additionalProperties":false,"required":["kind","schemaVersion","lab","specVersion","values"],"properties":{"kind":{"const":"adversarial-playground/lab-spec"},"schemaVersion":{"const":1},"lab":{"const":"extraction"},"specVersion":{"const":1},"values":{"type":"object","additionalProperties":false,"properties":{"model":{"type":"string","maxLength":80,"pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$"},"seed":{"type":"integer","minimum":0,"maximum":2147483647},"strategy":{"type":"string","enum":["random-noise","synthetic","jacobian","pool-random","pool-uncertainty","pool-adaptive"]},"sparams":{"type":"string","maxLength":500},"substitute":{"type":"string","enum":["mnist-mlp","mnist-cnn"]},"subparams":{"type":"string","maxLength":500},"budget":{"type":"integer","minimum":1,"maximum":20000},"per_round":{"type":"integer","minimum":1,"maximum":20000},"output":{"type":"string","enum":["probabilities","top-k","rounded","label"]},"oparams":{"type":"string","maxLength":500},"defenses":{"type":"string","maxLength":200,"pattern":"^[a-z0-9-]{1,40}(,[a-z0-9-]{1,40}){0,9}$|^$"},"dparams":{"type":"string","maxLength":500}}},"locks":{"type":"object","maxProperties":64,"propertyNames":{"type":"string","pattern":"^[a-z][a-z0-9_]{0,39}$"},"additionalProperties":{"type":["string","number","boolean"],"maxLength":500}},"hidden":{"type":"array","maxItems":64,"uniqueItems":true,"items":{"type":"string","pattern":"^[a-z][a-z0-9_]{0,39}$"}}}};
+const pattern8 = new RegExp("^[a-z0-9-]{1,40}(,[a-z0-9-]{1,40}){0,9}$|^$", "u");
 
 function validate12(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="lab-spec-extraction" */;
@@ -1140,7 +1141,7 @@ if(data.values !== undefined){
 let data4 = data.values;
 if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
 for(const key1 in data4){
-if(!((key1 === "model") || (key1 === "seed"))){
+if(!(func2.call(schema13.properties.values.properties, key1))){
 const err10 = {instancePath:instancePath+"/values",schemaPath:"#/properties/values/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema13.properties.values,data:data4};
 if(vErrors === null){
 vErrors = [err10];
@@ -1221,9 +1222,10 @@ errors++;
 }
 }
 }
-}
-else {
-const err17 = {instancePath:instancePath+"/values",schemaPath:"#/properties/values/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema13.properties.values.type,parentSchema:schema13.properties.values,data:data4};
+if(data4.strategy !== undefined){
+let data7 = data4.strategy;
+if(typeof data7 !== "string"){
+const err17 = {instancePath:instancePath+"/values/strategy",schemaPath:"#/properties/values/properties/strategy/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.properties.values.properties.strategy.type,parentSchema:schema13.properties.values.properties.strategy,data:data7};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -1232,12 +1234,8 @@ vErrors.push(err17);
 }
 errors++;
 }
-}
-if(data.locks !== undefined){
-let data7 = data.locks;
-if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
-if(Object.keys(data7).length > 64){
-const err18 = {instancePath:instancePath+"/locks",schemaPath:"#/properties/locks/maxProperties",keyword:"maxProperties",params:{limit: 64},message:"must NOT have more than 64 properties",schema:64,parentSchema:schema13.properties.locks,data:data7};
+if(!((((((data7 === "random-noise") || (data7 === "synthetic")) || (data7 === "jacobian")) || (data7 === "pool-random")) || (data7 === "pool-uncertainty")) || (data7 === "pool-adaptive"))){
+const err18 = {instancePath:instancePath+"/values/strategy",schemaPath:"#/properties/values/properties/strategy/enum",keyword:"enum",params:{allowedValues: schema13.properties.values.properties.strategy.enum},message:"must be equal to one of the allowed values",schema:schema13.properties.values.properties.strategy.enum,parentSchema:schema13.properties.values.properties.strategy,data:data7};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -1246,11 +1244,12 @@ vErrors.push(err18);
 }
 errors++;
 }
-for(const key2 in data7){
-const _errs15 = errors;
-if(typeof key2 === "string"){
-if(!pattern3.test(key2)){
-const err19 = {instancePath:instancePath+"/locks",schemaPath:"#/properties/locks/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]{0,39}$"},message:"must match pattern \""+"^[a-z][a-z0-9_]{0,39}$"+"\"",schema:"^[a-z][a-z0-9_]{0,39}$",parentSchema:schema13.properties.locks.propertyNames,data:key2,propertyName:key2};
+}
+if(data4.sparams !== undefined){
+let data8 = data4.sparams;
+if(typeof data8 === "string"){
+if(func3(data8) > 500){
+const err19 = {instancePath:instancePath+"/values/sparams",schemaPath:"#/properties/values/properties/sparams/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema13.properties.values.properties.sparams,data:data8};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -1261,7 +1260,7 @@ errors++;
 }
 }
 else {
-const err20 = {instancePath:instancePath+"/locks",schemaPath:"#/properties/locks/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.properties.locks.propertyNames.type,parentSchema:schema13.properties.locks.propertyNames,data:key2,propertyName:key2};
+const err20 = {instancePath:instancePath+"/values/sparams",schemaPath:"#/properties/values/properties/sparams/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.properties.values.properties.sparams.type,parentSchema:schema13.properties.values.properties.sparams,data:data8};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -1270,9 +1269,11 @@ vErrors.push(err20);
 }
 errors++;
 }
-var valid2 = _errs15 === errors;
-if(!valid2){
-const err21 = {instancePath:instancePath+"/locks",schemaPath:"#/properties/locks/propertyNames",keyword:"propertyNames",params:{propertyName: key2},message:"property name must be valid",schema:schema13.properties.locks.propertyNames,parentSchema:schema13.properties.locks,data:data7};
+}
+if(data4.substitute !== undefined){
+let data9 = data4.substitute;
+if(typeof data9 !== "string"){
+const err21 = {instancePath:instancePath+"/values/substitute",schemaPath:"#/properties/values/properties/substitute/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.properties.values.properties.substitute.type,parentSchema:schema13.properties.values.properties.substitute,data:data9};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -1281,11 +1282,8 @@ vErrors.push(err21);
 }
 errors++;
 }
-}
-for(const key3 in data7){
-let data8 = data7[key3];
-if(((typeof data8 !== "string") && (!((typeof data8 == "number") && (isFinite(data8))))) && (typeof data8 !== "boolean")){
-const err22 = {instancePath:instancePath+"/locks/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/locks/additionalProperties/type",keyword:"type",params:{type: schema13.properties.locks.additionalProperties.type},message:"must be string,number,boolean",schema:schema13.properties.locks.additionalProperties.type,parentSchema:schema13.properties.locks.additionalProperties,data:data8};
+if(!((data9 === "mnist-mlp") || (data9 === "mnist-cnn"))){
+const err22 = {instancePath:instancePath+"/values/substitute",schemaPath:"#/properties/values/properties/substitute/enum",keyword:"enum",params:{allowedValues: schema13.properties.values.properties.substitute.enum},message:"must be equal to one of the allowed values",schema:schema13.properties.values.properties.substitute.enum,parentSchema:schema13.properties.values.properties.substitute,data:data9};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -1294,9 +1292,12 @@ vErrors.push(err22);
 }
 errors++;
 }
-if(typeof data8 === "string"){
-if(func3(data8) > 500){
-const err23 = {instancePath:instancePath+"/locks/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/locks/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema13.properties.locks.additionalProperties,data:data8};
+}
+if(data4.subparams !== undefined){
+let data10 = data4.subparams;
+if(typeof data10 === "string"){
+if(func3(data10) > 500){
+const err23 = {instancePath:instancePath+"/values/subparams",schemaPath:"#/properties/values/properties/subparams/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema13.properties.values.properties.subparams,data:data10};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -1306,10 +1307,8 @@ vErrors.push(err23);
 errors++;
 }
 }
-}
-}
 else {
-const err24 = {instancePath:instancePath+"/locks",schemaPath:"#/properties/locks/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema13.properties.locks.type,parentSchema:schema13.properties.locks,data:data7};
+const err24 = {instancePath:instancePath+"/values/subparams",schemaPath:"#/properties/values/properties/subparams/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.properties.values.properties.subparams.type,parentSchema:schema13.properties.values.properties.subparams,data:data10};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -1319,11 +1318,10 @@ vErrors.push(err24);
 errors++;
 }
 }
-if(data.hidden !== undefined){
-let data9 = data.hidden;
-if(Array.isArray(data9)){
-if(data9.length > 64){
-const err25 = {instancePath:instancePath+"/hidden",schemaPath:"#/properties/hidden/maxItems",keyword:"maxItems",params:{limit: 64},message:"must NOT have more than 64 items",schema:64,parentSchema:schema13.properties.hidden,data:data9};
+if(data4.budget !== undefined){
+let data11 = data4.budget;
+if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
+const err25 = {instancePath:instancePath+"/values/budget",schemaPath:"#/properties/values/properties/budget/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema13.properties.values.properties.budget.type,parentSchema:schema13.properties.values.properties.budget,data:data11};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -1332,12 +1330,9 @@ vErrors.push(err25);
 }
 errors++;
 }
-const len0 = data9.length;
-for(let i0=0; i0<len0; i0++){
-let data10 = data9[i0];
-if(typeof data10 === "string"){
-if(!pattern3.test(data10)){
-const err26 = {instancePath:instancePath+"/hidden/" + i0,schemaPath:"#/properties/hidden/items/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]{0,39}$"},message:"must match pattern \""+"^[a-z][a-z0-9_]{0,39}$"+"\"",schema:"^[a-z][a-z0-9_]{0,39}$",parentSchema:schema13.properties.hidden.items,data:data10};
+if((typeof data11 == "number") && (isFinite(data11))){
+if(data11 > 20000 || isNaN(data11)){
+const err26 = {instancePath:instancePath+"/values/budget",schemaPath:"#/properties/values/properties/budget/maximum",keyword:"maximum",params:{comparison: "<=", limit: 20000},message:"must be <= 20000",schema:20000,parentSchema:schema13.properties.values.properties.budget,data:data11};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -1346,9 +1341,8 @@ vErrors.push(err26);
 }
 errors++;
 }
-}
-else {
-const err27 = {instancePath:instancePath+"/hidden/" + i0,schemaPath:"#/properties/hidden/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.properties.hidden.items.type,parentSchema:schema13.properties.hidden.items,data:data10};
+if(data11 < 1 || isNaN(data11)){
+const err27 = {instancePath:instancePath+"/values/budget",schemaPath:"#/properties/values/properties/budget/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema13.properties.values.properties.budget,data:data11};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -1358,23 +1352,304 @@ vErrors.push(err27);
 errors++;
 }
 }
-let i1 = data9.length;
-let j0;
-if(i1 > 1){
-const indices0 = {};
-for(;i1--;){
-let item0 = data9[i1];
-if(typeof item0 !== "string"){
-continue;
 }
-if(typeof indices0[item0] == "number"){
-j0 = indices0[item0];
-const err28 = {instancePath:instancePath+"/hidden",schemaPath:"#/properties/hidden/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema13.properties.hidden,data:data9};
+if(data4.per_round !== undefined){
+let data12 = data4.per_round;
+if(!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))){
+const err28 = {instancePath:instancePath+"/values/per_round",schemaPath:"#/properties/values/properties/per_round/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema13.properties.values.properties.per_round.type,parentSchema:schema13.properties.values.properties.per_round,data:data12};
 if(vErrors === null){
 vErrors = [err28];
 }
 else {
 vErrors.push(err28);
+}
+errors++;
+}
+if((typeof data12 == "number") && (isFinite(data12))){
+if(data12 > 20000 || isNaN(data12)){
+const err29 = {instancePath:instancePath+"/values/per_round",schemaPath:"#/properties/values/properties/per_round/maximum",keyword:"maximum",params:{comparison: "<=", limit: 20000},message:"must be <= 20000",schema:20000,parentSchema:schema13.properties.values.properties.per_round,data:data12};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+if(data12 < 1 || isNaN(data12)){
+const err30 = {instancePath:instancePath+"/values/per_round",schemaPath:"#/properties/values/properties/per_round/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema13.properties.values.properties.per_round,data:data12};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+}
+}
+if(data4.output !== undefined){
+let data13 = data4.output;
+if(typeof data13 !== "string"){
+const err31 = {instancePath:instancePath+"/values/output",schemaPath:"#/properties/values/properties/output/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.properties.values.properties.output.type,parentSchema:schema13.properties.values.properties.output,data:data13};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+if(!((((data13 === "probabilities") || (data13 === "top-k")) || (data13 === "rounded")) || (data13 === "label"))){
+const err32 = {instancePath:instancePath+"/values/output",schemaPath:"#/properties/values/properties/output/enum",keyword:"enum",params:{allowedValues: schema13.properties.values.properties.output.enum},message:"must be equal to one of the allowed values",schema:schema13.properties.values.properties.output.enum,parentSchema:schema13.properties.values.properties.output,data:data13};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+}
+if(data4.oparams !== undefined){
+let data14 = data4.oparams;
+if(typeof data14 === "string"){
+if(func3(data14) > 500){
+const err33 = {instancePath:instancePath+"/values/oparams",schemaPath:"#/properties/values/properties/oparams/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema13.properties.values.properties.oparams,data:data14};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+}
+else {
+const err34 = {instancePath:instancePath+"/values/oparams",schemaPath:"#/properties/values/properties/oparams/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.properties.values.properties.oparams.type,parentSchema:schema13.properties.values.properties.oparams,data:data14};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+}
+if(data4.defenses !== undefined){
+let data15 = data4.defenses;
+if(typeof data15 === "string"){
+if(func3(data15) > 200){
+const err35 = {instancePath:instancePath+"/values/defenses",schemaPath:"#/properties/values/properties/defenses/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema13.properties.values.properties.defenses,data:data15};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+if(!pattern8.test(data15)){
+const err36 = {instancePath:instancePath+"/values/defenses",schemaPath:"#/properties/values/properties/defenses/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9-]{1,40}(,[a-z0-9-]{1,40}){0,9}$|^$"},message:"must match pattern \""+"^[a-z0-9-]{1,40}(,[a-z0-9-]{1,40}){0,9}$|^$"+"\"",schema:"^[a-z0-9-]{1,40}(,[a-z0-9-]{1,40}){0,9}$|^$",parentSchema:schema13.properties.values.properties.defenses,data:data15};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+}
+else {
+const err37 = {instancePath:instancePath+"/values/defenses",schemaPath:"#/properties/values/properties/defenses/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.properties.values.properties.defenses.type,parentSchema:schema13.properties.values.properties.defenses,data:data15};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+}
+if(data4.dparams !== undefined){
+let data16 = data4.dparams;
+if(typeof data16 === "string"){
+if(func3(data16) > 500){
+const err38 = {instancePath:instancePath+"/values/dparams",schemaPath:"#/properties/values/properties/dparams/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema13.properties.values.properties.dparams,data:data16};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+}
+else {
+const err39 = {instancePath:instancePath+"/values/dparams",schemaPath:"#/properties/values/properties/dparams/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.properties.values.properties.dparams.type,parentSchema:schema13.properties.values.properties.dparams,data:data16};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+}
+}
+else {
+const err40 = {instancePath:instancePath+"/values",schemaPath:"#/properties/values/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema13.properties.values.type,parentSchema:schema13.properties.values,data:data4};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+}
+if(data.locks !== undefined){
+let data17 = data.locks;
+if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
+if(Object.keys(data17).length > 64){
+const err41 = {instancePath:instancePath+"/locks",schemaPath:"#/properties/locks/maxProperties",keyword:"maxProperties",params:{limit: 64},message:"must NOT have more than 64 properties",schema:64,parentSchema:schema13.properties.locks,data:data17};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
+for(const key2 in data17){
+const _errs35 = errors;
+if(typeof key2 === "string"){
+if(!pattern3.test(key2)){
+const err42 = {instancePath:instancePath+"/locks",schemaPath:"#/properties/locks/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]{0,39}$"},message:"must match pattern \""+"^[a-z][a-z0-9_]{0,39}$"+"\"",schema:"^[a-z][a-z0-9_]{0,39}$",parentSchema:schema13.properties.locks.propertyNames,data:key2,propertyName:key2};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
+}
+errors++;
+}
+}
+else {
+const err43 = {instancePath:instancePath+"/locks",schemaPath:"#/properties/locks/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.properties.locks.propertyNames.type,parentSchema:schema13.properties.locks.propertyNames,data:key2,propertyName:key2};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
+}
+errors++;
+}
+var valid2 = _errs35 === errors;
+if(!valid2){
+const err44 = {instancePath:instancePath+"/locks",schemaPath:"#/properties/locks/propertyNames",keyword:"propertyNames",params:{propertyName: key2},message:"property name must be valid",schema:schema13.properties.locks.propertyNames,parentSchema:schema13.properties.locks,data:data17};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
+}
+errors++;
+}
+}
+for(const key3 in data17){
+let data18 = data17[key3];
+if(((typeof data18 !== "string") && (!((typeof data18 == "number") && (isFinite(data18))))) && (typeof data18 !== "boolean")){
+const err45 = {instancePath:instancePath+"/locks/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/locks/additionalProperties/type",keyword:"type",params:{type: schema13.properties.locks.additionalProperties.type},message:"must be string,number,boolean",schema:schema13.properties.locks.additionalProperties.type,parentSchema:schema13.properties.locks.additionalProperties,data:data18};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
+}
+errors++;
+}
+if(typeof data18 === "string"){
+if(func3(data18) > 500){
+const err46 = {instancePath:instancePath+"/locks/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/locks/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema13.properties.locks.additionalProperties,data:data18};
+if(vErrors === null){
+vErrors = [err46];
+}
+else {
+vErrors.push(err46);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err47 = {instancePath:instancePath+"/locks",schemaPath:"#/properties/locks/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema13.properties.locks.type,parentSchema:schema13.properties.locks,data:data17};
+if(vErrors === null){
+vErrors = [err47];
+}
+else {
+vErrors.push(err47);
+}
+errors++;
+}
+}
+if(data.hidden !== undefined){
+let data19 = data.hidden;
+if(Array.isArray(data19)){
+if(data19.length > 64){
+const err48 = {instancePath:instancePath+"/hidden",schemaPath:"#/properties/hidden/maxItems",keyword:"maxItems",params:{limit: 64},message:"must NOT have more than 64 items",schema:64,parentSchema:schema13.properties.hidden,data:data19};
+if(vErrors === null){
+vErrors = [err48];
+}
+else {
+vErrors.push(err48);
+}
+errors++;
+}
+const len0 = data19.length;
+for(let i0=0; i0<len0; i0++){
+let data20 = data19[i0];
+if(typeof data20 === "string"){
+if(!pattern3.test(data20)){
+const err49 = {instancePath:instancePath+"/hidden/" + i0,schemaPath:"#/properties/hidden/items/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]{0,39}$"},message:"must match pattern \""+"^[a-z][a-z0-9_]{0,39}$"+"\"",schema:"^[a-z][a-z0-9_]{0,39}$",parentSchema:schema13.properties.hidden.items,data:data20};
+if(vErrors === null){
+vErrors = [err49];
+}
+else {
+vErrors.push(err49);
+}
+errors++;
+}
+}
+else {
+const err50 = {instancePath:instancePath+"/hidden/" + i0,schemaPath:"#/properties/hidden/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.properties.hidden.items.type,parentSchema:schema13.properties.hidden.items,data:data20};
+if(vErrors === null){
+vErrors = [err50];
+}
+else {
+vErrors.push(err50);
+}
+errors++;
+}
+}
+let i1 = data19.length;
+let j0;
+if(i1 > 1){
+const indices0 = {};
+for(;i1--;){
+let item0 = data19[i1];
+if(typeof item0 !== "string"){
+continue;
+}
+if(typeof indices0[item0] == "number"){
+j0 = indices0[item0];
+const err51 = {instancePath:instancePath+"/hidden",schemaPath:"#/properties/hidden/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema13.properties.hidden,data:data19};
+if(vErrors === null){
+vErrors = [err51];
+}
+else {
+vErrors.push(err51);
 }
 errors++;
 break;
@@ -1384,24 +1659,24 @@ indices0[item0] = i1;
 }
 }
 else {
-const err29 = {instancePath:instancePath+"/hidden",schemaPath:"#/properties/hidden/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema13.properties.hidden.type,parentSchema:schema13.properties.hidden,data:data9};
+const err52 = {instancePath:instancePath+"/hidden",schemaPath:"#/properties/hidden/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema13.properties.hidden.type,parentSchema:schema13.properties.hidden,data:data19};
 if(vErrors === null){
-vErrors = [err29];
+vErrors = [err52];
 }
 else {
-vErrors.push(err29);
+vErrors.push(err52);
 }
 errors++;
 }
 }
 }
 else {
-const err30 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema13.type,parentSchema:schema13,data};
+const err53 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema13.type,parentSchema:schema13,data};
 if(vErrors === null){
-vErrors = [err30];
+vErrors = [err53];
 }
 else {
-vErrors.push(err30);
+vErrors.push(err53);
 }
 errors++;
 }

@@ -1,3 +1,4 @@
+import { lockedValues } from '../../stores/labControls';
 import { useRef, useState } from 'react';
 import { NumberField } from '../../components/NumberField';
 import { SetupForm } from './SetupForm';
@@ -104,6 +105,7 @@ export function ExtractionLab() {
           victimLabels: labels,
           heldOutFrom: HELD_OUT_FROM,
           seed,
+          locks: lockedValues('extraction'),
         },
         {
           signal: abort.current.signal,

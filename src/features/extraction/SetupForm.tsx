@@ -1,3 +1,5 @@
+import { LockMark } from '../../components/LockMark';
+import { useControlMap } from '../../stores/useControl';
 import type { ReactNode } from 'react';
 import { NumberField } from '../../components/NumberField';
 import { ParamForm } from '../../components/ParamForm';
@@ -48,9 +50,31 @@ function EntryNote({ entry }: { entry: CatalogEntry }) {
 }
 
 /** A catalog entry's parameters, as a form generated from its ParamSpecs (nothing when it has none). */
-function EntryParams<Id extends string>({ entry, chosen, onChange, report }: { entry: CatalogEntry<Id>; chosen: Chosen<Id>; onChange(chosen: Chosen<Id>): void; report: Report }) {
-  if (entry.params.length === 0) return null;
-  return <ParamForm specs={entry.params} values={chosen.params} onChange={(params) => onChange({ id: chosen.id, params })} idPrefix={`extraction-${entry.id}`} report={report} />;
+function EntryParams<Id extends string>({
+  entry,
+  chosen,
+  onChange,
+  report,
+  control,
+}: {
+  entry: CatalogEntry<Id>;
+  chosen: Chosen<Id>;
+  onChange(chosen: Chosen<Id>): void;
+  report: Report;
+  control?: { locked: boolean; hidden: boolean };
+}) {
+  if (entry.params.length === 0 || control?.hidden) return null;
+  const keys = entry.params.map((p) => p.key);
+  return (
+    <ParamForm
+      specs={entry.params}
+      values={chosen.params}
+      onChange={(params) => onChange({ id: chosen.id, params })}
+      locked={control?.locked ? keys : []}
+      idPrefix={`extraction-${entry.id}`}
+      report={report}
+    />
+  );
 }
 
 interface SetupFormProps {
@@ -68,6 +92,8 @@ export function SetupForm({ setup, victimId, onChange, report, children }: Setup
   const strategy = getStrategyMeta(setup.strategy.id);
   const substitute = getSubstituteMeta(setup.substitute.id);
   const output = getOutputModeMeta(setup.output.id);
+  // What the lab's spec locks (shown, not editable) or hides (not rendered).
+  const c = useControlMap(['model', 'output', 'oparams', 'defenses', 'dparams', 'budget', 'strategy', 'sparams', 'per_round', 'substitute', 'subparams'] as const);
   const defenseOf = (id: DefenseId) => setup.defenses.find((d) => d.id === id);
   const setDefense = (id: DefenseId, chosen: Chosen<DefenseId> | undefined) =>
     // Kept in catalog order, so the same defenses always make the same setup.
@@ -76,9 +102,9 @@ export function SetupForm({ setup, victimId, onChange, report, children }: Setup
     <div className="extraction-form">
       <fieldset>
         <legend>Victim (the oracle)</legend>
-        <label>
-          Model{' '}
-          <select value={victimId} onChange={(e) => onChange({ victimId: e.target.value })} aria-label="victim model">
+        <label hidden={c.model.hidden}>
+          Model{c.model.locked ? <LockMark /> : null}{' '}
+          <select value={victimId} disabled={c.model.locked} onChange={(e) => onChange({ victimId: e.target.value })} aria-label="victim model">
             {IMAGE_MODELS.map((m) => (
               <option key={m.id} value={m.id}>
                 {m.card.name}
@@ -86,9 +112,9 @@ export function SetupForm({ setup, victimId, onChange, report, children }: Setup
             ))}
           </select>
         </label>
-        <label>
-          Answers{' '}
-          <select value={setup.output.id} onChange={(e) => onChange({ output: { id: e.target.value as OutputModeId, params: {} } })} aria-label="output mode">
+        <label hidden={c.output.hidden}>
+          Answers{c.output.locked ? <LockMark /> : null}{' '}
+          <select value={setup.output.id} disabled={c.output.locked} onChange={(e) => onChange({ output: { id: e.target.value as OutputModeId, params: {} } })} aria-label="output mode">
             {OUTPUT_MODE_METAS.map((m) => (
               <option key={m.id} value={m.id}>
                 {m.name}
@@ -96,21 +122,22 @@ export function SetupForm({ setup, victimId, onChange, report, children }: Setup
             ))}
           </select>
         </label>
-        <EntryParams entry={output} chosen={setup.output} onChange={(chosen) => onChange({ output: chosen })} report={report} />
+        <EntryParams entry={output} chosen={setup.output} onChange={(chosen) => onChange({ output: chosen })} report={report} control={c.oparams} />
         {DEFENSE_METAS.map((meta) => {
           const chosen = defenseOf(meta.id);
           return (
-            <div key={meta.id} className="defense">
+            <div key={meta.id} className="defense" hidden={c.defenses.hidden}>
               <label title={meta.description}>
-                <input type="checkbox" checked={!!chosen} onChange={(e) => setDefense(meta.id, e.target.checked ? { id: meta.id, params: {} } : undefined)} /> {meta.name}
+                <input type="checkbox" checked={!!chosen} disabled={c.defenses.locked} onChange={(e) => setDefense(meta.id, e.target.checked ? { id: meta.id, params: {} } : undefined)} /> {meta.name}
               </label>
-              {chosen ? <EntryParams entry={meta} chosen={chosen} onChange={(next) => setDefense(meta.id, next)} report={report} /> : null}
+              {chosen ? <EntryParams entry={meta} chosen={chosen} onChange={(next) => setDefense(meta.id, next)} report={report} control={c.dparams} /> : null}
             </div>
           );
         })}
-        <label>
-          Budget{' '}
+        <label hidden={c.budget.hidden}>
+          Budget{c.budget.locked ? <LockMark /> : null}{' '}
           <NumberField
+            disabled={c.budget.locked}
             name="Query budget"
             integer
             min={1}
@@ -124,9 +151,9 @@ export function SetupForm({ setup, victimId, onChange, report, children }: Setup
       </fieldset>
       <fieldset>
         <legend>Attacker</legend>
-        <label>
-          Knowledge and strategy{' '}
-          <select value={strategy.id} onChange={(e) => onChange({ strategy: { id: e.target.value as StrategyId, params: {} } })} aria-label="strategy">
+        <label hidden={c.strategy.hidden}>
+          Knowledge and strategy{c.strategy.locked ? <LockMark /> : null}{' '}
+          <select value={strategy.id} disabled={c.strategy.locked} onChange={(e) => onChange({ strategy: { id: e.target.value as StrategyId, params: {} } })} aria-label="strategy">
             {(Object.keys(KNOWLEDGE_TEXT) as AttackerKnowledge[]).map((knowledge) => (
               <optgroup key={knowledge} label={KNOWLEDGE_TEXT[knowledge]}>
                 {STRATEGY_METAS.filter((m) => m.knowledge === knowledge).map((m) => (
@@ -139,10 +166,11 @@ export function SetupForm({ setup, victimId, onChange, report, children }: Setup
           </select>
         </label>
         <EntryNote entry={strategy} />
-        <EntryParams entry={strategy} chosen={setup.strategy} onChange={(chosen) => onChange({ strategy: chosen })} report={report} />
-        <label>
-          Queries per round{' '}
+        <EntryParams entry={strategy} chosen={setup.strategy} onChange={(chosen) => onChange({ strategy: chosen })} report={report} control={c.sparams} />
+        <label hidden={c.per_round.hidden}>
+          Queries per round{c.per_round.locked ? <LockMark /> : null}{' '}
           <NumberField
+            disabled={c.per_round.locked}
             name="Queries per round"
             integer
             min={1}
@@ -153,9 +181,9 @@ export function SetupForm({ setup, victimId, onChange, report, children }: Setup
             onValidity={report('perRound')}
           />
         </label>
-        <label>
-          Substitute{' '}
-          <select value={substitute.id} onChange={(e) => onChange({ substitute: { id: e.target.value as SubstituteId, params: {} } })} aria-label="substitute">
+        <label hidden={c.substitute.hidden}>
+          Substitute{c.substitute.locked ? <LockMark /> : null}{' '}
+          <select value={substitute.id} disabled={c.substitute.locked} onChange={(e) => onChange({ substitute: { id: e.target.value as SubstituteId, params: {} } })} aria-label="substitute">
             {SUBSTITUTE_METAS.map((m) => (
               <option key={m.id} value={m.id}>
                 {m.name}
@@ -166,7 +194,7 @@ export function SetupForm({ setup, victimId, onChange, report, children }: Setup
         <EntryNote entry={substitute} />
         <details className="substitute-training">
           <summary>Substitute training</summary>
-          <EntryParams entry={substitute} chosen={setup.substitute} onChange={(chosen) => onChange({ substitute: chosen })} report={report} />
+          <EntryParams entry={substitute} chosen={setup.substitute} onChange={(chosen) => onChange({ substitute: chosen })} report={report} control={c.subparams} />
         </details>
         {children}
       </fieldset>
