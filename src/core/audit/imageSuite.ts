@@ -20,6 +20,7 @@ import type { Classifier } from '../models/classifier';
 import { pngDataUrl } from './png';
 import type { ReportAttack, ReportExample, ReportExtraction, ReportPerClass, ReportPoint } from './report';
 import { maxOf, pushAll } from '../arrays';
+import { isStopped, stageOf, type RunControl } from '../run/control';
 
 export interface ImageSuite {
   id: string;
@@ -83,12 +84,6 @@ export interface ImageAuditResult {
   partial: boolean;
 }
 
-export interface AuditCallbacks {
-  onProgress?: (fraction: number, message: string) => void;
-  shouldStop?: () => boolean;
-  yield?: () => Promise<void>;
-}
-
 const toReportPoint = (p: SweepPoint): ReportPoint => ({
   budget: p.budget,
   examples: p.examples,
@@ -142,7 +137,7 @@ async function perExample(
   attackId: string,
   params: AttackParams,
   seed: number,
-  callbacks: AuditCallbacks,
+  control: RunControl,
   keep?: (results: ExampleResult[], x: tf.Tensor4D, adversarial: tf.Tensor4D, offset: number) => Promise<void>,
 ): Promise<{ results: ExampleResult[]; stopped: boolean }> {
   const attack = getAttack(attackId);
@@ -150,16 +145,19 @@ async function perExample(
   const results: ExampleResult[] = [];
   const batchSize = 100;
   for (let start = 0; start < count; start += batchSize) {
-    if (callbacks.shouldStop?.()) return { results, stopped: true };
+    if (isStopped(control)) return { results, stopped: true };
     const part = sliceSplit(data, start, Math.min(batchSize, count - start));
     const x = imagesToTensor(part);
     try {
       const before = await predictions(model, x);
-      const context = { rng, clip: [0, 1] as [number, number], shouldStop: callbacks.shouldStop, onStep: callbacks.yield && (() => callbacks.yield!()) };
+      const context = { rng, clip: [0, 1] as [number, number], control: { signal: control.signal, onStep: control.onStep } };
       const { adversarial, results: batch } = await attackBatch(attack, model, { x, labels: Int32Array.from(part.labels) }, params, context, before);
-      await keep?.(batch, x, adversarial, start);
-      adversarial.dispose();
-      if (callbacks.shouldStop?.()) return { results, stopped: true };
+      try {
+        await keep?.(batch, x, adversarial, start);
+      } finally {
+        adversarial.dispose();
+      }
+      if (isStopped(control)) return { results, stopped: true };
       pushAll(results, batch);
     } finally {
       x.dispose();
@@ -182,7 +180,7 @@ export async function runImageSuite(
   data: ImageSplit,
   suite: ImageSuite,
   options: { seed: number; gradients: boolean; classes: readonly string[] },
-  callbacks: AuditCallbacks = {},
+  control: RunControl = {},
 ): Promise<ImageAuditResult> {
   const { seed, gradients, classes } = options;
   const count = Math.min(suite.examples, data.count);
@@ -197,18 +195,15 @@ export async function runImageSuite(
   ];
   const total = stages.reduce((n, s) => n + s.weight, 0) || 1;
   let doneWeight = 0;
-  const stageCallbacks = (id: string, label: string): AuditCallbacks => {
+  const stageControl = (id: string, label: string): RunControl => {
     const weight = stages.find((s) => s.id === id)!.weight;
-    return {
-      ...callbacks,
-      onProgress: (fraction, message) => callbacks.onProgress?.((doneWeight + fraction * weight) / total, `${label}: ${message}`),
-    };
+    return stageOf(control, doneWeight / total, (doneWeight + weight) / total, label);
   };
   const finishStage = (id: string) => {
     doneWeight += stages.find((s) => s.id === id)!.weight;
-    callbacks.onProgress?.(doneWeight / total, '');
+    control.onProgress?.(doneWeight / total, '');
   };
-  const stopped = () => callbacks.shouldStop?.() === true;
+  const stopped = () => isStopped(control);
 
   const attacks: ReportAttack[] = [];
   const fgsmParams: AttackParams = { norm: 'inf' };
@@ -229,7 +224,7 @@ export async function runImageSuite(
       model,
       data,
       { attacks: [{ id: 'fgsm', params: fgsmParams }, { id: 'pgd', params: pgdParams }], budgets: suite.linfBudgets, count, seed, galleryPerPoint: 0 },
-      { onProgress: stageCallbacks('sweep', 'FGSM and PGD').onProgress, shouldStop: callbacks.shouldStop, yield: callbacks.yield, onResults: collectReference },
+      { ...stageControl('sweep', 'FGSM and PGD'), onResults: collectReference },
     );
     clean = { accuracy: sweep.cleanAccuracy, correct: sweep.cleanCorrect, examples: sweep.partial ? sweep.points[0]?.examples ?? 0 : count };
     partial ||= sweep.partial;
@@ -247,7 +242,7 @@ export async function runImageSuite(
   let worstExamples: ReportExample[] = [];
   if (gradients && !stopped()) {
     const candidates: { result: ExampleResult; index: number; original: string; adversarial: string }[] = [];
-    const cb = stageCallbacks('deepfool', 'DeepFool');
+    const cb = stageControl('deepfool', 'DeepFool');
     const { results, stopped: cut } = await perExample(model, data, count, 'deepfool', { max_iter: suite.deepfoolIterations }, seed + 1, cb, async (batch, x, adversarial, offset) => {
       cb.onProgress?.((offset + batch.length) / count, `${offset + batch.length} / ${count} examples`);
       // The six smallest successful perturbations so far keep their images.
@@ -285,7 +280,7 @@ export async function runImageSuite(
       model,
       data,
       { attacks: [{ id: 'square', params: squareParams }], budgets: suite.square.budgets, count: squareCount, seed: seed + 2, galleryPerPoint: 0 },
-      { onProgress: stageCallbacks('square', 'Square attack').onProgress, shouldStop: callbacks.shouldStop, yield: callbacks.yield, onResults: collectReference },
+      { ...stageControl('square', 'Square attack'), onResults: collectReference },
     );
     partial ||= sweep.partial;
     if (!gradients) clean = { accuracy: sweep.cleanAccuracy, correct: sweep.cleanCorrect, examples: squareCount };
@@ -299,7 +294,7 @@ export async function runImageSuite(
   // 5. Extraction: a dense copy trained on the model's answers to examples it draws from the rest of the data.
   let extraction: ReportExtraction | null = null;
   if (suite.extraction && !stopped()) {
-    extraction = await extractionStage(model, data, count, suite.extraction, seed + 4, stageCallbacks('extraction', 'Extraction'));
+    extraction = await extractionStage(model, data, count, suite.extraction, seed + 4, stageControl('extraction', 'Extraction'));
     if (extraction.points.length < suite.extraction.budgets.length && !extraction.skipped) partial ||= stopped();
   }
   finishStage('extraction');
@@ -313,7 +308,7 @@ async function extractionStage(
   audited: number,
   plan: NonNullable<ImageSuite['extraction']>,
   seed: number,
-  callbacks: AuditCallbacks,
+  control: RunControl,
 ): Promise<ReportExtraction> {
   const base = { strategy: 'pool-uncertainty', output: 'probabilities', substitute: 'dense 256-128 (mnist-mlp architecture)', heldOut: 0, points: [] };
   // Held-out examples first (never queried), then the pool the attacker draws from.
@@ -352,10 +347,10 @@ async function extractionStage(
       seed,
     },
     {
-      shouldStop: callbacks.shouldStop,
+      shouldStop: () => isStopped(control),
       onRound: async (round) => {
-        callbacks.onProgress?.(round.queriesUsed / total, `${round.queriesUsed} / ${total} queries, fidelity ${(100 * round.fidelity).toFixed(1)}%`);
-        await callbacks.yield?.();
+        control.onProgress?.(round.queriesUsed / total, `${round.queriesUsed} / ${total} queries, fidelity ${(100 * round.fidelity).toFixed(1)}%`);
+        await control.onStep?.();
       },
     },
   );
