@@ -36,6 +36,12 @@ export interface AttackMeta {
   params: ParamSpec[];
   /** The parameter an accuracy-vs-budget sweep varies; minimal-perturbation attacks have none. */
   budgetParam?: string;
+  /**
+   * Parameters small enough for the contract tests (attacks/contract.test.ts) to run the attack in well under a
+   * second on a tiny model. Optional in the type so that a new entry compiles, but an entry without them fails
+   * those tests.
+   */
+  testParams?: AttackParams;
 }
 
 export type AttackParams = Record<string, number | boolean | string>;
