@@ -11,6 +11,7 @@ import type { TextModel } from '../text/textModel';
 import type { ReportAttack, ReportExample, ReportPerClass, ReportPoint } from './report';
 import { maxOf } from '../arrays';
 import { isStopped, type RunControl } from '../run/control';
+import { TEXT_ATTACKS_STEP, type AuditStepMeta } from './steps';
 
 export interface TextSuite {
   id: string;
@@ -206,3 +207,6 @@ export async function runTextSuite(
     partial: cancelled || completed < examples.length,
   };
 }
+
+/** The text suite's steps, in the order of their catalog (TEXT_AUDIT_STEPS in steps.ts): one, every family's attacks. */
+export const TEXT_STEPS: readonly { meta: AuditStepMeta; run: typeof runTextSuite }[] = [{ meta: TEXT_ATTACKS_STEP, run: runTextSuite }];
