@@ -67,6 +67,9 @@ export interface AttackContext {
   control?: RunControl;
   /** After each iteration's step, with its number and the current adversarial batch (borrowed: copy what you keep). */
   onFrame?: (step: number, current: tf.Tensor4D) => void | Promise<void>;
+  /** Replaced by control.signal and control.onStep (and onFrame): typed never so that a caller still passing them fails to compile instead of losing its stop. */
+  shouldStop?: never;
+  onStep?: never;
 }
 
 export interface AttackOutput {
