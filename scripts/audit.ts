@@ -116,7 +116,7 @@ function readShards(json: ModelJsonFile, modelDir: string, jsonName: string): Ma
 function progressPrinter(quiet: boolean) {
   const tty = process.stderr.isTTY;
   let lastTenth = -1;
-  return (fraction: number, message: string) => {
+  return (fraction: number, message = '') => {
     if (quiet) return;
     const percent = Math.floor(100 * fraction);
     if (tty) {
@@ -246,7 +246,7 @@ export async function audit(argv: readonly string[], log: (line: string) => void
     const referenceBudget = spec.task === 'image' ? (minRobust !== undefined ? (atEps ?? 0.1) : undefined) : undefined;
     const report = await runAudit(
       { model, spec, data, suite, customSuites, seed, referenceBudget, synonyms, environment: { runtime: 'node', backend: 'wasm' }, examples: limit },
-      { onProgress: progress, yield: async () => undefined },
+      { onProgress: progress },
     );
     if (process.stderr.isTTY && args.quiet !== true) process.stderr.write('\n');
     const problemsInReport = validateReport(report);

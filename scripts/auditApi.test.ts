@@ -452,7 +452,7 @@ describe('running the audit', () => {
     try {
       const direct = await runAudit(
         { model, spec, data: { task: 'image', name: MNIST_NAME, split: loadMnistFromDisk('test') }, suite: 'quick', seed: 3, examples: 20, environment: { runtime: 'node', backend: 'wasm' } },
-        { yield: async () => undefined },
+        { onStep: async () => undefined },
       );
       expect(reportResults(report)).toEqual(reportResults(direct));
     } finally {

@@ -416,11 +416,7 @@ export function auditHandlers(deps: AuditWorkerDeps): Handlers<AuditWorkerApi> {
       }
       return runAudit(
         { model: c.model, spec, data: data.audit, suite, customSuites, seed, examples, referenceBudget, synonyms: data.synonyms, environment: { runtime: 'browser', backend: deps.backend() }, now: deps.now },
-        {
-          onProgress: (fraction, message) => context.progress(fraction, message),
-          shouldStop: context.cancelled,
-          yield: context.yield,
-        },
+        context.control,
       );
     },
   };

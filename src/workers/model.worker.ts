@@ -117,10 +117,10 @@ const handlers: Handlers<ModelWorkerApi> = {
         {
           rng: createRng(seed),
           clip: classifier.card.input.range,
-          shouldStop: context.cancelled,
-          onStep: async (step, current) => {
-            // Yields to the message loop so a cancel can arrive; frames at most ~10 per second.
-            await context.yield();
+          // Its step yields to the message loop so a cancel can arrive; the attack reports no progress of its own.
+          control: { signal: context.control.signal, onStep: context.control.onStep },
+          onFrame: async (step, current) => {
+            // Frames at most ~10 per second.
             if (!animate || performance.now() - lastFrame < 100) return;
             lastFrame = performance.now();
             const probs = tf.tidy(() => classifier.probabilities(current));
@@ -148,11 +148,7 @@ const handlers: Handlers<ModelWorkerApi> = {
     refuseBrokenLocks(sweepLockViolations(locks, { model: model.id, attacks: spec.attacks, budgets: spec.budgets, count: spec.count, seed: spec.seed }));
     const classifier = await getModel(model);
     const split = await getTestSplit();
-    return runSweep(classifier, split, spec, {
-      onProgress: (fraction, message) => context.progress(fraction, message),
-      shouldStop: context.cancelled,
-      yield: context.yield,
-    });
+    return runSweep(classifier, split, spec, context.control);
   },
 
   async bench({ model, workload, repeats, count }) {

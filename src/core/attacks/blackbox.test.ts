@@ -288,7 +288,7 @@ describe('black-box attacks', () => {
     classifier.dispose();
   });
 
-  it.each(BLACK_BOX)('%s leaves tf.memory().numTensors unchanged, reports each step and honours shouldStop', async (id) => {
+  it.each(BLACK_BOX)('%s leaves tf.memory().numTensors unchanged, reports each step and honours a stop', async (id) => {
     const model = tinyClassifier(9);
     const x = tf.randomUniform([4, 4, 4, 1], 0, 1, 'float32', 3) as tf.Tensor4D;
     const labels = new Int32Array([0, 1, 2, 0]);
@@ -297,7 +297,7 @@ describe('black-box attacks', () => {
     const reported: number[] = [];
     const { adversarial } = await attackBatch(getAttack(id), model, { x, labels }, params, {
       ...context(),
-      onStep: (step, current) => {
+      onFrame: (step, current) => {
         expect(current.shape).toEqual(x.shape);
         reported.push(step);
       },
@@ -308,7 +308,9 @@ describe('black-box attacks', () => {
     expect(reported).toEqual(reported.map((_, k) => k + 1));
 
     let calls = 0;
-    const stopped = await attackBatch(getAttack(id), model, { x, labels }, params, { ...context(), shouldStop: () => ++calls > 2 });
+    const stop = new AbortController();
+    const control = { signal: stop.signal, onStep: () => void (++calls >= 2 && stop.abort()) };
+    const stopped = await attackBatch(getAttack(id), model, { x, labels }, params, { ...context(), control });
     expect(stopped.results.every((r) => r.steps <= 2)).toBe(true);
     stopped.adversarial.dispose();
     expect(tf.memory().numTensors).toBe(before);

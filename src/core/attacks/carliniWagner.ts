@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Classifier } from '../models/classifier';
-import { attackInSlices, readParams } from './common';
+import { afterStep, attackInSlices, readParams } from './common';
+import { isStopped } from '../run/control';
 import type { AttackBatch, AttackContext, AttackDefinition, AttackOutput, AttackParams } from './types';
 import { CW_L2_META } from './catalog';
 
@@ -60,7 +61,7 @@ async function carliniWagnerSlice(model: Classifier, batch: AttackBatch, p: Carl
       const checkEvery = Math.max(1, Math.floor(p.max_iter / 10));
       try {
         for (let t = 1; t <= p.max_iter; t++) {
-          if (context.shouldStop?.()) {
+          if (isStopped(context.control)) {
             stopped = true;
             break;
           }
@@ -79,51 +80,52 @@ async function carliniWagnerSlice(model: Classifier, batch: AttackBatch, p: Carl
             return perExample.sum() as tf.Scalar;
           })(w) as tf.Tensor4D;
           const [image, logits, distance, perExample] = kept as [tf.Tensor4D, tf.Tensor2D, tf.Tensor1D, tf.Tensor1D];
-
-          const [z, d2, losses] = await Promise.all([logits.data(), distance.data(), perExample.data()]);
-          const loss = Array.from(losses as Float32Array).reduce((sum, value) => sum + value, 0);
-          // The iterate before this step's update is what the loss was measured at: keep it if it is the best so far.
-          const improved = new Array<boolean>(n).fill(false);
-          for (let i = 0; i < n; i++) {
-            let goalValue = 0;
-            let other = -Infinity;
-            for (let k = 0; k < numClasses; k++) {
-              const value = z[i * numClasses + k];
-              if (k === goal[i]) goalValue = value;
-              else other = Math.max(other, value);
-            }
-            const success = p.targeted ? goalValue > other + p.confidence : goalValue + p.confidence < other;
-            if (!success) continue;
-            succeeded[i] = true;
-            if (d2[i] < bestL2[i]) {
-              bestL2[i] = d2[i];
-              improved[i] = true;
-            }
-          }
-          if (improved.some(Boolean)) {
-            const mask = tf.tensor1d(improved.map(Number), 'bool');
-            const merged = tf.tidy(() => tf.where(mask.reshape([n, 1, 1, 1]).tile([1, ...batch.x.shape.slice(1)]), image, best));
-            tf.dispose([mask, best]);
-            best = merged as tf.Tensor4D;
-          }
-
-          // Adam on w, elementwise, so each image's update is independent of the rest of the batch.
-          const [nextW, nextM, nextV] = tf.tidy(() => {
-            const m1 = m.mul(ADAM.beta1).add(gradient.mul(1 - ADAM.beta1));
-            const v1 = v.mul(ADAM.beta2).add(gradient.square().mul(1 - ADAM.beta2));
-            const mHat = m1.div(1 - ADAM.beta1 ** t);
-            const vHat = v1.div(1 - ADAM.beta2 ** t);
-            return [w.sub(mHat.mul(p.learning_rate).div(vHat.sqrt().add(ADAM.epsilon))), m1, v1] as tf.Tensor4D[];
-          });
-          tf.dispose([w, m, v, gradient, logits, distance, perExample]);
-          w = nextW;
-          m = nextM;
-          v = nextV;
-          iterations++;
+          let loss: number;
           try {
-            await context.onStep?.(iterations, image);
+            const [z, d2, losses] = await Promise.all([logits.data(), distance.data(), perExample.data()]);
+            loss = Array.from(losses as Float32Array).reduce((sum, value) => sum + value, 0);
+            // The iterate before this step's update is what the loss was measured at: keep it if it is the best so far.
+            const improved = new Array<boolean>(n).fill(false);
+            for (let i = 0; i < n; i++) {
+              let goalValue = 0;
+              let other = -Infinity;
+              for (let k = 0; k < numClasses; k++) {
+                const value = z[i * numClasses + k];
+                if (k === goal[i]) goalValue = value;
+                else other = Math.max(other, value);
+              }
+              const success = p.targeted ? goalValue > other + p.confidence : goalValue + p.confidence < other;
+              if (!success) continue;
+              succeeded[i] = true;
+              if (d2[i] < bestL2[i]) {
+                bestL2[i] = d2[i];
+                improved[i] = true;
+              }
+            }
+            if (improved.some(Boolean)) {
+              const mask = tf.tensor1d(improved.map(Number), 'bool');
+              const merged = tf.tidy(() => tf.where(mask.reshape([n, 1, 1, 1]).tile([1, ...batch.x.shape.slice(1)]), image, best));
+              tf.dispose([mask, best]);
+              best = merged as tf.Tensor4D;
+            }
+
+            // Adam on w, elementwise, so each image's update is independent of the rest of the batch.
+            const [nextW, nextM, nextV] = tf.tidy(() => {
+              const m1 = m.mul(ADAM.beta1).add(gradient.mul(1 - ADAM.beta1));
+              const v1 = v.mul(ADAM.beta2).add(gradient.square().mul(1 - ADAM.beta2));
+              const mHat = m1.div(1 - ADAM.beta1 ** t);
+              const vHat = v1.div(1 - ADAM.beta2 ** t);
+              return [w.sub(mHat.mul(p.learning_rate).div(vHat.sqrt().add(ADAM.epsilon))), m1, v1] as tf.Tensor4D[];
+            });
+            tf.dispose([w, m, v]);
+            w = nextW;
+            m = nextM;
+            v = nextV;
+            iterations++;
+            await afterStep(context, iterations, image);
           } finally {
-            image.dispose();
+            // Also when a callback or the model throws mid-iteration: nothing of the iteration outlives it.
+            tf.dispose([gradient, image, logits, distance, perExample]);
           }
           // The paper's early abort: stop the round when the batch loss has stalled over a tenth of the iterations.
           if (t % checkEvery === 0) {

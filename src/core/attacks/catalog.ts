@@ -22,6 +22,7 @@ export const FGSM_META = whiteBox({
   targeted: 'optional',
   params: FGSM_PARAMS,
   budgetParam: 'eps',
+  testParams: { norm: '2', eps: 0.5 },
 });
 
 const PGD_PARAMS = [
@@ -43,6 +44,7 @@ export const PGD_META = whiteBox({
   targeted: 'optional',
   params: PGD_PARAMS,
   budgetParam: 'eps',
+  testParams: { norm: 'inf', eps: 0.1, eps_step: 0.04, max_iter: 5, num_random_init: 2 },
 });
 
 const BIM_PARAMS = [COMMON_PARAMS.eps(0.3), COMMON_PARAMS.epsStep(0.1), COMMON_PARAMS.maxIter(100, 1000), COMMON_PARAMS.targeted()];
@@ -57,6 +59,7 @@ export const BIM_META = whiteBox({
   targeted: 'optional',
   params: BIM_PARAMS,
   budgetParam: 'eps',
+  testParams: { eps: 0.1, eps_step: 0.04, max_iter: 5 },
 });
 
 const MIM_PARAMS = [
@@ -78,6 +81,7 @@ export const MIM_META = whiteBox({
   targeted: 'optional',
   params: MIM_PARAMS,
   budgetParam: 'eps',
+  testParams: { norm: '2', eps: 0.5, eps_step: 0.2, max_iter: 5 },
 });
 
 const DEEPFOOL_PARAMS: ParamSpec[] = [
@@ -110,6 +114,7 @@ export const DEEPFOOL_META = whiteBox({
   knowledge: 'white-box',
   targeted: 'never',
   params: DEEPFOOL_PARAMS,
+  testParams: { max_iter: 10, batch_size: 2 },
 });
 
 const CW_L2_PARAMS: ParamSpec[] = [
@@ -146,6 +151,7 @@ export const CW_L2_META = whiteBox({
   knowledge: 'white-box',
   targeted: 'optional',
   params: CW_L2_PARAMS,
+  testParams: { binary_search_steps: 2, max_iter: 8, batch_size: 2 },
 });
 
 const JSMA_PARAMS: ParamSpec[] = [
@@ -175,6 +181,7 @@ export const JSMA_META = whiteBox({
   targeted: 'always',
   params: JSMA_PARAMS,
   budgetParam: 'gamma',
+  testParams: { gamma: 0.25, batch_size: 2 },
 });
 
 const SIMBA_PARAMS: ParamSpec[] = [
@@ -225,6 +232,7 @@ export const SIMBA_META = scoreBased({
   targeted: 'optional',
   params: SIMBA_PARAMS,
   budgetParam: 'eps',
+  testParams: { max_iter: 60, eps: 0.1 },
 });
 
 const SQUARE_PARAMS: ParamSpec[] = [
@@ -265,6 +273,7 @@ export const SQUARE_META = scoreBased({
   targeted: 'optional',
   params: SQUARE_PARAMS,
   budgetParam: 'eps',
+  testParams: { norm: '2', eps: 0.5, max_iter: 60 },
 });
 
 const HOPSKIPJUMP_PARAMS: ParamSpec[] = [
@@ -314,10 +323,15 @@ export const HOPSKIPJUMP_META = decisionBased({
   // Targeted runs start from a batch image of the target class (or noise the model assigns to it).
   targeted: 'optional',
   params: HOPSKIPJUMP_PARAMS,
+  testParams: { max_iter: 4, max_queries: 300, init_eval: 10, max_eval: 40, init_size: 20 },
 });
 
-/** Every attack the labs offer, in the order the UI lists them. Adding an attack is one entry here and one in registry.ts. */
-export const ATTACK_METAS: readonly AttackMeta[] = [
+/**
+ * Every attack the labs offer, in the order the UI lists them: the shipped ones, then any added with
+ * registerAttackMeta. A live list on purpose (the one piece of module state here): an attack added from its own
+ * catalog-entry file appears in every list, form and URL check that reads this, without an edit here.
+ */
+const catalog: AttackMeta[] = [
   FGSM_META,
   BIM_META,
   PGD_META,
@@ -329,6 +343,19 @@ export const ATTACK_METAS: readonly AttackMeta[] = [
   SQUARE_META,
   HOPSKIPJUMP_META,
 ];
+export const ATTACK_METAS: readonly AttackMeta[] = catalog;
+
+/**
+ * Adds an attack to the catalog from its own catalog-entry file (tfjs-free, so the page can import it); its
+ * implementation file then calls registerAttack (registry.ts). Adding it twice is a no-op, a different attack under
+ * a taken id an error.
+ */
+export function registerAttackMeta<M extends AttackMeta>(meta: M): M {
+  const taken = catalog.find((m) => m.id === meta.id);
+  if (taken && taken !== meta) throw new Error(`An attack called "${meta.id}" is already in the catalog (${taken.name}); choose another id.`);
+  if (!taken) catalog.push(meta);
+  return meta;
+}
 
 export function getAttackMeta(id: string): AttackMeta {
   const meta = ATTACK_METAS.find((m) => m.id === id);

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { signOf } from '../backend/ops';
 import type { Rng } from '../data/rng';
 import type { Classifier } from '../models/classifier';
+import { isStopped } from '../run/control';
 import type { AttackBatch, AttackContext, AttackOutput, NormName } from './types';
 
 /**
@@ -124,9 +125,28 @@ export function successes(predicted: Int32Array, labels: Int32Array, targets?: I
   return Array.from(predicted, (p, i) => (targets ? p === targets[i] : p !== labels[i]));
 }
 
+/** After iteration `step`: awaits the run's step callback (a worker lets a cancel in), then shows `current` to onFrame. */
+export async function afterStep(context: AttackContext, step: number, current: tf.Tensor4D): Promise<void> {
+  await context.control?.onStep?.();
+  await context.onFrame?.(step, current);
+}
+
+/** The same for an attack that holds its batch as numbers: a tensor is made only when onFrame watches, then disposed. */
+export async function afterStepOnValues(context: AttackContext, step: number, values: Float32Array, shape: [number, number, number, number]): Promise<void> {
+  await context.control?.onStep?.();
+  if (!context.onFrame) return;
+  const frame = tf.tensor4d(values.slice(), shape);
+  try {
+    await context.onFrame(step, frame);
+  } finally {
+    frame.dispose();
+  }
+}
+
 /**
  * Runs an attack on consecutive slices of at most `batchSize` examples (ART's batch_size) and joins the outputs.
- * `onStep` still sees the whole batch: finished slices, the slice in progress, then the untouched originals.
+ * `onFrame` still sees the whole batch: finished slices, the slice in progress, then the untouched originals. Once
+ * the run is stopped, the slices not started are returned as they were (0 steps).
  */
 export async function attackInSlices(
   batch: AttackBatch,
@@ -142,11 +162,15 @@ export async function attackInSlices(
     for (let start = 0; start < n; start += batchSize) {
       const count = Math.min(batchSize, n - start);
       const x = batch.x.slice([start], [count]) as tf.Tensor4D;
+      if (isStopped(context.control)) {
+        outputs.push({ adversarial: x, steps: new Int32Array(count) });
+        continue;
+      }
       let lastStep = 0;
-      const onStep = context.onStep;
+      const onFrame = context.onFrame;
       const sliceContext: AttackContext = {
         ...context,
-        onStep: onStep
+        onFrame: onFrame
           ? async (step, current) => {
               lastStep = step;
               const whole = tf.tidy(() => {
@@ -155,7 +179,7 @@ export async function attackInSlices(
                 return tf.concat(parts) as tf.Tensor4D;
               });
               try {
-                await onStep(stepOffset + step, whole);
+                await onFrame(stepOffset + step, whole);
               } finally {
                 whole.dispose();
               }

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Classifier } from '../models/classifier';
-import { attackInSlices, clipToRange, logitsAndGradient, readParams } from './common';
+import { afterStep, attackInSlices, clipToRange, logitsAndGradient, readParams } from './common';
+import { isStopped } from '../run/control';
 import type { AttackBatch, AttackContext, AttackDefinition, AttackOutput, AttackParams } from './types';
 import { DEEPFOOL_META } from './catalog';
 
@@ -70,42 +71,48 @@ async function deepfoolSlice(model: Classifier, batch: AttackBatch, p: DeepFoolP
   const steps = new Int32Array(n);
   let current = batch.x.clone();
 
-  for (let step = 1; step <= p.max_iter; step++) {
-    if (context.shouldStop?.()) break;
-    const rows = active.flatMap((on, i) => (on ? [i] : []));
-    if (rows.length === 0) break;
-    const a = rows.length;
-    // Copy g of the active images differentiates each one's g-th candidate logit: one backward pass for all classes.
-    const classOfRow = new Int32Array(grads * a);
-    for (let g = 0; g < grads; g++) for (let i = 0; i < a; i++) classOfRow[g * a + i] = candidates[rows[i] * grads + g];
-    const rowIndex = tf.tensor1d(rows, 'int32');
-    const selector = tf.tidy(() => tf.oneHot(tf.tensor1d(classOfRow, 'int32'), numClasses).toFloat() as tf.Tensor2D);
-    const tiled = tf.tidy(() => tf.gather(current, rowIndex).tile([grads, 1, 1, 1]) as tf.Tensor4D);
-    let moving: boolean[];
-    let next: tf.Tensor4D | undefined;
-    try {
-      const { logits, gradient } = logitsAndGradient(model, tiled, (z) => z.mul(selector).sum() as tf.Scalar);
+  // The current batch is released if a callback or the model throws, so nothing leaks.
+  try {
+    for (let step = 1; step <= p.max_iter; step++) {
+      if (isStopped(context.control)) break;
+      const rows = active.flatMap((on, i) => (on ? [i] : []));
+      if (rows.length === 0) break;
+      const a = rows.length;
+      // Copy g of the active images differentiates each one's g-th candidate logit: one backward pass for all classes.
+      const classOfRow = new Int32Array(grads * a);
+      for (let g = 0; g < grads; g++) for (let i = 0; i < a; i++) classOfRow[g * a + i] = candidates[rows[i] * grads + g];
+      const rowIndex = tf.tensor1d(rows, 'int32');
+      const selector = tf.tidy(() => tf.oneHot(tf.tensor1d(classOfRow, 'int32'), numClasses).toFloat() as tf.Tensor2D);
+      const tiled = tf.tidy(() => tf.gather(current, rowIndex).tile([grads, 1, 1, 1]) as tf.Tensor4D);
+      let moving: boolean[];
+      let next: tf.Tensor4D | undefined;
       try {
-        const predicted = tf.tidy(() => logits.slice([0, 0], [a, numClasses]).argMax(1));
-        const predictedNow = (await predicted.data()) as Int32Array;
-        predicted.dispose();
-        // Images whose label has changed stop here; the rest take one DeepFool step.
-        moving = rows.map((row, i) => predictedNow[i] === candidates[row * grads]);
-        if (moving.some(Boolean)) next = deepfoolStep(current, rows, moving, logits, gradient, selector, grads, context.clip);
+        const { logits, gradient } = logitsAndGradient(model, tiled, (z) => z.mul(selector).sum() as tf.Scalar);
+        try {
+          const predicted = tf.tidy(() => logits.slice([0, 0], [a, numClasses]).argMax(1));
+          const predictedNow = (await predicted.data()) as Int32Array;
+          predicted.dispose();
+          // Images whose label has changed stop here; the rest take one DeepFool step.
+          moving = rows.map((row, i) => predictedNow[i] === candidates[row * grads]);
+          if (moving.some(Boolean)) next = deepfoolStep(current, rows, moving, logits, gradient, selector, grads, context.clip);
+        } finally {
+          tf.dispose([logits, gradient]);
+        }
       } finally {
-        tf.dispose([logits, gradient]);
+        tf.dispose([rowIndex, selector, tiled]);
       }
-    } finally {
-      tf.dispose([rowIndex, selector, tiled]);
+      rows.forEach((row, i) => {
+        active[row] = moving[i];
+        steps[row] += moving[i] ? 1 : 0;
+      });
+      if (!next) break;
+      current.dispose();
+      current = next;
+      await afterStep(context, step, current);
     }
-    rows.forEach((row, i) => {
-      active[row] = moving[i];
-      steps[row] += moving[i] ? 1 : 0;
-    });
-    if (!next) break;
+  } catch (error) {
     current.dispose();
-    current = next;
-    await context.onStep?.(step, current);
+    throw error;
   }
 
   // ART's final overshoot: scale the whole perturbation by (1 + epsilon), then clip.

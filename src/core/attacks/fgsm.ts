@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Classifier } from '../models/classifier';
-import { clipToRange, lossAscentDirection, readParams, steepestDirection } from './common';
+import { afterStep, clipToRange, lossAscentDirection, readParams, steepestDirection } from './common';
 import type { AttackBatch, AttackContext, AttackDefinition, AttackOutput, AttackParams, NormName } from './types';
 import { FGSM_META } from './catalog';
 
@@ -34,7 +34,12 @@ export const fgsm: AttackDefinition = {
     const d = direction(model, batch, p);
     const adversarial = fgmStep(batch.x, d, p.eps, context.clip);
     d.dispose();
-    await context.onStep?.(1, adversarial);
+    try {
+      await afterStep(context, 1, adversarial);
+    } catch (error) {
+      adversarial.dispose();
+      throw error;
+    }
     return { adversarial, steps: new Int32Array(batch.labels.length).fill(1) };
   },
 

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../data/rng';
-import { readParams } from './common';
+import { afterStepOnValues, readParams } from './common';
+import { isStopped } from '../run/control';
 import type { AttackBatch, AttackContext, AttackDefinition, AttackOutput, AttackParams, LabelModel } from './types';
 import { HOPSKIPJUMP_META } from './catalog';
 import { queryLabels } from './blackbox';
@@ -96,7 +97,7 @@ export const hopSkipJump: AttackDefinition = {
     // (targeted: of the target class), since a model may label all noise alike (the MNIST CNN calls it an 8).
     const pool = (i: number) => Array.from(batch.labels.keys()).filter((j) => j !== i && (targets ? batch.labels[j] === targets[i] : batch.labels[j] !== batch.labels[i]));
     const pools = new Map(searching.map((i) => [i, pool(i)]));
-    for (let attempt = 0; attempt < p.init_size && !context.shouldStop?.(); attempt++) {
+    for (let attempt = 0; attempt < p.init_size && !isStopped(context.control); attempt++) {
       searching = searching.filter((i) => left(i) > 0);
       if (searching.length === 0) break;
       searching.forEach((i, slot) => {
@@ -158,7 +159,7 @@ export const hopSkipJump: AttackDefinition = {
 
     const probe = new Float64Array(p.batch_size * d);
     let iteration = 0;
-    while (attacking.length > 0 && iteration < p.max_iter && !context.shouldStop?.()) {
+    while (attacking.length > 0 && iteration < p.max_iter && !isStopped(context.control)) {
       iteration++;
       const t = iteration;
       // Probe counts grow as √t, as in the paper, within what the budget leaves after a jump and a search.
@@ -254,14 +255,7 @@ export const hopSkipJump: AttackDefinition = {
       await binarySearch(jumped);
 
       for (const i of attacking) steps[i] = t;
-      if (context.onStep) {
-        const snapshot = tf.tensor4d(current.slice(), [n, h, w, c]);
-        try {
-          await context.onStep(t, snapshot);
-        } finally {
-          snapshot.dispose();
-        }
-      }
+      await afterStepOnValues(context, t, current, [n, h, w, c]);
     }
     return { adversarial: tf.tensor4d(current, [n, h, w, c]), steps, queries };
   },

@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Classifier } from '../models/classifier';
+import { isStopped } from '../run/control';
 import {
+  afterStep,
   clipToRange,
   lossAscentDirection,
   predictLabels,
@@ -35,52 +37,74 @@ export async function iterativeAttack(model: Classifier, batch: AttackBatch, s: 
   let best: tf.Tensor4D | undefined;
   let bestFooled = new Array<boolean>(n).fill(false);
   let totalSteps = 0;
-  for (let run = 0; run < runs; run++) {
-    let adversarial = tf.tidy(() =>
-      s.numRandomInit > 0
-        ? clipToRange(batch.x.add(randomPointInBall(batch.x.shape, s.eps, s.norm, context.rng)), context.clip)
-        : batch.x.clone(),
-    );
-    let momentum: tf.Tensor4D | undefined = s.decay !== undefined ? tf.zerosLike(batch.x) : undefined;
-    for (let step = 1; step <= s.maxIter; step++) {
-      if (context.shouldStop?.()) break;
-      const [next, nextMomentum] = tf.tidy(() => {
-        let g = lossAscentDirection(model, adversarial, batch.labels, targets);
-        let m: tf.Tensor4D | undefined;
-        if (momentum) {
-          // MIM: accumulate gradients normalised by their L1 norm (Dong et al., 2018).
-          const l1 = g.abs().reshape([n, -1]).sum(1).reshape([n, 1, 1, 1]).add(1e-12);
-          m = momentum.mul(s.decay!).add(g.div(l1)) as tf.Tensor4D;
-          g = m;
-        }
-        const stepped = adversarial.add(steepestDirection(g, s.norm).mul(s.epsStep));
-        const delta = projectToBall(stepped.sub(batch.x) as tf.Tensor4D, s.eps, s.norm);
-        return [clipToRange(batch.x.add(delta), context.clip), m] as const;
-      });
-      adversarial.dispose();
+  // Every tensor of a run is released if a callback throws or the model fails, so nothing leaks.
+  let adversarial: tf.Tensor4D | undefined;
+  let momentum: tf.Tensor4D | undefined;
+  try {
+    for (let run = 0; run < runs; run++) {
+      adversarial = tf.tidy(() =>
+        s.numRandomInit > 0
+          ? clipToRange(batch.x.add(randomPointInBall(batch.x.shape, s.eps, s.norm, context.rng)), context.clip)
+          : batch.x.clone(),
+      );
+      momentum = s.decay !== undefined ? tf.zerosLike(batch.x) : undefined;
+      for (let step = 1; step <= s.maxIter; step++) {
+        if (isStopped(context.control)) break;
+        const current: tf.Tensor4D = adversarial;
+        const previousMomentum = momentum;
+        const [next, nextMomentum] = tf.tidy(() => {
+          let g = lossAscentDirection(model, current, batch.labels, targets);
+          let m: tf.Tensor4D | undefined;
+          if (previousMomentum) {
+            // MIM: accumulate gradients normalised by their L1 norm (Dong et al., 2018).
+            const l1 = g.abs().reshape([n, -1]).sum(1).reshape([n, 1, 1, 1]).add(1e-12);
+            m = previousMomentum.mul(s.decay!).add(g.div(l1)) as tf.Tensor4D;
+            g = m;
+          }
+          const stepped = current.add(steepestDirection(g, s.norm).mul(s.epsStep));
+          const delta = projectToBall(stepped.sub(batch.x) as tf.Tensor4D, s.eps, s.norm);
+          return [clipToRange(batch.x.add(delta), context.clip), m] as const;
+        });
+        current.dispose();
+        previousMomentum?.dispose();
+        adversarial = next;
+        momentum = nextMomentum;
+        totalSteps++;
+        await afterStep(context, step + run * s.maxIter, adversarial);
+      }
       momentum?.dispose();
-      adversarial = next;
-      momentum = nextMomentum;
-      totalSteps++;
-      await context.onStep?.(step + run * s.maxIter, adversarial);
+      momentum = undefined;
+      const finished: tf.Tensor4D = adversarial;
+      adversarial = undefined;
+      if (runs === 1) {
+        best = finished;
+        break;
+      }
+      let fooled: boolean[];
+      try {
+        fooled = successes(await predictLabels(model, finished), batch.labels, targets);
+      } catch (error) {
+        finished.dispose();
+        throw error;
+      }
+      const keepNew = bestFooled.map((fooledBefore) => !fooledBefore);
+      if (!best) {
+        best = finished;
+      } else {
+        const previousBest: tf.Tensor4D = best;
+        const merged = tf.tidy(() => {
+          const mask = tf.tensor1d(keepNew.map(Number), 'float32');
+          return tf.where(mask.reshape([n, 1, 1, 1]).cast('bool').tile([1, ...batch.x.shape.slice(1)]), finished, previousBest);
+        });
+        tf.dispose([previousBest, finished]);
+        best = merged as tf.Tensor4D;
+      }
+      bestFooled = bestFooled.map((b, i) => b || fooled[i]);
+      if (bestFooled.every(Boolean) || isStopped(context.control)) break;
     }
-    momentum?.dispose();
-    if (runs === 1) {
-      best = adversarial;
-      break;
-    }
-    const fooled = successes(await predictLabels(model, adversarial), batch.labels, targets);
-    const keepNew = bestFooled.map((fooledBefore) => !fooledBefore);
-    if (!best) {
-      best = adversarial;
-    } else {
-      const mask = tf.tensor1d(keepNew.map(Number), 'float32');
-      const merged = tf.tidy(() => tf.where(mask.reshape([n, 1, 1, 1]).cast('bool').tile([1, ...batch.x.shape.slice(1)]), adversarial, best!));
-      tf.dispose([mask, best, adversarial]);
-      best = merged as tf.Tensor4D;
-    }
-    bestFooled = bestFooled.map((b, i) => b || fooled[i]);
-    if (bestFooled.every(Boolean) || context.shouldStop?.()) break;
+  } catch (error) {
+    tf.dispose([adversarial, momentum, best].filter((t): t is tf.Tensor4D => t !== undefined));
+    throw error;
   }
   return { adversarial: best!, steps: new Int32Array(n).fill(totalSteps) };
 }

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Classifier } from '../models/classifier';
-import { attackInSlices, logitsAndGradient, readParams } from './common';
+import { afterStepOnValues, attackInSlices, logitsAndGradient, readParams } from './common';
+import { isStopped } from '../run/control';
 import type { AttackBatch, AttackContext, AttackDefinition, AttackOutput, AttackParams } from './types';
 import { JSMA_META } from './catalog';
 
@@ -74,7 +75,7 @@ async function jsmaSlice(model: Classifier, batch: AttackBatch, p: JsmaParams, c
   const active = new Array<boolean>(n).fill(budget > 0);
 
   for (let step = 1; ; step++) {
-    if (context.shouldStop?.()) break;
+    if (isStopped(context.control)) break;
     const rows = active.flatMap((on, i) => (on ? [i] : []));
     if (rows.length === 0) break;
     const a = rows.length;
@@ -85,10 +86,19 @@ async function jsmaSlice(model: Classifier, batch: AttackBatch, p: JsmaParams, c
       tf.concat([tf.oneHot(tf.tensor1d(rows.map((row) => targets[row]), 'int32'), numClasses).toFloat(), tf.ones([a, numClasses])]),
     );
     const doubled = tf.concat([x, x]) as tf.Tensor4D;
-    const { logits, gradient } = logitsAndGradient(model, doubled, (z) => z.mul(selector).sum() as tf.Scalar);
-    const predicted = tf.tidy(() => logits.slice([0, 0], [a, numClasses]).argMax(1));
-    const [labelsNow, jacobian] = await Promise.all([predicted.data() as Promise<Int32Array>, gradient.data() as Promise<Float32Array>]);
-    tf.dispose([x, selector, doubled, logits, gradient, predicted]);
+    let labelsNow: Int32Array;
+    let jacobian: Float32Array;
+    try {
+      const { logits, gradient } = logitsAndGradient(model, doubled, (z) => z.mul(selector).sum() as tf.Scalar);
+      const predicted = tf.tidy(() => logits.slice([0, 0], [a, numClasses]).argMax(1));
+      try {
+        [labelsNow, jacobian] = await Promise.all([predicted.data() as Promise<Int32Array>, gradient.data() as Promise<Float32Array>]);
+      } finally {
+        tf.dispose([logits, gradient, predicted]);
+      }
+    } finally {
+      tf.dispose([x, selector, doubled]);
+    }
 
     let moved = false;
     rows.forEach((row, i) => {
@@ -113,14 +123,7 @@ async function jsmaSlice(model: Classifier, batch: AttackBatch, p: JsmaParams, c
       moved = true;
     });
     if (!moved) break;
-    if (context.onStep) {
-      const current = tf.tensor4d(values, [n, ...imageShape]);
-      try {
-        await context.onStep(step, current);
-      } finally {
-        current.dispose();
-      }
-    }
+    await afterStepOnValues(context, step, values, [n, ...imageShape]);
   }
   return { adversarial: tf.tensor4d(values, [n, ...imageShape]), steps };
 }

@@ -210,20 +210,20 @@ describe('minimal-perturbation attacks on small models', () => {
     ['deepfool', {}],
     ['cw-l2', { binary_search_steps: 2, max_iter: 5 }],
     ['jsma', { gamma: 0.5 }],
-  ] as [string, AttackParams][])('%s leaves tf.memory().numTensors unchanged, in slices and with onStep', async (id, params) => {
+  ] as [string, AttackParams][])('%s leaves tf.memory().numTensors unchanged, in slices and with onFrame', async (id, params) => {
     const model = tinyClassifier(9);
     const x = tf.randomUniform([5, 4, 4, 1], 0, 1, 'float32', 3) as tf.Tensor4D;
     const labels = new Int32Array([0, 1, 2, 0, 1]);
     const targets = new Int32Array([1, 2, 0, 1, 2]);
     const before = tf.memory().numTensors;
     const seen: { step: number; rows: number }[] = [];
-    const onStep = (step: number, current: tf.Tensor4D) => void seen.push({ step, rows: current.shape[0] });
+    const onFrame = (step: number, current: tf.Tensor4D) => void seen.push({ step, rows: current.shape[0] });
     for (const batchSize of [32, 2]) {
-      const { adversarial } = await attackBatch(getAttack(id), model, { x, labels, targets }, { ...params, batch_size: batchSize }, { ...context(), onStep });
+      const { adversarial } = await attackBatch(getAttack(id), model, { x, labels, targets }, { ...params, batch_size: batchSize }, { ...context(), onFrame });
       adversarial.dispose();
       expect(tf.memory().numTensors).toBe(before);
     }
-    // In slices, onStep still sees the whole batch, and the step count only grows.
+    // In slices, onFrame still sees the whole batch, and the step count only grows.
     expect(seen.length).toBeGreaterThan(0);
     expect(seen.every((s) => s.rows === 5)).toBe(true);
     x.dispose();
@@ -235,7 +235,7 @@ describe('minimal-perturbation attacks on small models', () => {
     const x = tf.randomUniform([3, 4, 4, 1], 0, 1, 'float32', 11) as tf.Tensor4D;
     const labels = new Int32Array([0, 1, 2]);
     for (const attack of [deepfool, carliniWagnerL2, jsma]) {
-      const out = await runWhiteBox(attack, model, x, labels, {}, { ...context(), shouldStop: () => true }, new Int32Array([1, 2, 0]));
+      const out = await runWhiteBox(attack, model, x, labels, {}, { ...context(), control: { signal: AbortSignal.abort() } }, new Int32Array([1, 2, 0]));
       expect(Array.from(out.steps)).toEqual([0, 0, 0]);
       expect(Array.from(out.adversarial.dataSync())).toEqual(Array.from(x.dataSync()));
       out.adversarial.dispose();

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { perturbationNorms } from '../metrics/norms';
+import { perturbationNorms } from './norms';
 import type { Classifier } from '../models/classifier';
 import { labelModelOf, scoreModelOf } from './blackbox';
 import { isDecisionBased, isScoreBased, isWhiteBox, type AttackBatch, type AttackContext, type AttackDefinition, type AttackOutput, type AttackParams } from './types';

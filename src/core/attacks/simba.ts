@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../data/rng';
 import { queryScores } from './blackbox';
-import { readParams } from './common';
+import { afterStepOnValues, readParams } from './common';
+import { isStopped } from '../run/control';
 import type { AttackBatch, AttackContext, AttackDefinition, AttackOutput, AttackParams, ScoreModel } from './types';
 import { SIMBA_META } from './catalog';
 
@@ -160,7 +161,7 @@ export const simba: AttackDefinition = {
 
     const rows = new Float32Array(n * d);
     let step = 0;
-    while (!context.shouldStop?.()) {
+    while (!isStopped(context.control)) {
       const active: number[] = [];
       for (let i = 0; i < n; i++) if (!done[i]) active.push(i);
       if (active.length === 0) break;
@@ -201,14 +202,7 @@ export const simba: AttackDefinition = {
         idle[i] = queried.has(i) ? 0 : idle[i] + 1;
         if (queries[i] >= p.max_iter || idle[i] >= basisSize) done[i] = 1;
       }
-      if (context.onStep) {
-        const snapshot = tf.tensor4d(current.slice(), [n, h, w, c]);
-        try {
-          await context.onStep(step, snapshot);
-        } finally {
-          snapshot.dispose();
-        }
-      }
+      await afterStepOnValues(context, step, current, [n, h, w, c]);
     }
     return { adversarial: tf.tensor4d(current, [n, h, w, c]), steps, queries };
   },

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { readParams } from './common';
+import { afterStepOnValues, readParams } from './common';
+import { isStopped } from '../run/control';
 import type { AttackBatch, AttackContext, AttackDefinition, AttackOutput, AttackParams, ScoreModel } from './types';
 import { SQUARE_META } from './catalog';
 import { queryScores } from './blackbox';
@@ -228,16 +229,8 @@ export const squareAttack: AttackDefinition = {
 
     let step = 0;
     let stopped = false;
-    const report = async () => {
-      if (!context.onStep) return;
-      // Each image's best point so far (across restarts): what the attack would return if stopped now.
-      const snapshot = tf.tensor4d(best.slice(), [n, h, w, c]);
-      try {
-        await context.onStep(step, snapshot);
-      } finally {
-        snapshot.dispose();
-      }
-    };
+    // Each image's best point so far (across restarts): what the attack would return if stopped now.
+    const report = () => afterStepOnValues(context, step, best, [n, h, w, c]);
     const keepBest = (i: number) => {
       if (currentLoss[i] < bestLoss[i]) {
         bestLoss[i] = currentLoss[i];
@@ -262,7 +255,7 @@ export const squareAttack: AttackDefinition = {
       active = active.filter((i) => !fooled[i]);
 
       for (let iteration = 1; iteration < p.max_iter && active.length > 0; iteration++) {
-        if (context.shouldStop?.()) {
+        if (isStopped(context.control)) {
           stopped = true;
           break;
         }

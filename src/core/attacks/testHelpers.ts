@@ -2,6 +2,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ModelCard } from '../models/card';
 import { classifierFromLayersModel, type Classifier } from '../models/classifier';
+import type { ImageSplit } from '../data/mnist';
+import { createRng } from '../data/rng';
 
 export function cardFor(shape: [number, number, number], classes: number): ModelCard {
   return {
@@ -45,4 +47,12 @@ export function gradientFree(classifier: Classifier): Classifier {
     },
   })) as unknown as Parameters<typeof tf.customGrad>[0]);
   return { ...classifier, logits: (x) => guarded(x) as tf.Tensor2D, probabilities: (x) => tf.tidy(() => tf.softmax(guarded(x) as tf.Tensor2D)) };
+}
+
+/** `count` seeded 4x4 gray images in three classes (150: enough for the audit's extraction, 50 held out, 100 to query). */
+export function tinySplit(count = 150): ImageSplit {
+  const rng = createRng(9);
+  const images = Uint8Array.from({ length: count * 16 }, () => rng.int(256));
+  const labels = Uint8Array.from({ length: count }, (_, i) => i % 3);
+  return { images, labels, count, height: 4, width: 4, channels: 1, numClasses: 3 };
 }

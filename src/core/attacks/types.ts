@@ -1,6 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../data/rng';
 import type { Classifier } from '../models/classifier';
+import type { RunControl } from '../run/control';
 
 /** Norms by their usual names: L-inf, L2, L0 (number of changed pixels). */
 export type NormName = 'inf' | '2' | '0';
@@ -35,6 +36,12 @@ export interface AttackMeta {
   params: ParamSpec[];
   /** The parameter an accuracy-vs-budget sweep varies; minimal-perturbation attacks have none. */
   budgetParam?: string;
+  /**
+   * Parameters small enough for the contract tests (attacks/contract.test.ts) to run the attack in well under a
+   * second on a tiny model. Optional in the type so that a new entry compiles, but an entry without them fails
+   * those tests.
+   */
+  testParams?: AttackParams;
 }
 
 export type AttackParams = Record<string, number | boolean | string>;
@@ -52,10 +59,17 @@ export interface AttackContext {
   rng: Rng;
   /** The model's input range: every adversarial example is clipped into it. */
   clip: [number, number];
-  /** After each iteration, with the current adversarial batch (borrowed: copy what you keep). */
-  onStep?: (step: number, current: tf.Tensor4D) => void | Promise<void>;
-  /** Checked between iterations; an attack told to stop returns what it has so far. */
-  shouldStop?: () => boolean;
+  /**
+   * The run's control: its signal is checked between iterations (a stopped attack returns what it has so far, and
+   * the caller owns it as usual), its onStep is awaited after each iteration. Attacks report no progress fraction:
+   * the caller (a sweep, a suite) knows the whole run.
+   */
+  control?: RunControl;
+  /** After each iteration's step, with its number and the current adversarial batch (borrowed: copy what you keep). */
+  onFrame?: (step: number, current: tf.Tensor4D) => void | Promise<void>;
+  /** Replaced by control.signal and control.onStep (and onFrame): typed never so that a caller still passing them fails to compile instead of losing its stop. */
+  shouldStop?: never;
+  onStep?: never;
 }
 
 export interface AttackOutput {

@@ -5,7 +5,8 @@
  */
 import type { ImageSplit } from '../data/mnist';
 import type { LabelledText } from '../text/batch';
-import { IMAGE_SUITES, runImageSuite, withReferenceBudget, type AuditCallbacks, type ImageSuite } from './imageSuite';
+import { IMAGE_SUITES, runImageSuite, withReferenceBudget, type ImageSuite } from './imageSuite';
+import type { RunControl } from '../run/control';
 import { REPORT_KIND, REPORT_SCHEMA_VERSION, type ReportAttack, type ReportFinding, type RobustnessReport } from './report';
 import type { ImageModelSpec, ModelSpec, TextModelSpec } from './spec';
 import { runTextSuite, TEXT_SUITES, type TextSuite } from './textSuite';
@@ -177,7 +178,7 @@ export async function auditableChecks(model: LoadedModel, spec: ModelSpec): Prom
 }
 
 /** Runs the checks and the suite, and writes the report. Throws AuditInputError when the model cannot be audited. */
-export async function runAudit(request: AuditRequest, callbacks: AuditCallbacks = {}): Promise<RobustnessReport> {
+export async function runAudit(request: AuditRequest, control: RunControl = {}): Promise<RobustnessReport> {
   const started = performance.now();
   const { model, spec, data, seed } = request;
   if (spec.task !== data.task) throw new AuditInputError(`The model is a${spec.task === 'image' ? 'n image' : ' text'} model but the data are ${data.task === 'image' ? 'images' : 'texts'}.`);
@@ -197,7 +198,7 @@ export async function runAudit(request: AuditRequest, callbacks: AuditCallbacks 
     }
     const suite = withExamples(imageSuiteFor(request.suite, request.referenceBudget, request.customSuites), request.examples);
     const classifier = imageClassifier(model, imageSpec);
-    const result = await runImageSuite(classifier, data.split, suite, { seed, gradients, classes }, callbacks);
+    const result = await runImageSuite(classifier, data.split, suite, { seed, gradients, classes }, control);
     const used = Math.min(suite.examples, data.split.count);
     body = {
       ...result,
@@ -208,7 +209,7 @@ export async function runAudit(request: AuditRequest, callbacks: AuditCallbacks 
     const textSpec = spec as TextModelSpec;
     const suite = withExamples(request.customSuites?.text ?? textSuiteFor(request.suite), request.examples);
     const textModel = textModelOf(model, textSpec);
-    const result = await runTextSuite({ model: textModel, synonyms: request.synonyms }, data.examples, suite, { seed, classes }, callbacks);
+    const result = await runTextSuite({ model: textModel, synonyms: request.synonyms }, data.examples, suite, { seed, classes }, control);
     const used = Math.min(suite.examples, data.examples.length);
     body = {
       ...result,

@@ -1,20 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tinyClassifier } from '../attacks/testHelpers';
+import { tinyClassifier, tinySplit } from '../attacks/testHelpers';
 import { useBackend } from '../backend/backends';
-import type { ImageSplit } from '../data/mnist';
-import { createRng } from '../data/rng';
 import type { Classifier } from '../models/classifier';
 import { runImageSuite, type ImageSuite } from './imageSuite';
-
-/** 150 seeded 4x4 gray images in three classes: enough for the extraction stage (50 held out, 100 to query). */
-function tinySplit(count = 150): ImageSplit {
-  const rng = createRng(9);
-  const images = Uint8Array.from({ length: count * 16 }, () => rng.int(256));
-  const labels = Uint8Array.from({ length: count }, (_, i) => i % 3);
-  return { images, labels, count, height: 4, width: 4, channels: 1, numClasses: 3 };
-}
 
 const SUITE: ImageSuite = {
   id: 'tiny',

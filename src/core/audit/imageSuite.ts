@@ -20,7 +20,8 @@ import type { Classifier } from '../models/classifier';
 import { pngDataUrl } from './png';
 import type { ReportAttack, ReportExample, ReportExtraction, ReportPerClass, ReportPoint } from './report';
 import { maxOf, pushAll } from '../arrays';
-import type { RunControl } from '../run/control';
+import { isStopped, stageOf, type RunControl } from '../run/control';
+import { DEEPFOOL_STEP, EXTRACTION_STEP, LINF_SWEEP_STEP, SQUARE_STEP, type AuditStepMeta } from './steps';
 
 export interface ImageSuite {
   id: string;
@@ -84,12 +85,6 @@ export interface ImageAuditResult {
   partial: boolean;
 }
 
-export interface AuditCallbacks {
-  onProgress?: (fraction: number, message: string) => void;
-  shouldStop?: () => boolean;
-  yield?: () => Promise<void>;
-}
-
 const toReportPoint = (p: SweepPoint): ReportPoint => ({
   budget: p.budget,
   examples: p.examples,
@@ -143,7 +138,7 @@ async function perExample(
   attackId: string,
   params: AttackParams,
   seed: number,
-  callbacks: AuditCallbacks,
+  control: RunControl,
   keep?: (results: ExampleResult[], x: tf.Tensor4D, adversarial: tf.Tensor4D, offset: number) => Promise<void>,
 ): Promise<{ results: ExampleResult[]; stopped: boolean }> {
   const attack = getAttack(attackId);
@@ -151,16 +146,19 @@ async function perExample(
   const results: ExampleResult[] = [];
   const batchSize = 100;
   for (let start = 0; start < count; start += batchSize) {
-    if (callbacks.shouldStop?.()) return { results, stopped: true };
+    if (isStopped(control)) return { results, stopped: true };
     const part = sliceSplit(data, start, Math.min(batchSize, count - start));
     const x = imagesToTensor(part);
     try {
       const before = await predictions(model, x);
-      const context = { rng, clip: [0, 1] as [number, number], shouldStop: callbacks.shouldStop, onStep: callbacks.yield && (() => callbacks.yield!()) };
+      const context = { rng, clip: [0, 1] as [number, number], control: { signal: control.signal, onStep: control.onStep } };
       const { adversarial, results: batch } = await attackBatch(attack, model, { x, labels: Int32Array.from(part.labels) }, params, context, before);
-      await keep?.(batch, x, adversarial, start);
-      adversarial.dispose();
-      if (callbacks.shouldStop?.()) return { results, stopped: true };
+      try {
+        await keep?.(batch, x, adversarial, start);
+      } finally {
+        adversarial.dispose();
+      }
+      if (isStopped(control)) return { results, stopped: true };
       pushAll(results, batch);
     } finally {
       x.dispose();
@@ -177,80 +175,81 @@ async function rowAsPng(x: tf.Tensor4D, index: number): Promise<string> {
   return pngDataUrl(bytes, w, h, c as 1 | 3);
 }
 
-/** Runs the suite on a model whose gradients may or may not flow. Attacks that cannot run are reported as skipped. */
-export async function runImageSuite(
-  model: Classifier,
-  data: ImageSplit,
-  suite: ImageSuite,
-  options: { seed: number; gradients: boolean; classes: readonly string[] },
-  callbacks: AuditCallbacks = {},
-): Promise<ImageAuditResult> {
-  const { seed, gradients, classes } = options;
-  const count = Math.min(suite.examples, data.count);
-  const squareCount = Math.min(suite.square.examples, count);
-  const noGradients = 'The model\'s input gradients do not flow (see the checks), so white-box attacks cannot run.';
-  // Stages weighted by their rough cost, for one progress bar over the whole suite.
-  const stages = [
-    { id: 'sweep', weight: gradients ? suite.linfBudgets.length * (1 + suite.pgdIterations) * count : 0 },
-    { id: 'deepfool', weight: gradients ? 20 * count : 0 },
-    { id: 'square', weight: (suite.square.queries / 10) * suite.square.budgets.length * squareCount },
-    { id: 'extraction', weight: suite.extraction ? suite.extraction.budgets.at(-1)! * suite.extraction.epochs : 0 },
-  ];
-  const total = stages.reduce((n, s) => n + s.weight, 0) || 1;
-  let doneWeight = 0;
-  const stageCallbacks = (id: string, label: string): AuditCallbacks => {
-    const weight = stages.find((s) => s.id === id)!.weight;
-    return {
-      ...callbacks,
-      onProgress: (fraction, message) => callbacks.onProgress?.((doneWeight + fraction * weight) / total, `${label}: ${message}`),
-    };
-  };
-  const finishStage = (id: string) => {
-    doneWeight += stages.find((s) => s.id === id)!.weight;
-    callbacks.onProgress?.(doneWeight / total, '');
-  };
-  const stopped = () => callbacks.shouldStop?.() === true;
+/** What the image steps share while the suite runs: its inputs, and the parts of the report they fill in. */
+export interface ImageSuiteRun {
+  readonly model: Classifier;
+  readonly data: ImageSplit;
+  readonly suite: ImageSuite;
+  readonly seed: number;
+  readonly gradients: boolean;
+  /** Examples attacked: the suite's count, at most the data's. */
+  readonly count: number;
+  clean: { accuracy: number; correct: number; examples: number };
+  attacks: ReportAttack[];
+  worstExamples: ReportExample[];
+  extraction: ReportExtraction | null;
+  partial: boolean;
+  /** Keeps the reference attack's per-example results at the reference budget, for the per-class table. */
+  collectReference(attackId: string, budget: number, results: readonly ExampleResult[]): void;
+}
 
-  const attacks: ReportAttack[] = [];
-  const fgsmParams: AttackParams = { norm: 'inf' };
-  const pgdParams: AttackParams = { norm: 'inf', max_iter: suite.pgdIterations, num_random_init: 0 };
-  let clean = { accuracy: 0, correct: 0, examples: 0 };
-  let partial = false;
-  // The per-class table reads the reference attack's own results at the reference budget from its sweep.
-  const referenceId = gradients ? suite.reference.attackId : 'square';
-  const reference = { attackId: referenceId, budget: suite.reference.budget };
-  const referenceResults: ExampleResult[] = [];
-  const collectReference = (attackId: string, budget: number, results: readonly ExampleResult[]) => {
-    if (attackId === referenceId && Math.abs(budget - reference.budget) < 1e-9) pushAll(referenceResults, results);
-  };
+/** A step of the image suite: its catalog entry (steps.ts), its rough cost and its run. */
+export interface ImageAuditStep {
+  meta: AuditStepMeta;
+  /** The stage's name in progress messages. */
+  progressLabel: string;
+  /** Rough cost, so that one progress bar covers the whole suite. */
+  weight(run: ImageSuiteRun): number;
+  /** Fills in its part of the report; a stopped run marks the report partial and returns. */
+  run(run: ImageSuiteRun, control: RunControl): Promise<void>;
+}
 
-  // 1. White-box sweeps: FGSM and PGD over the L∞ budgets.
-  if (gradients) {
+const NO_GRADIENTS = 'The model\'s input gradients do not flow (see the checks), so white-box attacks cannot run.';
+
+/** 1. White-box sweeps: FGSM and PGD over the L∞ budgets. */
+const linfSweepStep: ImageAuditStep = {
+  meta: LINF_SWEEP_STEP,
+  progressLabel: 'FGSM and PGD',
+  weight: ({ gradients, suite, count }) => (gradients ? suite.linfBudgets.length * (1 + suite.pgdIterations) * count : 0),
+  async run(run, control) {
+    const { suite, count } = run;
+    const fgsmParams: AttackParams = { norm: 'inf' };
+    const pgdParams: AttackParams = { norm: 'inf', max_iter: suite.pgdIterations, num_random_init: 0 };
+    if (!run.gradients) {
+      for (const [id, name] of [['fgsm', 'FGSM'], ['pgd', `PGD-${suite.pgdIterations}`]]) {
+        run.attacks.push({ id, name, knowledge: 'white-box', budgetUnit: 'linf', params: {}, points: [], skipped: NO_GRADIENTS });
+      }
+      return;
+    }
     const sweep = await runSweep(
-      model,
-      data,
-      { attacks: [{ id: 'fgsm', params: fgsmParams }, { id: 'pgd', params: pgdParams }], budgets: suite.linfBudgets, count, seed, galleryPerPoint: 0 },
-      { onProgress: stageCallbacks('sweep', 'FGSM and PGD').onProgress, shouldStop: callbacks.shouldStop, yield: callbacks.yield, onResults: collectReference },
+      run.model,
+      run.data,
+      { attacks: [{ id: 'fgsm', params: fgsmParams }, { id: 'pgd', params: pgdParams }], budgets: suite.linfBudgets, count, seed: run.seed, galleryPerPoint: 0 },
+      { ...control, onResults: run.collectReference },
     );
-    clean = { accuracy: sweep.cleanAccuracy, correct: sweep.cleanCorrect, examples: sweep.partial ? sweep.points[0]?.examples ?? 0 : count };
-    partial ||= sweep.partial;
+    run.clean = { accuracy: sweep.cleanAccuracy, correct: sweep.cleanCorrect, examples: sweep.partial ? sweep.points[0]?.examples ?? 0 : count };
+    run.partial ||= sweep.partial;
     for (const [id, name, params] of [['fgsm', 'FGSM', fgsmParams], ['pgd', `PGD-${suite.pgdIterations}`, pgdParams]] as const) {
-      attacks.push({ id, name, knowledge: 'white-box', budgetUnit: 'linf', params: { ...params }, points: sweep.points.filter((p) => p.attackId === id).map(toReportPoint) });
+      run.attacks.push({ id, name, knowledge: 'white-box', budgetUnit: 'linf', params: { ...params }, points: sweep.points.filter((p) => p.attackId === id).map(toReportPoint) });
     }
-  } else {
-    for (const [id, name] of [['fgsm', 'FGSM'], ['pgd', `PGD-${suite.pgdIterations}`]]) {
-      attacks.push({ id, name, knowledge: 'white-box', budgetUnit: 'linf', params: {}, points: [], skipped: noGradients });
-    }
-  }
-  finishStage('sweep');
+  },
+};
 
-  // 2. DeepFool: the smallest L2 change that flips each example; the worst examples are those it flips most easily.
-  let worstExamples: ReportExample[] = [];
-  if (gradients && !stopped()) {
+/** 2. DeepFool: the smallest L2 change that flips each example; the worst examples are those it flips most easily. */
+const deepfoolStep: ImageAuditStep = {
+  meta: DEEPFOOL_STEP,
+  progressLabel: 'DeepFool',
+  weight: ({ gradients, count }) => (gradients ? 20 * count : 0),
+  async run(run, control) {
+    const { suite, count } = run;
+    if (!run.gradients) {
+      run.attacks.push({ id: 'deepfool', name: 'DeepFool (minimal L2)', knowledge: 'white-box', budgetUnit: 'l2', params: {}, points: [], skipped: NO_GRADIENTS });
+      return;
+    }
+    if (isStopped(control)) return;
     const candidates: { result: ExampleResult; index: number; original: string; adversarial: string }[] = [];
-    const cb = stageCallbacks('deepfool', 'DeepFool');
-    const { results, stopped: cut } = await perExample(model, data, count, 'deepfool', { max_iter: suite.deepfoolIterations }, seed + 1, cb, async (batch, x, adversarial, offset) => {
-      cb.onProgress?.((offset + batch.length) / count, `${offset + batch.length} / ${count} examples`);
+    const { results, stopped: cut } = await perExample(run.model, run.data, count, 'deepfool', { max_iter: suite.deepfoolIterations }, run.seed + 1, control, async (batch, x, adversarial, offset) => {
+      control.onProgress?.((offset + batch.length) / count, `${offset + batch.length} / ${count} examples`);
       // The six smallest successful perturbations so far keep their images.
       for (const [i, r] of batch.entries()) {
         if (!(r.success && r.originalLabel === r.trueLabel)) continue;
@@ -261,9 +260,9 @@ export async function runImageSuite(
         if (candidates.length > 6) candidates.pop();
       }
     });
-    partial ||= cut;
-    attacks.push({ id: 'deepfool', name: 'DeepFool (minimal L2)', knowledge: 'white-box', budgetUnit: 'l2', params: { max_iter: suite.deepfoolIterations }, points: pointsFromMinimalNorm(results, suite.l2Budgets) });
-    worstExamples = candidates.map(({ result: r, index, original, adversarial }) => ({
+    run.partial ||= cut;
+    run.attacks.push({ id: 'deepfool', name: 'DeepFool (minimal L2)', knowledge: 'white-box', budgetUnit: 'l2', params: { max_iter: suite.deepfoolIterations }, points: pointsFromMinimalNorm(results, suite.l2Budgets) });
+    run.worstExamples = candidates.map(({ result: r, index, original, adversarial }) => ({
       index,
       trueLabel: r.trueLabel,
       originalLabel: r.originalLabel,
@@ -274,50 +273,93 @@ export async function runImageSuite(
       originalImage: original,
       adversarialImage: adversarial,
     }));
-  } else if (!gradients) {
-    attacks.push({ id: 'deepfool', name: 'DeepFool (minimal L2)', knowledge: 'white-box', budgetUnit: 'l2', params: {}, points: [], skipped: noGradients });
-  }
-  finishStage('deepfool');
+  },
+};
 
-  // 3. Square attack: what an attacker with only the scores achieves.
-  const squareParams: AttackParams = { norm: 'inf', max_iter: suite.square.queries };
-  if (!stopped()) {
+/** 3. Square attack: what an attacker with only the scores achieves. */
+const squareStep: ImageAuditStep = {
+  meta: SQUARE_STEP,
+  progressLabel: 'Square attack',
+  weight: ({ suite, count }) => (suite.square.queries / 10) * suite.square.budgets.length * Math.min(suite.square.examples, count),
+  async run(run, control) {
+    if (isStopped(control)) return;
+    const { suite } = run;
+    const squareCount = Math.min(suite.square.examples, run.count);
+    const squareParams: AttackParams = { norm: 'inf', max_iter: suite.square.queries };
     const sweep = await runSweep(
-      model,
-      data,
-      { attacks: [{ id: 'square', params: squareParams }], budgets: suite.square.budgets, count: squareCount, seed: seed + 2, galleryPerPoint: 0 },
-      { onProgress: stageCallbacks('square', 'Square attack').onProgress, shouldStop: callbacks.shouldStop, yield: callbacks.yield, onResults: collectReference },
+      run.model,
+      run.data,
+      { attacks: [{ id: 'square', params: squareParams }], budgets: suite.square.budgets, count: squareCount, seed: run.seed + 2, galleryPerPoint: 0 },
+      { ...control, onResults: run.collectReference },
     );
-    partial ||= sweep.partial;
-    if (!gradients) clean = { accuracy: sweep.cleanAccuracy, correct: sweep.cleanCorrect, examples: squareCount };
-    attacks.push({ id: 'square', name: `Square (${suite.square.queries} queries)`, knowledge: 'score-based', budgetUnit: 'linf', params: { ...squareParams }, points: sweep.points.map(toReportPoint) });
-  }
-  finishStage('square');
+    run.partial ||= sweep.partial;
+    if (!run.gradients) run.clean = { accuracy: sweep.cleanAccuracy, correct: sweep.cleanCorrect, examples: squareCount };
+    run.attacks.push({ id: 'square', name: `Square (${suite.square.queries} queries)`, knowledge: 'score-based', budgetUnit: 'linf', params: { ...squareParams }, points: sweep.points.map(toReportPoint) });
+  },
+};
 
-  // 4. Per class, under the reference attack at the reference budget (the sweeps always include that budget).
-  const perClass: ReportPerClass[] = referenceResults.length > 0 ? perClassTable(referenceResults, classes) : [];
+/** 4. Extraction: a dense copy trained on the model's answers to examples it draws from the rest of the data. */
+const extractionStep: ImageAuditStep = {
+  meta: EXTRACTION_STEP,
+  progressLabel: 'Extraction',
+  weight: ({ suite }) => (suite.extraction ? suite.extraction.budgets.at(-1)! * suite.extraction.epochs : 0),
+  async run(run, control) {
+    const plan = run.suite.extraction;
+    if (!plan || isStopped(control)) return;
+    run.extraction = await extractionStage(run.model, run.data, run.count, plan, run.seed + 4, control);
+    if (run.extraction.points.length < plan.budgets.length && !run.extraction.skipped) run.partial ||= isStopped(control);
+  },
+};
 
-  // 5. Extraction: a dense copy trained on the model's answers to examples it draws from the rest of the data.
-  let extraction: ReportExtraction | null = null;
-  if (suite.extraction && !stopped()) {
-    extraction = await extractionStage(model, data, count, suite.extraction, seed + 4, stageCallbacks('extraction', 'Extraction'));
-    if (extraction.points.length < suite.extraction.budgets.length && !extraction.skipped) partial ||= stopped();
-  }
-  finishStage('extraction');
+/** The image suite's steps, in the order of their catalog (IMAGE_AUDIT_STEPS in steps.ts), which a test checks. */
+export const IMAGE_STEPS: readonly ImageAuditStep[] = [linfSweepStep, deepfoolStep, squareStep, extractionStep];
 
-  return { clean, attacks, perClass, worstExamples, extraction, reference: perClass.length ? reference : null, partial: partial || stopped() };
-}
-
-/** A RunControl for a core function that takes one: its signal aborts at the first step at which shouldStop says so. */
-function controlOf(callbacks: AuditCallbacks): RunControl {
-  const stop = new AbortController();
+/** The shared state of a run of the image suite, before any step. */
+export function imageSuiteRun(model: Classifier, data: ImageSplit, suite: ImageSuite, options: { seed: number; gradients: boolean }, referenceResults: ExampleResult[] = []): ImageSuiteRun {
+  // The per-class table reads the reference attack's own results at the reference budget from its sweep.
+  const referenceId = options.gradients ? suite.reference.attackId : 'square';
   return {
-    signal: stop.signal,
-    onStep: async () => {
-      await callbacks.yield?.();
-      if (callbacks.shouldStop?.()) stop.abort();
+    model,
+    data,
+    suite,
+    seed: options.seed,
+    gradients: options.gradients,
+    count: Math.min(suite.examples, data.count),
+    clean: { accuracy: 0, correct: 0, examples: 0 },
+    attacks: [],
+    worstExamples: [],
+    extraction: null,
+    partial: false,
+    collectReference: (attackId, budget, results) => {
+      if (attackId === referenceId && Math.abs(budget - suite.reference.budget) < 1e-9) pushAll(referenceResults, results);
     },
   };
+}
+
+/** Runs the suite on a model whose gradients may or may not flow. Attacks that cannot run are reported as skipped. */
+export async function runImageSuite(
+  model: Classifier,
+  data: ImageSplit,
+  suite: ImageSuite,
+  options: { seed: number; gradients: boolean; classes: readonly string[] },
+  control: RunControl = {},
+): Promise<ImageAuditResult> {
+  const referenceResults: ExampleResult[] = [];
+  const run = imageSuiteRun(model, data, suite, options, referenceResults);
+  // Steps weighted by their rough cost, for one progress bar over the whole suite.
+  const weights = IMAGE_STEPS.map((step) => step.weight(run));
+  const total = weights.reduce((n, w) => n + w, 0) || 1;
+  let doneWeight = 0;
+  for (const [i, step] of IMAGE_STEPS.entries()) {
+    await step.run(run, stageOf(control, doneWeight / total, (doneWeight + weights[i]) / total, step.progressLabel));
+    doneWeight += weights[i];
+    control.onProgress?.(doneWeight / total, '');
+  }
+  // Per class, under the reference attack at the reference budget (the sweeps always include that budget).
+  const perClass: ReportPerClass[] = referenceResults.length > 0 ? perClassTable(referenceResults, options.classes) : [];
+  const reference = { attackId: options.gradients ? suite.reference.attackId : 'square', budget: suite.reference.budget };
+  const { clean, attacks, worstExamples, extraction, partial } = run;
+  return { clean, attacks, perClass, worstExamples, extraction, reference: perClass.length ? reference : null, partial: partial || isStopped(control) };
 }
 
 async function extractionStage(
@@ -326,7 +368,7 @@ async function extractionStage(
   audited: number,
   plan: NonNullable<ImageSuite['extraction']>,
   seed: number,
-  callbacks: AuditCallbacks,
+  control: RunControl,
 ): Promise<ReportExtraction> {
   const base = { strategy: 'pool-uncertainty', output: 'probabilities', substitute: 'dense 256-128 (mnist-mlp architecture)', heldOut: 0, points: [] };
   // Held-out examples first (never queried), then the pool the attacker draws from.
@@ -365,10 +407,10 @@ async function extractionStage(
       seed,
     },
     {
-      control: controlOf(callbacks),
+      control: { signal: control.signal, onStep: control.onStep },
       onRound: async (round) => {
-        callbacks.onProgress?.(round.queriesUsed / total, `${round.queriesUsed} / ${total} queries, fidelity ${(100 * round.fidelity).toFixed(1)}%`);
-        await callbacks.yield?.();
+        control.onProgress?.(round.queriesUsed / total, `${round.queriesUsed} / ${total} queries, fidelity ${(100 * round.fidelity).toFixed(1)}%`);
+        await control.onStep?.();
       },
     },
   );

@@ -8,9 +8,10 @@ import { runTextBatch, summarize, type BatchAttack, type BatchRow, type DefenseS
 import { DEFAULT_TEXT_ATTACK, type RankingId, type TextAttackOptions, type TransformationId } from '../text/attack';
 import type { PerturbationFamily } from '../text/perturbations';
 import type { TextModel } from '../text/textModel';
-import type { AuditCallbacks } from './imageSuite';
 import type { ReportAttack, ReportExample, ReportPerClass, ReportPoint } from './report';
 import { maxOf } from '../arrays';
+import { isStopped, type RunControl } from '../run/control';
+import { TEXT_ATTACKS_STEP, type AuditStepMeta } from './steps';
 
 export interface TextSuite {
   id: string;
@@ -69,7 +70,7 @@ export async function runTextSuite(
   data: readonly LabelledText[],
   suite: TextSuite,
   options: { seed: number; classes: readonly string[] },
-  callbacks: AuditCallbacks = {},
+  control: RunControl = {},
 ): Promise<TextAuditResult> {
   const { model } = resources;
   const examples = data.slice(0, suite.examples);
@@ -119,10 +120,10 @@ export async function runTextSuite(
       },
       {
         onProgress: async (n) => {
-          callbacks.onProgress?.((done + n) / examples.length, `${done + n} / ${examples.length} texts`);
-          await callbacks.yield?.();
+          control.onProgress?.((done + n) / examples.length, `${done + n} / ${examples.length} texts`);
+          await control.onStep?.();
         },
-        cancelled: callbacks.shouldStop,
+        cancelled: () => isStopped(control),
       },
     );
     results.push({ rows: batch.rows, completed: batch.completed, offset: group.map(([, i]) => i) });
@@ -206,3 +207,6 @@ export async function runTextSuite(
     partial: cancelled || completed < examples.length,
   };
 }
+
+/** The text suite's steps, in the order of their catalog (TEXT_AUDIT_STEPS in steps.ts): one, every family's attacks. */
+export const TEXT_STEPS: readonly { meta: AuditStepMeta; run: typeof runTextSuite }[] = [{ meta: TEXT_ATTACKS_STEP, run: runTextSuite }];

@@ -84,7 +84,7 @@ async function craft(
   seed: number,
   control: RunControl | undefined,
 ): Promise<tf.Tensor4D[]> {
-  const context = { rng: createRng(seed), clip: [0, 1] as [number, number], shouldStop: () => isStopped(control), onStep: () => control?.onStep?.() };
+  const context = { rng: createRng(seed), clip: [0, 1] as [number, number], control: { signal: control?.signal, onStep: control?.onStep } };
   if (attack.sweep) return (await attack.sweep(model, batch, withBudget(attackId, params, budgets[0]), budgets, context)).map((o) => o.adversarial);
   const outputs: AttackOutput[] = [];
   try {

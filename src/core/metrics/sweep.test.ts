@@ -78,11 +78,11 @@ describe('runSweep', () => {
   it('keeps a batch every attack finished when the stop comes right after its last attack', async () => {
     const model = tinyClassifier(24);
     const data = await labelledByModel(model, 32);
-    let stop = false;
+    const stop = new AbortController();
     // FGSM (one run for all budgets) and BIM (one run per budget): 3 runs a batch, so 50% is the first batch done.
     const result = await runSweep(model, data, { attacks: [{ id: 'fgsm', params: {} }, { id: 'bim', params: { max_iter: 2 } }], budgets: [0.1, 0.2], count: 32, seed: 3, batchSize: 16 }, {
-      onProgress: (fraction) => (stop ||= fraction >= 0.5),
-      shouldStop: () => stop,
+      onProgress: (fraction) => fraction >= 0.5 && stop.abort(),
+      signal: stop.signal,
     });
     expect(result.partial).toBe(true);
     expect(result.points.map((p) => p.examples)).toEqual([16, 16, 16, 16]);
@@ -96,9 +96,11 @@ describe('runSweep', () => {
     // Cancel in the middle of the second batch, as a user's click would land.
     let batchesDone = 0;
     let stepsInSecond = 0;
+    const stop = new AbortController();
     const result = await runSweep(model, data, { attacks: [{ id: 'bim', params: { max_iter: 3 } }], budgets: [0.1, 0.2], count: 64, seed: 2, batchSize: 16 }, {
       onProgress: (_, message) => (batchesDone = Number(message.split(' ')[0]) / 16),
-      shouldStop: () => batchesDone >= 1 && ++stepsInSecond > 2,
+      onStep: () => void (batchesDone >= 1 && ++stepsInSecond > 2 && stop.abort()),
+      signal: stop.signal,
     });
     expect(tf.memory().numTensors).toBe(before);
     expect(result.partial).toBe(true);

@@ -9,6 +9,7 @@ import { createRng, type Rng } from '../data/rng';
 import { imagesToTensor } from '../data/tensors';
 import type { Classifier } from '../models/classifier';
 import { pushAll } from '../arrays';
+import { isStopped, type RunControl } from '../run/control';
 
 /** One accuracy-vs-budget experiment: attacks with their parameters, a list of budgets, the first `count` digits. */
 export interface SweepSpec {
@@ -91,11 +92,14 @@ export interface AdversarialSet {
   pixels: Uint8Array;
 }
 
-export interface SweepCallbacks {
+/**
+ * How a sweep is run: its RunControl (a stopped sweep returns the batches every attack finished, marked partial;
+ * onStep is awaited between units of work and at every attack step, so a worker can receive a cancel) and, for a
+ * caller that wants them, the per-example results.
+ */
+export interface SweepRun extends Omit<RunControl, 'onProgress'> {
+  /** The sweep always says where it is (examples done, time left). */
   onProgress?: (fraction: number, message: string) => void;
-  shouldStop?: () => boolean;
-  /** Awaited between units of work, so that a worker can receive a cancel while the sweep runs. */
-  yield?: () => Promise<void>;
   /** Per-example results of each (attack, budget), a whole batch at a time, once every attack finished it. */
   onResults?: (attackId: string, budget: number, results: readonly ExampleResult[]) => void;
 }
@@ -205,12 +209,14 @@ function resolvedForSweep(attack: AttackDefinition, params: AttackParams, spec: 
  * a sweep fast path); minimal-perturbation attacks run once, and at budget ε an example counts as fooled when the
  * attack succeeded with a perturbation of at most ε in its norm.
  */
-export async function runSweep(model: Classifier, data: ImageSplit, spec: SweepSpec, callbacks: SweepCallbacks = {}): Promise<SweepResult> {
+export async function runSweep(model: Classifier, data: ImageSplit, spec: SweepSpec, run: SweepRun = {}): Promise<SweepResult> {
   const started = performance.now();
   const first = spec.start ?? 0;
   const count = Math.min(spec.count, data.count - first);
   const batchSize = spec.batchSize ?? 100;
   const rng = createRng(spec.seed);
+  // What the attacks get: the stop and the step; the progress is the sweep's own.
+  const stepControl: RunControl = { signal: run.signal, onStep: run.onStep };
   const attacks = spec.attacks.map(({ id, params }) => ({ id, params, attack: getAttack(id) }));
   const hasSweep = (a: AttackDefinition) => isWhiteBox(a) && a.sweep !== undefined;
   const unitsPerBatch = attacks.reduce((n, a) => n + (a.attack.meta.budgetParam && !hasSweep(a.attack) ? spec.budgets.length : 1), 0);
@@ -255,13 +261,13 @@ export async function runSweep(model: Classifier, data: ImageSplit, spec: SweepS
   };
 
   const report = async () => {
-    await callbacks.yield?.();
+    await run.onStep?.();
     const remaining = secondsLeft();
     // Whole batches count as done; within one, the attacks finished so far say the run is moving.
     const within = totalUnits > unitsPerBatch && examplesDone < count ? ` (batch ${Math.floor(examplesDone / batchSize) + 1} of ${Math.ceil(count / batchSize)})` : '';
     const stage = totalUnits <= unitsPerBatch && unitsDone < totalUnits ? ` (${unitsDone} of ${totalUnits} attack runs)` : within;
     const timeLeft = unitsDone >= totalUnits ? '' : Number.isFinite(remaining) ? `, about ${Math.ceil(remaining)} s left` : ', estimating the time left…';
-    callbacks.onProgress?.(unitsDone / totalUnits, `${examplesDone} / ${count} examples done${stage}${timeLeft}`);
+    run.onProgress?.(unitsDone / totalUnits, `${examplesDone} / ${count} examples done${stage}${timeLeft}`);
   };
 
   const pixelsPerImage = data.height * data.width * data.channels;
@@ -285,7 +291,7 @@ export async function runSweep(model: Classifier, data: ImageSplit, spec: SweepS
     const tally = batchTallies.get(k) ?? emptyTally();
     addToTally(tally, results, withinBudget);
     batchTallies.set(k, tally);
-    if (callbacks.onResults) batchResults.push({ attackId, budget, results });
+    if (run.onResults) batchResults.push({ attackId, budget, results });
     let kept = [...gallery, ...batchGallery].filter((g) => g.attackId === attackId && g.budget === budget).length;
     for (let i = 0; i < results.length && kept < galleryLimit; i++) {
       const r = results[i];
@@ -313,7 +319,7 @@ export async function runSweep(model: Classifier, data: ImageSplit, spec: SweepS
         const targeted = attack.meta.targeted === 'always' || (attack.meta.targeted === 'optional' && params.targeted === true);
         const batch = { x, labels, targets: targeted ? targets : undefined };
         // Yielding at every attack step lets a cancel reach the worker in the middle of a long attack.
-        const context = { rng, clip: model.card.input.range, shouldStop: callbacks.shouldStop, onStep: callbacks.yield && (() => callbacks.yield!()) };
+        const context = { rng, clip: model.card.input.range, control: stepControl };
         const budgetKey = attack.meta.budgetParam;
         if (budgetKey && isWhiteBox(attack) && attack.sweep) {
           const outputs = await attack.sweep(model, batch, params, spec.budgets, context);
@@ -328,41 +334,47 @@ export async function runSweep(model: Classifier, data: ImageSplit, spec: SweepS
           unitDone(id);
         } else if (budgetKey) {
           for (const budget of spec.budgets) {
-            if (callbacks.shouldStop?.()) break outer;
+            if (isStopped(stepControl)) break outer;
             const atBudget: AttackParams = { ...params, [budgetKey]: budget };
             if ((spec.scaleStepWithBudget ?? true) && attack.meta.params.some((p) => p.key === 'eps_step')) {
               const iterations = Number(params.max_iter ?? attack.meta.params.find((p) => p.key === 'max_iter')?.default ?? 1);
               atBudget.eps_step = (2.5 * budget) / iterations;
             }
             const { adversarial, results } = await attackBatch(attack, model, batch, atBudget, context, before);
-            await record(id, budget, adversarial, results, () => true, first + start);
-            adversarial.dispose();
+            try {
+              await record(id, budget, adversarial, results, () => true, first + start);
+            } finally {
+              adversarial.dispose();
+            }
             unitDone(id);
             await report();
           }
         } else {
           const norm = budgetNorm(attack, params);
           const { adversarial, results } = await attackBatch(attack, model, batch, params, context, before);
-          for (const budget of spec.budgets) {
-            await record(id, budget, adversarial, results, (r) => r.success && normOf(r, norm) <= budget + 1e-6, first + start);
+          try {
+            for (const budget of spec.budgets) {
+              await record(id, budget, adversarial, results, (r) => r.success && normOf(r, norm) <= budget + 1e-6, first + start);
+            }
+          } finally {
+            adversarial.dispose();
           }
-          adversarial.dispose();
           unitDone(id);
         }
         // A stop after the batch's last attack keeps the batch: every attack finished it, as the progress bar said.
-        if (callbacks.shouldStop?.() && attackIndex < attacks.length - 1) break outer;
+        if (isStopped(stepControl) && attackIndex < attacks.length - 1) break outer;
         await report();
       }
       for (const [k, t] of batchTallies) tallies.set(k, mergeTallies(tallies.get(k) ?? emptyTally(), t));
       pushAll(gallery, batchGallery);
-      for (const r of batchResults) callbacks.onResults?.(r.attackId, r.budget, r.results);
+      for (const r of batchResults) run.onResults?.(r.attackId, r.budget, r.results);
       cleanCorrect += labels.filter((label, i) => before.labels[i] === label).length;
       examplesDone += n;
       await report();
     } finally {
       x.dispose();
     }
-    if (callbacks.shouldStop?.()) break;
+    if (isStopped(stepControl)) break;
   }
 
   const points: SweepPoint[] = [];

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { ImageSplit } from '../data/mnist';
 import { imagesToTensor, labelsToTensor } from '../data/tensors';
 import { createRng, shuffleInPlace, type Rng } from '../data/rng';
+import { isStopped, type RunControl } from '../run/control';
 
 export interface TrainOptions {
   epochs: number;
@@ -14,8 +15,8 @@ export interface TrainOptions {
   /** Random translations of up to this many pixels per example and batch (seeded), a cheap regulariser. */
   augmentShift?: number;
   onEpoch?: (epoch: number, loss: number) => void;
-  /** Checked between batches; training stops early and cleanly when it returns true. */
-  shouldStop?: () => boolean;
+  /** Its signal is checked between batches (training stops early and cleanly, with the losses of whole epochs), its onStep awaited after each batch, its progress is the share of batches done. */
+  control?: RunControl;
 }
 
 /** Softmax cross-entropy on logits, averaged over the batch. */
@@ -42,17 +43,26 @@ export async function trainClassifier(model: tf.LayersModel, data: ImageSplit, o
       let lossSum = 0;
       let batches = 0;
       for (let start = 0; start < order.length; start += options.batchSize) {
-        if (options.shouldStop?.()) return losses;
+        if (isStopped(options.control)) return losses;
         const batch = order.slice(start, start + options.batchSize);
         const indices = tf.tensor1d(batch, 'int32');
-        const loss = optimizer.minimize(() => {
-          let inputs = tf.gather(xs, indices) as tf.Tensor4D;
-          if (options.augmentShift) inputs = randomShift(inputs, options.augmentShift, rng);
-          return logitsLoss(tf.gather(ys, indices) as tf.Tensor1D, model.apply(inputs, { training: true }) as tf.Tensor2D);
-        }, true);
-        lossSum += (await loss!.data())[0];
+        try {
+          const loss = optimizer.minimize(() => {
+            let inputs = tf.gather(xs, indices) as tf.Tensor4D;
+            if (options.augmentShift) inputs = randomShift(inputs, options.augmentShift, rng);
+            return logitsLoss(tf.gather(ys, indices) as tf.Tensor1D, model.apply(inputs, { training: true }) as tf.Tensor2D);
+          }, true)!;
+          try {
+            lossSum += (await loss.data())[0];
+          } finally {
+            loss.dispose();
+          }
+        } finally {
+          indices.dispose();
+        }
         batches++;
-        tf.dispose([loss!, indices]);
+        await options.control?.onStep?.();
+        options.control?.onProgress?.((epoch + Math.min(1, (start + options.batchSize) / order.length)) / options.epochs, `epoch ${epoch + 1} of ${options.epochs}`);
       }
       losses.push(lossSum / batches);
       options.onEpoch?.(epoch, lossSum / batches);
