@@ -5,7 +5,8 @@
  * perturbed words, queries.
  */
 import { runTextBatch, summarize, type BatchAttack, type BatchRow, type DefenseSetting, type LabelledText } from '../text/batch';
-import { DEFAULT_TEXT_ATTACK, type RankingId, type TextAttackOptions, type TransformationId } from '../text/attack';
+import { DEFAULT_TEXT_ATTACK, type TextAttackOptions } from '../text/recipe';
+import type { RankingId, TransformationId } from '../text/catalog';
 import type { PerturbationFamily } from '../text/perturbations';
 import type { TextModel } from '../text/textModel';
 import type { AuditCallbacks } from './imageSuite';
@@ -106,6 +107,12 @@ export async function runTextSuite(
   const results: { rows: BatchRow[]; completed: number; offset: number[] }[] = [];
   let done = 0;
   let cancelled = false;
+  // The batch takes a RunControl: its signal aborts at the step where shouldStop first says so.
+  const stop = new AbortController();
+  const onStep = async () => {
+    await callbacks.yield?.();
+    if (callbacks.shouldStop?.()) stop.abort();
+  };
   for (const [g, group] of groups.entries()) {
     if (group.length === 0) continue;
     const goodWords = canGoodWords ? await model.wordsForClass!(1 - g, 200) : undefined;
@@ -118,11 +125,12 @@ export async function runTextSuite(
         goodWords,
       },
       {
-        onProgress: async (n) => {
+        signal: stop.signal,
+        onStep,
+        onProgress: (fraction) => {
+          const n = Math.round(fraction * group.length);
           callbacks.onProgress?.((done + n) / examples.length, `${done + n} / ${examples.length} texts`);
-          await callbacks.yield?.();
         },
-        cancelled: callbacks.shouldStop,
       },
     );
     results.push({ rows: batch.rows, completed: batch.completed, offset: group.map(([, i]) => i) });
