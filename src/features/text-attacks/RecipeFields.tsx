@@ -44,7 +44,10 @@ export function TransformationList({ selected, onChange, catalog = TEXT_TRANSFOR
                     <input type="checkbox" data-transformation={entry.id} checked={current !== undefined} onChange={(e) => toggle(entry, e.target.checked)} /> {entry.name}
                   </label>
                   {current && entry.params.length > 0 ? (
-                    <ParamForm specs={[...entry.params]} values={{ ...defaultTransformationParams(entry), ...current.params }} onChange={(params) => setParams(entry.id, params)} idPrefix={`transformation-${entry.id}`} report={report} />
+                    // Indented under its checkbox; app.css (not this feature's) sizes the fields of a param-form.
+                    <div style={{ marginLeft: '1.5rem' }}>
+                      <ParamForm specs={[...entry.params]} values={{ ...defaultTransformationParams(entry), ...current.params }} onChange={(params) => setParams(entry.id, params)} idPrefix={`transformation-${entry.id}`} report={report} />
+                    </div>
                   ) : null}
                 </div>
               );
