@@ -1,5 +1,6 @@
 import type { SpamExample } from '../core/data/spam';
-import { attackText, withNormalizer, type TextAttackOptions, type TextAttackResult } from '../core/text/attack';
+import { attackText, withNormalizer, type TextAttackResult } from '../core/text/attack';
+import type { TextAttackOptions, TextRecipe } from '../core/text/recipe';
 import { normalizedWordGain, runTextBatch, type BatchAttack, type DefenseSetting, type TextBatchResult } from '../core/text/batch';
 import { createRng } from '../core/data/rng';
 import { normalizeText, type NormalizationStep } from '../core/text/normalize';
@@ -46,7 +47,7 @@ export interface SingleTextAttackArgs {
   model: ModelRef;
   text: string;
   trueClass: number;
-  options: TextAttackOptions;
+  recipe: TextRecipe;
   setting: DefenseSetting;
   goodWordSource: GoodWordSource;
   seed: number;
@@ -64,7 +65,7 @@ export interface TextBatchArgs {
   /** The first `count` messages of the test split with this label. */
   count: number;
   label: number;
-  attacks: BatchAttack[];
+  attacks: BatchAttack<TextRecipe | TextAttackOptions>[];
   settings: DefenseSetting[];
   budgets: number[];
   goodWordSource: GoodWordSource;
@@ -149,15 +150,14 @@ export function textHandlers(load: (model: ModelRef) => Promise<LoadedTextModel>
       const resources = await resourcesOf(c, args.goodWordSource);
       const defended = withNormalizer(resources.model);
       const adaptive = args.setting === 'adaptive';
-      const result = await attackText(args.text, args.trueClass, args.options, {
+      const result = await attackText(args.text, args.trueClass, args.recipe, {
         victim: adaptive ? defended : resources.model,
         rng: createRng(args.seed),
         wordGain: adaptive ? normalizedWordGain(resources.wordGain) : resources.wordGain,
         canonical: adaptive ? (text: string) => normalizeText(text).text : undefined,
         synonyms: resources.synonyms,
         goodWords: resources.goodWords,
-        cancelled: context.cancelled,
-        yieldToEvents: context.yield,
+        control: context.control,
       });
       const judge = args.setting === 'none' ? resources.model : defended;
       const [original, perturbed] = await judge.probabilities([result.original, result.perturbed]);
@@ -170,13 +170,7 @@ export function textHandlers(load: (model: ModelRef) => Promise<LoadedTextModel>
       const result = await runTextBatch(
         { examples, attacks: args.attacks, settings: args.settings, budgets: args.budgets, seed: args.seed },
         await resourcesOf(c, args.goodWordSource),
-        {
-          onProgress: async (done, total) => {
-            context.progress(done / total, `${done} of ${total} messages`);
-            await context.yield();
-          },
-          cancelled: context.cancelled,
-        },
+        context.control,
       );
       return { ...result, millis: performance.now() - started };
     },

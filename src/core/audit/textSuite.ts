@@ -5,12 +5,13 @@
  * perturbed words, queries.
  */
 import { runTextBatch, summarize, type BatchAttack, type BatchRow, type DefenseSetting, type LabelledText } from '../text/batch';
-import { DEFAULT_TEXT_ATTACK, type RankingId, type TextAttackOptions, type TransformationId } from '../text/attack';
+import { DEFAULT_TEXT_ATTACK, type TextAttackOptions } from '../text/recipe';
+import type { RankingId, TransformationId } from '../text/catalog';
 import type { PerturbationFamily } from '../text/perturbations';
 import type { TextModel } from '../text/textModel';
 import type { ReportAttack, ReportExample, ReportPerClass, ReportPoint } from './report';
 import { maxOf } from '../arrays';
-import { isStopped, type RunControl } from '../run/control';
+import type { RunControl } from '../run/control';
 import { TEXT_ATTACKS_STEP, type AuditStepMeta } from './steps';
 
 export interface TextSuite {
@@ -119,11 +120,12 @@ export async function runTextSuite(
         goodWords,
       },
       {
-        onProgress: async (n) => {
+        signal: control.signal,
+        onStep: control.onStep,
+        onProgress: (fraction) => {
+          const n = Math.round(fraction * group.length);
           control.onProgress?.((done + n) / examples.length, `${done + n} / ${examples.length} texts`);
-          await control.onStep?.();
         },
-        cancelled: () => isStopped(control),
       },
     );
     results.push({ rows: batch.rows, completed: batch.completed, offset: group.map(([, i]) => i) });

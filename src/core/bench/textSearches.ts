@@ -2,7 +2,8 @@
  * The text-attack searches `npm run bench` times, in Node and in the browser's text worker: messages attacked per
  * second and queries per message, each over the first N spam messages of the test split (no defense). No tfjs here.
  */
-import { DEFAULT_TEXT_ATTACK, transformationsOf, type TextAttackOptions } from '../text/attack';
+import { transformationsOf } from '../text/catalog';
+import { DEFAULT_TEXT_ATTACK, type TextAttackOptions } from '../text/recipe';
 import type { BatchAttack } from '../text/batch';
 
 export type TextSearchId = 'goodWordsWhiteBox' | 'goodWordSwap' | 'characterDeletion' | 'unicodeGradient' | 'wordGradient';

@@ -1,21 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../data/rng';
-import {
-  DEFAULT_TEXT_ATTACK,
-  TRANSFORMATION_IDS,
-  TRANSFORMATIONS,
-  attackText,
-  otherClassMass,
-  textAfterEdits,
-  withNormalizer,
-  wordBudget,
-  type TextAttackContext,
-  type TextAttackOptions,
-  type TextAttackResult,
-  type TextVictim,
-  type WordGain,
-} from './attack';
+import { attackText, textAfterEdits, withNormalizer, wordBudget, type TextAttackContext, type TextAttackResult, type TextVictim } from './attack';
+import { TRANSFORMATION_IDS, TRANSFORMATIONS } from './catalog';
+import { otherClassMass } from './goals';
+import type { WordGain } from './rankings';
+import { DEFAULT_TEXT_ATTACK, type TextAttackOptions } from './recipe';
 import { editDistance, HOMOGLYPHS } from './perturbations';
 import { isStopWord } from './stopwords';
 import { tokenize } from './tokenizer';
@@ -513,7 +503,11 @@ describe('cancelling', () => {
     let steps = 0;
     const toy = countingToy();
     const opts = options({ transformations: ['delete'], ranking: 'gradient', maxWordShare: 1 });
-    const result = await attackText(text, SPAM, opts, contextFor(toy.victim, 1, { cancelled: () => ++steps > 3 }));
+    const stop = new AbortController();
+    const onStep = () => {
+      if (++steps > 3) stop.abort();
+    };
+    const result = await attackText(text, SPAM, opts, contextFor(toy.victim, 1, { control: { signal: stop.signal, onStep } }));
     expect(result).toMatchObject({ status: 'failed', stopReason: 'cancelled' });
     expect(result.edits).toHaveLength(3);
     checkResult(text, SPAM, opts, result, toy.scored());

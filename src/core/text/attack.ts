@@ -15,63 +15,15 @@
  * No tfjs here: the model is reached through `TextVictim`, which counts every text it scores as one query.
  */
 import type { Rng } from '../data/rng';
+import { isStopped, type RunControl } from '../run/control';
+import { RESOURCE_NEEDS, type TransformationEntry, type TransformationResources } from './transformation';
+import type { TransformationId } from './catalog';
+import type { WordGain } from './rankings';
+import { resolveRecipe, toRecipe, type ResolvedTransformation, type TextAttackOptions, type TextRecipe } from './recipe';
 import { normalizeText } from './normalize';
-import { editDistance, PERTURBATIONS, type PerturbationFamily, type PerturbationId } from './perturbations';
+import { editDistance } from './perturbations';
 import { isStopWord } from './stopwords';
 import { tokenize, type Token } from './tokenizer';
-import { pushAll } from '../arrays';
-
-// ---------------------------------------------------------------------------------------------------------------
-// Transformations
-
-export type TransformationId = PerturbationId | 'synonym' | 'good-words' | 'good-word-swap';
-
-export interface TransformationMeta {
-  id: TransformationId;
-  family: PerturbationFamily;
-  label: string;
-  description: string;
-}
-
-/** Every transformation the search can use, with its family; the character and Unicode ones come from PERTURBATIONS. */
-export const TRANSFORMATIONS: Readonly<Record<TransformationId, TransformationMeta>> = {
-  ...(Object.fromEntries(
-    Object.values(PERTURBATIONS).map(({ id, family, label, description }) => [id, { id, family, label, description }]),
-  ) as Record<PerturbationId, TransformationMeta>),
-  synonym: {
-    id: 'synonym',
-    family: 'word',
-    label: 'Synonym swap',
-    description: 'Replace a word by a WordNet synonym (table shipped with the model, built for its vocabulary).',
-  },
-  'good-words': {
-    id: 'good-words',
-    family: 'word',
-    label: 'Good words',
-    description: 'Insert a word that is frequent in legitimate mail and rare in spam at the start of the text.',
-  },
-  'good-word-swap': {
-    id: 'good-word-swap',
-    family: 'word',
-    label: 'Good-word swap',
-    description: 'Replace an important word by a good word (frequent in legitimate mail, rare in spam): one changed word.',
-  },
-};
-
-export const TRANSFORMATION_IDS = Object.keys(TRANSFORMATIONS) as TransformationId[];
-
-export const FAMILIES: readonly PerturbationFamily[] = ['character', 'unicode', 'word'];
-
-export const FAMILY_LABELS: Readonly<Record<PerturbationFamily, string>> = {
-  character: 'Character (typos, leetspeak)',
-  unicode: 'Unicode (homoglyphs, invisible, bidi)',
-  word: 'Word (synonyms, good words)',
-};
-
-/** The transformations of one family, in table order. */
-export function transformationsOf(family: PerturbationFamily): TransformationId[] {
-  return TRANSFORMATION_IDS.filter((id) => TRANSFORMATIONS[id].family === family);
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // The victim
@@ -86,58 +38,8 @@ export function withNormalizer(victim: TextVictim): TextVictim {
   return { probabilities: (texts) => victim.probabilities(texts.map((t) => normalizeText(t).text)) };
 }
 
-/** White-box access: per token, how much the true class's margin falls when that token becomes unknown. */
-export type WordGain = (text: string, trueClass: number) => Promise<Float32Array>;
-
 // ---------------------------------------------------------------------------------------------------------------
-// Options and results
-
-export type RankingId = 'deletion' | 'gradient' | 'random';
-
-export const RANKINGS: Readonly<Record<RankingId, { label: string; knowledge: 'black-box' | 'white-box'; description: string }>> = {
-  deletion: {
-    label: 'Deletion (black-box)',
-    knowledge: 'black-box',
-    description: 'Delete each distinct word once and measure how much the score falls: one query per distinct word.',
-  },
-  gradient: {
-    label: 'Gradient (white-box)',
-    knowledge: 'white-box',
-    description: 'HotFlip-style first-order estimate from the gradient with respect to the embeddings: no query.',
-  },
-  random: { label: 'Random order', knowledge: 'black-box', description: 'Words in a seeded random order: the baseline.' },
-};
-
-export interface TextAttackOptions {
-  transformations: readonly TransformationId[];
-  ranking: RankingId;
-  /** Largest share of the text's words that may be changed or inserted (ART/TextAttack "max_percent"). */
-  maxWordShare: number;
-  /** Largest total Levenshtein distance of the character and Unicode edits (TextAttack's DeepWordBug uses 30). */
-  maxEditDistance: number;
-  /** Queries the attack may spend on this text, the first score included. */
-  maxQueries: number;
-  /** Random draws per character/Unicode perturbation and word (duplicates are queried once). */
-  candidatesPerWord: number;
-  /** Leave stop words ("the", "and", ...) alone. */
-  skipStopWords: boolean;
-  /** Good words offered for insertion, and for a swap of the ranked word, at each step: the first ones of the list. */
-  goodWordCandidates: number;
-  /** Whether a good word may be inserted (or swapped in) more than once (a bag-of-words model counts every copy). */
-  repeatGoodWords: boolean;
-}
-
-export const DEFAULT_TEXT_ATTACK: TextAttackOptions = {
-  transformations: ['swap', 'delete', 'keyboard', 'homoglyph', 'synonym', 'good-words'],
-  ranking: 'gradient',
-  maxWordShare: 0.1,
-  maxEditDistance: 30,
-  maxQueries: 100,
-  candidatesPerWord: 1,
-  skipStopWords: true,
-  goodWordCandidates: 3,
-  repeatGoodWords: false,
-};
+// Results
 
 export interface TextEdit {
   kind: 'replace' | 'insert';
@@ -199,22 +101,6 @@ export function wordBudget(share: number, wordCount: number): number {
   return Math.max(1, Math.floor(share * wordCount + 1e-9));
 }
 
-/**
- * What the search maximises: the probability of the other classes, summed from their own entries. 1 − p(true)
- * would round to 0 in float32 once the model is very sure (a margin above ~17 nats), and the search would go blind.
- */
-export function otherClassMass(row: ArrayLike<number>, trueClass: number): number {
-  let mass = 0;
-  for (let i = 0; i < row.length; i++) if (i !== trueClass) mass += row[i];
-  return mass;
-}
-
-const argMax = (row: ArrayLike<number>) => {
-  let best = 0;
-  for (let i = 1; i < row.length; i++) if (row[i] > row[best]) best = i;
-  return best;
-};
-
 class QueryBudgetExceeded extends Error {}
 
 /** Counts queries and refuses any that would go past the budget (the batch is refused whole). */
@@ -246,15 +132,19 @@ export interface TextAttackContext {
   synonyms?: (word: string) => readonly string[];
   /** Good words, best first; needed for the good-words and good-word-swap transformations. */
   goodWords?: readonly string[];
-  /** Called between steps; returning true stops the attack where it is (status from the text so far). */
-  cancelled?: () => boolean;
   /**
    * How the attacked system reads a word, when the attacker knows it (the adaptive attacker knows the normalizer):
    * candidate words that read the same are queried once, and those that read as the original word are not queried.
    */
   canonical?: (text: string) => string;
-  /** Awaited between steps, so a worker can take in a cancel message. */
-  yieldToEvents?: () => Promise<void>;
+  /**
+   * Stop, step and progress. The step is awaited and the signal checked before each step; a stopped attack returns
+   * the text so far with stopReason 'cancelled'. Progress, at each step: the larger share of the word or query budget
+   * spent. An error thrown by a callback ends the attack with that error.
+   */
+  control?: RunControl;
+  /** The transformations the recipe's ids are looked up in (the built-in catalog unless a test adds its own). */
+  catalog?: readonly TransformationEntry[];
 }
 
 interface Candidate {
@@ -262,15 +152,30 @@ interface Candidate {
   distance: number;
 }
 
-/** Attacks one text whose true class is `trueClass`; the victim is queried at most `options.maxQueries` times. */
+/** Characters an edit may bring in under the 'visible-ascii' constraint: '!' to '~'. */
+const VISIBLE_ASCII = /^[\x21-\x7e]$/;
+
+/** Whether `after` brings in only allowed characters (those already in `before` are not brought in). */
+export function introducesOnlyAllowed(before: string, after: string, allowed: TextRecipe['constraints']['allowedCharacters']): boolean {
+  if (allowed === 'any') return true;
+  const had = new Set(Array.from(before));
+  return Array.from(after).every((ch) => had.has(ch) || VISIBLE_ASCII.test(ch));
+}
+
+/**
+ * Attacks one text whose true class is `trueClass` with a recipe (or the older flat options); the victim is
+ * queried at most `constraints.maxQueries` times.
+ */
 export async function attackText(
   text: string,
   trueClass: number,
-  options: TextAttackOptions,
+  recipeOrOptions: TextRecipe | TextAttackOptions,
   context: TextAttackContext,
 ): Promise<TextAttackResult> {
-  checkContext(options, context);
-  const victim = new CountingVictim(context.victim, options.maxQueries);
+  const { transformations, constraints, goal, search } = resolveRecipe(toRecipe(recipeOrOptions, context.catalog), context.catalog);
+  checkContext(transformations, search, context);
+  const { control } = context;
+  const victim = new CountingVictim(context.victim, constraints.maxQueries);
   const tokens = tokenize(text).tokens;
   const wordCount = tokens.length;
   const edits: TextEdit[] = [];
@@ -292,46 +197,56 @@ export async function attackText(
     editDistance: editDistanceUsed,
     edits,
   });
-  const flipped = () => argMax(current.probabilities) !== trueClass;
-  if (flipped()) return finish('skipped', 'misclassified');
+  const reached = () => goal.reached(current.probabilities, trueClass);
+  const score = (row: ArrayLike<number>) => goal.score(row, trueClass);
+  if (reached()) return finish('skipped', 'misclassified');
 
-  const maxWords = wordBudget(options.maxWordShare, wordCount);
-  const characterLevel = options.transformations.filter((id): id is PerturbationId => id in PERTURBATIONS);
-  const useSynonyms = options.transformations.includes('synonym');
-  const inserting = options.transformations.includes('good-words');
-  const swapping = options.transformations.includes('good-word-swap');
-  const goodWords = inserting || swapping ? (context.goodWords ?? []) : [];
+  const maxWords = wordBudget(constraints.maxWordShare, wordCount);
+  const replacing = transformations.filter((t) => t.entry.position === 'replace');
+  const inserting = transformations.filter((t) => t.entry.position === 'insert');
+  const goodWords = transformations.some((t) => t.entry.needs.includes('goodWords')) ? (context.goodWords ?? []) : [];
+  const usesGoodWords = new Set(transformations.filter((t) => t.entry.needs.includes('goodWords')).map((t) => t.entry.id));
   // Words already in the text are not "inserted" by the distinct-words variant (Lowd & Meek add new words).
   const textWords = new Set(tokens.map((t) => t.text));
-  const freshGoodWords = () => {
-    const used = new Set(edits.filter(isGoodWordEdit).map((e) => e.after.toLowerCase()));
-    const fresh = options.repeatGoodWords ? goodWords : goodWords.filter((w) => !textWords.has(w) && !used.has(w));
-    return fresh.slice(0, options.goodWordCandidates);
+  const resources: TransformationResources = {
+    synonyms: context.synonyms,
+    goodWords: (mayRepeat) => {
+      if (mayRepeat) return goodWords;
+      const used = new Set(edits.filter((e) => usesGoodWords.has(e.transformation)).map((e) => e.after.toLowerCase()));
+      return goodWords.filter((w) => !textWords.has(w) && !used.has(w));
+    },
   };
-  let insertionsHelp = inserting && goodWords.length > 0;
+  const costOf = (entry: TransformationEntry, before: string, after: string) => (entry.editCost === 'levenshtein' ? editDistance(before, after) : 0);
+  let insertionsHelp = inserting.length > 0;
 
   try {
-    const replacing = characterLevel.length > 0 || useSynonyms || swapping;
-    const order = replacing ? await rankWords(text, tokens, trueClass, options, context, victim, originalRow) : [];
+    const eligible = tokens.map((_, i) => i).filter((i) => !(constraints.skipStopWords && isStopWord(tokens[i].text)));
+    const order =
+      replacing.length > 0
+        ? await search.rank({ text, tokens, eligible, trueClass, rng: context.rng, wordGain: context.wordGain, victim, original: originalRow, score })
+        : [];
     let next = 0;
     while (edits.length < maxWords) {
-      await context.yieldToEvents?.();
-      if (context.cancelled?.()) break;
+      await control?.onStep?.();
+      if (isStopped(control)) break;
+      control?.onProgress?.(Math.max(edits.length / maxWords, victim.used / constraints.maxQueries), `${edits.length} words changed, ${victim.used} queries`);
       const index: number | undefined = order[next];
       const candidates: Candidate[] = [];
-      const fresh = goodWords.length > 0 ? freshGoodWords() : [];
       if (index !== undefined) {
-        const swaps = swapping ? fresh : [];
-        pushAll(candidates, wordCandidates(text, tokens[index], index, options, context, characterLevel, useSynonyms, swaps));
+        candidates.push(...replacementCandidates(text, tokens[index], index, replacing, context.rng, resources, constraints.allowedCharacters, costOf));
       }
-      const insertions = insertionsHelp ? fresh : [];
-      for (const word of insertions) {
-        candidates.push({
-          edit: { kind: 'insert', tokenIndex: -1, start: 0, end: 0, before: '', after: word, transformation: 'good-words' },
-          distance: 0,
-        });
+      const insertions: Candidate[] = [];
+      for (const { entry, params } of insertionsHelp ? inserting : []) {
+        for (const word of entry.implementation.candidates({ word: '', rng: context.rng, params, resources })) {
+          if (!introducesOnlyAllowed('', word, constraints.allowedCharacters)) continue;
+          insertions.push({
+            edit: { kind: 'insert', tokenIndex: -1, start: 0, end: 0, before: '', after: word, transformation: entry.id },
+            distance: costOf(entry, '', word),
+          });
+        }
       }
-      const allowed = candidates.filter((c) => editDistanceUsed + c.distance <= options.maxEditDistance);
+      candidates.push(...insertions);
+      const allowed = candidates.filter((c) => editDistanceUsed + c.distance <= constraints.maxEditDistance);
       if (allowed.length === 0) {
         if (index === undefined) return finish('failed', 'words-exhausted');
         next++;
@@ -356,16 +271,16 @@ export async function attackText(
       if (victim.remaining() < asked.size) return finish('failed', 'query-budget');
       const rows = asked.size > 0 ? await victim.probabilities([...asked.values()]) : [];
       const rowOf = new Map([...asked.keys()].map((key, i) => [key, rows[i]]));
-      const gainOf = (i: number) => (rowOf.has(keys[i]) ? otherClassMass(rowOf.get(keys[i])!, trueClass) : -Infinity);
+      const gainOf = (i: number) => (rowOf.has(keys[i]) ? score(rowOf.get(keys[i])!) : -Infinity);
       let best = 0;
       for (let i = 1; i < allowed.length; i++) if (gainOf(i) > gainOf(best)) best = i;
       const bestRow = rowOf.get(keys[best]);
-      if (bestRow && gainOf(best) > otherClassMass(current.probabilities, trueClass)) {
+      if (bestRow && gainOf(best) > score(current.probabilities)) {
         const chosen = allowed[best];
         edits.push({ ...chosen.edit, probability: bestRow[trueClass] });
         editDistanceUsed += chosen.distance;
         current = { text: texts[best], probabilities: Array.from(bestRow) };
-        if (flipped()) return finish('succeeded', 'label-flipped');
+        if (reached()) return finish('succeeded', 'label-flipped');
       } else {
         // Nothing offered helps: neither will the insertions next time (they helped no more than this).
         if (index === undefined) return finish('failed', 'words-exhausted');
@@ -375,115 +290,42 @@ export async function attackText(
       // would spend queries on what just lost.
       next++;
     }
-    return finish('failed', context.cancelled?.() ? 'cancelled' : 'word-budget');
+    return finish('failed', isStopped(control) ? 'cancelled' : 'word-budget');
   } catch (error) {
     if (error instanceof QueryBudgetExceeded) return finish('failed', 'query-budget');
     throw error;
   }
 }
 
-function checkContext(options: TextAttackOptions, context: TextAttackContext) {
-  if (!(options.maxQueries >= 1)) throw new Error('The query budget must be at least 1: the first query scores the original text.');
-  if (options.transformations.length === 0) throw new Error('Choose at least one transformation.');
-  if (options.ranking === 'gradient' && !context.wordGain) {
-    throw new Error('The gradient ranking needs white-box access to the model.');
-  }
-  if (options.transformations.includes('synonym') && !context.synonyms) {
-    throw new Error('Synonym swaps need the synonym table of the model.');
-  }
-  if (options.transformations.includes('good-words') && !context.goodWords) {
-    throw new Error('The good-words insertion needs the list of good words of the model.');
-  }
-  if (options.transformations.includes('good-word-swap') && !context.goodWords) {
-    throw new Error('The good-word swap needs the list of good words of the model.');
+/** Refuses to start without what a chosen transformation or the search needs, naming it. */
+function checkContext(transformations: readonly ResolvedTransformation[], search: { id: string; needs: readonly 'wordGain'[] }, context: TextAttackContext) {
+  if (search.needs.includes('wordGain') && !context.wordGain) throw new Error(`The ${search.id} ranking needs ${RESOURCE_NEEDS.wordGain}.`);
+  for (const { entry } of transformations) {
+    for (const need of entry.needs) if (!context[need]) throw new Error(`${entry.name} needs ${RESOURCE_NEEDS[need]}.`);
   }
 }
 
-const isGoodWordEdit = (edit: TextEdit) => edit.transformation === 'good-words' || edit.transformation === 'good-word-swap';
-
-/** Indices of the tokens the search may change, most important first. */
-async function rankWords(
-  text: string,
-  tokens: Token[],
-  trueClass: number,
-  options: TextAttackOptions,
-  context: TextAttackContext,
-  victim: CountingVictim,
-  original: ArrayLike<number>,
-): Promise<number[]> {
-  const eligible = tokens.map((_, i) => i).filter((i) => !(options.skipStopWords && isStopWord(tokens[i].text)));
-  if (options.ranking === 'random') {
-    const order = eligible.slice();
-    for (let i = order.length - 1; i > 0; i--) {
-      const j = context.rng.int(i + 1);
-      [order[i], order[j]] = [order[j], order[i]];
-    }
-    return order;
-  }
-  const importance = new Float64Array(tokens.length);
-  if (options.ranking === 'gradient') {
-    const gains = await context.wordGain!(text, trueClass);
-    for (const i of eligible) importance[i] = i < gains.length ? gains[i] : 0;
-  } else {
-    // One query per distinct word: delete its first occurrence; every occurrence shares the score.
-    const firstOf = new Map<string, number>();
-    for (const i of eligible) if (!firstOf.has(tokens[i].text)) firstOf.set(tokens[i].text, i);
-    const words = [...firstOf.keys()].slice(0, Math.max(0, victim.remaining() - 1));
-    const deleted = words.map((w) => {
-      const t = tokens[firstOf.get(w)!];
-      return text.slice(0, t.start) + text.slice(t.end);
-    });
-    const rows = deleted.length > 0 ? await victim.probabilities(deleted) : [];
-    // In log space: how many times more likely the other classes become (see otherClassMass).
-    const logOther = (row: ArrayLike<number>) => Math.log(Math.max(otherClassMass(row, trueClass), Number.MIN_VALUE));
-    const scoreOf = new Map(words.map((w, k) => [w, logOther(rows[k]) - logOther(original)]));
-    for (const i of eligible) importance[i] = scoreOf.get(tokens[i].text) ?? -Infinity;
-  }
-  // Most important first; ties by position, so the order is the same on every run.
-  return eligible.slice().sort((a, b) => importance[b] - importance[a] || a - b);
-}
-
-function wordCandidates(
+/** The words that may stand in for the ranked word, from every replacing transformation in catalog order, deduplicated. */
+function replacementCandidates(
   text: string,
   token: Token,
   index: number,
-  options: TextAttackOptions,
-  context: TextAttackContext,
-  characterLevel: readonly PerturbationId[],
-  useSynonyms: boolean,
-  goodSwaps: readonly string[],
+  transformations: readonly ResolvedTransformation[],
+  rng: Rng,
+  resources: TransformationResources,
+  allowedCharacters: TextRecipe['constraints']['allowedCharacters'],
+  costOf: (entry: TransformationEntry, before: string, after: string) => number,
 ): Candidate[] {
   const word = text.slice(token.start, token.end);
   const out: Candidate[] = [];
-  const add = (after: string, transformation: TransformationId, distance: number) => {
-    if (after === word || out.some((c) => c.edit.after === after)) return;
-    out.push({
-      edit: { kind: 'replace', tokenIndex: index, start: token.start, end: token.end, before: word, after, transformation },
-      distance,
-    });
-  };
-  for (const id of characterLevel) {
-    for (let draw = 0; draw < options.candidatesPerWord; draw++) {
-      const after = PERTURBATIONS[id].apply(word, context.rng);
-      if (after !== undefined) add(after, id, editDistance(word, after));
+  for (const { entry, params } of transformations) {
+    for (const after of entry.implementation.candidates({ word, rng, params, resources })) {
+      if (after === word || out.some((c) => c.edit.after === after) || !introducesOnlyAllowed(word, after, allowedCharacters)) continue;
+      out.push({
+        edit: { kind: 'replace', tokenIndex: index, start: token.start, end: token.end, before: word, after, transformation: entry.id },
+        distance: costOf(entry, word, after),
+      });
     }
   }
-  if (useSynonyms) for (const synonym of context.synonyms!(word)) add(synonym, 'synonym', 0);
-  // A word substitution like a synonym: one perturbed word, no character edit distance.
-  for (const good of goodSwaps) add(inCaseOf(word, good), 'good-word-swap', 0);
   return out;
-}
-
-/**
- * `replacement` written in the case of `word` ("FREE" -> "THANKS", "Free" -> "Thanks"), which the lower-casing
- * tokenizer reads as `replacement`; left as it is when its case does not round-trip ("ß" upper-cases to "SS").
- */
-function inCaseOf(word: string, replacement: string): string {
-  const cased =
-    word.length >= 2 && word === word.toUpperCase() && word !== word.toLowerCase()
-      ? replacement.toUpperCase()
-      : word.charAt(0) !== word.charAt(0).toLowerCase()
-        ? replacement.charAt(0).toUpperCase() + replacement.slice(1)
-        : replacement;
-  return cased.toLowerCase() === replacement ? cased : replacement;
 }

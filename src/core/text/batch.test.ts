@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_TEXT_ATTACK, type TextAttackOptions, type TextVictim, type WordGain } from './attack';
+import type { TextVictim } from './attack';
+import type { WordGain } from './rankings';
+import { DEFAULT_TEXT_ATTACK, type TextAttackOptions } from './recipe';
 import { normalizedWordGain, runTextBatch, summarize, type BatchAttack, type BatchRow, type ExampleOutcome, type LabelledText } from './batch';
 import { normalizeText } from './normalize';
 import { tokenize } from './tokenizer';
@@ -171,18 +173,18 @@ describe('runTextBatch on a toy filter', () => {
 
   it('stops between examples when cancelled and keeps the same examples in every row', async () => {
     const k = 2;
-    let done = 0;
-    const progress: Array<[number, number]> = [];
+    const stop = new AbortController();
+    const progress: Array<[number, string | undefined]> = [];
     const result = await runTextBatch(plan, { model: toy, wordGain: toyWordGain }, {
-      onProgress: (d, total) => {
-        done = d;
-        progress.push([d, total]);
+      signal: stop.signal,
+      onProgress: (fraction, message) => {
+        progress.push([fraction, message]);
+        if (fraction * EXAMPLES.length >= k) stop.abort();
       },
-      cancelled: () => done >= k,
     });
     expect(result.cancelled).toBe(true);
     expect(result.completed).toBe(k);
-    expect(progress).toEqual([[1, EXAMPLES.length], [2, EXAMPLES.length]]);
+    expect(progress).toEqual([[1 / EXAMPLES.length, `1 of ${EXAMPLES.length} messages`], [2 / EXAMPLES.length, `2 of ${EXAMPLES.length} messages`]]);
     for (const row of result.rows) {
       expect(row.outcomes.map((o) => o.index)).toEqual([0, 1]);
       expect(row.summary.examples).toBe(k);
@@ -193,14 +195,14 @@ describe('runTextBatch on a toy filter', () => {
 
   it('leaves out an example whose attack was cut short by the cancel', async () => {
     // Cancel as soon as the toy scores the second example: its attacks stop early and it must not count.
-    let stop = false;
+    const stop = new AbortController();
     const watching: TextVictim = {
       probabilities: async (texts) => {
-        if (texts.includes(EXAMPLES[1].text)) stop = true;
+        if (texts.includes(EXAMPLES[1].text)) stop.abort();
         return toy.probabilities(texts);
       },
     };
-    const result = await runTextBatch(plan, { model: watching, wordGain: toyWordGain }, { cancelled: () => stop });
+    const result = await runTextBatch(plan, { model: watching, wordGain: toyWordGain }, { signal: stop.signal });
     expect(result).toMatchObject({ cancelled: true, completed: 1 });
     for (const row of result.rows) expect(row.outcomes.map((o) => o.index)).toEqual([0]);
   });

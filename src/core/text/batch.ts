@@ -10,18 +10,12 @@
  *   "On Adaptive Attacks to Adversarial Example Defenses", NeurIPS 2020, for why this is the setting that counts).
  */
 import { createRng } from '../data/rng';
-import {
-  attackText,
-  textAfterEdits,
-  withNormalizer,
-  wordBudget,
-  type TextAttackContext,
-  type TextAttackOptions,
-  type TextAttackResult,
-  type TextAttackStatus,
-  type TextVictim,
-  type WordGain,
-} from './attack';
+import { isStopped, type RunControl } from '../run/control';
+import { attackText, textAfterEdits, withNormalizer, wordBudget, type TextAttackContext, type TextAttackResult, type TextAttackStatus, type TextVictim } from './attack';
+import { argMax } from './goals';
+import type { WordGain } from './rankings';
+import { toRecipe, type TextAttackOptions, type TextRecipe } from './recipe';
+import type { TransformationEntry } from './transformation';
 import { normalizeText } from './normalize';
 import { tokenize } from './tokenizer';
 
@@ -44,10 +38,11 @@ export interface LabelledText {
   label: number;
 }
 
-export interface BatchAttack {
+/** One attack of a batch: a recipe, or the older flat options (the default, for scripts and the audit). */
+export interface BatchAttack<Options extends TextRecipe | TextAttackOptions = TextAttackOptions> {
   id: string;
   label: string;
-  options: TextAttackOptions;
+  options: Options;
 }
 
 /** What the model, its tables and the white-box access are; the batch builds the victims from them. */
@@ -56,11 +51,13 @@ export interface BatchResources {
   wordGain?: WordGain;
   synonyms?: (word: string) => readonly string[];
   goodWords?: readonly string[];
+  /** The transformations the attacks' ids are looked up in (the built-in catalog unless a test adds its own). */
+  catalog?: readonly TransformationEntry[];
 }
 
 export interface TextBatchPlan {
   examples: readonly LabelledText[];
-  attacks: readonly BatchAttack[];
+  attacks: readonly BatchAttack<TextRecipe | TextAttackOptions>[];
   settings: readonly DefenseSetting[];
   /** Word shares at which accuracy is measured (0 gives the clean accuracy); each at most the attack's own share. */
   budgets: readonly number[];
@@ -113,11 +110,6 @@ export interface TextBatchResult {
   cancelled: boolean;
 }
 
-export interface BatchHooks {
-  onProgress?: (done: number, total: number) => void | Promise<void>;
-  cancelled?: () => boolean;
-}
-
 /**
  * Word importance for the adaptive attacker: on the text as the model behind the normalizer reads it. When the
  * normalizer changed the number of words, the positions no longer line up and the bare text's ranking is used.
@@ -129,12 +121,6 @@ export function normalizedWordGain(wordGain: WordGain): WordGain {
     return wordGain(normalized, trueClass);
   };
 }
-
-const argMax = (row: ArrayLike<number>) => {
-  let best = 0;
-  for (let i = 1; i < row.length; i++) if (row[i] > row[best]) best = i;
-  return best;
-};
 
 /** TextAttack's summary of a list of outcomes. */
 export function summarize(outcomes: readonly Pick<ExampleOutcome, 'status' | 'queries' | 'wordCount' | 'perturbedWords'>[]): AttackSummary {
@@ -160,14 +146,22 @@ export function summarize(outcomes: readonly Pick<ExampleOutcome, 'status' | 'qu
   };
 }
 
-/** Runs every attack in every setting on each example in turn, so a cancelled run covers the same examples everywhere. */
-export async function runTextBatch(plan: TextBatchPlan, resources: BatchResources, hooks: BatchHooks = {}): Promise<TextBatchResult> {
-  for (const attack of plan.attacks) {
-    const over = plan.budgets.find((b) => b > attack.options.maxWordShare + 1e-12);
+/**
+ * Runs every attack in every setting on each example in turn, so a cancelled run covers the same examples everywhere.
+ * Stopped through `control.signal`, it returns the examples done with `cancelled: true` (an example whose attacks
+ * were cut short is left out); progress is the share of examples done.
+ */
+export async function runTextBatch(plan: TextBatchPlan, resources: BatchResources, control?: RunControl): Promise<TextBatchResult> {
+  const recipes = plan.attacks.map((attack) => toRecipe(attack.options, resources.catalog));
+  for (const [a, attack] of plan.attacks.entries()) {
+    const share = recipes[a].constraints.maxWordShare;
+    const over = plan.budgets.find((b) => b > share + 1e-12);
     if (over !== undefined) {
-      throw new Error(`The budget ${over} is above the word share of "${attack.label}" (${attack.options.maxWordShare}).`);
+      throw new Error(`The budget ${over} is above the word share of "${attack.label}" (${share}).`);
     }
   }
+  // The attacks share the stop and the step; the progress is the batch's own.
+  const attackControl: RunControl = { signal: control?.signal, onStep: control?.onStep };
   const defended = withNormalizer(resources.model);
   const judgeOf = (setting: DefenseSetting) => (setting === 'none' ? resources.model : defended);
   const contextOf = (setting: DefenseSetting, rngSeed: number): TextAttackContext => ({
@@ -177,7 +171,8 @@ export async function runTextBatch(plan: TextBatchPlan, resources: BatchResource
     canonical: setting === 'adaptive' ? (text) => normalizeText(text).text : undefined,
     synonyms: resources.synonyms,
     goodWords: resources.goodWords,
-    cancelled: hooks.cancelled,
+    catalog: resources.catalog,
+    control: attackControl,
   });
 
   // The 'normalizer' setting reuses the attack crafted for 'none' (same attacker, only the judge differs).
@@ -193,22 +188,22 @@ export async function runTextBatch(plan: TextBatchPlan, resources: BatchResource
   let cancelled = false;
 
   for (const [index, example] of plan.examples.entries()) {
-    if (hooks.cancelled?.()) {
+    if (isStopped(control)) {
       cancelled = true;
       break;
     }
     const crafted: { row: BatchRow; result: TextAttackResult }[] = [];
     for (const [a, attack] of plan.attacks.entries()) {
       const seed = plan.seed + 7919 * index + 104_729 * a;
-      const bare = needsBare ? await attackText(example.text, example.label, attack.options, contextOf('none', seed)) : undefined;
+      const bare = needsBare ? await attackText(example.text, example.label, recipes[a], contextOf('none', seed)) : undefined;
       const adaptive = plan.settings.includes('adaptive')
-        ? await attackText(example.text, example.label, attack.options, contextOf('adaptive', seed))
+        ? await attackText(example.text, example.label, recipes[a], contextOf('adaptive', seed))
         : undefined;
       for (const row of rows.filter((r) => r.attackId === attack.id)) {
         crafted.push({ row, result: row.setting === 'adaptive' ? adaptive! : bare! });
       }
     }
-    if (hooks.cancelled?.()) {
+    if (isStopped(control)) {
       cancelled = true; // an attack stopped early on this example: leave it out everywhere
       break;
     }
@@ -239,7 +234,8 @@ export async function runTextBatch(plan: TextBatchPlan, resources: BatchResource
       });
     }
     completed++;
-    await hooks.onProgress?.(completed, plan.examples.length);
+    control?.onProgress?.(completed / plan.examples.length, `${completed} of ${plan.examples.length} messages`);
+    await control?.onStep?.();
   }
 
   for (const row of rows) {

@@ -7,19 +7,22 @@ import { ProgressBar } from '../../components/ProgressBar';
 import { ScrollBox } from '../../components/ScrollBox';
 import { useRunFocus } from '../../components/useRunFocus';
 import { announce } from '../../stores/announcer';
-import { FAMILIES, FAMILY_LABELS, RANKINGS, transformationsOf, type RankingId } from '../../core/text/attack';
+import { FAMILIES, FAMILY_LABELS, transformationsOf, type RankingId } from '../../core/text/catalog';
+import type { TextRecipe } from '../../core/text/recipe';
 import { DEFENSE_SETTINGS, textBatchToCsv, textBatchToJson, type BatchAttack, type DefenseSetting } from '../../core/text/batch';
 import { textWorker } from '../../bridge/text';
 import { TEXT_MODELS } from '../../stores/models';
-import { selectBatch, useTextLab } from '../../stores/textLab';
+import { selectBatch, selectForm, useTextLab } from '../../stores/textLab';
 import { percent } from './format';
+import { SearchMethodSelect } from './RecipeFields';
 
 const BUDGETS = [0, 0.02, 0.05, 0.1, 0.15];
 
 /** TextAttack-style batch: each perturbation family over the test set's spam, with and without the normalizer. */
 export function BatchPanel() {
   const batch = useTextLab(selectBatch);
-  const { options, goodWordSource, set } = useTextLab();
+  const { recipe, goodWordSource } = useTextLab(selectForm);
+  const set = useTextLab((s) => s.set);
   const [count, setCount] = useState(200);
   const fields = useFieldErrors('text-batch');
   // The batch uses the single-message options too: an invalid one blocks it as well.
@@ -35,10 +38,16 @@ export function BatchPanel() {
     const model = TEXT_MODELS[0];
     if (!model || settings.length === 0) return setError('Choose at least one defense setting.');
     const maxWordShare = BUDGETS[BUDGETS.length - 1];
-    const attacks: BatchAttack[] = FAMILIES.map((family) => ({
+    // Each family with the chosen transformations' parameters (defaults for those not chosen) and constraints.
+    const attacks: BatchAttack<TextRecipe>[] = FAMILIES.map((family) => ({
       id: family,
       label: FAMILY_LABELS[family],
-      options: { ...options, ranking, maxWordShare, transformations: transformationsOf(family) },
+      options: {
+        ...recipe,
+        search: ranking,
+        constraints: { ...recipe.constraints, maxWordShare },
+        transformations: transformationsOf(family).map((id) => recipe.transformations.find((t) => t.id === id) ?? { id }),
+      },
     }));
     setError(undefined);
     setProgress({ fraction: 0, message: 'Loading the model and the test messages…' });
@@ -74,13 +83,7 @@ export function BatchPanel() {
         </label>
         <label>
           Word ranking{' '}
-          <select value={ranking} onChange={(e) => setRanking(e.target.value as RankingId)}>
-            {Object.entries(RANKINGS).map(([id, r]) => (
-              <option key={id} value={id}>
-                {r.label}
-              </option>
-            ))}
-          </select>
+          <SearchMethodSelect value={ranking} onChange={setRanking} />
         </label>
         {(Object.keys(DEFENSE_SETTINGS) as DefenseSetting[]).map((id) => (
           <label key={id} title={DEFENSE_SETTINGS[id].description}>

@@ -1,5 +1,6 @@
 import { Fragment, type ReactNode } from 'react';
 import type { TextEdit } from '../../core/text/attack';
+import { TRANSFORMATIONS } from '../../core/text/catalog';
 import { describeCharacter, diffCharacters } from '../../core/text/characters';
 
 /** One character of an edited word: changed ones are marked; invisible and look-alike ones get a visible stand-in. */
@@ -23,11 +24,12 @@ function Character({ char, changed, was }: { char: string; changed: boolean; was
 }
 
 /** Word-level transformations put in a whole new word: no character of it is an "edit" of the old one. */
-const WORD_LEVEL: Partial<Record<TextEdit['transformation'], string>> = { synonym: 'synonym', 'good-word-swap': 'good word', 'good-words': 'good word' };
+const wordLevelName = (transformation: string) => (TRANSFORMATIONS[transformation]?.family === 'word' ? TRANSFORMATIONS[transformation].name.toLowerCase() : undefined);
 
 function EditedWord({ edit }: { edit: Pick<TextEdit, 'before' | 'after' | 'transformation' | 'kind'> }) {
   const diff = diffCharacters(edit.before, edit.after);
-  const wordLevel = edit.kind === 'insert' || WORD_LEVEL[edit.transformation] !== undefined;
+  const kindName = wordLevelName(edit.transformation);
+  const wordLevel = edit.kind === 'insert' || kindName !== undefined;
   return (
     <span className={`edit edit-${edit.kind}`} title={`${edit.transformation}: "${edit.before}" → "${edit.after}"`}>
       {edit.kind === 'replace' && <del className="edit-before">{edit.before}</del>}
@@ -38,7 +40,7 @@ function EditedWord({ edit }: { edit: Pick<TextEdit, 'before' | 'after' | 'trans
               .filter((d) => d.op !== 'delete')
               .map((d, i) => <Character key={i} char={d.char} changed={d.op !== 'same'} was={d.op === 'replace' ? d.was : undefined} />)}
       </ins>
-      {WORD_LEVEL[edit.transformation] ? <sub className="edit-kind">{WORD_LEVEL[edit.transformation]}</sub> : null}
+      {kindName ? <sub className="edit-kind">{kindName}</sub> : null}
     </span>
   );
 }

@@ -1,19 +1,18 @@
 import { useEffect, useRef, useState } from 'react';
-import { NumberField } from '../../components/NumberField';
 import { useRunFocus } from '../../components/useRunFocus';
 import { announce } from '../../stores/announcer';
 import { useFieldErrors } from '../../stores/fieldErrors';
 import { ErrorBoundary, FaultPoint } from '../../components/ErrorBoundary';
-import { FAMILIES, FAMILY_LABELS, RANKINGS, TRANSFORMATIONS, transformationsOf, type RankingId, type TransformationId } from '../../core/text/attack';
 import { DEFENSE_SETTINGS, type DefenseSetting } from '../../core/text/batch';
 import type { SpamExample } from '../../core/data/spam';
 import { textWorker } from '../../bridge/text';
 import { TEXT_MODELS } from '../../stores/models';
-import { selectOptions, selectResult, selectText, useTextLab } from '../../stores/textLab';
+import { selectForm, selectResult, selectText, useTextLab } from '../../stores/textLab';
 import { GOOD_WORD_SOURCES, type GoodWordSource } from '../../core/text/goodWordSources';
 import type { ScoreResult, SingleTextAttackResult } from '../../workers/textApi';
 import { BatchPanel } from './BatchPanel';
 import { DiffView } from './DiffView';
+import { ConstraintFields, SearchMethodSelect, TransformationList } from './RecipeFields';
 import { formatProbability, percent } from './format';
 
 const SPAM = 1;
@@ -110,61 +109,22 @@ function MessageEditor() {
 }
 
 function AttackOptionsForm() {
-  const options = useTextLab(selectOptions);
-  const { setOptions, set } = useTextLab();
-  const setting = useTextLab((s) => s.setting);
-  const source = useTextLab((s) => s.goodWordSource);
-  const toggle = (id: TransformationId, on: boolean) =>
-    setOptions({ transformations: on ? [...options.transformations, id] : options.transformations.filter((t) => t !== id) });
+  const { recipe, setting, goodWordSource: source } = useTextLab(selectForm);
+  const setForm = useTextLab((s) => s.setForm);
+  const setRecipe = useTextLab((s) => s.setRecipe);
   const fields = useFieldErrors('text-attack');
-  const number = (key: 'maxWordShare' | 'maxQueries' | 'maxEditDistance' | 'candidatesPerWord' | 'goodWordCandidates', label: string, step: number, min: number, max: number) => (
-    <label className="param">
-      {label}
-      <NumberField
-        name={label}
-        step={step}
-        min={min}
-        max={max}
-        integer={Number.isInteger(step)}
-        value={options[key]}
-        onChange={(value) => setOptions({ [key]: value })}
-        onValidity={fields.report(key)}
-      />
-    </label>
-  );
   return (
     <div className="text-options">
-      <fieldset className="sweep-attacks">
-        <legend>Perturbations</legend>
-        {FAMILIES.map((family) => (
-          <div key={family}>
-            <strong className="small">{FAMILY_LABELS[family]}</strong>
-            {transformationsOf(family).map((id) => (
-              <label key={id} className="label-choice" title={TRANSFORMATIONS[id].description}>
-                <input type="checkbox" checked={options.transformations.includes(id)} onChange={(e) => toggle(id, e.target.checked)} /> {TRANSFORMATIONS[id].label}
-              </label>
-            ))}
-          </div>
-        ))}
-      </fieldset>
+      <TransformationList selected={recipe.transformations} onChange={(transformations) => setRecipe({ transformations })} report={fields.report} />
       <div className="param-form">
         <label className="param">
           Word ranking
-          <select value={options.ranking} onChange={(e) => setOptions({ ranking: e.target.value as RankingId })}>
-            {Object.entries(RANKINGS).map(([id, r]) => (
-              <option key={id} value={id} title={r.description}>
-                {r.label}
-              </option>
-            ))}
-          </select>
+          <SearchMethodSelect value={recipe.search} onChange={(search) => setRecipe({ search })} />
         </label>
-        {number('maxWordShare', 'Max share of words', 0.01, 0.01, 1)}
-        {number('maxQueries', 'Max queries', 1, 1, 5000)}
-        {number('maxEditDistance', 'Max edit distance (characters)', 1, 0, 1000)}
-        {number('goodWordCandidates', 'Good words tried per step', 1, 1, 20)}
+        <ConstraintFields constraints={recipe.constraints} onChange={(patch) => setRecipe({ constraints: { ...recipe.constraints, ...patch } })} report={fields.report} />
         <label className="param">
           Good words
-          <select value={source} onChange={(e) => set({ goodWordSource: e.target.value as GoodWordSource })}>
+          <select value={source} onChange={(e) => setForm({ goodWordSource: e.target.value as GoodWordSource })}>
             {Object.entries(GOOD_WORD_SOURCES).map(([id, label]) => (
               <option key={id} value={id}>
                 {label}
@@ -176,20 +136,12 @@ function AttackOptionsForm() {
             character edit); insertion adds them.
           </span>
         </label>
-        <label className="param">
-          <span>
-            <input type="checkbox" checked={options.repeatGoodWords} onChange={(e) => setOptions({ repeatGoodWords: e.target.checked })} /> Good words may repeat
-          </span>
-          <span>
-            <input type="checkbox" checked={options.skipStopWords} onChange={(e) => setOptions({ skipStopWords: e.target.checked })} /> Leave stop words alone
-          </span>
-        </label>
       </div>
       <fieldset className="defense-choice">
         <legend>Defense</legend>
         {(Object.keys(DEFENSE_SETTINGS) as DefenseSetting[]).map((id) => (
           <label key={id} className="label-choice" title={DEFENSE_SETTINGS[id].description}>
-            <input type="radio" name="defense" checked={setting === id} onChange={() => set({ setting: id })} /> {DEFENSE_SETTINGS[id].label}
+            <input type="radio" name="defense" checked={setting === id} onChange={() => setForm({ setting: id })} /> {DEFENSE_SETTINGS[id].label}
             <span className="note"> — {DEFENSE_SETTINGS[id].description}</span>
           </label>
         ))}
@@ -213,7 +165,8 @@ function SingleAttack() {
   const fieldsInvalid = useFieldErrors('text-attack').invalid;
   const text = useTextLab(selectText);
   const result = useTextLab(selectResult);
-  const { options, setting, goodWordSource, set } = useTextLab();
+  const { recipe, setting, goodWordSource } = useTextLab(selectForm);
+  const set = useTextLab((s) => s.set);
   const [running, setRunning] = useState(false);
   const [error, setError] = useState<string>();
   const controller = useRef<AbortController>(undefined);
@@ -225,7 +178,7 @@ function SingleAttack() {
       setError('The message is empty: type or paste an email, or pick a test spam message.');
       return;
     }
-    if (options.transformations.length === 0) {
+    if (recipe.transformations.length === 0) {
       setError('Choose at least one perturbation.');
       return;
     }
@@ -233,7 +186,7 @@ function SingleAttack() {
     setRunning(true);
     controller.current = new AbortController();
     try {
-      const r = await textWorker.call('attack', { model, text, trueClass: SPAM, options, setting, goodWordSource, seed: 1 }, { signal: controller.current.signal });
+      const r = await textWorker.call('attack', { model, text, trueClass: SPAM, recipe, setting, goodWordSource, seed: 1 }, { signal: controller.current.signal });
       set({ result: r });
       announce(verdictText(r, setting));
     } catch (e) {
