@@ -151,3 +151,25 @@ test('the extraction lab keeps its catalog setup through a reload, and a locked 
   await expect(page.getByLabel('query budget')).toBeDisabled();
   await expect(page.getByLabel('strategy')).toBeDisabled();
 });
+
+test('the text lab keeps its recipe, defense and view through a reload; a locked constraint holds', async ({ page }) => {
+  await page.goto('/#lab=text');
+  await page.locator('input[data-transformation="leet"]').check();
+  await page.getByLabel('Max share of words').fill('0.25');
+  await page.locator('input[name="defense"]').nth(2).check();
+  await expect(page).toHaveURL(/share=0\.25/);
+  await page.reload();
+  await expect(page.locator('input[data-transformation="leet"]')).toBeChecked();
+  await expect(page.getByLabel('Max share of words')).toHaveValue('0.25');
+  await expect(page.locator('input[name="defense"]').nth(2)).toBeChecked();
+  await page.getByRole('tab', { name: 'Batch over test spam' }).click();
+  await page.reload();
+  await expect(page.getByRole('tab', { name: 'Batch over test spam' })).toHaveAttribute('aria-selected', 'true');
+
+  await page.goto('/#lab=text&share=0.5&lock=share:0.05,t&hide=defense');
+  await expect(page.getByTestId('spec-problems')).toContainText('Max share of words (share) is locked at 0.05 by this setup; 0.5 was refused.');
+  await expect(page.getByLabel('Max share of words')).toHaveValue('0.05');
+  await expect(page.getByLabel('Max share of words')).toBeDisabled();
+  await expect(page.locator('input[data-transformation="swap"]')).toBeDisabled();
+  await expect(page.locator('input[name="defense"]').first()).toBeHidden();
+});

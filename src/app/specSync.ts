@@ -7,7 +7,9 @@ import { specHashEntries, parseSpecHash, specToFile, type LabSpec, type LabSpecD
 import { LAB_SPECS, type LabId } from '../core/spec/labs';
 import { LAB_VALIDATORS } from '../core/spec/validators';
 import { setupFromValues, valuesFromSetup, type ExtractionSpecValues } from '../core/spec/extractionSpec';
+import { setupFromTextValues, valuesFromTextSetup, type TextSpecValues } from '../core/spec/textSpec';
 import { useExtractionLab } from '../stores/extractionLab';
+import { useTextLab } from '../stores/textLab';
 import { useLabControls } from '../stores/labControls';
 import { appSchema, useSettings, type Settings } from '../stores/settings';
 import { formatHashEntries, parseHash } from '../stores/hashState';
@@ -49,9 +51,22 @@ const extractionBinding: LabBinding = {
   },
 };
 
+/** The text lab: its view and form (recipe, defense, good words) in its own store. */
+const textBinding: LabBinding = {
+  read: () => {
+    const { view, form } = useTextLab.getState();
+    return valuesFromTextSetup({ view, ...form });
+  },
+  write: (values) => {
+    const { view, recipe, setting, goodWordSource } = setupFromTextValues(values as TextSpecValues);
+    useTextLab.setState({ view, form: { recipe, setting, goodWordSource } });
+  },
+  subscribe: (listener) => useTextLab.subscribe(listener),
+};
+
 const BINDINGS: Record<LabId, LabBinding> = {
   image: settingsBinding(LAB_SPECS.image),
-  text: settingsBinding(LAB_SPECS.text),
+  text: textBinding,
   extraction: extractionBinding,
   audit: settingsBinding(LAB_SPECS.audit),
 };

@@ -1,3 +1,4 @@
+import { textLockViolations } from '../core/spec/textSpec';
 import type { SpamExample } from '../core/data/spam';
 import { attackText, withNormalizer, type TextAttackResult } from '../core/text/attack';
 import type { TextAttackOptions, TextRecipe } from '../core/text/recipe';
@@ -51,6 +52,8 @@ export interface SingleTextAttackArgs {
   setting: DefenseSetting;
   goodWordSource: GoodWordSource;
   seed: number;
+  /** The lab spec's locked controls: an attack that breaks one is refused. */
+  locks?: Record<string, string | number | boolean>;
 }
 
 export interface SingleTextAttackResult {
@@ -145,6 +148,8 @@ export function textHandlers(load: (model: ModelRef) => Promise<LoadedTextModel>
       return loaded.testSet.filter((e) => e.label === label).slice(0, count);
     },
     async attack(args, context) {
+      const broken = textLockViolations(args.locks, { recipe: args.recipe, setting: args.setting, goodWordSource: args.goodWordSource });
+      if (broken.length) throw new Error(`This attack breaks the lab's locked setup: ${broken.join(' ')}`);
       const c = await ensure(args.model);
       const started = performance.now();
       const resources = await resourcesOf(c, args.goodWordSource);

@@ -1,7 +1,7 @@
 import type { AttackParams, ParamSpec } from './types';
 
 /** Parameters that differ from their defaults, as "key:value,key:value" (short enough for a URL hash). */
-export function encodeParams(specs: ParamSpec[], params: AttackParams): string {
+export function encodeParams(specs: readonly ParamSpec[], params: AttackParams): string {
   return specs
     .filter((spec) => params[spec.key] !== undefined && params[spec.key] !== spec.default)
     .map((spec) => `${spec.key}:${params[spec.key]}`)
@@ -9,7 +9,7 @@ export function encodeParams(specs: ParamSpec[], params: AttackParams): string {
 }
 
 /** The inverse of encodeParams; unknown keys are dropped and values are typed by their spec. */
-export function decodeParams(specs: ParamSpec[], text: string): AttackParams {
+export function decodeParams(specs: readonly ParamSpec[], text: string): AttackParams {
   const out: AttackParams = {};
   for (const pair of text.split(',')) {
     const at = pair.indexOf(':');

@@ -146,3 +146,37 @@ describe("the sweep's per-attack parameters", () => {
     expect(problems).toEqual([expect.stringMatching(/^PGD.*Iterations \(max_iter\) must be between 1 and/)]);
   });
 });
+
+describe('the text and extraction labs as specs', () => {
+  it('map their stores\' setups to flat values and back, defaults writing nothing to the hash', async () => {
+    const { TEXT_SPEC, DEFAULT_TEXT_LAB_SETUP, setupFromTextValues, valuesFromTextSetup, textLockViolations } = await import('./textSpec');
+    const defaults = valuesFromTextSetup(DEFAULT_TEXT_LAB_SETUP);
+    expect(specHashEntries(TEXT_SPEC, { lab: 'text', values: defaults, locks: {}, hidden: [] })).toEqual([]);
+    const { spec, problems } = parseSpecHash(TEXT_SPEC, LAB_VALIDATORS.text, '#t=swap,teleport,homoglyph&share=0.3&chars=visible-ascii&defense=adaptive&tp=swap.candidatesPerWord:7', []);
+    expect(problems).toEqual(['There is no transformation called "teleport"; it is left out.']);
+    const setup = setupFromTextValues(spec.values);
+    expect(setup.recipe.transformations).toEqual([
+      { id: 'swap', params: { candidatesPerWord: 7 } },
+      { id: 'homoglyph', params: {} },
+    ]);
+    expect(setup.recipe.constraints).toMatchObject({ maxWordShare: 0.3, allowedCharacters: 'visible-ascii' });
+    expect(setup.setting).toBe('adaptive');
+    expect(valuesFromTextSetup(setup)).toEqual(spec.values);
+    expect(textLockViolations({ share: 0.1 }, { recipe: setup.recipe, setting: setup.setting, goodWordSource: setup.goodWordSource })).toEqual([
+      'Max share of words (share) is locked at 0.1; this run asked for 0.3.',
+    ]);
+  });
+
+  it('the extraction setup: strategy, parameters and defenses from the hash, bad ones refused by name', async () => {
+    const { EXTRACTION_SPEC, setupFromValues, valuesFromSetup, extractionRunLockViolations } = await import('./extractionSpec');
+    const { DEFAULT_EXTRACTION_SETUP } = await import('../extraction/catalog');
+    expect(specHashEntries(EXTRACTION_SPEC, { lab: 'extraction', values: valuesFromSetup(DEFAULT_EXTRACTION_SETUP, 'mnist-cnn', 42), locks: {}, hidden: [] })).toEqual([]);
+    const { spec, problems } = parseSpecHash(EXTRACTION_SPEC, LAB_VALIDATORS.extraction, '#strategy=jacobian&budget=600&per_round=200&defenses=prada,moat&output=label', []);
+    expect(problems).toEqual(['There is no defense called "moat"; it is left out.']);
+    const setup = setupFromValues(spec.values);
+    expect(setup).toMatchObject({ strategy: { id: 'jacobian', params: {} }, budget: 600, queriesPerRound: 200, output: { id: 'label' }, defenses: [{ id: 'prada', params: {} }] });
+    expect(parseSpecHash(EXTRACTION_SPEC, LAB_VALIDATORS.extraction, '#budget=999999', []).problems[0]).toMatch(/^Query budget \(budget\): must be <= 20000/);
+    expect(extractionRunLockViolations({ budget: 400 }, { ...setup, seed: 42 })).toEqual(['Query budget (budget) is locked at 400; this run asked for 600.']);
+    expect(extractionRunLockViolations({ budget: 600, strategy: 'jacobian' }, { ...setup, seed: 42 })).toEqual([]);
+  });
+});

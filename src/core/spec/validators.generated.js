@@ -655,7 +655,8 @@ return errors === 0;
 }
 
 export const validateLabSpecText = validate11;
-const schema12 = {"$id":"lab-spec-text","type":"object","additionalProperties":false,"required":["kind","schemaVersion","lab","specVersion","values"],"properties":{"kind":{"const":"adversarial-playground/lab-spec"},"schemaVersion":{"const":1},"lab":{"const":"text"},"specVersion":{"const":1},"values":{"type":"object","additionalProperties":false,"properties":{"seed":{"type":"integer","minimum":0,"maximum":2147483647}}},"locks":{"type":"object","maxProperties":64,"propertyNames":{"type":"string","pattern":"^[a-z][a-z0-9_]{0,39}$"},"additionalProperties":{"type":["string","number","boolean"],"maxLength":500}},"hidden":{"type":"array","maxItems":64,"uniqueItems":true,"items":{"type":"string","pattern":"^[a-z][a-z0-9_]{0,39}$"}}}};
+const schema12 = {"$id":"lab-spec-text","type":"object","additionalProperties":false,"required":["kind","schemaVersion","lab","specVersion","values"],"properties":{"kind":{"const":"adversarial-playground/lab-spec"},"schemaVersion":{"const":1},"lab":{"const":"text"},"specVersion":{"const":1},"values":{"type":"object","additionalProperties":false,"properties":{"view":{"type":"string","enum":["single","batch"]},"t":{"type":"string","maxLength":400,"pattern":"^[a-z0-9-]{1,40}(,[a-z0-9-]{1,40}){0,19}$|^$"},"tp":{"type":"string","maxLength":1000},"ranking":{"type":"string","enum":["deletion","gradient","random"]},"share":{"type":"number","minimum":0,"maximum":1},"queries":{"type":"integer","minimum":1,"maximum":100000},"edits":{"type":"integer","minimum":0,"maximum":1000},"stop":{"type":"boolean"},"chars":{"type":"string","enum":["any","visible-ascii"]},"defense":{"type":"string","enum":["none","normalizer","adaptive"]},"goodwords":{"type":"string","enum":["model","data"]}}},"locks":{"type":"object","maxProperties":64,"propertyNames":{"type":"string","pattern":"^[a-z][a-z0-9_]{0,39}$"},"additionalProperties":{"type":["string","number","boolean"],"maxLength":500}},"hidden":{"type":"array","maxItems":64,"uniqueItems":true,"items":{"type":"string","pattern":"^[a-z][a-z0-9_]{0,39}$"}}}};
+const pattern5 = new RegExp("^[a-z0-9-]{1,40}(,[a-z0-9-]{1,40}){0,19}$|^$", "u");
 
 function validate11(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="lab-spec-text" */;
@@ -780,7 +781,7 @@ if(data.values !== undefined){
 let data4 = data.values;
 if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
 for(const key1 in data4){
-if(!(key1 === "seed")){
+if(!(func2.call(schema12.properties.values.properties, key1))){
 const err10 = {instancePath:instancePath+"/values",schemaPath:"#/properties/values/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema12.properties.values,data:data4};
 if(vErrors === null){
 vErrors = [err10];
@@ -791,10 +792,10 @@ vErrors.push(err10);
 errors++;
 }
 }
-if(data4.seed !== undefined){
-let data5 = data4.seed;
-if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-const err11 = {instancePath:instancePath+"/values/seed",schemaPath:"#/properties/values/properties/seed/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema12.properties.values.properties.seed.type,parentSchema:schema12.properties.values.properties.seed,data:data5};
+if(data4.view !== undefined){
+let data5 = data4.view;
+if(typeof data5 !== "string"){
+const err11 = {instancePath:instancePath+"/values/view",schemaPath:"#/properties/values/properties/view/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.values.properties.view.type,parentSchema:schema12.properties.values.properties.view,data:data5};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -803,9 +804,8 @@ vErrors.push(err11);
 }
 errors++;
 }
-if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 > 2147483647 || isNaN(data5)){
-const err12 = {instancePath:instancePath+"/values/seed",schemaPath:"#/properties/values/properties/seed/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647",schema:2147483647,parentSchema:schema12.properties.values.properties.seed,data:data5};
+if(!((data5 === "single") || (data5 === "batch"))){
+const err12 = {instancePath:instancePath+"/values/view",schemaPath:"#/properties/values/properties/view/enum",keyword:"enum",params:{allowedValues: schema12.properties.values.properties.view.enum},message:"must be equal to one of the allowed values",schema:schema12.properties.values.properties.view.enum,parentSchema:schema12.properties.values.properties.view,data:data5};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -814,8 +814,12 @@ vErrors.push(err12);
 }
 errors++;
 }
-if(data5 < 0 || isNaN(data5)){
-const err13 = {instancePath:instancePath+"/values/seed",schemaPath:"#/properties/values/properties/seed/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema12.properties.values.properties.seed,data:data5};
+}
+if(data4.t !== undefined){
+let data6 = data4.t;
+if(typeof data6 === "string"){
+if(func3(data6) > 400){
+const err13 = {instancePath:instancePath+"/values/t",schemaPath:"#/properties/values/properties/t/maxLength",keyword:"maxLength",params:{limit: 400},message:"must NOT have more than 400 characters",schema:400,parentSchema:schema12.properties.values.properties.t,data:data6};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -824,11 +828,8 @@ vErrors.push(err13);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err14 = {instancePath:instancePath+"/values",schemaPath:"#/properties/values/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.values.type,parentSchema:schema12.properties.values,data:data4};
+if(!pattern5.test(data6)){
+const err14 = {instancePath:instancePath+"/values/t",schemaPath:"#/properties/values/properties/t/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9-]{1,40}(,[a-z0-9-]{1,40}){0,19}$|^$"},message:"must match pattern \""+"^[a-z0-9-]{1,40}(,[a-z0-9-]{1,40}){0,19}$|^$"+"\"",schema:"^[a-z0-9-]{1,40}(,[a-z0-9-]{1,40}){0,19}$|^$",parentSchema:schema12.properties.values.properties.t,data:data6};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -838,11 +839,8 @@ vErrors.push(err14);
 errors++;
 }
 }
-if(data.locks !== undefined){
-let data6 = data.locks;
-if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
-if(Object.keys(data6).length > 64){
-const err15 = {instancePath:instancePath+"/locks",schemaPath:"#/properties/locks/maxProperties",keyword:"maxProperties",params:{limit: 64},message:"must NOT have more than 64 properties",schema:64,parentSchema:schema12.properties.locks,data:data6};
+else {
+const err15 = {instancePath:instancePath+"/values/t",schemaPath:"#/properties/values/properties/t/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.values.properties.t.type,parentSchema:schema12.properties.values.properties.t,data:data6};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -851,11 +849,12 @@ vErrors.push(err15);
 }
 errors++;
 }
-for(const key2 in data6){
-const _errs13 = errors;
-if(typeof key2 === "string"){
-if(!pattern3.test(key2)){
-const err16 = {instancePath:instancePath+"/locks",schemaPath:"#/properties/locks/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]{0,39}$"},message:"must match pattern \""+"^[a-z][a-z0-9_]{0,39}$"+"\"",schema:"^[a-z][a-z0-9_]{0,39}$",parentSchema:schema12.properties.locks.propertyNames,data:key2,propertyName:key2};
+}
+if(data4.tp !== undefined){
+let data7 = data4.tp;
+if(typeof data7 === "string"){
+if(func3(data7) > 1000){
+const err16 = {instancePath:instancePath+"/values/tp",schemaPath:"#/properties/values/properties/tp/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema12.properties.values.properties.tp,data:data7};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -866,7 +865,7 @@ errors++;
 }
 }
 else {
-const err17 = {instancePath:instancePath+"/locks",schemaPath:"#/properties/locks/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.locks.propertyNames.type,parentSchema:schema12.properties.locks.propertyNames,data:key2,propertyName:key2};
+const err17 = {instancePath:instancePath+"/values/tp",schemaPath:"#/properties/values/properties/tp/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.values.properties.tp.type,parentSchema:schema12.properties.values.properties.tp,data:data7};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -875,9 +874,11 @@ vErrors.push(err17);
 }
 errors++;
 }
-var valid2 = _errs13 === errors;
-if(!valid2){
-const err18 = {instancePath:instancePath+"/locks",schemaPath:"#/properties/locks/propertyNames",keyword:"propertyNames",params:{propertyName: key2},message:"property name must be valid",schema:schema12.properties.locks.propertyNames,parentSchema:schema12.properties.locks,data:data6};
+}
+if(data4.ranking !== undefined){
+let data8 = data4.ranking;
+if(typeof data8 !== "string"){
+const err18 = {instancePath:instancePath+"/values/ranking",schemaPath:"#/properties/values/properties/ranking/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.values.properties.ranking.type,parentSchema:schema12.properties.values.properties.ranking,data:data8};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -886,11 +887,8 @@ vErrors.push(err18);
 }
 errors++;
 }
-}
-for(const key3 in data6){
-let data7 = data6[key3];
-if(((typeof data7 !== "string") && (!((typeof data7 == "number") && (isFinite(data7))))) && (typeof data7 !== "boolean")){
-const err19 = {instancePath:instancePath+"/locks/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/locks/additionalProperties/type",keyword:"type",params:{type: schema12.properties.locks.additionalProperties.type},message:"must be string,number,boolean",schema:schema12.properties.locks.additionalProperties.type,parentSchema:schema12.properties.locks.additionalProperties,data:data7};
+if(!(((data8 === "deletion") || (data8 === "gradient")) || (data8 === "random"))){
+const err19 = {instancePath:instancePath+"/values/ranking",schemaPath:"#/properties/values/properties/ranking/enum",keyword:"enum",params:{allowedValues: schema12.properties.values.properties.ranking.enum},message:"must be equal to one of the allowed values",schema:schema12.properties.values.properties.ranking.enum,parentSchema:schema12.properties.values.properties.ranking,data:data8};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -899,9 +897,12 @@ vErrors.push(err19);
 }
 errors++;
 }
-if(typeof data7 === "string"){
-if(func3(data7) > 500){
-const err20 = {instancePath:instancePath+"/locks/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/locks/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema12.properties.locks.additionalProperties,data:data7};
+}
+if(data4.share !== undefined){
+let data9 = data4.share;
+if((typeof data9 == "number") && (isFinite(data9))){
+if(data9 > 1 || isNaN(data9)){
+const err20 = {instancePath:instancePath+"/values/share",schemaPath:"#/properties/values/properties/share/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema12.properties.values.properties.share,data:data9};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -910,11 +911,8 @@ vErrors.push(err20);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err21 = {instancePath:instancePath+"/locks",schemaPath:"#/properties/locks/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.locks.type,parentSchema:schema12.properties.locks,data:data6};
+if(data9 < 0 || isNaN(data9)){
+const err21 = {instancePath:instancePath+"/values/share",schemaPath:"#/properties/values/properties/share/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema12.properties.values.properties.share,data:data9};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -924,11 +922,8 @@ vErrors.push(err21);
 errors++;
 }
 }
-if(data.hidden !== undefined){
-let data8 = data.hidden;
-if(Array.isArray(data8)){
-if(data8.length > 64){
-const err22 = {instancePath:instancePath+"/hidden",schemaPath:"#/properties/hidden/maxItems",keyword:"maxItems",params:{limit: 64},message:"must NOT have more than 64 items",schema:64,parentSchema:schema12.properties.hidden,data:data8};
+else {
+const err22 = {instancePath:instancePath+"/values/share",schemaPath:"#/properties/values/properties/share/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema12.properties.values.properties.share.type,parentSchema:schema12.properties.values.properties.share,data:data9};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -937,12 +932,11 @@ vErrors.push(err22);
 }
 errors++;
 }
-const len0 = data8.length;
-for(let i0=0; i0<len0; i0++){
-let data9 = data8[i0];
-if(typeof data9 === "string"){
-if(!pattern3.test(data9)){
-const err23 = {instancePath:instancePath+"/hidden/" + i0,schemaPath:"#/properties/hidden/items/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]{0,39}$"},message:"must match pattern \""+"^[a-z][a-z0-9_]{0,39}$"+"\"",schema:"^[a-z][a-z0-9_]{0,39}$",parentSchema:schema12.properties.hidden.items,data:data9};
+}
+if(data4.queries !== undefined){
+let data10 = data4.queries;
+if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
+const err23 = {instancePath:instancePath+"/values/queries",schemaPath:"#/properties/values/properties/queries/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema12.properties.values.properties.queries.type,parentSchema:schema12.properties.values.properties.queries,data:data10};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -951,9 +945,9 @@ vErrors.push(err23);
 }
 errors++;
 }
-}
-else {
-const err24 = {instancePath:instancePath+"/hidden/" + i0,schemaPath:"#/properties/hidden/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.hidden.items.type,parentSchema:schema12.properties.hidden.items,data:data9};
+if((typeof data10 == "number") && (isFinite(data10))){
+if(data10 > 100000 || isNaN(data10)){
+const err24 = {instancePath:instancePath+"/values/queries",schemaPath:"#/properties/values/properties/queries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000",schema:100000,parentSchema:schema12.properties.values.properties.queries,data:data10};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -962,24 +956,289 @@ vErrors.push(err24);
 }
 errors++;
 }
-}
-let i1 = data8.length;
-let j0;
-if(i1 > 1){
-const indices0 = {};
-for(;i1--;){
-let item0 = data8[i1];
-if(typeof item0 !== "string"){
-continue;
-}
-if(typeof indices0[item0] == "number"){
-j0 = indices0[item0];
-const err25 = {instancePath:instancePath+"/hidden",schemaPath:"#/properties/hidden/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema12.properties.hidden,data:data8};
+if(data10 < 1 || isNaN(data10)){
+const err25 = {instancePath:instancePath+"/values/queries",schemaPath:"#/properties/values/properties/queries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema12.properties.values.properties.queries,data:data10};
 if(vErrors === null){
 vErrors = [err25];
 }
 else {
 vErrors.push(err25);
+}
+errors++;
+}
+}
+}
+if(data4.edits !== undefined){
+let data11 = data4.edits;
+if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
+const err26 = {instancePath:instancePath+"/values/edits",schemaPath:"#/properties/values/properties/edits/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema12.properties.values.properties.edits.type,parentSchema:schema12.properties.values.properties.edits,data:data11};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+if((typeof data11 == "number") && (isFinite(data11))){
+if(data11 > 1000 || isNaN(data11)){
+const err27 = {instancePath:instancePath+"/values/edits",schemaPath:"#/properties/values/properties/edits/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema12.properties.values.properties.edits,data:data11};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+if(data11 < 0 || isNaN(data11)){
+const err28 = {instancePath:instancePath+"/values/edits",schemaPath:"#/properties/values/properties/edits/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema12.properties.values.properties.edits,data:data11};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+}
+}
+if(data4.stop !== undefined){
+let data12 = data4.stop;
+if(typeof data12 !== "boolean"){
+const err29 = {instancePath:instancePath+"/values/stop",schemaPath:"#/properties/values/properties/stop/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema12.properties.values.properties.stop.type,parentSchema:schema12.properties.values.properties.stop,data:data12};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+}
+if(data4.chars !== undefined){
+let data13 = data4.chars;
+if(typeof data13 !== "string"){
+const err30 = {instancePath:instancePath+"/values/chars",schemaPath:"#/properties/values/properties/chars/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.values.properties.chars.type,parentSchema:schema12.properties.values.properties.chars,data:data13};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+if(!((data13 === "any") || (data13 === "visible-ascii"))){
+const err31 = {instancePath:instancePath+"/values/chars",schemaPath:"#/properties/values/properties/chars/enum",keyword:"enum",params:{allowedValues: schema12.properties.values.properties.chars.enum},message:"must be equal to one of the allowed values",schema:schema12.properties.values.properties.chars.enum,parentSchema:schema12.properties.values.properties.chars,data:data13};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+}
+if(data4.defense !== undefined){
+let data14 = data4.defense;
+if(typeof data14 !== "string"){
+const err32 = {instancePath:instancePath+"/values/defense",schemaPath:"#/properties/values/properties/defense/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.values.properties.defense.type,parentSchema:schema12.properties.values.properties.defense,data:data14};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+if(!(((data14 === "none") || (data14 === "normalizer")) || (data14 === "adaptive"))){
+const err33 = {instancePath:instancePath+"/values/defense",schemaPath:"#/properties/values/properties/defense/enum",keyword:"enum",params:{allowedValues: schema12.properties.values.properties.defense.enum},message:"must be equal to one of the allowed values",schema:schema12.properties.values.properties.defense.enum,parentSchema:schema12.properties.values.properties.defense,data:data14};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+}
+if(data4.goodwords !== undefined){
+let data15 = data4.goodwords;
+if(typeof data15 !== "string"){
+const err34 = {instancePath:instancePath+"/values/goodwords",schemaPath:"#/properties/values/properties/goodwords/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.values.properties.goodwords.type,parentSchema:schema12.properties.values.properties.goodwords,data:data15};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+if(!((data15 === "model") || (data15 === "data"))){
+const err35 = {instancePath:instancePath+"/values/goodwords",schemaPath:"#/properties/values/properties/goodwords/enum",keyword:"enum",params:{allowedValues: schema12.properties.values.properties.goodwords.enum},message:"must be equal to one of the allowed values",schema:schema12.properties.values.properties.goodwords.enum,parentSchema:schema12.properties.values.properties.goodwords,data:data15};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+}
+}
+else {
+const err36 = {instancePath:instancePath+"/values",schemaPath:"#/properties/values/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.values.type,parentSchema:schema12.properties.values,data:data4};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+}
+if(data.locks !== undefined){
+let data16 = data.locks;
+if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
+if(Object.keys(data16).length > 64){
+const err37 = {instancePath:instancePath+"/locks",schemaPath:"#/properties/locks/maxProperties",keyword:"maxProperties",params:{limit: 64},message:"must NOT have more than 64 properties",schema:64,parentSchema:schema12.properties.locks,data:data16};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+for(const key2 in data16){
+const _errs33 = errors;
+if(typeof key2 === "string"){
+if(!pattern3.test(key2)){
+const err38 = {instancePath:instancePath+"/locks",schemaPath:"#/properties/locks/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]{0,39}$"},message:"must match pattern \""+"^[a-z][a-z0-9_]{0,39}$"+"\"",schema:"^[a-z][a-z0-9_]{0,39}$",parentSchema:schema12.properties.locks.propertyNames,data:key2,propertyName:key2};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+}
+else {
+const err39 = {instancePath:instancePath+"/locks",schemaPath:"#/properties/locks/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.locks.propertyNames.type,parentSchema:schema12.properties.locks.propertyNames,data:key2,propertyName:key2};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+var valid2 = _errs33 === errors;
+if(!valid2){
+const err40 = {instancePath:instancePath+"/locks",schemaPath:"#/properties/locks/propertyNames",keyword:"propertyNames",params:{propertyName: key2},message:"property name must be valid",schema:schema12.properties.locks.propertyNames,parentSchema:schema12.properties.locks,data:data16};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+}
+for(const key3 in data16){
+let data17 = data16[key3];
+if(((typeof data17 !== "string") && (!((typeof data17 == "number") && (isFinite(data17))))) && (typeof data17 !== "boolean")){
+const err41 = {instancePath:instancePath+"/locks/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/locks/additionalProperties/type",keyword:"type",params:{type: schema12.properties.locks.additionalProperties.type},message:"must be string,number,boolean",schema:schema12.properties.locks.additionalProperties.type,parentSchema:schema12.properties.locks.additionalProperties,data:data17};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
+if(typeof data17 === "string"){
+if(func3(data17) > 500){
+const err42 = {instancePath:instancePath+"/locks/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/locks/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema12.properties.locks.additionalProperties,data:data17};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err43 = {instancePath:instancePath+"/locks",schemaPath:"#/properties/locks/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.locks.type,parentSchema:schema12.properties.locks,data:data16};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
+}
+errors++;
+}
+}
+if(data.hidden !== undefined){
+let data18 = data.hidden;
+if(Array.isArray(data18)){
+if(data18.length > 64){
+const err44 = {instancePath:instancePath+"/hidden",schemaPath:"#/properties/hidden/maxItems",keyword:"maxItems",params:{limit: 64},message:"must NOT have more than 64 items",schema:64,parentSchema:schema12.properties.hidden,data:data18};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
+}
+errors++;
+}
+const len0 = data18.length;
+for(let i0=0; i0<len0; i0++){
+let data19 = data18[i0];
+if(typeof data19 === "string"){
+if(!pattern3.test(data19)){
+const err45 = {instancePath:instancePath+"/hidden/" + i0,schemaPath:"#/properties/hidden/items/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]{0,39}$"},message:"must match pattern \""+"^[a-z][a-z0-9_]{0,39}$"+"\"",schema:"^[a-z][a-z0-9_]{0,39}$",parentSchema:schema12.properties.hidden.items,data:data19};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
+}
+errors++;
+}
+}
+else {
+const err46 = {instancePath:instancePath+"/hidden/" + i0,schemaPath:"#/properties/hidden/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.hidden.items.type,parentSchema:schema12.properties.hidden.items,data:data19};
+if(vErrors === null){
+vErrors = [err46];
+}
+else {
+vErrors.push(err46);
+}
+errors++;
+}
+}
+let i1 = data18.length;
+let j0;
+if(i1 > 1){
+const indices0 = {};
+for(;i1--;){
+let item0 = data18[i1];
+if(typeof item0 !== "string"){
+continue;
+}
+if(typeof indices0[item0] == "number"){
+j0 = indices0[item0];
+const err47 = {instancePath:instancePath+"/hidden",schemaPath:"#/properties/hidden/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema12.properties.hidden,data:data18};
+if(vErrors === null){
+vErrors = [err47];
+}
+else {
+vErrors.push(err47);
 }
 errors++;
 break;
@@ -989,24 +1248,24 @@ indices0[item0] = i1;
 }
 }
 else {
-const err26 = {instancePath:instancePath+"/hidden",schemaPath:"#/properties/hidden/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.properties.hidden.type,parentSchema:schema12.properties.hidden,data:data8};
+const err48 = {instancePath:instancePath+"/hidden",schemaPath:"#/properties/hidden/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.properties.hidden.type,parentSchema:schema12.properties.hidden,data:data18};
 if(vErrors === null){
-vErrors = [err26];
+vErrors = [err48];
 }
 else {
-vErrors.push(err26);
+vErrors.push(err48);
 }
 errors++;
 }
 }
 }
 else {
-const err27 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.type,parentSchema:schema12,data};
+const err49 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.type,parentSchema:schema12,data};
 if(vErrors === null){
-vErrors = [err27];
+vErrors = [err49];
 }
 else {
-vErrors.push(err27);
+vErrors.push(err49);
 }
 errors++;
 }
@@ -1016,7 +1275,7 @@ return errors === 0;
 
 export const validateLabSpecExtraction = validate12;
 const schema13 = {"$id":"lab-spec-extraction","type":"object","additionalProperties":false,"required":["kind","schemaVersion","lab","specVersion","values"],"properties":{"kind":{"const":"adversarial-playground/lab-spec"},"schemaVersion":{"const":1},"lab":{"const":"extraction"},"specVersion":{"const":1},"values":{"type":"object","additionalProperties":false,"properties":{"model":{"type":"string","maxLength":80,"pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$"},"seed":{"type":"integer","minimum":0,"maximum":2147483647},"strategy":{"type":"string","enum":["random-noise","synthetic","jacobian","pool-random","pool-uncertainty","pool-adaptive"]},"sparams":{"type":"string","maxLength":500},"substitute":{"type":"string","enum":["mnist-mlp","mnist-cnn"]},"subparams":{"type":"string","maxLength":500},"budget":{"type":"integer","minimum":1,"maximum":20000},"per_round":{"type":"integer","minimum":1,"maximum":20000},"output":{"type":"string","enum":["probabilities","top-k","rounded","label"]},"oparams":{"type":"string","maxLength":500},"defenses":{"type":"string","maxLength":200,"pattern":"^[a-z0-9-]{1,40}(,[a-z0-9-]{1,40}){0,9}$|^$"},"dparams":{"type":"string","maxLength":500}}},"locks":{"type":"object","maxProperties":64,"propertyNames":{"type":"string","pattern":"^[a-z][a-z0-9_]{0,39}$"},"additionalProperties":{"type":["string","number","boolean"],"maxLength":500}},"hidden":{"type":"array","maxItems":64,"uniqueItems":true,"items":{"type":"string","pattern":"^[a-z][a-z0-9_]{0,39}$"}}}};
-const pattern8 = new RegExp("^[a-z0-9-]{1,40}(,[a-z0-9-]{1,40}){0,9}$|^$", "u");
+const pattern9 = new RegExp("^[a-z0-9-]{1,40}(,[a-z0-9-]{1,40}){0,9}$|^$", "u");
 
 function validate12(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="lab-spec-extraction" */;
@@ -1449,7 +1708,7 @@ vErrors.push(err35);
 }
 errors++;
 }
-if(!pattern8.test(data15)){
+if(!pattern9.test(data15)){
 const err36 = {instancePath:instancePath+"/values/defenses",schemaPath:"#/properties/values/properties/defenses/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9-]{1,40}(,[a-z0-9-]{1,40}){0,9}$|^$"},message:"must match pattern \""+"^[a-z0-9-]{1,40}(,[a-z0-9-]{1,40}){0,9}$|^$"+"\"",schema:"^[a-z0-9-]{1,40}(,[a-z0-9-]{1,40}){0,9}$|^$",parentSchema:schema13.properties.values.properties.defenses,data:data15};
 if(vErrors === null){
 vErrors = [err36];

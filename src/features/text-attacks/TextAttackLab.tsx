@@ -1,4 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
+import { lockedValues } from '../../stores/labControls';
+import { LockMark } from '../../components/LockMark';
+import { useControl, useControlMap } from '../../stores/useControl';
 import { useRunFocus } from '../../components/useRunFocus';
 import { announce } from '../../stores/announcer';
 import { useFieldErrors } from '../../stores/fieldErrors';
@@ -7,7 +10,7 @@ import { DEFENSE_SETTINGS, type DefenseSetting } from '../../core/text/batch';
 import type { SpamExample } from '../../core/data/spam';
 import { textWorker } from '../../bridge/text';
 import { TEXT_MODELS } from '../../stores/models';
-import { selectForm, selectResult, selectText, useTextLab } from '../../stores/textLab';
+import { selectForm, selectResult, selectText, selectTextView, useTextLab } from '../../stores/textLab';
 import { GOOD_WORD_SOURCES, type GoodWordSource } from '../../core/text/goodWordSources';
 import type { ScoreResult, SingleTextAttackResult } from '../../workers/textApi';
 import { BatchPanel } from './BatchPanel';
@@ -113,18 +116,19 @@ function AttackOptionsForm() {
   const setForm = useTextLab((s) => s.setForm);
   const setRecipe = useTextLab((s) => s.setRecipe);
   const fields = useFieldErrors('text-attack');
+  const c = useControlMap(['ranking', 'goodwords', 'defense'] as const);
   return (
     <div className="text-options">
       <TransformationList selected={recipe.transformations} onChange={(transformations) => setRecipe({ transformations })} report={fields.report} />
       <div className="param-form">
-        <label className="param">
-          Word ranking
+        <label className="param" hidden={c.ranking.hidden}>
+          Word ranking{c.ranking.locked ? <LockMark /> : null}
           <SearchMethodSelect value={recipe.search} onChange={(search) => setRecipe({ search })} />
         </label>
         <ConstraintFields constraints={recipe.constraints} onChange={(patch) => setRecipe({ constraints: { ...recipe.constraints, ...patch } })} report={fields.report} />
-        <label className="param">
-          Good words
-          <select value={source} onChange={(e) => setForm({ goodWordSource: e.target.value as GoodWordSource })}>
+        <label className="param" hidden={c.goodwords.hidden}>
+          Good words{c.goodwords.locked ? <LockMark /> : null}
+          <select value={source} disabled={c.goodwords.locked} onChange={(e) => setForm({ goodWordSource: e.target.value as GoodWordSource })}>
             {Object.entries(GOOD_WORD_SOURCES).map(([id, label]) => (
               <option key={id} value={id}>
                 {label}
@@ -137,11 +141,11 @@ function AttackOptionsForm() {
           </span>
         </label>
       </div>
-      <fieldset className="defense-choice">
-        <legend>Defense</legend>
+      <fieldset className="defense-choice" hidden={c.defense.hidden}>
+        <legend>Defense{c.defense.locked ? <LockMark /> : null}</legend>
         {(Object.keys(DEFENSE_SETTINGS) as DefenseSetting[]).map((id) => (
           <label key={id} className="label-choice" title={DEFENSE_SETTINGS[id].description}>
-            <input type="radio" name="defense" checked={setting === id} onChange={() => setForm({ setting: id })} /> {DEFENSE_SETTINGS[id].label}
+            <input type="radio" name="defense" checked={setting === id} disabled={c.defense.locked} onChange={() => setForm({ setting: id })} /> {DEFENSE_SETTINGS[id].label}
             <span className="note"> — {DEFENSE_SETTINGS[id].description}</span>
           </label>
         ))}
@@ -186,7 +190,7 @@ function SingleAttack() {
     setRunning(true);
     controller.current = new AbortController();
     try {
-      const r = await textWorker.call('attack', { model, text, trueClass: SPAM, recipe, setting, goodWordSource, seed: 1 }, { signal: controller.current.signal });
+      const r = await textWorker.call('attack', { model, text, trueClass: SPAM, recipe, setting, goodWordSource, seed: 1, locks: lockedValues('text') }, { signal: controller.current.signal });
       set({ result: r });
       announce(verdictText(r, setting));
     } catch (e) {
@@ -262,7 +266,9 @@ function SingleAttack() {
 
 /** Evade the bundled spam filter: one message at a time, or a batch over the test set's spam. */
 export function TextAttackLab() {
-  const [view, setView] = useState<'single' | 'batch'>('single');
+  const view = useTextLab(selectTextView);
+  const setView = (next: 'single' | 'batch') => useTextLab.getState().set({ view: next });
+  const viewControl = useControl('view');
   const model = TEXT_MODELS[0];
   if (!model) return <p className="error">No text model is bundled: run "npm run train:spam".</p>;
   return (
@@ -275,14 +281,16 @@ export function TextAttackLab() {
             Everything runs in this tab.
           </p>
         </div>
-        <div className="segmented" role="tablist" aria-label="text lab view">
-          <button type="button" role="tab" aria-selected={view === 'single'} className={view === 'single' ? 'active' : ''} onClick={() => setView('single')}>
-            One message
-          </button>
-          <button type="button" role="tab" aria-selected={view === 'batch'} className={view === 'batch' ? 'active' : ''} onClick={() => setView('batch')}>
-            Batch over test spam
-          </button>
-        </div>
+        {viewControl.hidden ? null : (
+          <div className="segmented" role="tablist" aria-label="text lab view">
+            <button type="button" role="tab" aria-selected={view === 'single'} className={view === 'single' ? 'active' : ''} disabled={viewControl.locked && view !== 'single'} onClick={() => setView('single')}>
+              One message
+            </button>
+            <button type="button" role="tab" aria-selected={view === 'batch'} className={view === 'batch' ? 'active' : ''} disabled={viewControl.locked && view !== 'batch'} onClick={() => setView('batch')}>
+              Batch over test spam
+            </button>
+          </div>
+        )}
       </div>
       {view === 'single' ? (
         <div className="text-layout">
