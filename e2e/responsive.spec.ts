@@ -34,6 +34,21 @@ test.describe('on a 390 x 844 phone', () => {
   });
 });
 
+test.describe('the text lab on a phone', () => {
+  test.use({ viewport: PHONE });
+
+  test('Attack is on the first screen, its settings folded above it and one tap away', async ({ page }) => {
+    await openView(page, 'text');
+    const attack = page.getByRole('button', { name: 'Attack this message' });
+    const box = (await attack.boundingBox())!;
+    expect(await page.evaluate(() => scrollY)).toBe(0);
+    expect(box.y + box.height, `Attack ends at ${box.y + box.height} px`).toBeLessThan(PHONE.height);
+    await expect(page.getByLabel('Max share of words')).toBeHidden();
+    await page.getByText('Attack settings', { exact: true }).click();
+    await expect(page.getByLabel('Max share of words')).toBeVisible();
+  });
+});
+
 test('on a laptop the model card is open', async ({ page }) => {
   await openView(page, 'imageSingle');
   await expect(page.getByLabel('model card mnist-cnn')).toBeVisible();

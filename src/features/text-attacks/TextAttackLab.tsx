@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import { useMediaQuery } from '../../components/useMediaQuery';
 import { lockedValues } from '../../stores/labControls';
 import { LockMark } from '../../components/LockMark';
 import { useControl, useControlMap } from '../../stores/useControl';
@@ -269,6 +270,7 @@ export function TextAttackLab() {
   const view = useTextLab(selectTextView);
   const setView = (next: 'single' | 'batch') => useTextLab.getState().set({ view: next });
   const viewControl = useControl('view');
+  const wide = useMediaQuery('(min-width: 801px)');
   const model = TEXT_MODELS[0];
   if (!model) return <p className="error">No text model is bundled: run "npm run train:spam".</p>;
   return (
@@ -296,7 +298,15 @@ export function TextAttackLab() {
         <div className="text-layout">
           <MessageEditor />
           <div>
-            <AttackOptionsForm />
+            {wide ? (
+              <AttackOptionsForm />
+            ) : (
+              // On a phone the settings fold away (their defaults are a good first attack), so Attack is on the first screen.
+              <details className="text-options-details">
+                <summary>Attack settings</summary>
+                <AttackOptionsForm />
+              </details>
+            )}
             <SingleAttack />
           </div>
         </div>
