@@ -1,5 +1,5 @@
 import { useRuntime } from '../stores/runtime';
-import { WorkerBridge } from './workerBridge';
+import { WorkerBridge } from '../rpc/workerBridge';
 import type { AuditWorkerApi } from '../workers/auditApi';
 
 /** The audit lab's worker: the user's model and data live there between calls. Starts on first use. */

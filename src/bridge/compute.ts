@@ -1,8 +1,8 @@
-import { WorkerBridge } from './workerBridge';
+import { WorkerBridge } from '../rpc/workerBridge';
 import type { BackendName } from '../core/backend/names';
 import { useRuntime } from '../stores/runtime';
 import { useSettings } from '../stores/settings';
-import type { BackendInfo, ModelWorkerApi } from '../workers/protocol';
+import type { BackendInfo, ModelWorkerApi } from '../workers/modelApi';
 
 /** Records the outcome of a backend choice in the runtime store, so the status bar says what happened. */
 async function recordBackend(backend: BackendName | 'auto', init: Promise<BackendInfo>): Promise<void> {

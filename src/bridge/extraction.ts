@@ -1,5 +1,5 @@
 import { reportWorkerMemory } from '../stores/runtime';
-import { WorkerBridge } from './workerBridge';
+import { WorkerBridge } from '../rpc/workerBridge';
 import type { ExtractionWorkerApi } from '../workers/extractionApi';
 import type { OracleWorkerApi } from '../workers/oracleApi';
 

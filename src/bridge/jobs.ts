@@ -1,5 +1,5 @@
 import { useJobs, type JobView } from '../stores/jobs';
-import type { CallOptions } from './workerBridge';
+import type { CallOptions } from '../rpc/workerBridge';
 
 const controllers = new Map<number, AbortController>();
 let nextId = 1;

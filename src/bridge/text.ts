@@ -1,5 +1,5 @@
 import { reportWorkerMemory } from '../stores/runtime';
-import { WorkerBridge } from './workerBridge';
+import { WorkerBridge } from '../rpc/workerBridge';
 import type { TextWorkerApi } from '../workers/textApi';
 
 /** The text lab's worker: the spam model, its tables and the test messages live there. Starts on first use. */

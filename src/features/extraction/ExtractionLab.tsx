@@ -20,7 +20,7 @@ import { IMAGE_MODELS, findImageModel } from '../../stores/models';
 import { selectRuns, useExtractionLab, type ExtractionRun } from '../../stores/extractionLab';
 import { selectModelId, selectSeed, useSettings } from '../../stores/settings';
 import { HELD_OUT_FROM } from '../../core/extraction/types';
-import type { Progress } from '../../workers/protocol';
+import type { Progress } from '../../rpc/protocol';
 
 const STRATEGY_TEXT: Record<StrategyId, string> = {
   'random-noise': 'No data: uniform random noise',

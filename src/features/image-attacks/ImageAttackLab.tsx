@@ -8,7 +8,7 @@ import { useRunFocus } from '../../components/useRunFocus';
 import { announce } from '../../stores/announcer';
 import { findImageModel } from '../../stores/models';
 import { selectImageView, selectModelId, selectSetSettings, useSettings } from '../../stores/settings';
-import type { ModelRef, Prediction } from '../../workers/protocol';
+import type { ModelRef, Prediction } from '../../workers/modelApi';
 import { InputPicker, type LabInput } from './InputPicker';
 import { SingleAttackPanel } from './SingleAttackPanel';
 import { SweepPanel } from './SweepPanel';

@@ -20,7 +20,7 @@ import {
   selectSetSettings,
   useSettings,
 } from '../../stores/settings';
-import type { AttackFrame, ModelRef, SingleAttackResult } from '../../workers/protocol';
+import type { AttackFrame, ModelRef, SingleAttackResult } from '../../workers/modelApi';
 import { AttackPicker } from './AttackPicker';
 import type { LabInput } from './InputPicker';
 

@@ -27,7 +27,7 @@ import {
   selectSweepCount,
   useSettings,
 } from '../../stores/settings';
-import type { ModelRef } from '../../workers/protocol';
+import type { ModelRef } from '../../workers/modelApi';
 import { normText } from './AttackPicker';
 
 const percent = (x: number | null) => (x === null ? '–' : `${(x * 100).toFixed(1)}%`);
