@@ -1,4 +1,5 @@
 import { WorkerBridge } from '../rpc/workerBridge';
+import { reportWorkerCrash } from './jobs';
 import type { BackendName } from '../core/backend/names';
 import { useRuntime } from '../stores/runtime';
 import { useSettings } from '../stores/settings';
@@ -25,7 +26,8 @@ export const compute = new WorkerBridge<ModelWorkerApi>(
       const backend = useSettings.getState().backend;
       return recordBackend(backend, bridge.send('init', { backend }));
     },
-    onCrash: (message) => useRuntime.getState().update({ workerError: message }),
+    name: 'compute',
+    onCrash: reportWorkerCrash,
   },
 );
 
