@@ -1,11 +1,10 @@
-import { useRef, useState } from 'react';
+import { useState } from 'react';
 import { NumberField } from '../../components/NumberField';
 import { useFieldErrors } from '../../stores/fieldErrors';
 import { ErrorBoundary, FaultPoint } from '../../components/ErrorBoundary';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { compute } from '../../bridge/compute';
-import { cancelJob, startJob } from '../../bridge/jobs';
-import { selectJobOfKind, useJobs } from '../../stores/jobs';
+import { useJob } from '../../bridge/useJob';
 import { extractionWorkers } from '../../bridge/extraction';
 import { loadTestDigits } from '../../bridge/datasets';
 import { downloadText } from '../../components/download';
@@ -20,7 +19,10 @@ import { IMAGE_MODELS, findImageModel } from '../../stores/models';
 import { selectRuns, useExtractionLab, type ExtractionRun } from '../../stores/extractionLab';
 import { selectModelId, selectSeed, useSettings } from '../../stores/settings';
 import { HELD_OUT_FROM } from '../../core/extraction/types';
-import type { Progress } from '../../rpc/protocol';
+import type { ProgressOf } from '../../rpc/protocol';
+import type { ExtractionSummary, ExtractionWorkerApi } from '../../workers/extractionApi';
+import type { TransferResult } from '../../core/extraction/transfer';
+import type { SweepResult } from '../../core/metrics/sweep';
 
 const STRATEGY_TEXT: Record<StrategyId, string> = {
   'random-noise': 'No data: uniform random noise',
@@ -44,7 +46,8 @@ function victimLabels(modelId: string): Promise<Int32Array> {
       const bytes = test.images.subarray(HELD_OUT_FROM * size);
       const pixels = new Float32Array(bytes.length);
       for (let i = 0; i < bytes.length; i++) pixels[i] = bytes[i] / 255;
-      const { labels: predicted } = await compute.call('predict', { model: findImageModel(modelId)!, pixels, count: test.count - HELD_OUT_FROM });
+      // The pixels are not needed here afterwards: they move to the worker rather than being copied (6 MB).
+      const { labels: predicted } = await compute.call('predict', { model: findImageModel(modelId)!, pixels, count: test.count - HELD_OUT_FROM }, { transfer: [pixels.buffer] });
       return Int32Array.from(predicted);
     });
     labels.catch(() => heldOutLabels.delete(modelId));
@@ -69,10 +72,10 @@ export function ExtractionLab() {
   const [perRound, setPerRound] = useState(250);
   const [strategy, setStrategy] = useState<StrategyId>('pool-uncertainty');
   const [architecture, setArchitecture] = useState<'mnist-mlp' | 'mnist-cnn'>('mnist-mlp');
-  const [progress, setProgress] = useState<Progress>();
-  const [error, setError] = useState<string>();
-  const abort = useRef<AbortController | undefined>(undefined);
-  const focus = useRunFocus(!!progress);
+  const job = useJob<ExtractionSummary, ProgressOf<ExtractionWorkerApi, 'run'>>('extraction-run');
+  const [note, setError] = useState<string>();
+  const error = note ?? job.error;
+  const focus = useRunFocus(job.running);
   const victim = victimId ? findImageModel(victimId) : undefined;
 
   const run = async () => {
@@ -96,52 +99,49 @@ export function ExtractionLab() {
     const id = Date.now();
     const label = `${strategy} · ${mode}${noise > 0 ? ` · noise ${noise}` : ''}${reverseSigmoid ? ' · reverse sigmoid' : ''} · ${budget} queries`;
     const store = useExtractionLab.getState();
-    abort.current = new AbortController();
     setError(undefined);
-    setProgress({ fraction: 0, message: 'opening the oracle…' });
     store.start({ id, label, victimId: victim.id, rounds: [] });
     const { oracle, attacker } = extractionWorkers();
-    try {
-      const info = await oracle.call('open', { model: victim, config });
-      const labels = await victimLabels(victim.id);
-      setProgress({ fraction: 0, message: 'querying and training…' });
-      const summary = await attacker.call(
-        'run',
-        {
-          strategy,
-          budget,
-          queriesPerRound: perRound,
-          training: { architecture, epochs: architecture === 'mnist-cnn' ? 3 : 10, batchSize: 64, learningRate: 0.001 },
-          numClasses: info.numClasses,
-          inputShape: info.inputShape,
-          victimLabels: labels,
-          heldOutFrom: HELD_OUT_FROM,
-          seed,
-        },
-        {
-          signal: abort.current.signal,
-          onProgress: (p) => {
-            setProgress(p);
-            if (p.round) useExtractionLab.getState().addRound(id, p.round);
+    const end = await job.start(
+      { lab: 'extraction', title: `Steal ${victim.id}: ${label}` },
+      async (options) => {
+        options.onProgress?.({ fraction: 0, message: 'opening the oracle…' });
+        const info = await oracle.call('open', { model: victim, config }, { signal: options.signal, onSent: options.onSent });
+        const labels = await victimLabels(victim.id);
+        options.onProgress?.({ fraction: 0, message: 'querying and training…' });
+        return attacker.call(
+          'run',
+          {
+            strategy,
+            budget,
+            queriesPerRound: perRound,
+            training: { architecture, epochs: architecture === 'mnist-cnn' ? 3 : 10, batchSize: 64, learningRate: 0.001 },
+            numClasses: info.numClasses,
+            inputShape: info.inputShape,
+            victimLabels: labels,
+            heldOutFrom: HELD_OUT_FROM,
+            seed,
           },
-        },
-      );
-      store.update(id, { queriesUsed: summary.queriesUsed, stoppedBy: summary.stoppedBy });
-      announce(`Extraction finished after ${summary.queriesUsed} queries (stopped by ${summary.stoppedBy}); the chart and the rounds follow.`);
-    } catch (e) {
-      const message = (e as Error).name === 'AbortError' ? 'Cancelled: the rounds done so far are kept.' : (e as Error).message;
-      setError(message);
+          options,
+        );
+      },
+      { onProgress: (p) => p.round && useExtractionLab.getState().addRound(id, p.round) },
+    );
+    if (end.ok) {
+      store.update(id, { queriesUsed: end.result.queriesUsed, stoppedBy: end.result.stoppedBy });
+      announce(`Extraction finished after ${end.result.queriesUsed} queries (stopped by ${end.result.stoppedBy}); the chart and the rounds follow.`);
+    } else {
+      const message = end.cancelled ? 'Cancelled: the rounds done so far are kept.' : end.error;
+      if (end.cancelled) setError(message);
       announce(message);
       useExtractionLab.getState().update(id, { error: message });
-    } finally {
-      // The log and the detector's verdict are read from the oracle's side, whatever happened to the run.
-      try {
-        const [log, verdict] = await Promise.all([oracle.call('log', {}), oracle.call('detector', {})]);
-        useExtractionLab.getState().update(id, { logCount: log.length, logTail: log.slice(-15), verdict });
-      } catch {
-        // No oracle was opened: nothing to show.
-      }
-      setProgress(undefined);
+    }
+    // The log and the detector's verdict are read from the oracle's side, whatever happened to the run.
+    try {
+      const [log, verdict] = await Promise.all([oracle.call('log', {}), oracle.call('detector', {})]);
+      useExtractionLab.getState().update(id, { logCount: log.length, logTail: log.slice(-15), verdict });
+    } catch {
+      // No oracle was opened (or its worker is gone): nothing to show.
     }
   };
 
@@ -227,12 +227,12 @@ export function ExtractionLab() {
               <option value="mnist-cnn">small CNN</option>
             </select>
           </label>
-          <button ref={focus.run} type="button" className="primary" onClick={() => void run()} disabled={!!progress || !victim || fields.invalid}>
+          <button ref={focus.run} type="button" className="primary" onClick={() => void run()} disabled={job.running || !victim || fields.invalid}>
             Steal the model
           </button>
         </fieldset>
       </div>
-      {progress ? <ProgressBar fraction={progress.fraction} message={progress.message} onCancel={() => abort.current?.abort()} cancelRef={focus.stop} /> : null}
+      {job.running ? <ProgressBar fraction={job.fraction} message={job.message} onCancel={job.cancel} cancelRef={focus.stop} /> : null}
       {error ? <p className="error" role="alert">{error}</p> : null}
       <ErrorBoundary name="The extraction results" onReset={() => useExtractionLab.getState().clear()} resetLabel="Clear the runs">
         <FaultPoint where="extraction-results" />
@@ -259,11 +259,12 @@ function TransferPanel({ victimId, seed }: { victimId: string; seed: number }) {
   const [attackId, setAttackId] = useState<'fgsm' | 'pgd'>('fgsm');
   const [budgetsText, setBudgetsText] = useState('0.05, 0.1, 0.2, 0.3');
   const [count, setCount] = useState(500);
-  const job = useJobs(selectJobOfKind('extraction-transfer'));
-  const [error, setError] = useState<string>();
+  const job = useJob<{ transfer: TransferResult; whiteBox: SweepResult }>('extraction-transfer');
+  const [note, setError] = useState<string>();
+  const error = note ?? job.error;
   const [outcome, setOutcome] = useState<TransferOutcome>();
   const transferFields = useFieldErrors('extraction-transfer');
-  const transferFocus = useRunFocus(!!job);
+  const transferFocus = useRunFocus(job.running);
   const victim = findImageModel(victimId)!;
 
   const run = async () => {
@@ -278,10 +279,10 @@ function TransferPanel({ victimId, seed }: { victimId: string; seed: number }) {
     setOutcome(undefined);
     const { oracle, attacker } = extractionWorkers();
     // A job: visible and cancellable (here and in the status bar) through both phases.
-    const job = startJob({ kind: 'extraction-transfer', lab: 'extraction', title: `Transfer ${attackId.toUpperCase()} from the stolen copy` }, async (options) => {
+    const end = await job.start({ lab: 'extraction', title: `Transfer ${attackId.toUpperCase()} from the stolen copy` }, async (options) => {
       // A fresh oracle session for this phase: each digit costs one query per budget, plus one for its clean label.
       const oracleBudget = count * (budgets.length + 1);
-      const info = await oracle.call('open', { model: victim, config: { output: { kind: 'label' }, budget: oracleBudget, seed } }, { signal: options.signal });
+      const info = await oracle.call('open', { model: victim, config: { output: { kind: 'label' }, budget: oracleBudget, seed } }, { signal: options.signal, onSent: options.onSent });
       const transfer = await attacker.call(
         'transfer',
         { attackId, budgets, count, heldOutFrom: HELD_OUT_FROM, oracleBudget, numClasses: info.numClasses, inputShape: info.inputShape, seed },
@@ -295,22 +296,22 @@ function TransferPanel({ victimId, seed }: { victimId: string; seed: number }) {
       );
       return { transfer, whiteBox };
     });
-    try {
-      const { transfer, whiteBox } = await job.done;
-      setOutcome({
-        attackId,
-        digits: transfer.digits,
-        queries: transfer.victimQueries,
-        points: transfer.points.map((p) => ({
-          eps: p.eps,
-          transfer: p.transferSuccess,
-          substitute: p.substituteSuccess,
-          whiteBox: whiteBox.points.find((w) => w.budget === p.eps)?.successRate ?? null,
-        })),
-      });
-    } catch (e) {
-      setError((e as Error).name === 'AbortError' ? 'Cancelled.' : (e as Error).message);
+    if (!end.ok) {
+      if (end.cancelled) setError('Cancelled.');
+      return;
     }
+    const { transfer, whiteBox } = end.result;
+    setOutcome({
+      attackId,
+      digits: transfer.digits,
+      queries: transfer.victimQueries,
+      points: transfer.points.map((p) => ({
+        eps: p.eps,
+        transfer: p.transferSuccess,
+        substitute: p.substituteSuccess,
+        whiteBox: whiteBox.points.find((w) => w.budget === p.eps)?.successRate ?? null,
+      })),
+    });
   };
 
   return (
@@ -331,11 +332,11 @@ function TransferPanel({ victimId, seed }: { victimId: string; seed: number }) {
           Held-out digits{' '}
           <NumberField name="Held-out digits" integer min={1} max={1900} value={count} onChange={setCount} aria-label="transfer digits" onValidity={transferFields.report('count')} />
         </label>
-        <button ref={transferFocus.run} type="button" className="primary" onClick={() => void run()} disabled={!!job || transferFields.invalid}>
+        <button ref={transferFocus.run} type="button" className="primary" onClick={() => void run()} disabled={job.running || transferFields.invalid}>
           Run transfer attack
         </button>
       </div>
-      {job ? <ProgressBar fraction={job.fraction} message={job.message} onCancel={() => cancelJob(job.id)} cancelRef={transferFocus.stop} /> : null}
+      {job.running ? <ProgressBar fraction={job.fraction} message={job.message} onCancel={job.cancel} cancelRef={transferFocus.stop} /> : null}
       {error ? <p className="error" role="alert">{error}</p> : null}
       {outcome ? (
         <>

@@ -1,4 +1,4 @@
-import { useRef, useState } from 'react';
+import { memo, useState } from 'react';
 import { NumberField } from '../../components/NumberField';
 import { useFieldErrors } from '../../stores/fieldErrors';
 import { AccuracyChart } from '../../components/AccuracyChart';
@@ -10,6 +10,9 @@ import { announce } from '../../stores/announcer';
 import { FAMILIES, FAMILY_LABELS, RANKINGS, transformationsOf, type RankingId } from '../../core/text/attack';
 import { DEFENSE_SETTINGS, textBatchToCsv, textBatchToJson, type BatchAttack, type DefenseSetting } from '../../core/text/batch';
 import { textWorker } from '../../bridge/text';
+import { useJob } from '../../bridge/useJob';
+import type { TextWorkerApi } from '../../workers/textApi';
+import type { ResultOf } from '../../rpc/protocol';
 import { TEXT_MODELS } from '../../stores/models';
 import { selectBatch, useTextLab } from '../../stores/textLab';
 import { percent } from './format';
@@ -26,10 +29,10 @@ export function BatchPanel() {
   const optionsInvalid = useFieldErrors('text-attack').invalid;
   const [ranking, setRanking] = useState<RankingId>('gradient');
   const [settings, setSettings] = useState<DefenseSetting[]>(['none', 'normalizer', 'adaptive']);
-  const [progress, setProgress] = useState<{ fraction: number; message?: string }>();
-  const [error, setError] = useState<string>();
-  const controller = useRef<AbortController>(undefined);
-  const focus = useRunFocus(progress !== undefined);
+  const job = useJob<ResultOf<TextWorkerApi, 'batch'>>('text-batch');
+  const [formError, setError] = useState<string>();
+  const error = formError ?? job.error;
+  const focus = useRunFocus(job.running);
 
   const run = async () => {
     const model = TEXT_MODELS[0];
@@ -41,25 +44,18 @@ export function BatchPanel() {
       options: { ...options, ranking, maxWordShare, transformations: transformationsOf(family) },
     }));
     setError(undefined);
-    setProgress({ fraction: 0, message: 'Loading the model and the test messages…' });
-    controller.current = new AbortController();
-    try {
-      const result = await textWorker.call(
-        'batch',
-        { model, count, label: 1, attacks, settings, budgets: BUDGETS, goodWordSource, seed: 1 },
-        { signal: controller.current.signal, onProgress: (p) => setProgress({ fraction: p.fraction, message: p.message }) },
-      );
-      set({ batch: result });
-      announce(`Batch finished: ${result.completed} messages${result.cancelled ? ' (cancelled)' : ''}; the summary table follows.`);
-    } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
-      announce(`The batch stopped: ${e instanceof Error ? e.message : String(e)}`);
-    } finally {
-      setProgress(undefined);
+    const end = await job.start({ lab: 'text', title: `Text batch over ${count} spam messages` }, (options) =>
+      textWorker.call('batch', { model, count, label: 1, attacks, settings, budgets: BUDGETS, goodWordSource, seed: 1 }, options),
+    );
+    if (end.ok) {
+      set({ batch: end.result });
+      announce(`Batch finished: ${end.result.completed} messages${end.result.cancelled ? ' (cancelled)' : ''}; the summary table follows.`);
+    } else {
+      if (end.cancelled) setError(end.error);
+      announce(`The batch stopped: ${end.error}`);
     }
   };
 
-  const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-');
   return (
     <div className="batch-panel">
       <p className="note">
@@ -92,73 +88,79 @@ export function BatchPanel() {
             {DEFENSE_SETTINGS[id].label}
           </label>
         ))}
-        <button ref={focus.run} type="button" className="primary" onClick={run} disabled={progress !== undefined || fields.invalid || optionsInvalid}>
+        <button ref={focus.run} type="button" className="primary" onClick={run} disabled={job.running || fields.invalid || optionsInvalid}>
           Run batch
         </button>
       </div>
-      {progress ? <ProgressBar fraction={progress.fraction} message={progress.message} onCancel={() => controller.current?.abort()} cancelRef={focus.stop} /> : null}
+      {job.running ? <ProgressBar fraction={job.fraction} message={job.message} onCancel={job.cancel} cancelRef={focus.stop} /> : null}
       {error ? <p className="error">{error}</p> : null}
-      {batch ? (
-        <>
-          <p className="note">
-            {batch.completed} messages{batch.cancelled ? ' (cancelled: the rows cover the messages done)' : ''} in {(batch.millis / 1000).toFixed(1)} s.
-          </p>
-          <ScrollBox label="attack summary table">
-            <table className="data-table" aria-label="attack summary">
-              <thead>
-                <tr>
-                  <th>Attack</th>
-                  <th>Setting</th>
-                  <th className="num">Original accuracy</th>
-                  <th className="num">Accuracy under attack</th>
-                  <th className="num">Attack success rate</th>
-                  <th className="num">Avg perturbed words</th>
-                  <th className="num">Avg queries</th>
-                  <th className="num">Succeeded / failed / skipped</th>
-                </tr>
-              </thead>
-              <tbody>
-                {batch.rows.map((row) => (
-                  <tr key={`${row.attackId}-${row.setting}`}>
-                    <td>{row.label}</td>
-                    <td>{DEFENSE_SETTINGS[row.setting].label}</td>
-                    <td className="num">{percent(row.summary.originalAccuracy)}</td>
-                    <td className="num">{percent(row.summary.accuracyUnderAttack)}</td>
-                    <td className="num">{percent(row.summary.successRate)}</td>
-                    <td className="num">{row.summary.averagePerturbedWordPercent.toFixed(1)}%</td>
-                    <td className="num">{row.summary.averageQueries.toFixed(1)}</td>
-                    <td className="num">
-                      {row.summary.succeeded} / {row.summary.failed} / {row.summary.skipped}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </ScrollBox>
-          {/* One small chart per defense setting, three lines each, rather than nine lines on one. */}
-          <div className="small-multiples">
-            {[...new Set(batch.rows.map((row) => row.setting))].map((setting) => (
-              <figure key={setting}>
-                <figcaption>{DEFENSE_SETTINGS[setting].label}</figcaption>
-                <AccuracyChart
-                  xLabel="share of words perturbed"
-                  series={batch.rows
-                    .filter((row) => row.setting === setting)
-                    .map((row) => ({ key: `${row.attackId}-${row.setting}`, label: row.label, points: row.curve }))}
-                />
-              </figure>
-            ))}
-          </div>
-          <div className="run-row">
-            <button type="button" onClick={() => downloadText(`text-batch-${stamp}.json`, textBatchToJson(batch, { model: TEXT_MODELS[0]?.id, budgets: BUDGETS }), 'application/json')}>
-              Export JSON
-            </button>
-            <button type="button" onClick={() => downloadText(`text-batch-${stamp}.csv`, textBatchToCsv(batch), 'text/csv')}>
-              Export CSV
-            </button>
-          </div>
-        </>
-      ) : null}
+      {batch ? <BatchResults batch={batch} /> : null}
     </div>
   );
 }
+
+/** Memoised: the panel redraws on every progress report of the next batch, and this table and these charts need not. */
+const BatchResults = memo(function BatchResults({ batch }: { batch: NonNullable<ReturnType<typeof selectBatch>> }) {
+  const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-');
+  return (
+    <>
+      <p className="note">
+        {batch.completed} messages{batch.cancelled ? ' (cancelled: the rows cover the messages done)' : ''} in {(batch.millis / 1000).toFixed(1)} s.
+      </p>
+      <ScrollBox label="attack summary table">
+        <table className="data-table" aria-label="attack summary">
+          <thead>
+            <tr>
+              <th>Attack</th>
+              <th>Setting</th>
+              <th className="num">Original accuracy</th>
+              <th className="num">Accuracy under attack</th>
+              <th className="num">Attack success rate</th>
+              <th className="num">Avg perturbed words</th>
+              <th className="num">Avg queries</th>
+              <th className="num">Succeeded / failed / skipped</th>
+            </tr>
+          </thead>
+          <tbody>
+            {batch.rows.map((row) => (
+              <tr key={`${row.attackId}-${row.setting}`}>
+                <td>{row.label}</td>
+                <td>{DEFENSE_SETTINGS[row.setting].label}</td>
+                <td className="num">{percent(row.summary.originalAccuracy)}</td>
+                <td className="num">{percent(row.summary.accuracyUnderAttack)}</td>
+                <td className="num">{percent(row.summary.successRate)}</td>
+                <td className="num">{row.summary.averagePerturbedWordPercent.toFixed(1)}%</td>
+                <td className="num">{row.summary.averageQueries.toFixed(1)}</td>
+                <td className="num">
+                  {row.summary.succeeded} / {row.summary.failed} / {row.summary.skipped}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </ScrollBox>
+      {/* One small chart per defense setting, three lines each, rather than nine lines on one. */}
+      <div className="small-multiples">
+        {[...new Set(batch.rows.map((row) => row.setting))].map((setting) => (
+          <figure key={setting}>
+            <figcaption>{DEFENSE_SETTINGS[setting].label}</figcaption>
+            <AccuracyChart
+              xLabel="share of words perturbed"
+              series={batch.rows
+                .filter((row) => row.setting === setting)
+                .map((row) => ({ key: `${row.attackId}-${row.setting}`, label: row.label, points: row.curve }))}
+            />
+          </figure>
+        ))}
+      </div>
+      <div className="run-row">
+        <button type="button" onClick={() => downloadText(`text-batch-${stamp}.json`, textBatchToJson(batch, { model: TEXT_MODELS[0]?.id, budgets: BUDGETS }), 'application/json')}>
+          Export JSON
+        </button>
+        <button type="button" onClick={() => downloadText(`text-batch-${stamp}.csv`, textBatchToCsv(batch), 'text/csv')}>
+          Export CSV
+        </button>
+      </div>
+    </>
+  );
+});

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { NumberField } from '../../components/NumberField';
 import { useRunFocus } from '../../components/useRunFocus';
 import { announce } from '../../stores/announcer';
@@ -8,6 +8,7 @@ import { FAMILIES, FAMILY_LABELS, RANKINGS, TRANSFORMATIONS, transformationsOf, 
 import { DEFENSE_SETTINGS, type DefenseSetting } from '../../core/text/batch';
 import type { SpamExample } from '../../core/data/spam';
 import { textWorker } from '../../bridge/text';
+import { useJob } from '../../bridge/useJob';
 import { TEXT_MODELS } from '../../stores/models';
 import { selectOptions, selectResult, selectText, useTextLab } from '../../stores/textLab';
 import { GOOD_WORD_SOURCES, type GoodWordSource } from '../../core/text/goodWordSources';
@@ -214,9 +215,11 @@ function SingleAttack() {
   const text = useTextLab(selectText);
   const result = useTextLab(selectResult);
   const { options, setting, goodWordSource, set } = useTextLab();
-  const [running, setRunning] = useState(false);
-  const [error, setError] = useState<string>();
-  const controller = useRef<AbortController>(undefined);
+  const job = useJob<SingleTextAttackResult>('text-attack');
+  const running = job.running;
+  // The form's own complaints; a failed run's error comes from the job.
+  const [formError, setError] = useState<string>();
+  const error = formError ?? job.error;
   const focus = useRunFocus(running);
   const run = async () => {
     const model = TEXT_MODELS[0];
@@ -230,17 +233,15 @@ function SingleAttack() {
       return;
     }
     setError(undefined);
-    setRunning(true);
-    controller.current = new AbortController();
-    try {
-      const r = await textWorker.call('attack', { model, text, trueClass: SPAM, options, setting, goodWordSource, seed: 1 }, { signal: controller.current.signal });
-      set({ result: r });
-      announce(verdictText(r, setting));
-    } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
-      announce(`The attack stopped: ${e instanceof Error ? e.message : String(e)}`);
-    } finally {
-      setRunning(false);
+    const end = await job.start({ lab: 'text', title: 'Text attack on one message' }, (o) =>
+      textWorker.call('attack', { model, text, trueClass: SPAM, options, setting, goodWordSource, seed: 1 }, o),
+    );
+    if (end.ok) {
+      set({ result: end.result });
+      announce(verdictText(end.result, setting));
+    } else {
+      if (end.cancelled) setError(end.error);
+      announce(`The attack stopped: ${end.error}`);
     }
   };
   const r = result?.result;
@@ -251,7 +252,7 @@ function SingleAttack() {
           Attack this message
         </button>
         {running ? (
-          <button ref={focus.stop} type="button" onClick={() => controller.current?.abort()}>
+          <button ref={focus.stop} type="button" onClick={job.cancel}>
             Stop
           </button>
         ) : null}
