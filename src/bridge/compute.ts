@@ -27,7 +27,11 @@ export const compute = new WorkerBridge<ModelWorkerApi>(
       return recordBackend(backend, bridge.send('init', { backend }));
     },
     name: 'compute',
-    onCrash: reportWorkerCrash,
+    onCrash: (message) => {
+      // The dead worker's tensors are gone with it.
+      useRuntime.getState().update({ memory: undefined });
+      reportWorkerCrash(message);
+    },
   },
 );
 
