@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { memo, useState } from 'react';
 import { NumberField } from '../../components/NumberField';
 import { useFieldErrors } from '../../stores/fieldErrors';
 import { ErrorBoundary, FaultPoint } from '../../components/ErrorBoundary';
@@ -388,8 +388,8 @@ const pct = (x: number) => Math.round(x * 1000) / 10;
 
 const COLORS = ['#2f6fde', '#d2462b', '#2a9d5c', '#9b51e0', '#e09a1b', '#16a3b8', '#7a5c3e', '#d6336c'];
 
-/** Fidelity (solid) and accuracy (dashed) against queries used, one colour per run. */
-function FidelityChart({ runs }: { runs: ExtractionRun[] }) {
+/** Fidelity (solid) and accuracy (dashed) against queries used, one colour per run. Memoised: it redraws per round, not per progress report. */
+const FidelityChart = memo(function FidelityChart({ runs }: { runs: ExtractionRun[] }) {
   return (
     <div className="chart" role="img" aria-label="fidelity against queries chart">
       <ResponsiveContainer width="100%" height={300}>
@@ -411,7 +411,7 @@ function FidelityChart({ runs }: { runs: ExtractionRun[] }) {
       </ResponsiveContainer>
     </div>
   );
-}
+});
 
 function RunDetails({ run, onExport }: { run: ExtractionRun; onExport(): void }) {
   const last = run.rounds[run.rounds.length - 1];
