@@ -1,4 +1,4 @@
-import { memo, useState } from 'react';
+import { useState } from 'react';
 import { NumberField } from '../../components/NumberField';
 import { useFieldErrors } from '../../stores/fieldErrors';
 import { AccuracyChart } from '../../components/AccuracyChart';
@@ -56,6 +56,7 @@ export function BatchPanel() {
     }
   };
 
+  const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-');
   return (
     <div className="batch-panel">
       <p className="note">
@@ -94,73 +95,67 @@ export function BatchPanel() {
       </div>
       {job.running ? <ProgressBar fraction={job.fraction} message={job.message} onCancel={job.cancel} cancelRef={focus.stop} /> : null}
       {error ? <p className="error">{error}</p> : null}
-      {batch ? <BatchResults batch={batch} /> : null}
+      {batch ? (
+        <>
+          <p className="note">
+            {batch.completed} messages{batch.cancelled ? ' (cancelled: the rows cover the messages done)' : ''} in {(batch.millis / 1000).toFixed(1)} s.
+          </p>
+          <ScrollBox label="attack summary table">
+            <table className="data-table" aria-label="attack summary">
+              <thead>
+                <tr>
+                  <th>Attack</th>
+                  <th>Setting</th>
+                  <th className="num">Original accuracy</th>
+                  <th className="num">Accuracy under attack</th>
+                  <th className="num">Attack success rate</th>
+                  <th className="num">Avg perturbed words</th>
+                  <th className="num">Avg queries</th>
+                  <th className="num">Succeeded / failed / skipped</th>
+                </tr>
+              </thead>
+              <tbody>
+                {batch.rows.map((row) => (
+                  <tr key={`${row.attackId}-${row.setting}`}>
+                    <td>{row.label}</td>
+                    <td>{DEFENSE_SETTINGS[row.setting].label}</td>
+                    <td className="num">{percent(row.summary.originalAccuracy)}</td>
+                    <td className="num">{percent(row.summary.accuracyUnderAttack)}</td>
+                    <td className="num">{percent(row.summary.successRate)}</td>
+                    <td className="num">{row.summary.averagePerturbedWordPercent.toFixed(1)}%</td>
+                    <td className="num">{row.summary.averageQueries.toFixed(1)}</td>
+                    <td className="num">
+                      {row.summary.succeeded} / {row.summary.failed} / {row.summary.skipped}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </ScrollBox>
+          {/* One small chart per defense setting, three lines each, rather than nine lines on one. */}
+          <div className="small-multiples">
+            {[...new Set(batch.rows.map((row) => row.setting))].map((setting) => (
+              <figure key={setting}>
+                <figcaption>{DEFENSE_SETTINGS[setting].label}</figcaption>
+                <AccuracyChart
+                  xLabel="share of words perturbed"
+                  series={batch.rows
+                    .filter((row) => row.setting === setting)
+                    .map((row) => ({ key: `${row.attackId}-${row.setting}`, label: row.label, points: row.curve }))}
+                />
+              </figure>
+            ))}
+          </div>
+          <div className="run-row">
+            <button type="button" onClick={() => downloadText(`text-batch-${stamp}.json`, textBatchToJson(batch, { model: TEXT_MODELS[0]?.id, budgets: BUDGETS }), 'application/json')}>
+              Export JSON
+            </button>
+            <button type="button" onClick={() => downloadText(`text-batch-${stamp}.csv`, textBatchToCsv(batch), 'text/csv')}>
+              Export CSV
+            </button>
+          </div>
+        </>
+      ) : null}
     </div>
   );
 }
-
-/** Memoised: the panel redraws on every progress report of the next batch, and this table and these charts need not. */
-const BatchResults = memo(function BatchResults({ batch }: { batch: NonNullable<ReturnType<typeof selectBatch>> }) {
-  const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-');
-  return (
-    <>
-      <p className="note">
-        {batch.completed} messages{batch.cancelled ? ' (cancelled: the rows cover the messages done)' : ''} in {(batch.millis / 1000).toFixed(1)} s.
-      </p>
-      <ScrollBox label="attack summary table">
-        <table className="data-table" aria-label="attack summary">
-          <thead>
-            <tr>
-              <th>Attack</th>
-              <th>Setting</th>
-              <th className="num">Original accuracy</th>
-              <th className="num">Accuracy under attack</th>
-              <th className="num">Attack success rate</th>
-              <th className="num">Avg perturbed words</th>
-              <th className="num">Avg queries</th>
-              <th className="num">Succeeded / failed / skipped</th>
-            </tr>
-          </thead>
-          <tbody>
-            {batch.rows.map((row) => (
-              <tr key={`${row.attackId}-${row.setting}`}>
-                <td>{row.label}</td>
-                <td>{DEFENSE_SETTINGS[row.setting].label}</td>
-                <td className="num">{percent(row.summary.originalAccuracy)}</td>
-                <td className="num">{percent(row.summary.accuracyUnderAttack)}</td>
-                <td className="num">{percent(row.summary.successRate)}</td>
-                <td className="num">{row.summary.averagePerturbedWordPercent.toFixed(1)}%</td>
-                <td className="num">{row.summary.averageQueries.toFixed(1)}</td>
-                <td className="num">
-                  {row.summary.succeeded} / {row.summary.failed} / {row.summary.skipped}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </ScrollBox>
-      {/* One small chart per defense setting, three lines each, rather than nine lines on one. */}
-      <div className="small-multiples">
-        {[...new Set(batch.rows.map((row) => row.setting))].map((setting) => (
-          <figure key={setting}>
-            <figcaption>{DEFENSE_SETTINGS[setting].label}</figcaption>
-            <AccuracyChart
-              xLabel="share of words perturbed"
-              series={batch.rows
-                .filter((row) => row.setting === setting)
-                .map((row) => ({ key: `${row.attackId}-${row.setting}`, label: row.label, points: row.curve }))}
-            />
-          </figure>
-        ))}
-      </div>
-      <div className="run-row">
-        <button type="button" onClick={() => downloadText(`text-batch-${stamp}.json`, textBatchToJson(batch, { model: TEXT_MODELS[0]?.id, budgets: BUDGETS }), 'application/json')}>
-          Export JSON
-        </button>
-        <button type="button" onClick={() => downloadText(`text-batch-${stamp}.csv`, textBatchToCsv(batch), 'text/csv')}>
-          Export CSV
-        </button>
-      </div>
-    </>
-  );
-});
