@@ -1,4 +1,5 @@
 import { expect, screenshot, test } from './fixtures';
+import { runExtraction } from './labs';
 
 test('a sweep left behind stays visible and cancellable; predictions do not wait behind it; a queued job can be cancelled', async ({ page }) => {
   await page.goto('/#lab=image&view=sweep&model=mnist-cnn&sweep=fgsm,pgd&n=2000');
@@ -32,11 +33,7 @@ test('a sweep left behind stays visible and cancellable; predictions do not wait
 });
 
 test('a PGD-40 transfer attack, the slowest transfer, is cancelled within seconds, and the tray lets go of it', async ({ page }) => {
-  await page.goto('/#lab=extraction&model=mnist-mlp');
-  await page.getByLabel('query budget').fill('200');
-  await page.getByLabel('queries per round').fill('100');
-  await page.getByRole('button', { name: 'Steal the model' }).click();
-  await expect(page.getByTestId('log-count')).toHaveText('200', { timeout: 120_000 });
+  await runExtraction(page);
   await page.getByLabel('transfer attack').selectOption('pgd');
   await page.getByLabel('transfer budgets').fill('0.1, 0.2, 0.3');
   await page.getByLabel('transfer digits').fill('1900');
