@@ -17,7 +17,7 @@ import { loadUserModel, parseModelJson } from '../src/core/audit/userModel';
 import { parseSpamSplit, SPAM_SPLIT } from '../src/core/data/spam';
 import { auditHandlers, type AuditWorkerApi, type UploadedFile } from '../src/workers/auditApi';
 import { memoryModelStore } from '../src/workers/savedModels';
-import type { JobContext } from '../src/workers/serve';
+import type { JobContext } from '../src/rpc/serve';
 import { pngBomb, writeHugeInputModel } from './hostileFixtures';
 import { decodeImageFile } from './imageFiles';
 import { loadMnistFromDisk, toArrayBuffer, useNodeWasm } from './node-tf';

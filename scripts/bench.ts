@@ -35,7 +35,7 @@ import type { SuiteId } from '../src/core/audit/audit';
 import { reportResults, type RobustnessReport } from '../src/core/audit/report';
 import { auditHandlers, type AuditWorkerApi, type UploadedFile } from '../src/workers/auditApi';
 import { memoryModelStore } from '../src/workers/savedModels';
-import { localJobContext, type JobContext } from '../src/workers/serve';
+import { localJobContext, type JobContext } from '../src/rpc/serve';
 
 interface BenchRow extends BenchRun {
   model: string;

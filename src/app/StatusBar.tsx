@@ -3,7 +3,7 @@ import { switchBackend } from '../bridge/compute';
 import { selectAuditMemory, selectBackend, selectBackendDetail, selectMemory, selectProbes, selectWorkerError, selectWorkers, useRuntime } from '../stores/runtime';
 import { useState } from 'react';
 import { cancelJob } from '../bridge/jobs';
-import { selectJobs, useJobs } from '../stores/jobs';
+import { selectJobs, selectNotices, useJobs } from '../stores/jobs';
 import { selectBackendPreference, selectLab, selectSetSettings, selectZoom, useSettings } from '../stores/settings';
 
 const formatBytes = (bytes: number) =>
@@ -125,14 +125,27 @@ function PresentationToggle() {
   );
 }
 
-/** Every queued or running long job of every lab, with its progress and a cancel: none runs out of sight. */
+/**
+ * Every queued or running long job of every lab, with its progress and a cancel: none runs out of sight. Above them,
+ * what happened to a worker (a crash), until dismissed.
+ */
 function JobTray() {
   const jobs = useJobs(selectJobs);
+  const notices = useJobs(selectNotices);
+  const dismiss = useJobs((s) => s.dismiss);
   const lab = useSettings(selectLab);
   const set = useSettings(selectSetSettings);
-  if (jobs.length === 0) return null;
+  if (jobs.length === 0 && notices.length === 0) return null;
   return (
     <div className="job-tray" role="region" aria-label="jobs">
+      {notices.map((notice) => (
+        <span key={notice.id} className="job-notice error" role="alert" data-testid="job-notice">
+          {notice.text}{' '}
+          <button type="button" onClick={() => dismiss(notice.id)} aria-label="dismiss the notice">
+            Dismiss
+          </button>
+        </span>
+      ))}
       {jobs.map((job) => (
         <span key={job.id} className="job" data-testid="job">
           {job.lab !== lab ? (

@@ -1,9 +1,9 @@
 /** The browser half of `npm run bench`: the same worker as the app, driven from Node through window.runBench. */
-import { WorkerBridge } from '../bridge/workerBridge';
+import { WorkerBridge } from '../rpc/workerBridge';
 import type { WorkloadId } from '../core/bench/workloads';
 import type { BackendName } from '../core/backend/names';
 import type { ModelCard } from '../core/models/card';
-import type { ModelWorkerApi } from '../workers/protocol';
+import type { ModelWorkerApi } from '../workers/modelApi';
 import { textSearchAttack, type TextSearchId } from '../core/bench/textSearches';
 import type { TextWorkerApi } from '../workers/textApi';
 import { auditWorker } from '../bridge/audit';

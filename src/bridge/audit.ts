@@ -1,5 +1,6 @@
 import { useRuntime } from '../stores/runtime';
-import { WorkerBridge } from './workerBridge';
+import { WorkerBridge } from '../rpc/workerBridge';
+import { reportWorkerCrash } from './jobs';
 import type { AuditWorkerApi } from '../workers/auditApi';
 
 /** The audit lab's worker: the user's model and data live there between calls. Starts on first use. */
@@ -7,6 +8,7 @@ export const auditWorker = new WorkerBridge<AuditWorkerApi>(
   () => new Worker(new URL('../workers/audit.worker.ts', import.meta.url), { type: 'module', name: 'audit' }),
   {
     onMemory: (memory) => useRuntime.getState().update({ auditMemory: memory }),
-    onCrash: (message) => useRuntime.getState().update({ workerError: message }),
+    name: 'audit',
+    onCrash: reportWorkerCrash,
   },
 );

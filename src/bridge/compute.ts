@@ -1,8 +1,9 @@
-import { WorkerBridge } from './workerBridge';
+import { WorkerBridge } from '../rpc/workerBridge';
+import { reportWorkerCrash } from './jobs';
 import type { BackendName } from '../core/backend/names';
 import { useRuntime } from '../stores/runtime';
 import { useSettings } from '../stores/settings';
-import type { BackendInfo, ModelWorkerApi } from '../workers/protocol';
+import type { BackendInfo, ModelWorkerApi } from '../workers/modelApi';
 
 /** Records the outcome of a backend choice in the runtime store, so the status bar says what happened. */
 async function recordBackend(backend: BackendName | 'auto', init: Promise<BackendInfo>): Promise<void> {
@@ -25,7 +26,12 @@ export const compute = new WorkerBridge<ModelWorkerApi>(
       const backend = useSettings.getState().backend;
       return recordBackend(backend, bridge.send('init', { backend }));
     },
-    onCrash: (message) => useRuntime.getState().update({ workerError: message }),
+    name: 'compute',
+    onCrash: (message) => {
+      // The dead worker's tensors are gone with it.
+      useRuntime.getState().update({ memory: undefined });
+      reportWorkerCrash(message);
+    },
   },
 );
 

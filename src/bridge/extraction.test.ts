@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { FromWorker, ToWorker } from '../workers/protocol';
+import type { FromWorker, ToWorker } from '../rpc/protocol';
 
 /** A stand-in for the browser's Worker: records messages; a test answers calls or makes it crash. */
 class FakeWorker {

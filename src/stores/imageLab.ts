@@ -2,7 +2,7 @@ import { create } from 'zustand';
 import { persist } from 'zustand/middleware';
 import { sessionPersist } from './sessionPersist';
 import type { SweepResult } from '../core/metrics/sweep';
-import type { SingleAttackResult } from '../workers/protocol';
+import type { SingleAttackResult } from '../workers/modelApi';
 
 /** The image lab's results for this session (plain data): they survive switching labs and a reload of the tab. */
 interface ImageLabStore {

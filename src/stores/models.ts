@@ -1,5 +1,5 @@
 import type { ModelCard } from '../core/models/card';
-import type { ModelRef } from '../workers/protocol';
+import type { ModelRef } from '../workers/modelApi';
 
 /** The bundled models: their cards are built into the app; weights are fetched from /models/<id>/ on use. */
 const cards = import.meta.glob<ModelCard>('../../models/*/card.json', { eager: true, import: 'default' });

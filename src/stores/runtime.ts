@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import type { BackendProbe } from '../core/backend/names';
-import type { MemoryStats } from '../workers/protocol';
+import type { MemoryStats } from '../rpc/protocol';
 
 /** What the compute worker reports: plain data only, never tensors. */
 interface RuntimeStore {

@@ -7,7 +7,7 @@ import { fetchMnistSplit, MNIST_SPLIT } from '../core/data/mnist';
 import { fetchSpamSplit, SPAM_SPLIT } from '../core/data/spam';
 import { auditHandlers } from './auditApi';
 import { indexedDbModelStore } from './savedModels';
-import { serveWorker } from './serve';
+import { afterReady, serveWorker } from '../rpc/serve';
 
 // The same backend as `npm run audit` (Node wasm), so a report made here and one made in CI agree.
 const ready = useBackend('wasm').catch(() => useBackend('cpu'));
@@ -29,21 +29,20 @@ async function decodeImage(bytes: ArrayBuffer, name: string): Promise<DecodedIma
   return image;
 }
 
-const handlers = auditHandlers({
-  store: indexedDbModelStore,
-  decodeImage,
-  async bundledData(task) {
-    if (task === 'image') return { name: 'MNIST test split (bundled)', split: await fetchMnistSplit(`${origin}${MNIST_SPLIT.urlPath}/`, 'test') };
-    return { name: 'SpamAssassin test split (bundled)', texts: await fetchSpamSplit(`${origin}${SPAM_SPLIT.urlPath}/`, 'test') };
-  },
-  // No cookies or HTTP credentials go with a model URL: it may be on any host the user names.
-  fetch: (url) => fetch(url, { credentials: 'omit' }),
-  backend: () => tf.getBackend() ?? 'none',
-});
-
 // Every call waits for the backend first.
-const wrapped = Object.fromEntries(
-  Object.entries(handlers).map(([name, handler]) => [name, async (args: never, context: never) => (await ready, (handler as (a: never, c: never) => unknown)(args, context))]),
-) as typeof handlers;
-
-serveWorker(wrapped, self as unknown as Parameters<typeof serveWorker>[1]);
+serveWorker(
+  afterReady(
+    ready,
+    auditHandlers({
+      store: indexedDbModelStore,
+      decodeImage,
+      async bundledData(task) {
+        if (task === 'image') return { name: 'MNIST test split (bundled)', split: await fetchMnistSplit(`${origin}${MNIST_SPLIT.urlPath}/`, 'test') };
+        return { name: 'SpamAssassin test split (bundled)', texts: await fetchSpamSplit(`${origin}${SPAM_SPLIT.urlPath}/`, 'test') };
+      },
+      // No cookies or HTTP credentials go with a model URL: it may be on any host the user names.
+      fetch: (url) => fetch(url, { credentials: 'omit' }),
+      backend: () => tf.getBackend() ?? 'none',
+    }),
+  ),
+);

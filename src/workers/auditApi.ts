@@ -14,7 +14,7 @@ import { checkModel, inferSpec, loadUserModel, parseModelJson, shardPaths, type 
 import type { ImageSplit } from '../core/data/mnist';
 import type { LabelledText } from '../core/text/batch';
 import { synonymCandidates, type SynonymTable } from '../core/text/wordnet';
-import type { Handlers, JobContext } from './serve';
+import type { Handlers, JobContext } from '../rpc/serve';
 import { pushAll } from '../core/arrays';
 
 /** What a saved model is, without its bytes: the list the page shows. */

@@ -2,11 +2,11 @@
 import './wasmAssets';
 import { useBackend } from '../core/backend/backends';
 import { fetchMnistSplit, MNIST_SPLIT } from '../core/data/mnist';
-import { WorkerBridge } from '../bridge/workerBridge';
+import { WorkerBridge } from '../rpc/workerBridge';
 import { extractionHandlers } from './extractionApi';
 import type { OracleWorkerApi } from './oracleApi';
-import { isConnectMessage, portAsWorker } from './portAdapter';
-import { serveWorker } from './serve';
+import { acceptPorts, portAsWorker } from '../rpc/portAdapter';
+import { serveWorker } from '../rpc/serve';
 
 // The attacker: it holds no model of the victim's, only a port to the oracle worker (see OracleWorkerApi).
 const ready = useBackend('wasm').catch(() => useBackend('cpu'));
@@ -27,9 +27,6 @@ serveWorker(
     },
     () => (splits ??= loadSplits()),
   ),
-  self as unknown as Parameters<typeof serveWorker>[1],
 );
-
 // A port to the oracle worker arrives outside the call protocol (ports must be transferred).
-const serveCalls = self.onmessage!;
-self.onmessage = (event) => (isConnectMessage(event.data) ? (oraclePort = event.data.port) : serveCalls.call(self, event));
+acceptPorts((port) => (oraclePort = port));

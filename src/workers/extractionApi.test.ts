@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useNodeWasm } from '../../scripts/node-tf';
-import type { WorkerBridge } from '../bridge/workerBridge';
+import type { WorkerBridge } from '../rpc/workerBridge';
 import { cardFor, tinyClassifier } from '../core/attacks/testHelpers';
 import type { ImageSplit } from '../core/data/mnist';
 import { sliceSplit } from '../core/data/mnist';
@@ -13,7 +13,7 @@ import { createOracle } from '../core/extraction/oracle';
 import type { Classifier } from '../core/models/classifier';
 import { extractionHandlers, type ExtractionRunArgs } from './extractionApi';
 import { oracleHandlers, type OracleWorkerApi } from './oracleApi';
-import { localJobContext } from './serve';
+import { localJobContext } from '../rpc/serve';
 
 const SHAPE: [number, number, number] = [12, 12, 1];
 const HELD_OUT_FROM = 10;

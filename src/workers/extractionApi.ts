@@ -5,9 +5,9 @@ import { transferAttack, type TransferAttackId, type TransferResult } from '../c
 import type { Classifier } from '../core/models/classifier';
 import type { Oracle, OracleAnswer } from '../core/extraction/types';
 import { sliceSplit, type ImageSplit } from '../core/data/mnist';
-import type { WorkerBridge } from '../bridge/workerBridge';
+import type { WorkerBridge } from '../rpc/workerBridge';
 import type { OracleWorkerApi } from './oracleApi';
-import type { Handlers } from './serve';
+import type { Handlers } from '../rpc/serve';
 
 /** What the attacker's worker does: extraction runs against an oracle it reaches only through messages. */
 export interface ExtractionRunArgs {
@@ -48,7 +48,8 @@ export interface TransferArgs {
 }
 
 export interface ExtractionWorkerApi {
-  run: { args: ExtractionRunArgs; result: ExtractionSummary };
+  /** Progress carries each finished round, for the page's chart. */
+  run: { args: ExtractionRunArgs; result: ExtractionSummary; progress: { round: ExtractionRound } };
   /** Crafts an attack on the last substitute and sends it to the oracle (opened afresh by the page for this). */
   transfer: { args: TransferArgs; result: TransferResult };
 }

@@ -4,8 +4,8 @@ import './wasmAssets';
 import { useBackend } from '../core/backend/backends';
 import { classifierFromLayersModel } from '../core/models/classifier';
 import { oracleHandlers } from './oracleApi';
-import { isConnectMessage, portAsScope } from './portAdapter';
-import { serveWorker } from './serve';
+import { acceptPorts, portAsScope } from '../rpc/portAdapter';
+import { serveWorker } from '../rpc/serve';
 
 // The victim lives here, in a worker of its own: the attacker's worker talks to it only through OracleWorkerApi.
 const ready = useBackend('wasm').catch(() => useBackend('cpu'));
@@ -15,6 +15,5 @@ const handlers = oracleHandlers(async (model) => {
   return classifierFromLayersModel(await tf.loadLayersModel(model.url), model.card);
 });
 // The page talks to the oracle directly (open it, read the log and the detector); the attacker through a port.
-serveWorker(handlers, self as unknown as Parameters<typeof serveWorker>[1]);
-const serveCalls = self.onmessage!;
-self.onmessage = (event) => (isConnectMessage(event.data) ? serveWorker(handlers, portAsScope(event.data.port)) : serveCalls.call(self, event));
+serveWorker(handlers);
+acceptPorts((port) => serveWorker(handlers, portAsScope(port)));

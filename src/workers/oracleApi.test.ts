@@ -5,7 +5,7 @@ import { cardFor, tinyClassifier } from '../core/attacks/testHelpers';
 import { useBackend } from '../core/backend/backends';
 import { createRng } from '../core/data/rng';
 import { ORACLE_METHODS, oracleHandlers } from './oracleApi';
-import type { JobContext } from './serve';
+import type { JobContext } from '../rpc/serve';
 
 const context: JobContext = { progress: () => undefined, cancelled: () => false, yield: async () => undefined, checkpoint: async () => undefined, control: {} };
 const modelRef = { id: 'tiny', url: 'unused', card: cardFor([4, 4, 1], 3) };

@@ -1,8 +1,8 @@
 import type { Classifier } from '../core/models/classifier';
 import { createOracle } from '../core/extraction/oracle';
 import type { DetectorVerdict, Oracle, OracleAnswer, OracleConfig, QueryLogEntry } from '../core/extraction/types';
-import type { ModelRef } from './protocol';
-import type { Handlers } from './serve';
+import type { ModelRef } from './modelApi';
+import type { Handlers } from '../rpc/serve';
 
 /**
  * Everything that crosses the oracle worker's boundary. The attacker's side can open an oracle on a model, send

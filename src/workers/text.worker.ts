@@ -7,8 +7,8 @@ import type { GoodWordList } from '../core/text/goodWords';
 import { textModelFromLayersModel } from '../core/text/textModel';
 import type { Vocabulary } from '../core/text/tokenizer';
 import type { SynonymTable } from '../core/text/wordnet';
-import type { ModelRef } from './protocol';
-import { serveWorker } from './serve';
+import { serveWorker } from '../rpc/serve';
+import type { ModelRef } from './modelApi';
 import { textHandlers } from './textApi';
 
 // Text models are small and their attacks are many tiny model calls: wasm, as in the image worker's usual pick.
@@ -45,5 +45,4 @@ serveWorker(
     });
     return { model, synonyms, dataGoodWords: goodWords?.words, testSet };
   }),
-  self as unknown as Parameters<typeof serveWorker>[1],
 );

@@ -8,8 +8,8 @@ import { normalizeText, type NormalizationStep } from '../core/text/normalize';
 import type { TextModel } from '../core/text/textModel';
 import { tokenize } from '../core/text/tokenizer';
 import { synonymCandidates, type SynonymTable } from '../core/text/wordnet';
-import type { ModelRef } from './protocol';
-import type { Handlers } from './serve';
+import type { ModelRef } from './modelApi';
+import type { Handlers } from '../rpc/serve';
 
 /** Where the good words come from: the model itself (white-box, or Lowd & Meek's active probe) or ham mail (passive). */
 export { GOOD_WORD_SOURCES, type GoodWordSource } from '../core/text/goodWordSources';

@@ -39,7 +39,8 @@ export function ModelPanel() {
   const fromFiles = async (files: FileList | File[]) => {
     if (files.length === 0) return;
     const uploaded = await readFiles(files);
-    await attempt(() => auditWorker.call('loadFiles', { files: uploaded }));
+    // Read for this call alone: the bytes (up to the model size limit) move to the worker rather than being copied.
+    await attempt(() => auditWorker.call('loadFiles', { files: uploaded }, { transfer: uploaded.map((f) => f.bytes) }));
   };
   const onDrop = (event: DragEvent) => {
     event.preventDefault();

@@ -1,7 +1,8 @@
 import { useRunFocus } from '../../components/useRunFocus';
 import { announce } from '../../stores/announcer';
-import { useRef, useState } from 'react';
+import { useState } from 'react';
 import { auditWorker } from '../../bridge/audit';
+import { useJob } from '../../bridge/useJob';
 import type { SuiteFileSummary, UploadedTextFile } from '../../workers/auditApi';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { downloadText } from '../../components/download';
@@ -13,7 +14,7 @@ import { selectSeed, selectSetSettings, selectSuite, useSettings } from '../../s
 import { LockMark } from '../../components/LockMark';
 import { useControl } from '../../stores/useControl';
 import { CompareView } from './CompareView';
-import { errorText, isAbort } from './files';
+import { errorText } from './files';
 import { ReportView } from './ReportView';
 
 const SUITES = {
@@ -37,11 +38,10 @@ export function ReportPanel() {
   const setSettings = useSettings(selectSetSettings);
   const suiteControl = useControl('suite');
   const seedControl = useControl('seed');
-  const [progress, setProgress] = useState<{ fraction: number; message?: string }>();
-  const [error, setError] = useState<string>();
+  const job = useJob<RobustnessReport>('audit-report');
+  const error = job.error === undefined ? undefined : errorText(new Error(job.error));
   const [importError, setImportError] = useState<string>();
   const [exportError, setExportError] = useState<string>();
-  const controller = useRef<AbortController>(undefined);
   const [suiteFile, setSuiteFile] = useState<{ file: UploadedTextFile; summary: SuiteFileSummary }>();
   const [suiteFileError, setSuiteFileError] = useState<string>();
   const chooseSuiteFile = async (file: File | undefined) => {
@@ -56,23 +56,16 @@ export function ReportPanel() {
       setSuiteFileError(errorText(e));
     }
   };
-  const focus = useRunFocus(progress !== undefined);
+  const focus = useRunFocus(job.running);
 
   const run = async () => {
     if (!spec) return;
-    controller.current = new AbortController();
-    setError(undefined);
-    setProgress({ fraction: 0, message: 'starting…' });
-    try {
-      const report = await auditWorker.call('run', { spec, suite, suiteFile: suiteFile?.file, seed }, { signal: controller.current.signal, onProgress: (p) => setProgress({ fraction: p.fraction, message: p.message }) });
+    const end = await job.start({ lab: 'audit', title: `Robustness report of ${spec.name}` }, (options) => auditWorker.call('run', { spec, suite, suiteFile: suiteFile?.file, seed }, options));
+    if (end.ok) {
+      const report = end.result;
       keep(report, `${report.model.name}, ${new Date(report.createdAt).toLocaleTimeString()}${report.partial ? ' (partial)' : ''}`);
       announce(`The robustness report of ${report.model.name} is ready${report.partial ? ' (partial)' : ''}; it follows.`);
-    } catch (e) {
-      if (!isAbort(e)) setError(errorText(e));
-      announce(isAbort(e) ? 'The report was cancelled.' : `The report failed: ${errorText(e)}`);
-    } finally {
-      setProgress(undefined);
-    }
+    } else announce(end.cancelled ? 'The report was cancelled.' : `The report failed: ${errorText(new Error(end.error))}`);
   };
   const importFile = async (file: File) => {
     setImportError(undefined);
@@ -128,7 +121,7 @@ export function ReportPanel() {
             <input type="number" value={seed} min={0} disabled={seedControl.locked} onChange={(e) => setSettings({ seed: Math.max(0, Math.floor(Number(e.target.value) || 0)) })} aria-label="seed" style={{ width: '6em' }} />
           </label>
         )}
-        <button ref={focus.run} type="button" onClick={() => void run()} disabled={!spec || !data || progress !== undefined}>
+        <button ref={focus.run} type="button" onClick={() => void run()} disabled={!spec || !data || job.running}>
           Run the report
         </button>
         {!data ? <span className="muted">Load a model, pass the checks and choose the data first.</span> : null}
@@ -148,7 +141,7 @@ export function ReportPanel() {
           </p>
         ) : null}
       </div>
-      {progress ? <ProgressBar fraction={progress.fraction} message={progress.message} onCancel={() => controller.current?.abort()} cancelRef={focus.stop} /> : null}
+      {job.running ? <ProgressBar fraction={job.fraction} message={job.message} onCancel={job.cancel} cancelRef={focus.stop} /> : null}
       <ErrorMessage message={error} />
       <div className="run-row">
         <label>

@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import { AccuracyChart } from '../../components/AccuracyChart';
 import { sampleEvenly } from '../../core/arrays';
 import type { ReportAttack, RobustnessReport } from '../../core/audit/report';
@@ -45,7 +46,8 @@ function VisibleText({ text, inline = false }: { text: string; inline?: boolean 
   );
 }
 
-export function ReportView({ report }: { report: RobustnessReport }) {
+/** Memoised: the panel around it redraws on every progress report of the next run. */
+export const ReportView = memo(function ReportView({ report }: { report: RobustnessReport }) {
   const units = [...new Set(report.attacks.filter((a) => a.points.length > 0).map((a) => a.budgetUnit))];
   const classes = report.model.classes;
   const nameOf = (label: number) => (label >= 0 ? (classes[label] ?? String(label)) : 'another class');
@@ -234,7 +236,7 @@ export function ReportView({ report }: { report: RobustnessReport }) {
       </ul>
     </div>
   );
-}
+});
 
 /** The muted 95% Wilson interval of a share measured on `trials` examples. */
 function CiOf({ share, trials }: { share: number; trials: number }) {

@@ -11,8 +11,6 @@ export async function readFiles(files: FileList | File[]): Promise<UploadedFile[
 /** An error as the page shows it; names from the user's files inside it have control and bidi characters escaped. */
 export const errorText = (error: unknown) => escapeForMessage(error instanceof Error ? error.message : String(error), Infinity);
 
-export const isAbort = (error: unknown) => error instanceof DOMException && error.name === 'AbortError';
-
 export const pct = (x: number | null | undefined) => (x === null || x === undefined ? '–' : `${(100 * x).toFixed(1)}%`);
 
 /** At most `max` characters of a text from a report, with an ellipsis when cut: the page stays readable (exports keep it whole). */

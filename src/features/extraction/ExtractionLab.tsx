@@ -1,13 +1,12 @@
 import { lockedValues } from '../../stores/labControls';
-import { useRef, useState } from 'react';
+import { memo, useState } from 'react';
 import { NumberField } from '../../components/NumberField';
 import { SetupForm } from './SetupForm';
 import { useFieldErrors } from '../../stores/fieldErrors';
 import { ErrorBoundary, FaultPoint } from '../../components/ErrorBoundary';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { compute } from '../../bridge/compute';
-import { cancelJob, startJob } from '../../bridge/jobs';
-import { selectJobOfKind, useJobs } from '../../stores/jobs';
+import { useJob } from '../../bridge/useJob';
 import { extractionWorkers } from '../../bridge/extraction';
 import { loadTestDigits } from '../../bridge/datasets';
 import { downloadText } from '../../components/download';
@@ -22,7 +21,10 @@ import { selectRuns, selectSetSetup, selectSetup, useExtractionLab, type Extract
 import { selectModelId, selectSeed, useSettings } from '../../stores/settings';
 import { HELD_OUT_FROM } from '../../core/extraction/types';
 import type { OracleConfig } from '../../core/extraction/types';
-import type { Progress } from '../../workers/protocol';
+import type { ProgressOf } from '../../rpc/protocol';
+import type { ExtractionSummary, ExtractionWorkerApi } from '../../workers/extractionApi';
+import type { TransferResult } from '../../core/extraction/transfer';
+import type { SweepResult } from '../../core/metrics/sweep';
 
 /** A run's name in the chart's legend: strategy, answers, output defenses, budget. */
 function runLabel(setup: ExtractionSetup): string {
@@ -61,10 +63,10 @@ export function ExtractionLab() {
   const victimId = setup.victimId ?? (findImageModel(defaultVictim) ? defaultVictim : IMAGE_MODELS[0]?.id);
   const seed = setup.seed ?? appSeed;
   const fields = useFieldErrors('extraction');
-  const [progress, setProgress] = useState<Progress>();
-  const [error, setError] = useState<string>();
-  const abort = useRef<AbortController | undefined>(undefined);
-  const focus = useRunFocus(!!progress);
+  const job = useJob<ExtractionSummary, ProgressOf<ExtractionWorkerApi, 'run'>>('extraction-run');
+  const [note, setError] = useState<string>();
+  const error = note ?? job.error;
+  const focus = useRunFocus(job.running);
   const victim = victimId ? findImageModel(victimId) : undefined;
 
   const run = async () => {
@@ -84,53 +86,50 @@ export function ExtractionLab() {
     const id = Date.now();
     const label = runLabel(setup);
     const store = useExtractionLab.getState();
-    abort.current = new AbortController();
     setError(undefined);
-    setProgress({ fraction: 0, message: 'opening the oracle…' });
     store.start({ id, label, victimId: victim.id, rounds: [] });
     const { oracle, attacker } = extractionWorkers();
-    try {
-      const info = await oracle.call('open', { model: victim, config });
-      const labels = await victimLabels(victim.id);
-      setProgress({ fraction: 0, message: 'querying and training…' });
-      const summary = await attacker.call(
-        'run',
-        {
-          strategy: setup.strategy,
-          substitute: setup.substitute,
-          budget: setup.budget,
-          queriesPerRound: setup.queriesPerRound,
-          numClasses: info.numClasses,
-          inputShape: info.inputShape,
-          victimLabels: labels,
-          heldOutFrom: HELD_OUT_FROM,
-          seed,
-          locks: lockedValues('extraction'),
-        },
-        {
-          signal: abort.current.signal,
-          onProgress: (p) => {
-            setProgress(p);
-            if (p.round) useExtractionLab.getState().addRound(id, p.round);
+    const end = await job.start(
+      { lab: 'extraction', title: `Steal ${victim.id}: ${label}` },
+      async (options) => {
+        options.onProgress?.({ fraction: 0, message: 'opening the oracle…' });
+        const info = await oracle.call('open', { model: victim, config }, { signal: options.signal, onSent: options.onSent });
+        const labels = await victimLabels(victim.id);
+        options.onProgress?.({ fraction: 0, message: 'querying and training…' });
+        return attacker.call(
+          'run',
+          {
+            strategy: setup.strategy,
+            substitute: setup.substitute,
+            budget: setup.budget,
+            queriesPerRound: setup.queriesPerRound,
+            numClasses: info.numClasses,
+            inputShape: info.inputShape,
+            victimLabels: labels,
+            heldOutFrom: HELD_OUT_FROM,
+            seed,
+            locks: lockedValues('extraction'),
           },
-        },
-      );
-      store.update(id, { queriesUsed: summary.queriesUsed, stoppedBy: summary.stoppedBy });
-      announce(`Extraction finished after ${summary.queriesUsed} queries (stopped by ${summary.stoppedBy}); the chart and the rounds follow.`);
-    } catch (e) {
-      const message = (e as Error).name === 'AbortError' ? 'Cancelled: the rounds done so far are kept.' : (e as Error).message;
-      setError(message);
+          options,
+        );
+      },
+      { onProgress: (p) => p.round && useExtractionLab.getState().addRound(id, p.round) },
+    );
+    if (end.ok) {
+      store.update(id, { queriesUsed: end.result.queriesUsed, stoppedBy: end.result.stoppedBy });
+      announce(`Extraction finished after ${end.result.queriesUsed} queries (stopped by ${end.result.stoppedBy}); the chart and the rounds follow.`);
+    } else {
+      const message = end.cancelled ? 'Cancelled: the rounds done so far are kept.' : end.error;
+      if (end.cancelled) setError(message);
       announce(message);
       useExtractionLab.getState().update(id, { error: message });
-    } finally {
-      // The log and the detector's verdict are read from the oracle's side, whatever happened to the run.
-      try {
-        const [log, verdict] = await Promise.all([oracle.call('log', {}), oracle.call('detector', {})]);
-        useExtractionLab.getState().update(id, { logCount: log.length, logTail: log.slice(-15), verdict });
-      } catch {
-        // No oracle was opened: nothing to show.
-      }
-      setProgress(undefined);
+    }
+    // The log and the detector's verdict are read from the oracle's side, whatever happened to the run.
+    try {
+      const [log, verdict] = await Promise.all([oracle.call('log', {}), oracle.call('detector', {})]);
+      useExtractionLab.getState().update(id, { logCount: log.length, logTail: log.slice(-15), verdict });
+    } catch {
+      // No oracle was opened (or its worker is gone): nothing to show.
     }
   };
 
@@ -148,11 +147,11 @@ export function ExtractionLab() {
         substitute on them and measures its fidelity (agreement with the victim) on 1,900 test digits it never queried.
       </p>
       <SetupForm setup={setup} victimId={victimId} onChange={setSetup} report={fields.report}>
-        <button ref={focus.run} type="button" className="primary" onClick={() => void run()} disabled={!!progress || !victim || fields.invalid}>
+        <button ref={focus.run} type="button" className="primary" onClick={() => void run()} disabled={job.running || !victim || fields.invalid}>
           Steal the model
         </button>
       </SetupForm>
-      {progress ? <ProgressBar fraction={progress.fraction} message={progress.message} onCancel={() => abort.current?.abort()} cancelRef={focus.stop} /> : null}
+      {job.running ? <ProgressBar fraction={job.fraction} message={job.message} onCancel={job.cancel} cancelRef={focus.stop} /> : null}
       {error ? <p className="error" role="alert">{error}</p> : null}
       <ErrorBoundary name="The extraction results" onReset={() => useExtractionLab.getState().clear()} resetLabel="Clear the runs">
         <FaultPoint where="extraction-results" />
@@ -179,11 +178,12 @@ function TransferPanel({ victimId, seed }: { victimId: string; seed: number }) {
   const [attackId, setAttackId] = useState<'fgsm' | 'pgd'>('fgsm');
   const [budgetsText, setBudgetsText] = useState('0.05, 0.1, 0.2, 0.3');
   const [count, setCount] = useState(500);
-  const job = useJobs(selectJobOfKind('extraction-transfer'));
-  const [error, setError] = useState<string>();
+  const job = useJob<{ transfer: TransferResult; whiteBox: SweepResult }>('extraction-transfer');
+  const [note, setError] = useState<string>();
+  const error = note ?? job.error;
   const [outcome, setOutcome] = useState<TransferOutcome>();
   const transferFields = useFieldErrors('extraction-transfer');
-  const transferFocus = useRunFocus(!!job);
+  const transferFocus = useRunFocus(job.running);
   const victim = findImageModel(victimId)!;
 
   const run = async () => {
@@ -198,10 +198,10 @@ function TransferPanel({ victimId, seed }: { victimId: string; seed: number }) {
     setOutcome(undefined);
     const { oracle, attacker } = extractionWorkers();
     // A job: visible and cancellable (here and in the status bar) through both phases.
-    const job = startJob({ kind: 'extraction-transfer', lab: 'extraction', title: `Transfer ${attackId.toUpperCase()} from the stolen copy` }, async (options) => {
+    const end = await job.start({ lab: 'extraction', title: `Transfer ${attackId.toUpperCase()} from the stolen copy` }, async (options) => {
       // A fresh oracle session for this phase: each digit costs one query per budget, plus one for its clean label.
       const oracleBudget = count * (budgets.length + 1);
-      const info = await oracle.call('open', { model: victim, config: { output: { kind: 'label' }, budget: oracleBudget, seed } }, { signal: options.signal });
+      const info = await oracle.call('open', { model: victim, config: { output: { kind: 'label' }, budget: oracleBudget, seed } }, { signal: options.signal, onSent: options.onSent });
       const transfer = await attacker.call(
         'transfer',
         { attackId, budgets, count, heldOutFrom: HELD_OUT_FROM, oracleBudget, numClasses: info.numClasses, inputShape: info.inputShape, seed },
@@ -215,22 +215,22 @@ function TransferPanel({ victimId, seed }: { victimId: string; seed: number }) {
       );
       return { transfer, whiteBox };
     });
-    try {
-      const { transfer, whiteBox } = await job.done;
-      setOutcome({
-        attackId,
-        digits: transfer.digits,
-        queries: transfer.victimQueries,
-        points: transfer.points.map((p) => ({
-          eps: p.eps,
-          transfer: p.transferSuccess,
-          substitute: p.substituteSuccess,
-          whiteBox: whiteBox.points.find((w) => w.budget === p.eps)?.successRate ?? null,
-        })),
-      });
-    } catch (e) {
-      setError((e as Error).name === 'AbortError' ? 'Cancelled.' : (e as Error).message);
+    if (!end.ok) {
+      if (end.cancelled) setError('Cancelled.');
+      return;
     }
+    const { transfer, whiteBox } = end.result;
+    setOutcome({
+      attackId,
+      digits: transfer.digits,
+      queries: transfer.victimQueries,
+      points: transfer.points.map((p) => ({
+        eps: p.eps,
+        transfer: p.transferSuccess,
+        substitute: p.substituteSuccess,
+        whiteBox: whiteBox.points.find((w) => w.budget === p.eps)?.successRate ?? null,
+      })),
+    });
   };
 
   return (
@@ -251,11 +251,11 @@ function TransferPanel({ victimId, seed }: { victimId: string; seed: number }) {
           Held-out digits{' '}
           <NumberField name="Held-out digits" integer min={1} max={1900} value={count} onChange={setCount} aria-label="transfer digits" onValidity={transferFields.report('count')} />
         </label>
-        <button ref={transferFocus.run} type="button" className="primary" onClick={() => void run()} disabled={!!job || transferFields.invalid}>
+        <button ref={transferFocus.run} type="button" className="primary" onClick={() => void run()} disabled={job.running || transferFields.invalid}>
           Run transfer attack
         </button>
       </div>
-      {job ? <ProgressBar fraction={job.fraction} message={job.message} onCancel={() => cancelJob(job.id)} cancelRef={transferFocus.stop} /> : null}
+      {job.running ? <ProgressBar fraction={job.fraction} message={job.message} onCancel={job.cancel} cancelRef={transferFocus.stop} /> : null}
       {error ? <p className="error" role="alert">{error}</p> : null}
       {outcome ? (
         <>
@@ -307,8 +307,8 @@ const pct = (x: number) => Math.round(x * 1000) / 10;
 
 const COLORS = ['#2f6fde', '#d2462b', '#2a9d5c', '#9b51e0', '#e09a1b', '#16a3b8', '#7a5c3e', '#d6336c'];
 
-/** Fidelity (solid) and accuracy (dashed) against queries used, one colour per run. */
-function FidelityChart({ runs }: { runs: ExtractionRun[] }) {
+/** Fidelity (solid) and accuracy (dashed) against queries used, one colour per run. Memoised: it redraws per round, not per progress report. */
+const FidelityChart = memo(function FidelityChart({ runs }: { runs: ExtractionRun[] }) {
   return (
     <div className="chart" role="img" aria-label="fidelity against queries chart">
       <ResponsiveContainer width="100%" height={300}>
@@ -330,7 +330,7 @@ function FidelityChart({ runs }: { runs: ExtractionRun[] }) {
       </ResponsiveContainer>
     </div>
   );
-}
+});
 
 function RunDetails({ run, onExport }: { run: ExtractionRun; onExport(): void }) {
   const last = run.rounds[run.rounds.length - 1];

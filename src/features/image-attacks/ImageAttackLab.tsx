@@ -1,7 +1,6 @@
 import { useMemo, useState } from 'react';
 import { compute } from '../../bridge/compute';
-import { cancelJob, startJob } from '../../bridge/jobs';
-import { selectJobOfKind, useJobs } from '../../stores/jobs';
+import { useJob } from '../../bridge/useJob';
 import { ProbabilityBars } from '../../components/ProbabilityBars';
 import { ProgressBar } from '../../components/ProgressBar';
 import { useRunFocus } from '../../components/useRunFocus';
@@ -9,7 +8,7 @@ import { announce } from '../../stores/announcer';
 import { findImageModel } from '../../stores/models';
 import { selectImageView, selectModelId, selectSetSettings, useSettings } from '../../stores/settings';
 import { useControl } from '../../stores/useControl';
-import type { ModelRef, Prediction } from '../../workers/protocol';
+import type { ModelRef, Prediction } from '../../workers/modelApi';
 import { InputPicker, type LabInput } from './InputPicker';
 import { SingleAttackPanel } from './SingleAttackPanel';
 import { SweepPanel } from './SweepPanel';
@@ -96,29 +95,24 @@ function CleanPrediction({ model, input, state }: { model: ModelRef; input: LabI
 
 /** Recomputes the model's test accuracy in the worker: a job, with progress and cancel here and in the status bar. */
 function AccuracyCheck({ model }: { model: ModelRef }) {
-  const job = useJobs(selectJobOfKind('image-evaluate'));
+  const job = useJob<{ correct: number; total: number }>('image-evaluate');
   const [outcome, setOutcome] = useState<string>();
-  const focus = useRunFocus(!!job);
+  const focus = useRunFocus(job.running);
   const report = (text: string) => (setOutcome(text), announce(`Accuracy check: ${text}`));
   const run = () => {
     setOutcome(undefined);
-    startJob({ kind: 'image-evaluate', lab: 'image', title: `Accuracy of ${model.id} on the test digits` }, (options) =>
-      compute.call('evaluate', { model, split: 'test' }, options),
-    ).done.then(
-      ({ correct, total }) =>
-        report(
-          `${correct} / ${total} correct: ${((correct / total) * 100).toFixed(2)}% ` +
-            `(model card: ${(model.card.metrics.testAccuracy * 100).toFixed(2)}%).`,
-        ),
-      (error: Error) => report(error.name === 'AbortError' ? 'Cancelled.' : `Failed: ${error.message}`),
-    );
+    void job.start({ lab: 'image', title: `Accuracy of ${model.id} on the test digits` }, (options) => compute.call('evaluate', { model, split: 'test' }, options)).then((end) => {
+      if (!end.ok) return report(end.cancelled ? 'Cancelled.' : `Failed: ${end.error}`);
+      const { correct, total } = end.result;
+      report(`${correct} / ${total} correct: ${((correct / total) * 100).toFixed(2)}% (model card: ${(model.card.metrics.testAccuracy * 100).toFixed(2)}%).`);
+    });
   };
   return (
     <div className="accuracy-check">
-      <button ref={focus.run} type="button" onClick={run} disabled={!!job}>
+      <button ref={focus.run} type="button" onClick={run} disabled={job.running}>
         Check accuracy on the 2,000 test digits
       </button>
-      {job ? <ProgressBar fraction={job.fraction} message={job.message} onCancel={() => cancelJob(job.id)} cancelRef={focus.stop} /> : null}
+      {job.running ? <ProgressBar fraction={job.fraction} message={job.message} onCancel={job.cancel} cancelRef={focus.stop} /> : null}
       {outcome ? <p data-testid="accuracy-outcome">{outcome}</p> : null}
     </div>
   );

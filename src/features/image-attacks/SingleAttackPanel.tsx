@@ -1,8 +1,10 @@
 import { lockedValues } from '../../stores/labControls';
-import { useRef, useState } from 'react';
+import { useState } from 'react';
 import { ErrorBoundary, FaultPoint } from '../../components/ErrorBoundary';
 import { useFieldErrors } from '../../stores/fieldErrors';
 import { compute } from '../../bridge/compute';
+import { useJob } from '../../bridge/useJob';
+import type { ProgressOf } from '../../rpc/protocol';
 import { DigitImage } from '../../components/DigitImage';
 import { downloadBytes } from '../../components/download';
 import { encodePng } from '../../core/audit/png';
@@ -21,7 +23,7 @@ import {
   selectSetSettings,
   useSettings,
 } from '../../stores/settings';
-import type { AttackFrame, ModelRef, SingleAttackResult } from '../../workers/protocol';
+import type { AttackFrame, ModelRef, ModelWorkerApi, SingleAttackResult } from '../../workers/modelApi';
 import { AttackPicker } from './AttackPicker';
 import type { LabInput } from './InputPicker';
 
@@ -37,10 +39,10 @@ export function SingleAttackPanel({ model, input }: { model: ModelRef; input: La
   const attack = ATTACK_METAS.find((a) => a.id === attackId) ?? getAttackMeta('fgsm');
   const params = decodeParams(attack.params, encoded);
   const [target, setTarget] = useState(0);
-  const [running, setRunning] = useState(false);
+  const job = useJob<SingleAttackResult, ProgressOf<ModelWorkerApi, 'attack'>>('image-single');
+  const running = job.running;
   const [frame, setFrame] = useState<AttackFrame>();
-  const [error, setError] = useState<string>();
-  const abort = useRef<AbortController | undefined>(undefined);
+  const error = job.error;
   const focus = useRunFocus(running);
   const single = useImageLab(selectImageLabSingle);
   const setSingle = useImageLab(selectSetSingle);
@@ -53,31 +55,22 @@ export function SingleAttackPanel({ model, input }: { model: ModelRef; input: La
     if (!input || input.label === undefined || fields.invalid) return;
     const label = input.label;
     const labelSource = input.labelSource;
-    abort.current = new AbortController();
-    setRunning(true);
-    setError(undefined);
     setFrame(undefined);
     const pixels = Float32Array.from(input.pixels, (v) => v / 255);
-    compute
-      .call(
-        'attack',
-        { model, attackId: attack.id, params, pixels, label, target: targeted ? chosenTarget : undefined, seed, animate: true, locks: lockedValues('image') },
+    const args = { model, attackId: attack.id, params, pixels, label, target: targeted ? chosenTarget : undefined, seed, animate: true, locks: lockedValues('image') };
+    void job
+      .start(
+        { lab: 'image', title: `${attack.name} on one image` },
         // Interactive: it runs alongside a sweep (the worker interleaves their steps) rather than behind it.
-        { signal: abort.current.signal, onProgress: (p) => p.frame && setFrame(p.frame), priority: 'interactive' },
+        (options) => compute.call('attack', args, { ...options, priority: 'interactive' }),
+        { onProgress: (p) => p.frame && setFrame(p.frame) },
       )
-      .then(
-        (result) => {
-          setSingle({ ...result, attackId: attack.id, input: pixels, setup, labelSource });
-          announce(verdict(attack.name, result.result, model.card.classes));
-        },
-        (e: Error) => {
-          setError(e.name === 'AbortError' ? undefined : e.message);
-          announce(e.name === 'AbortError' ? `${attack.name} stopped.` : `${attack.name} failed: ${e.message}`);
-        },
-      )
-      .finally(() => {
-        setRunning(false);
+      .then((end) => {
         setFrame(undefined);
+        if (end.ok) {
+          setSingle({ ...end.result, attackId: attack.id, input: pixels, setup, labelSource });
+          announce(verdict(attack.name, end.result.result, model.card.classes));
+        } else announce(end.cancelled ? `${attack.name} stopped.` : `${attack.name} failed: ${end.error}`);
       });
   };
 
@@ -108,7 +101,7 @@ export function SingleAttackPanel({ model, input }: { model: ModelRef; input: La
           Run {attack.name}
         </button>
         {running ? (
-          <button ref={focus.stop} type="button" onClick={() => abort.current?.abort()}>
+          <button ref={focus.stop} type="button" onClick={job.cancel}>
             Stop
           </button>
         ) : null}

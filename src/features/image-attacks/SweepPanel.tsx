@@ -2,10 +2,9 @@ import { decodeSweepParams, encodeSweepParams } from '../../core/spec/imageSpec'
 import { lockedValues } from '../../stores/labControls';
 import { LockMark } from '../../components/LockMark';
 import { useControl, useControlLists } from '../../stores/useControl';
-import { useMemo, useState } from 'react';
+import { memo, useMemo, useState } from 'react';
 import { compute } from '../../bridge/compute';
-import { cancelJob, startJob } from '../../bridge/jobs';
-import { selectJobOfKind, useJobs } from '../../stores/jobs';
+import { useJob } from '../../bridge/useJob';
 import { AccuracyChart } from '../../components/AccuracyChart';
 import { DigitImage } from '../../components/DigitImage';
 import { ErrorBoundary, FaultPoint } from '../../components/ErrorBoundary';
@@ -32,7 +31,7 @@ import {
   selectSweepParams,
   useSettings,
 } from '../../stores/settings';
-import type { ModelRef } from '../../workers/protocol';
+import type { ModelRef } from '../../workers/modelApi';
 import { normText } from './AttackPicker';
 
 const percent = (x: number | null) => (x === null ? '–' : `${(x * 100).toFixed(1)}%`);
@@ -52,8 +51,10 @@ export function SweepPanel({ model }: { model: ModelRef }) {
   const sweepParamsText = useSettings(selectSweepParams);
   const paramsById = useMemo(() => decodeSweepParams(sweepParamsText), [sweepParamsText]);
   const setParamsById = (byId: Record<string, AttackParams>) => set({ sp: encodeSweepParams(byId) });
-  const job = useJobs(selectJobOfKind('image-sweep'));
-  const [error, setError] = useState<string>();
+  const job = useJob<SweepResult>('image-sweep');
+  // What the job's own outcome does not say: a cancel, or a sweep cancelled before it measured anything.
+  const [note, setNote] = useState<string>();
+  const error = job.error ?? note;
   const [keepAdversarial, setKeepAdversarial] = useState(false);
   const sweeps = useImageLab(selectSweeps);
   const addSweep = useImageLab(selectAddSweep);
@@ -61,7 +62,7 @@ export function SweepPanel({ model }: { model: ModelRef }) {
   const latest = sweeps.find((s) => s.modelId === model.id);
 
   const fields = useFieldErrors('image-sweep');
-  const focus = useRunFocus(!!job);
+  const focus = useRunFocus(job.running);
   // The largest budget every chosen attack accepts (its budget parameter's maximum).
   const maxBudget = Math.min(
     ...chosen.map((id) => {
@@ -86,7 +87,7 @@ export function SweepPanel({ model }: { model: ModelRef }) {
 
   const run = () => {
     if (budgetError || chosen.length === 0 || fields.invalid) return;
-    setError(undefined);
+    setNote(undefined);
     const spec = {
       attacks: chosen.map((id) => ({ id, params: paramsById[id] ?? {} })),
       budgets: parseBudgets(budgetsText, maxBudget),
@@ -98,20 +99,18 @@ export function SweepPanel({ model }: { model: ModelRef }) {
     };
     const title = `Sweep: ${chosen.map((id) => getAttackMeta(id).name).join(', ')} over ${count} digits`;
     // A job: it keeps running, visible and cancellable in the status bar, when the user leaves this view.
-    startJob({ kind: 'image-sweep', lab: 'image', title }, (options) => compute.call('sweep', { model, spec, locks: lockedValues('image') }, options)).done.then(
-      (result) => {
+    void job.start({ lab: 'image', title }, (options) => compute.call('sweep', { model, spec, locks: lockedValues('image') }, options)).then((end) => {
+      if (!end.ok) {
+        if (end.cancelled) setNote('Cancelled.');
+        announce(end.cancelled ? 'Sweep cancelled.' : `The sweep failed: ${end.error}`);
+      } else if (end.result.points.length === 0) {
         // Cancelled before any batch finished: nothing measured, so nothing to keep or draw.
-        if (result.points.length === 0) setError('Cancelled before the first batch of digits finished: nothing was measured.');
-        else {
-          addSweep(result);
-          announce(`Sweep finished${result.partial ? ' (cancelled: partial)' : ''}: clean accuracy ${percent(result.cleanAccuracy)}; the chart and the table follow.`);
-        }
-      },
-      (e: Error) => {
-        setError(e.name === 'AbortError' ? 'Cancelled.' : e.message);
-        announce(e.name === 'AbortError' ? 'Sweep cancelled.' : `The sweep failed: ${e.message}`);
-      },
-    );
+        setNote('Cancelled before the first batch of digits finished: nothing was measured.');
+      } else {
+        addSweep(end.result);
+        announce(`Sweep finished${end.result.partial ? ' (cancelled: partial)' : ''}: clean accuracy ${percent(end.result.cleanAccuracy)}; the chart and the table follow.`);
+      }
+    });
   };
 
   return (
@@ -181,7 +180,7 @@ export function SweepPanel({ model }: { model: ModelRef }) {
             Use all 2,000
           </button>
         ) : null}
-        <button ref={focus.run} type="button" className="primary" onClick={run} disabled={!!job || !!budgetError || chosen.length === 0 || fields.invalid}>
+        <button ref={focus.run} type="button" className="primary" onClick={run} disabled={job.running || !!budgetError || chosen.length === 0 || fields.invalid}>
           Run sweep
         </button>
       </div>
@@ -191,7 +190,7 @@ export function SweepPanel({ model }: { model: ModelRef }) {
       </p>
       {budgetError ? <p className="error" role="alert">{budgetError}</p> : null}
       {chosen.length === 0 ? <p className="error">Choose at least one attack.</p> : null}
-      {job ? <ProgressBar fraction={job.fraction} message={job.message} onCancel={() => cancelJob(job.id)} cancelRef={focus.stop} /> : null}
+      {job.running ? <ProgressBar fraction={job.fraction} message={job.message} onCancel={job.cancel} cancelRef={focus.stop} /> : null}
       {error ? <p className={error.startsWith('Cancelled') ? 'note' : 'error'} role="alert">{error}</p> : null}
       {latest ? (
         <ErrorBoundary name="The sweep results" onReset={clearSweeps} resetLabel="Clear the sweep results">
@@ -203,7 +202,8 @@ export function SweepPanel({ model }: { model: ModelRef }) {
   );
 }
 
-function SweepResults({ result, classes, shape }: { result: SweepResult; classes: string[]; shape: [number, number, number] }) {
+/** Memoised: the panel redraws on every progress report of the next sweep, and this table and gallery need not. */
+const SweepResults = memo(function SweepResults({ result, classes, shape }: { result: SweepResult; classes: string[]; shape: [number, number, number] }) {
   const attackIds = [...new Set(result.points.map((p) => p.attackId))];
   const [selected, setSelected] = useState(() => `${attackIds[0]}@${result.spec.budgets[result.spec.budgets.length - 1]}`);
   if (attackIds.length === 0) return <p className="muted">This sweep measured no digits.</p>;
@@ -298,4 +298,4 @@ function SweepResults({ result, classes, shape }: { result: SweepResult; classes
       )}
     </div>
   );
-}
+});

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { compute } from '../../bridge/compute';
 import { loadTestDigits } from '../../bridge/datasets';
 import type { ImageSplit } from '../../core/data/mnist';
-import type { ModelRef, Prediction } from '../../workers/protocol';
+import type { ModelRef, Prediction } from '../../workers/modelApi';
 
 export interface TestDigitView {
   pixels: Uint8Array;

@@ -1,4 +1,4 @@
-import { useRef, useState } from 'react';
+import { useState } from 'react';
 import { NumberField } from '../../components/NumberField';
 import { useFieldErrors } from '../../stores/fieldErrors';
 import { AccuracyChart } from '../../components/AccuracyChart';
@@ -11,6 +11,9 @@ import { FAMILIES, FAMILY_LABELS, transformationsOf, type RankingId } from '../.
 import type { TextRecipe } from '../../core/text/recipe';
 import { DEFENSE_SETTINGS, textBatchToCsv, textBatchToJson, type BatchAttack, type DefenseSetting } from '../../core/text/batch';
 import { textWorker } from '../../bridge/text';
+import { useJob } from '../../bridge/useJob';
+import type { TextWorkerApi } from '../../workers/textApi';
+import type { ResultOf } from '../../rpc/protocol';
 import { TEXT_MODELS } from '../../stores/models';
 import { selectBatch, selectForm, useTextLab } from '../../stores/textLab';
 import { percent } from './format';
@@ -29,10 +32,10 @@ export function BatchPanel() {
   const optionsInvalid = useFieldErrors('text-attack').invalid;
   const [ranking, setRanking] = useState<RankingId>('gradient');
   const [settings, setSettings] = useState<DefenseSetting[]>(['none', 'normalizer', 'adaptive']);
-  const [progress, setProgress] = useState<{ fraction: number; message?: string }>();
-  const [error, setError] = useState<string>();
-  const controller = useRef<AbortController>(undefined);
-  const focus = useRunFocus(progress !== undefined);
+  const job = useJob<ResultOf<TextWorkerApi, 'batch'>>('text-batch');
+  const [formError, setError] = useState<string>();
+  const error = formError ?? job.error;
+  const focus = useRunFocus(job.running);
 
   const run = async () => {
     const model = TEXT_MODELS[0];
@@ -50,21 +53,15 @@ export function BatchPanel() {
       },
     }));
     setError(undefined);
-    setProgress({ fraction: 0, message: 'Loading the model and the test messages…' });
-    controller.current = new AbortController();
-    try {
-      const result = await textWorker.call(
-        'batch',
-        { model, count, label: 1, attacks, settings, budgets: BUDGETS, goodWordSource, seed: 1 },
-        { signal: controller.current.signal, onProgress: (p) => setProgress({ fraction: p.fraction, message: p.message }) },
-      );
-      set({ batch: result });
-      announce(`Batch finished: ${result.completed} messages${result.cancelled ? ' (cancelled)' : ''}; the summary table follows.`);
-    } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
-      announce(`The batch stopped: ${e instanceof Error ? e.message : String(e)}`);
-    } finally {
-      setProgress(undefined);
+    const end = await job.start({ lab: 'text', title: `Text batch over ${count} spam messages` }, (options) =>
+      textWorker.call('batch', { model, count, label: 1, attacks, settings, budgets: BUDGETS, goodWordSource, seed: 1 }, options),
+    );
+    if (end.ok) {
+      set({ batch: end.result });
+      announce(`Batch finished: ${end.result.completed} messages${end.result.cancelled ? ' (cancelled)' : ''}; the summary table follows.`);
+    } else {
+      if (end.cancelled) setError(end.error);
+      announce(`The batch stopped: ${end.error}`);
     }
   };
 
@@ -95,11 +92,11 @@ export function BatchPanel() {
             {DEFENSE_SETTINGS[id].label}
           </label>
         ))}
-        <button ref={focus.run} type="button" className="primary" onClick={run} disabled={progress !== undefined || fields.invalid || optionsInvalid}>
+        <button ref={focus.run} type="button" className="primary" onClick={run} disabled={job.running || fields.invalid || optionsInvalid}>
           Run batch
         </button>
       </div>
-      {progress ? <ProgressBar fraction={progress.fraction} message={progress.message} onCancel={() => controller.current?.abort()} cancelRef={focus.stop} /> : null}
+      {job.running ? <ProgressBar fraction={job.fraction} message={job.message} onCancel={job.cancel} cancelRef={focus.stop} /> : null}
       {error ? <p className="error">{error}</p> : null}
       {batch ? (
         <>

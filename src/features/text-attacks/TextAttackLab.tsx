@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useMediaQuery } from '../../components/useMediaQuery';
 import { lockedValues } from '../../stores/labControls';
 import { LockMark } from '../../components/LockMark';
@@ -10,6 +10,7 @@ import { ErrorBoundary, FaultPoint } from '../../components/ErrorBoundary';
 import { DEFENSE_SETTINGS, type DefenseSetting } from '../../core/text/batch';
 import type { SpamExample } from '../../core/data/spam';
 import { textWorker } from '../../bridge/text';
+import { useJob } from '../../bridge/useJob';
 import { TEXT_MODELS } from '../../stores/models';
 import { selectForm, selectResult, selectText, selectTextView, useTextLab } from '../../stores/textLab';
 import { GOOD_WORD_SOURCES, type GoodWordSource } from '../../core/text/goodWordSources';
@@ -172,9 +173,11 @@ function SingleAttack() {
   const result = useTextLab(selectResult);
   const { recipe, setting, goodWordSource } = useTextLab(selectForm);
   const set = useTextLab((s) => s.set);
-  const [running, setRunning] = useState(false);
-  const [error, setError] = useState<string>();
-  const controller = useRef<AbortController>(undefined);
+  const job = useJob<SingleTextAttackResult>('text-attack');
+  const running = job.running;
+  // The form's own complaints; a failed run's error comes from the job.
+  const [formError, setError] = useState<string>();
+  const error = formError ?? job.error;
   const focus = useRunFocus(running);
   const run = async () => {
     const model = TEXT_MODELS[0];
@@ -188,17 +191,15 @@ function SingleAttack() {
       return;
     }
     setError(undefined);
-    setRunning(true);
-    controller.current = new AbortController();
-    try {
-      const r = await textWorker.call('attack', { model, text, trueClass: SPAM, recipe, setting, goodWordSource, seed: 1, locks: lockedValues('text') }, { signal: controller.current.signal });
-      set({ result: r });
-      announce(verdictText(r, setting));
-    } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
-      announce(`The attack stopped: ${e instanceof Error ? e.message : String(e)}`);
-    } finally {
-      setRunning(false);
+    const end = await job.start({ lab: 'text', title: 'Text attack on one message' }, (o) =>
+      textWorker.call('attack', { model, text, trueClass: SPAM, recipe, setting, goodWordSource, seed: 1, locks: lockedValues('text') }, o),
+    );
+    if (end.ok) {
+      set({ result: end.result });
+      announce(verdictText(end.result, setting));
+    } else {
+      if (end.cancelled) setError(end.error);
+      announce(`The attack stopped: ${end.error}`);
     }
   };
   const r = result?.result;
@@ -209,7 +210,7 @@ function SingleAttack() {
           Attack this message
         </button>
         {running ? (
-          <button ref={focus.stop} type="button" onClick={() => controller.current?.abort()}>
+          <button ref={focus.stop} type="button" onClick={job.cancel}>
             Stop
           </button>
         ) : null}

@@ -1,15 +1,7 @@
-import {
-  type ArgsOf,
-  type FromWorker,
-  type MemoryStats,
-  type MethodName,
-  type Progress,
-  type ResultOf,
-  type ToWorker,
-} from '../workers/protocol';
+import type { ArgsOf, FromWorker, MemoryStats, MethodName, Progress, ProgressOf, ResultOf, ToWorker } from './protocol';
 
-export interface CallOptions {
-  onProgress?: (progress: Progress) => void;
+export interface CallOptions<P extends Progress = Progress> {
+  onProgress?: (progress: P) => void;
   signal?: AbortSignal;
   /** Called when the call leaves the queue and is sent to the worker (a queued job becomes a running one). */
   onSent?: () => void;
@@ -19,6 +11,11 @@ export interface CallOptions {
    * of the worker (predictions, single attacks); a backend switch must stay queued.
    */
   priority?: 'queued' | 'interactive';
+  /**
+   * Buffers of the arguments the caller gives up: they move to the worker instead of being copied, and are detached
+   * (empty) here afterwards. Without it, arguments are copied and the caller keeps its data.
+   */
+  transfer?: Transferable[];
 }
 
 interface Pending {
@@ -27,19 +24,30 @@ interface Pending {
   onProgress?: (progress: Progress) => void;
 }
 
-interface WorkerLike {
+export interface WorkerLike {
   onmessage: ((event: MessageEvent<FromWorker>) => void) | null;
   onerror: ((event: ErrorEvent) => void) | null;
+  onmessageerror?: ((event: MessageEvent) => void) | null;
   postMessage(message: ToWorker, transfer?: Transferable[]): void;
   terminate(): void;
 }
 
 const abortError = () => new DOMException('The operation was cancelled.', 'AbortError');
 
+/** The rejection of calls a worker's death took with it; `name` lets a panel tell it from a job's own error. */
+export class WorkerEndedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'WorkerEndedError';
+  }
+}
+
 /**
  * The main-thread side of one worker: starts it lazily, runs calls one after another (a call waits for the one
  * before it), cancels through an AbortSignal (a flag the worker checks between steps), and hands every memory
- * report to a listener. `terminate()` is the hard stop; the next call starts a fresh worker and runs `onStart`.
+ * report to a listener. A worker that crashes (an uncaught error, a message it cannot read) or is ended with
+ * `terminate()` takes its running and queued calls with it, each rejected with the reason; the next call starts a
+ * fresh worker and runs `onStart`.
  */
 export class WorkerBridge<Api> {
   private worker: WorkerLike | undefined;
@@ -47,6 +55,9 @@ export class WorkerBridge<Api> {
   private readonly pending = new Map<number, Pending>();
   private queue: Promise<unknown> = Promise.resolve();
   private starting: Promise<void> | undefined;
+  /** How many workers have ended; a queued call made under an earlier count is rejected with that end's reason. */
+  private ends = 0;
+  private readonly endReasons: string[] = [];
 
   constructor(
     private readonly createWorker: () => WorkerLike,
@@ -60,8 +71,11 @@ export class WorkerBridge<Api> {
     } = {},
   ) {}
 
-  call<M extends MethodName<Api>>(method: M, args: ArgsOf<Api, M>, options: CallOptions = {}): Promise<ResultOf<Api, M>> {
+  call<M extends MethodName<Api>>(method: M, args: ArgsOf<Api, M>, options: CallOptions<ProgressOf<Api, M>> = {}): Promise<ResultOf<Api, M>> {
+    const ends = this.ends;
     const run = async () => {
+      // The worker this call was queued for died before its turn: the call goes with it rather than surprise a fresh one.
+      if (this.ends !== ends) throw new WorkerEndedError(this.endReasons[ends]);
       await this.ensureStarted();
       return this.send(method, args, options);
     };
@@ -87,29 +101,35 @@ export class WorkerBridge<Api> {
     });
   }
 
-  /** Hard stop: ends the worker and everything it was doing. */
+  /** Hard stop: ends the worker and everything it was doing or had queued. */
   terminate(reason = 'The worker was stopped.'): void {
+    if (!this.worker && this.pending.size === 0 && !this.starting) return;
     this.worker?.terminate();
     this.worker = undefined;
     this.starting = undefined;
-    for (const pending of this.pending.values()) pending.reject(new Error(reason));
+    this.endReasons[this.ends] = reason;
+    this.ends++;
+    for (const pending of this.pending.values()) pending.reject(new WorkerEndedError(reason));
     this.pending.clear();
   }
 
   private ensureStarted(): Promise<void> {
     if (!this.starting) {
-      this.starting = (async () => {
+      const starting = (async () => {
         // A worker whose onStart failed (say, an unavailable backend) is kept and asked again.
         if (!this.worker) this.spawn();
         if (this.listeners.onStart) await this.listeners.onStart(this);
       })();
-      this.starting.catch(() => (this.starting = undefined));
+      this.starting = starting;
+      starting.catch(() => {
+        if (this.starting === starting) this.starting = undefined;
+      });
     }
     return this.starting;
   }
 
   /** Sends now, bypassing the queue; used by `onStart` so that it does not wait behind the calls it precedes. */
-  send<M extends MethodName<Api>>(method: M, args: ArgsOf<Api, M>, options: CallOptions = {}): Promise<ResultOf<Api, M>> {
+  send<M extends MethodName<Api>>(method: M, args: ArgsOf<Api, M>, options: CallOptions<ProgressOf<Api, M>> = {}): Promise<ResultOf<Api, M>> {
     const worker = this.worker ?? this.spawn();
     if (options.signal?.aborted) return Promise.reject(abortError());
     const callId = this.nextId++;
@@ -120,22 +140,25 @@ export class WorkerBridge<Api> {
       this.pending.set(callId, {
         resolve: (value) => (done(), resolve(value as ResultOf<Api, M>)),
         reject: (error) => (done(), reject(error)),
-        onProgress: options.onProgress,
+        onProgress: options.onProgress as ((progress: Progress) => void) | undefined,
       });
-      // Arguments are copied (structured clone), not transferred, so the caller keeps its data.
-      worker.postMessage({ kind: 'call', callId, method, args });
+      worker.postMessage({ kind: 'call', callId, method, args }, options.transfer ?? []);
       options.onSent?.();
     });
   }
 
   private spawn(): WorkerLike {
     const worker = this.createWorker();
-    worker.onmessage = (event) => this.receive(event.data);
-    worker.onerror = (event) => {
-      const message = `The ${this.listeners.name ?? 'compute'} worker crashed (${event.message || 'unknown error'}); it starts afresh on the next run.`;
-      this.listeners.onCrash?.(message);
+    const crashed = (what: string) => {
+      // A late event from a worker already replaced says nothing about the current one.
+      if (this.worker !== worker) return;
+      const message = `The ${this.listeners.name ?? 'compute'} worker crashed (${what}); it starts afresh on the next run.`;
       this.terminate(message);
+      this.listeners.onCrash?.(message);
     };
+    worker.onmessage = (event) => this.receive(event.data);
+    worker.onerror = (event) => crashed(event.message || 'unknown error');
+    worker.onmessageerror = () => crashed('a message from it could not be read');
     this.worker = worker;
     return worker;
   }

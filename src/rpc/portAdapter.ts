@@ -10,7 +10,7 @@ export function portAsWorker(port: MessagePort) {
       return port.onmessage as ((event: MessageEvent<FromWorker>) => void) | null;
     },
     onerror: null as ((event: ErrorEvent) => void) | null,
-    postMessage: (message: ToWorker) => port.postMessage(message),
+    postMessage: (message: ToWorker, transfer: Transferable[] = []) => port.postMessage(message, transfer),
     terminate: () => port.close(),
   };
 }
@@ -24,7 +24,7 @@ export function portAsScope(port: MessagePort) {
     get onmessage() {
       return port.onmessage as ((event: MessageEvent<ToWorker>) => void) | null;
     },
-    postMessage: (message: FromWorker) => port.postMessage(message),
+    postMessage: (message: FromWorker, transfer: Transferable[] = []) => port.postMessage(message, transfer),
   };
 }
 
@@ -36,3 +36,12 @@ export interface ConnectMessage {
 
 export const isConnectMessage = (data: unknown): data is ConnectMessage =>
   typeof data === 'object' && data !== null && (data as { kind?: unknown }).kind === 'connect';
+
+/**
+ * Lets a served worker also accept channel ends (which must be transferred, outside the call protocol): call after
+ * serveWorker; `onPort` gets each port the page hands over.
+ */
+export function acceptPorts(onPort: (port: MessagePort) => void, scope: { onmessage: ((event: MessageEvent) => void) | null } = globalThis as never): void {
+  const serveCalls = scope.onmessage;
+  scope.onmessage = (event) => (isConnectMessage(event.data) ? onPort(event.data.port) : serveCalls?.call(scope, event));
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { FromWorker, ToWorker } from '../workers/protocol';
-import { serveWorker, type Handlers } from '../workers/serve';
+import type { FromWorker, ToWorker } from './protocol';
+import { serveWorker, type Handlers } from './serve';
 import { WorkerBridge } from './workerBridge';
 
 interface TestApi {
