@@ -53,6 +53,7 @@ export function serveWorker<Api>(
 ): void {
   const cancelled = new Set<number>();
   const aborts = new Map<number, AbortController>();
+  // eslint-disable-next-line @typescript-eslint/no-misused-promises -- the handler catches every error and posts it to the caller.
   scope.onmessage = async (event) => {
     const message = event.data;
     if (message.kind === 'cancel') {

@@ -711,6 +711,6 @@ export function reportJsonFromHtml(html: string, fileName = 'This HTML file'): u
   try {
     return JSON.parse(html.slice(start + DATA_OPEN.length, end));
   } catch (error) {
-    throw new Error(`${fileName}: the embedded report is not valid JSON: ${(error as Error).message}. The file was changed after it was written; export it again.`);
+    throw new Error(`${fileName}: the embedded report is not valid JSON: ${(error as Error).message}. The file was changed after it was written; export it again.`, { cause: error });
   }
 }

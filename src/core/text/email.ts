@@ -330,6 +330,7 @@ function dropNonText(text: string): string {
 function collapseWhitespace(text: string): string {
   return text
     .replace(/[\u00a0\u2000-\u200a\u202f\u205f\u3000\t\f\v\r ]+/g, ' ')
+    // eslint-disable-next-line no-misleading-character-class -- each zero-width character is removed on its own, joiners included.
     .replace(/[\u200b\u200c\u200d\u2060\ufeff]/g, '')
     .split('\n')
     .map((line) => line.trim())
@@ -339,5 +340,6 @@ function collapseWhitespace(text: string): string {
 }
 
 function collapseInline(text: string): string {
+  // eslint-disable-next-line no-misleading-character-class -- as in collapseWhitespace: zero-width characters one by one.
   return text.replace(/[\u200b\u200c\u200d\u2060\ufeff]/g, '').replace(/\s+/g, ' ').trim();
 }

@@ -92,7 +92,7 @@ export function BatchPanel() {
             {DEFENSE_SETTINGS[id].label}
           </label>
         ))}
-        <button ref={focus.run} type="button" className="primary" onClick={run} disabled={progress !== undefined || fields.invalid || optionsInvalid}>
+        <button ref={focus.run} type="button" className="primary" onClick={() => void run()} disabled={progress !== undefined || fields.invalid || optionsInvalid}>
           Run batch
         </button>
       </div>

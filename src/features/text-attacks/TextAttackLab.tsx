@@ -247,7 +247,7 @@ function SingleAttack() {
   return (
     <div className="single-text">
       <div className="run-row">
-        <button ref={focus.run} type="button" className="primary" onClick={run} disabled={running || fieldsInvalid}>
+        <button ref={focus.run} type="button" className="primary" onClick={() => void run()} disabled={running || fieldsInvalid}>
           Attack this message
         </button>
         {running ? (
