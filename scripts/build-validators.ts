@@ -16,6 +16,7 @@ import { WEIGHTS_MANIFEST_JSON_SCHEMA } from '../src/core/audit/manifestJsonSche
 import { REPORT_JSON_SCHEMA } from '../src/core/audit/reportJsonSchema';
 import { SUITE_FILE_JSON_SCHEMA } from '../src/core/audit/suiteFileSchema';
 import { PROJECT_ROOT } from './paths';
+import { formatCount } from '../src/core/format';
 
 export interface NamedSchema {
   /** The export's name in the generated module: a JavaScript identifier. */
@@ -88,5 +89,5 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   const { js, dts } = buildValidators();
   writeFileSync(GENERATED_JS, js);
   writeFileSync(GENERATED_DTS, dts);
-  console.log(`Validators for ${SCHEMAS.map((s) => s.name).join(', ')} written to ${GENERATED_JS} (${js.length.toLocaleString('en-US')} characters)`);
+  console.log(`Validators for ${SCHEMAS.map((s) => s.name).join(', ')} written to ${GENERATED_JS} (${formatCount(js.length)} characters)`);
 }

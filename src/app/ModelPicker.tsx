@@ -1,6 +1,7 @@
 import { ModelCardView } from '../components/ModelCardView';
 import { IMAGE_MODELS, findImageModel } from '../stores/models';
 import { selectModelId, selectSetSettings, useSettings } from '../stores/settings';
+import { formatPercent } from '../core/format';
 
 /** Lists the bundled models and shows the chosen one's card. */
 export function ModelPicker() {
@@ -15,7 +16,7 @@ export function ModelPicker() {
           {chosen ? null : <option value="">choose a model</option>}
           {IMAGE_MODELS.map((m) => (
             <option key={m.id} value={m.id}>
-              {m.card.name} ({(m.card.metrics.testAccuracy * 100).toFixed(1)}%)
+              {m.card.name} ({formatPercent(m.card.metrics.testAccuracy)})
             </option>
           ))}
         </select>

@@ -9,13 +9,14 @@ import type { RobustnessReport } from '../core/audit/report';
 import { parseSuiteFile, type CustomSuites } from '../core/audit/suiteFile';
 import { checkImageHeader } from '../core/audit/imageHeader';
 import { escapeForMessage, quoteForMessage } from '../core/audit/quote';
-import { checkSpec, formatBytes, MAX_MODEL_BYTES, type ModelSpec } from '../core/audit/spec';
+import { checkSpec, MAX_MODEL_BYTES, type ModelSpec } from '../core/audit/spec';
 import { checkModel, inferSpec, loadUserModel, parseModelJson, shardPaths, type LoadedModel, type ModelChecks } from '../core/audit/userModel';
 import type { ImageSplit } from '../core/data/mnist';
 import type { LabelledText } from '../core/text/batch';
 import { synonymCandidates, type SynonymTable } from '../core/text/wordnet';
 import type { Handlers, JobContext } from './serve';
 import { pushAll } from '../core/arrays';
+import { formatBytes } from '../core/format';
 
 /** What a saved model is, without its bytes: the list the page shows. */
 export interface SavedModelInfo {

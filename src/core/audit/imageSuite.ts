@@ -20,6 +20,7 @@ import type { Classifier } from '../models/classifier';
 import { pngDataUrl } from './png';
 import type { ReportAttack, ReportExample, ReportExtraction, ReportPerClass, ReportPoint } from './report';
 import { maxOf, pushAll } from '../arrays';
+import { formatPercent } from '../format';
 
 export interface ImageSuite {
   id: string;
@@ -354,7 +355,7 @@ async function extractionStage(
     {
       shouldStop: callbacks.shouldStop,
       onRound: async (round) => {
-        callbacks.onProgress?.(round.queriesUsed / total, `${round.queriesUsed} / ${total} queries, fidelity ${(100 * round.fidelity).toFixed(1)}%`);
+        callbacks.onProgress?.(round.queriesUsed / total, `${round.queriesUsed} / ${total} queries, fidelity ${formatPercent(round.fidelity)}`);
         await callbacks.yield?.();
       },
     },

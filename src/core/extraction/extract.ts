@@ -13,6 +13,7 @@ import { classifierFromLayersModel, type Classifier } from '../models/classifier
 import { randomShift } from '../models/train';
 import { answerDistribution, STRATEGIES, type Proposal, type StrategyId, type StrategyParams } from './strategies';
 import { QueryBudgetExceededError, type Oracle, type OracleAnswer } from './types';
+import { formatPercent } from '../format';
 
 export interface SubstituteTraining {
   architecture: ArchitectureId;
@@ -270,7 +271,7 @@ function substituteCard(architecture: ArchitectureId, model: tf.LayersModel, ora
     task: 'image-classification',
     description:
       `Trained on ${trained} answers of a black-box oracle, chosen by the ${STRATEGIES[options.strategy].name} strategy. ` +
-      (Number.isFinite(metrics.fidelity) ? `Agrees with the victim on ${(metrics.fidelity * 100).toFixed(1)}% of ${held} held-out digits.` : ''),
+      (Number.isFinite(metrics.fidelity) ? `Agrees with the victim on ${formatPercent(metrics.fidelity)} of ${held} held-out digits.` : ''),
     architecture: { summary: ARCHITECTURES[architecture].description, layers },
     parameters: layers.reduce((n, l) => n + l.params, 0),
     input: { shape: [...oracle.inputShape], range: [0, 1], description: 'The oracle\'s input: 28x28 grayscale in [0, 1].' },

@@ -4,6 +4,7 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { selectAuditChecks, selectAuditData, selectAuditSet, selectAuditSpec, useAuditLab } from '../../stores/auditLab';
 import type { DataRequest, UploadedFile } from '../../workers/auditApi';
 import { errorText, readFiles } from './files';
+import { formatCount } from '../../core/format';
 
 type Source = 'bundled' | 'images' | 'text-csv';
 
@@ -111,7 +112,7 @@ export function DataPanel() {
       {data ? (
         <div aria-label="data summary">
           <p data-testid="data-summary">
-            <strong>{data.name}</strong>: {data.examples.toLocaleString('en-US')} examples;{' '}
+            <strong>{data.name}</strong>: {formatCount(data.examples)} examples;{' '}
             {data.perClass.map((n, i) => `${spec.classes[i]}: ${n}`).join(', ')}
           </p>
           {data.notices.map((n) => (

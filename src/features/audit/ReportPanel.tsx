@@ -7,12 +7,12 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { downloadText } from '../../components/download';
 import { ProgressBar } from '../../components/ProgressBar';
 import type { RobustnessReport } from '../../core/audit/report';
-import { formatBytes } from '../../core/audit/spec';
 import { selectAuditData, selectAuditSet, selectAuditSpec, selectComparedReport, selectKeepReport, selectReports, selectShownReport, useAuditLab } from '../../stores/auditLab';
 import { selectSeed, selectSetSettings, selectSuite, useSettings } from '../../stores/settings';
 import { CompareView } from './CompareView';
 import { errorText, isAbort } from './files';
 import { ReportView } from './ReportView';
+import { formatBytes } from '../../core/format';
 
 const SUITES = {
   quick: 'Quick: 100 images (half a minute) or 40 texts (a minute)',

@@ -4,6 +4,7 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { parseClassNames, parseVocabularyFile, type ChannelOrder, type ModelSpec, type OutputKind } from '../../core/audit/spec';
 import { selectAuditChecks, selectAuditModel, selectAuditSet, selectAuditSpec, selectSetSpec, useAuditLab } from '../../stores/auditLab';
 import { errorText } from './files';
+import { formatCount } from '../../core/format';
 
 const EXAMPLE_VOCABULARY = `${import.meta.env.BASE_URL}models/spam-bow/vocabulary.json`;
 
@@ -123,7 +124,7 @@ export function SpecPanel() {
             <div className="param">
               <span>Tokenizer vocabulary</span>
               <span>
-                {spec.tokenizer.vocabulary.words.length > 0 ? `${spec.tokenizer.vocabulary.words.length.toLocaleString('en-US')} words` : 'none yet'}{' '}
+                {spec.tokenizer.vocabulary.words.length > 0 ? `${formatCount(spec.tokenizer.vocabulary.words.length)} words` : 'none yet'}{' '}
                 <label className="file-button">
                   choose file
                   <input type="file" accept=".json,.txt" aria-label="vocabulary file" onChange={(e) => {

@@ -13,7 +13,5 @@ export const errorText = (error: unknown) => escapeForMessage(error instanceof E
 
 export const isAbort = (error: unknown) => error instanceof DOMException && error.name === 'AbortError';
 
-export const pct = (x: number | null | undefined) => (x === null || x === undefined ? '–' : `${(100 * x).toFixed(1)}%`);
-
 /** At most `max` characters of a text from a report, with an ellipsis when cut: the page stays readable (exports keep it whole). */
 export const clip = (text: string, max = 600) => (text.length > max ? `${text.slice(0, max)}…` : text);

@@ -21,6 +21,7 @@ import { selectRuns, useExtractionLab, type ExtractionRun } from '../../stores/e
 import { selectModelId, selectSeed, useSettings } from '../../stores/settings';
 import { HELD_OUT_FROM } from '../../core/extraction/types';
 import type { Progress } from '../../workers/protocol';
+import { formatPercent } from '../../core/format';
 
 const STRATEGY_TEXT: Record<StrategyId, string> = {
   'random-noise': 'No data: uniform random noise',
@@ -419,7 +420,7 @@ function RunDetails({ run, onExport }: { run: ExtractionRun; onExport(): void })
       <h3>Latest run: {run.label}</h3>
       {last ? (
         <p data-testid="extraction-summary">
-          After {last.queriesUsed} queries: fidelity <strong>{(last.fidelity * 100).toFixed(1)}%</strong>, accuracy {(last.accuracy * 100).toFixed(1)}%
+          After {last.queriesUsed} queries: fidelity <strong>{formatPercent(last.fidelity)}</strong>, accuracy {formatPercent(last.accuracy)}
           {run.stoppedBy ? ` (stopped by ${run.stoppedBy})` : ''}.
         </p>
       ) : null}
@@ -441,8 +442,8 @@ function RunDetails({ run, onExport }: { run: ExtractionRun; onExport(): void })
               <td className="num">{r.round}</td>
               <td className="num">{r.queriesUsed}</td>
               <td className="num">{r.trainingSetSize}</td>
-              <td className="num">{(r.fidelity * 100).toFixed(1)}%</td>
-              <td className="num">{(r.accuracy * 100).toFixed(1)}%</td>
+              <td className="num">{formatPercent(r.fidelity)}</td>
+              <td className="num">{formatPercent(r.accuracy)}</td>
               <td className="num">{r.seconds.toFixed(1)}</td>
             </tr>
           ))}

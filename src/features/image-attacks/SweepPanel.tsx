@@ -29,8 +29,8 @@ import {
 } from '../../stores/settings';
 import type { ModelRef } from '../../workers/protocol';
 import { normText } from './AttackPicker';
+import { formatPercentOrDash, formatSeconds } from '../../core/format';
 
-const percent = (x: number | null) => (x === null ? '–' : `${(x * 100).toFixed(1)}%`);
 const fixed = (x: number | null, digits = 3) => (x === null ? '–' : x.toFixed(digits));
 
 /** Accuracy against budget over the test set: choose attacks and budgets, run with progress and cancel, read the results. */
@@ -93,7 +93,7 @@ export function SweepPanel({ model }: { model: ModelRef }) {
         if (result.points.length === 0) setError('Cancelled before the first batch of digits finished: nothing was measured.');
         else {
           addSweep(result);
-          announce(`Sweep finished${result.partial ? ' (cancelled: partial)' : ''}: clean accuracy ${percent(result.cleanAccuracy)}; the chart and the table follow.`);
+          announce(`Sweep finished${result.partial ? ' (cancelled: partial)' : ''}: clean accuracy ${formatPercentOrDash(result.cleanAccuracy)}; the chart and the table follow.`);
         }
       },
       (e: Error) => {
@@ -199,7 +199,7 @@ function SweepResults({ result, classes, shape }: { result: SweepResult; classes
     <div className="sweep-results" data-testid="sweep-results">
       <p>
         {result.modelId}, {result.points[0]?.examples ?? 0} test digits{result.partial ? ' (cancelled: partial)' : ''}: clean accuracy{' '}
-        <strong data-testid="clean-accuracy">{percent(result.cleanAccuracy)}</strong>, {result.seconds.toFixed(1)} s.{' '}
+        <strong data-testid="clean-accuracy">{formatPercentOrDash(result.cleanAccuracy)}</strong>, {formatSeconds(result.seconds)}.{' '}
         <button type="button" onClick={() => downloadText(`sweep-${result.modelId}-${stamp}.json`, sweepToJson(result), 'application/json')}>
           Export JSON
         </button>{' '}
@@ -248,8 +248,8 @@ function SweepResults({ result, classes, shape }: { result: SweepResult; classes
                 </td>
                 <td>{normText(p.norm)}</td>
                 <td className="num">{p.budget}</td>
-                <td className="num">{percent(p.accuracy)}</td>
-                <td className="num">{percent(p.successRate)}</td>
+                <td className="num">{formatPercentOrDash(p.accuracy)}</td>
+                <td className="num">{formatPercentOrDash(p.successRate)}</td>
                 <td className="num">{fixed(p.meanLinf)}</td>
                 <td className="num">{fixed(p.meanL2)}</td>
                 <td className="num">{fixed(p.meanL0, 1)}</td>

@@ -12,7 +12,7 @@ import { DEFENSE_SETTINGS, textBatchToCsv, textBatchToJson, type BatchAttack, ty
 import { textWorker } from '../../bridge/text';
 import { TEXT_MODELS } from '../../stores/models';
 import { selectBatch, useTextLab } from '../../stores/textLab';
-import { percent } from './format';
+import { formatPercent, formatSeconds } from '../../core/format';
 
 const BUDGETS = [0, 0.02, 0.05, 0.1, 0.15];
 
@@ -101,7 +101,7 @@ export function BatchPanel() {
       {batch ? (
         <>
           <p className="note">
-            {batch.completed} messages{batch.cancelled ? ' (cancelled: the rows cover the messages done)' : ''} in {(batch.millis / 1000).toFixed(1)} s.
+            {batch.completed} messages{batch.cancelled ? ' (cancelled: the rows cover the messages done)' : ''} in {formatSeconds(batch.millis / 1000)}.
           </p>
           <ScrollBox label="attack summary table">
             <table className="data-table" aria-label="attack summary">
@@ -122,9 +122,9 @@ export function BatchPanel() {
                   <tr key={`${row.attackId}-${row.setting}`}>
                     <td>{row.label}</td>
                     <td>{DEFENSE_SETTINGS[row.setting].label}</td>
-                    <td className="num">{percent(row.summary.originalAccuracy)}</td>
-                    <td className="num">{percent(row.summary.accuracyUnderAttack)}</td>
-                    <td className="num">{percent(row.summary.successRate)}</td>
+                    <td className="num">{formatPercent(row.summary.originalAccuracy)}</td>
+                    <td className="num">{formatPercent(row.summary.accuracyUnderAttack)}</td>
+                    <td className="num">{formatPercent(row.summary.successRate)}</td>
                     <td className="num">{row.summary.averagePerturbedWordPercent.toFixed(1)}%</td>
                     <td className="num">{row.summary.averageQueries.toFixed(1)}</td>
                     <td className="num">
