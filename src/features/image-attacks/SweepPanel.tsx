@@ -10,7 +10,7 @@ import { NumberField } from '../../components/NumberField';
 import { useFieldErrors } from '../../stores/fieldErrors';
 import { ParamForm } from '../../components/ParamForm';
 import { ProgressBar } from '../../components/ProgressBar';
-import { ScrollBox } from '../../components/ScrollBox';
+import { ResultsTable } from '../../components/ResultsTable';
 import { useRunFocus } from '../../components/useRunFocus';
 import { announce } from '../../stores/announcer';
 import { parseBudgets } from '../../core/attacks/paramCodec';
@@ -219,47 +219,36 @@ function SweepResults({ result, classes, shape }: { result: SweepResult; classes
         ) : null}
       </p>
       <AccuracyChart series={series} xLabel="budget ε (in each attack's norm)" />
-      <ScrollBox label="sweep results table">
-      <table className="results" aria-label="sweep results">
-        <thead>
-          <tr>
-            <th>Attack</th>
-            <th>Norm</th>
-            <th className="num">ε</th>
-            <th className="num">Accuracy</th>
-            <th className="num">Success rate</th>
-            <th className="num">Mean L∞</th>
-            <th className="num">Mean L2</th>
-            <th className="num">Mean L0</th>
-            <th className="num">Mean queries</th>
-          </tr>
-        </thead>
-        <tbody>
-          {result.points.map((p) => {
-            const key = `${p.attackId}@${p.budget}`;
-            const name = getAttackMeta(p.attackId).name;
+      <ResultsTable
+        label="sweep results"
+        rows={result.points}
+        rowKey={(p) => `${p.attackId}@${p.budget}`}
+        selectedKey={selected}
+        onSelect={setSelected}
+        columns={[
+          {
+            header: 'Attack',
             // The row is clickable; its first cell's button is the same choice for the keyboard and screen readers.
-            return (
-              <tr key={key} className={key === selected ? 'selected' : undefined} onClick={() => setSelected(key)}>
-                <td>
-                  <button type="button" className="link" aria-pressed={key === selected} aria-label={`Show fooled examples: ${name} at ε = ${p.budget}`}>
-                    {name}
-                  </button>
-                </td>
-                <td>{normText(p.norm)}</td>
-                <td className="num">{p.budget}</td>
-                <td className="num">{formatPercentOrDash(p.accuracy)}</td>
-                <td className="num">{formatPercentOrDash(p.successRate)}</td>
-                <td className="num">{fixed(p.meanLinf)}</td>
-                <td className="num">{fixed(p.meanL2)}</td>
-                <td className="num">{fixed(p.meanL0, 1)}</td>
-                <td className="num">{fixed(p.meanQueries, 0)}</td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-      </ScrollBox>
+            cell: (p) => {
+              const key = `${p.attackId}@${p.budget}`;
+              const name = getAttackMeta(p.attackId).name;
+              return (
+                <button type="button" className="link" aria-pressed={key === selected} aria-label={`Show fooled examples: ${name} at ε = ${p.budget}`}>
+                  {name}
+                </button>
+              );
+            },
+          },
+          { header: 'Norm', cell: (p) => normText(p.norm) },
+          { header: 'ε', numeric: true, cell: (p) => p.budget },
+          { header: 'Accuracy', numeric: true, cell: (p) => formatPercentOrDash(p.accuracy) },
+          { header: 'Success rate', numeric: true, cell: (p) => formatPercentOrDash(p.successRate) },
+          { header: 'Mean L∞', numeric: true, cell: (p) => fixed(p.meanLinf) },
+          { header: 'Mean L2', numeric: true, cell: (p) => fixed(p.meanL2) },
+          { header: 'Mean L0', numeric: true, cell: (p) => fixed(p.meanL0, 1) },
+          { header: 'Mean queries', numeric: true, cell: (p) => fixed(p.meanQueries, 0) },
+        ]}
+      />
       <h3 className="gallery-heading">
         Fooled examples: {getAttackMeta(selectedAttack).name} at ε = {selectedBudget} <span className="muted">(choose a row above)</span>
       </h3>

@@ -4,7 +4,7 @@ import { useFieldErrors } from '../../stores/fieldErrors';
 import { AccuracyChart } from '../../components/AccuracyChart';
 import { downloadText } from '../../components/download';
 import { ProgressBar } from '../../components/ProgressBar';
-import { ScrollBox } from '../../components/ScrollBox';
+import { ResultsTable } from '../../components/ResultsTable';
 import { useRunFocus } from '../../components/useRunFocus';
 import { announce } from '../../stores/announcer';
 import { FAMILIES, FAMILY_LABELS, RANKINGS, transformationsOf, type RankingId } from '../../core/text/attack';
@@ -103,38 +103,21 @@ export function BatchPanel() {
           <p className="note">
             {batch.completed} messages{batch.cancelled ? ' (cancelled: the rows cover the messages done)' : ''} in {formatSeconds(batch.millis / 1000)}.
           </p>
-          <ScrollBox label="attack summary table">
-            <table className="data-table" aria-label="attack summary">
-              <thead>
-                <tr>
-                  <th>Attack</th>
-                  <th>Setting</th>
-                  <th className="num">Original accuracy</th>
-                  <th className="num">Accuracy under attack</th>
-                  <th className="num">Attack success rate</th>
-                  <th className="num">Avg perturbed words</th>
-                  <th className="num">Avg queries</th>
-                  <th className="num">Succeeded / failed / skipped</th>
-                </tr>
-              </thead>
-              <tbody>
-                {batch.rows.map((row) => (
-                  <tr key={`${row.attackId}-${row.setting}`}>
-                    <td>{row.label}</td>
-                    <td>{DEFENSE_SETTINGS[row.setting].label}</td>
-                    <td className="num">{formatPercent(row.summary.originalAccuracy)}</td>
-                    <td className="num">{formatPercent(row.summary.accuracyUnderAttack)}</td>
-                    <td className="num">{formatPercent(row.summary.successRate)}</td>
-                    <td className="num">{row.summary.averagePerturbedWordPercent.toFixed(1)}%</td>
-                    <td className="num">{row.summary.averageQueries.toFixed(1)}</td>
-                    <td className="num">
-                      {row.summary.succeeded} / {row.summary.failed} / {row.summary.skipped}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </ScrollBox>
+          <ResultsTable
+            label="attack summary"
+            rows={batch.rows}
+            rowKey={(row) => `${row.attackId}-${row.setting}`}
+            columns={[
+              { header: 'Attack', cell: (row) => row.label },
+              { header: 'Setting', cell: (row) => DEFENSE_SETTINGS[row.setting].label },
+              { header: 'Original accuracy', numeric: true, cell: (row) => formatPercent(row.summary.originalAccuracy) },
+              { header: 'Accuracy under attack', numeric: true, cell: (row) => formatPercent(row.summary.accuracyUnderAttack) },
+              { header: 'Attack success rate', numeric: true, cell: (row) => formatPercent(row.summary.successRate) },
+              { header: 'Avg perturbed words', numeric: true, cell: (row) => `${row.summary.averagePerturbedWordPercent.toFixed(1)}%` },
+              { header: 'Avg queries', numeric: true, cell: (row) => row.summary.averageQueries.toFixed(1) },
+              { header: 'Succeeded / failed / skipped', numeric: true, cell: (row) => `${row.summary.succeeded} / ${row.summary.failed} / ${row.summary.skipped}` },
+            ]}
+          />
           {/* One small chart per defense setting, three lines each, rather than nine lines on one. */}
           <div className="small-multiples">
             {[...new Set(batch.rows.map((row) => row.setting))].map((setting) => (
