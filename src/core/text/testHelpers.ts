@@ -2,7 +2,6 @@
  * A toy spam filter for text-attack tests: the spam logit is the sum of per-word weights, so every effect of an
  * attack can be computed by hand.
  */
-import type { WordGain } from './attack';
 import { tokenize } from './tokenizer';
 
 export const TOY_WEIGHTS: Readonly<Record<string, number>> = {
@@ -31,6 +30,6 @@ export const toyRow = (text: string) => {
   return Float32Array.of(1 / (1 + Math.exp(s)), 1 / (1 + Math.exp(-s)));
 };
 
-/** Exactly the fall of the true class's margin when each token becomes unknown: the toy is linear. */
-export const toyWordGain: WordGain = async (text, trueClass) =>
+/** Exactly the fall of the true class's margin when each token becomes unknown: the toy is linear (a WordGain). */
+export const toyWordGain = async (text: string, trueClass: number): Promise<Float32Array> =>
   Float32Array.from(tokenize(text).tokens, (t) => (trueClass === 1 ? 1 : -1) * (weightOf(t.text) - UNKNOWN_WEIGHT));
