@@ -7,13 +7,13 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reportResults, type RobustnessReport } from '../src/core/audit/report';
 import { reportJsonFromHtml } from '../src/core/audit/reportHtml';
 import { parseReportJson, validateReport } from '../src/core/audit/reportSchema';
 import { audit, errorLines, exitCodeOf, UsageError, type AuditOutcome } from './audit';
 import { pngBomb, sparseFile, writeHugeInputModel } from './hostileFixtures';
+import { grayPng } from './imageFixtures';
 import { loadMnistFromDisk, loadModelFromDisk, sha256Hex, useNodeWasm } from './node-tf';
 import { MODELS_DIR, PROJECT_ROOT } from './paths';
 
@@ -221,9 +221,7 @@ describe('bad arguments and bad files exit 2 with a message, before any compute'
     copyFileSync(MNIST_CNN, join(dir, 'no-weights', 'model.json'));
     mkdirSync(join(dir, 'no-model-json'));
     mkdirSync(join(dir, 'small-images', '3'), { recursive: true });
-    const png = new PNG({ width: 10, height: 10 });
-    png.data.fill(255);
-    writeFileSync(join(dir, 'small-images', '3', 'digit.png'), PNG.sync.write(png));
+    writeFileSync(join(dir, 'small-images', '3', 'digit.png'), grayPng(10, 10, () => 255));
   });
 
   const withModel = (...rest: string[]) => ['--model', 'models/mnist-cnn/model.json', '--data', 'mnist-test', '--limit', '2', '--quiet', '--out', out, ...rest];
@@ -285,9 +283,7 @@ describe('hostile files exit 2 with a message, in bounded time and memory, and w
   const setPaths = (paths: unknown[]) => (json: any) => (json.weightsManifest[0].paths = paths);
   const digits = (folder: string, name = 'a.png') => {
     mkdirSync(join(folder, '3'), { recursive: true });
-    const png = new PNG({ width: 28, height: 28 });
-    png.data.fill(255);
-    writeFileSync(join(folder, '3', name), PNG.sync.write(png));
+    writeFileSync(join(folder, '3', name), grayPng(28, 28, () => 255));
     return folder;
   };
 

@@ -21,6 +21,7 @@ import { fileInside, MAX_DATA_FILE_BYTES, readCheckedText, RefusedFileError } fr
 import { MAX_SUITE_FILE_BYTES, parseSuiteFile, SuiteFileError, type CustomSuites } from '../src/core/audit/suiteFile';
 import { SUITE_FILE_KIND } from '../src/core/audit/suiteFileSchema';
 import { PROJECT_ROOT } from './paths';
+import { formatPercent } from '../src/core/format';
 
 export const USAGE = `Usage: npm run audit -- --model <model.json> --data <data> [options]
 
@@ -256,12 +257,12 @@ export async function audit(argv: readonly string[], log: (line: string) => void
     writeFileSync(htmlPath, renderReportHtml(report));
 
     const lines: string[] = [];
-    lines.push(`${report.model.name}: clean accuracy ${(100 * report.clean.accuracy).toFixed(1)}% on ${report.clean.examples} examples of ${report.data.name}`);
+    lines.push(`${report.model.name}: clean accuracy ${formatPercent(report.clean.accuracy)} on ${report.clean.examples} examples of ${report.data.name}`);
     for (const finding of report.findings) lines.push(`[${finding.severity}] ${finding.text}`);
     let exitCode: 0 | 1 = 0;
     if (minClean !== undefined) {
       const ok = report.clean.accuracy >= minClean;
-      lines.push(`${ok ? 'PASS' : 'FAIL'} clean accuracy ${(100 * report.clean.accuracy).toFixed(1)}% ${ok ? '>=' : '<'} ${(100 * minClean).toFixed(1)}%`);
+      lines.push(`${ok ? 'PASS' : 'FAIL'} clean accuracy ${formatPercent(report.clean.accuracy)} ${ok ? '>=' : '<'} ${formatPercent(minClean)}`);
       if (!ok) exitCode = 1;
     }
     if (minRobust !== undefined) {
@@ -272,7 +273,7 @@ export async function audit(argv: readonly string[], log: (line: string) => void
         exitCode = 1;
       } else {
         const ok = robust >= minRobust;
-        lines.push(`${ok ? 'PASS' : 'FAIL'} accuracy under ${report.reference!.attackId} at ${budget}: ${(100 * robust).toFixed(1)}% ${ok ? '>=' : '<'} ${(100 * minRobust).toFixed(1)}%`);
+        lines.push(`${ok ? 'PASS' : 'FAIL'} accuracy under ${report.reference!.attackId} at ${budget}: ${formatPercent(robust)} ${ok ? '>=' : '<'} ${formatPercent(minRobust)}`);
         if (!ok) exitCode = 1;
       }
     }

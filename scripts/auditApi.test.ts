@@ -7,7 +7,6 @@ import * as tf from '@tensorflow/tfjs';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PNG } from 'pngjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runAudit } from '../src/core/audit/audit';
 import { reportResults, type RobustnessReport } from '../src/core/audit/report';
@@ -19,6 +18,7 @@ import { auditHandlers, type AuditWorkerApi, type UploadedFile } from '../src/wo
 import { memoryModelStore } from '../src/workers/savedModels';
 import type { JobContext } from '../src/rpc/serve';
 import { pngBomb, writeHugeInputModel } from './hostileFixtures';
+import { grayPng } from './imageFixtures';
 import { decodeImageFile } from './imageFiles';
 import { loadMnistFromDisk, toArrayBuffer, useNodeWasm } from './node-tf';
 import { MODELS_DIR, PROJECT_ROOT } from './paths';
@@ -110,20 +110,9 @@ function makeWorker(
 }
 
 /** A 28x28 (or other size) grayscale PNG as RGBA with R=G=B, opaque. */
-function grayPng(width: number, height: number, value: (x: number, y: number) => number): ArrayBuffer {
-  const png = new PNG({ width, height });
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const i = 4 * (y * width + x);
-      const v = value(x, y);
-      png.data[i] = png.data[i + 1] = png.data[i + 2] = v;
-      png.data[i + 3] = 255;
-    }
-  }
-  return toArrayBuffer(PNG.sync.write(png));
-}
+const grayPngBuffer = (width: number, height: number, value: (x: number, y: number) => number): ArrayBuffer => toArrayBuffer(grayPng(width, height, value));
 
-const digitLike = (seed: number) => grayPng(28, 28, (x, y) => ((x * 7 + y * 13 + seed * 31) % 5 === 0 && x > 6 && x < 22 ? 255 : 0));
+const digitLike = (seed: number) => grayPngBuffer(28, 28, (x, y) => ((x * 7 + y * 13 + seed * 31) % 5 === 0 && x > 6 && x < 22 ? 255 : 0));
 
 const mnistSpecOf = async (call: ReturnType<typeof makeWorker>['call'], folder?: string) => (await call('loadFiles', { files: modelFiles('mnist-cnn', folder) })).spec as ImageModelSpec;
 
@@ -350,7 +339,7 @@ describe('choosing the data', () => {
       textFile('digits/.DS_Store', 'not an image'),
       // What macOS leaves beside a copied image, and a hidden folder: skipped, as the command line skips them.
       { path: 'digits/3/._a.png', bytes: toArrayBuffer(new Uint8Array([0, 5, 22, 7, 0, 2, 0, 0])) },
-      { path: 'digits/.thumbnails/a.png', bytes: grayPng(8, 8, () => 0) },
+      { path: 'digits/.thumbnails/a.png', bytes: grayPngBuffer(8, 8, () => 0) },
     ];
     const byFolder = await call('setData', { spec, data: { kind: 'images', files } });
     expect(byFolder).toMatchObject({ name: 'digits', task: 'image', examples: 3 });
@@ -380,7 +369,7 @@ describe('choosing the data', () => {
   it('refuses images of the wrong size, flat files without a CSV, and folders that are not classes', async () => {
     const { call } = makeWorker();
     const spec = await mnistSpecOf(call);
-    const small = grayPng(10, 10, () => 128);
+    const small = grayPngBuffer(10, 10, () => 128);
     await expect(call('setData', { spec, data: { kind: 'images', files: [{ path: 'digits/3/small.png', bytes: small }] } })).rejects.toThrow(
       /digits\/3\/small\.png is 10x10 pixels but the model takes 28x28/,
     );

@@ -465,7 +465,10 @@ function benchColdLoad(): Promise<ColdLoadRow[]> {
         const files = served.slice();
         row.millis.push(millis);
         row.bytes.push(files.reduce((sum, f) => sum + f.bytes, 0));
-        if (r === 0) (row.files = files.sort((a, b) => b.bytes - a.bytes)), (row.precompressed = precompressedBytes(files));
+        if (r === 0) {
+          row.files = files.sort((a, b) => b.bytes - a.bytes);
+          row.precompressed = precompressedBytes(files);
+        }
         console.log(`chromium cold load, ${lab} lab, run ${r + 1}/${repeats}: ${(millis / 1000).toFixed(1)} s, ${(row.bytes[r] / 2 ** 20).toFixed(2)} MiB in ${files.length} responses`);
         await context.close();
       }

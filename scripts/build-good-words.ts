@@ -13,6 +13,7 @@ import { SPAM_SPLIT, parseSpamSplit, type SpamExample } from '../src/core/data/s
 import { rankGoodWords, type GoodWordList } from '../src/core/text/goodWords';
 import type { Vocabulary } from '../src/core/text/tokenizer';
 import { MODELS_DIR, PROJECT_ROOT } from './paths';
+import { formatCount } from '../src/core/format';
 
 export const GOOD_WORDS_FILE = 'good-words.json';
 
@@ -50,5 +51,5 @@ export async function buildGoodWords(modelDir: string, trainPath = SPAM_TRAIN_PA
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const dir = join(MODELS_DIR, 'spam-bow');
   const { words, bytes } = await buildGoodWords(dir);
-  console.log(`${join(dir, GOOD_WORDS_FILE)}: ${words} good words, ${bytes.toLocaleString('en-US')} bytes`);
+  console.log(`${join(dir, GOOD_WORDS_FILE)}: ${words} good words, ${formatCount(bytes)} bytes`);
 }

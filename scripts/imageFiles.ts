@@ -43,7 +43,7 @@ export function decodeImageFile(bytes: Uint8Array, name: string): DecodedImage {
     return { name, width: decoded.width, height: decoded.height, channels: 4, pixels: decoded.data };
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new Error(`Could not decode ${escapeForMessage(name)} as a ${kind} (${reason}). The file may be damaged: re-export it, or remove it.`);
+    throw new Error(`Could not decode ${escapeForMessage(name)} as a ${kind} (${reason}). The file may be damaged: re-export it, or remove it.`, { cause: error });
   }
 }
 
@@ -122,6 +122,7 @@ async function loadFolder(dir: string, expected: ImageDatasetExpectation): Promi
       throw new Error(
         `${escapeForMessage(dir)}: the subfolder ${quoteForMessage(folder)} does not name a class of the model. ${(error as Error).message} ` +
           'Rename the folder after the class its images belong to.',
+        { cause: error },
       );
     }
     // Say when a folder matched only loosely (by case or as an index), so a surprise is visible.

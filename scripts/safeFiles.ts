@@ -7,7 +7,7 @@
 import { readFileSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { escapeForMessage, quoteForMessage } from '../src/core/audit/quote';
-import { formatBytes } from '../src/core/audit/spec';
+import { formatBytes } from '../src/core/format';
 
 /** The largest data, vocabulary, synonym, spec or labels file the command line reads (a CSV of texts included). */
 export const MAX_DATA_FILE_BYTES = 64 * 1024 * 1024;

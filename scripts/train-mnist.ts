@@ -15,6 +15,7 @@ import { serializeLayersModel } from '../src/core/models/io';
 import { countCorrect, trainClassifier } from '../src/core/models/train';
 import { loadMnistFromDisk, sha256Hex, useNodeWasm } from './node-tf';
 import { MODELS_DIR } from './paths';
+import { formatPercent, formatSeconds } from '../src/core/format';
 
 interface Recipe {
   name: string;
@@ -86,7 +87,7 @@ async function trainOne(id: ArchitectureId): Promise<ModelCard> {
   };
   writeFileSync(join(dir, 'card.json'), JSON.stringify(card, null, 2) + '\n');
   model.dispose();
-  console.log(`${id}: test accuracy ${(card.metrics.testAccuracy * 100).toFixed(2)}%, ${seconds.toFixed(1)} s`);
+  console.log(`${id}: test accuracy ${formatPercent(card.metrics.testAccuracy, 2)}, ${formatSeconds(seconds)}`);
   return card;
 }
 

@@ -19,6 +19,7 @@ import { buildGoodWords } from './build-good-words';
 import { buildSynonyms } from './build-synonyms';
 import { sha256Hex, useNodeWasm } from './node-tf';
 import { MODELS_DIR, PROJECT_ROOT } from './paths';
+import { formatCount, formatPercent, formatSeconds } from '../src/core/format';
 
 const ID = 'spam-bow';
 
@@ -86,7 +87,7 @@ const card: ModelCard = {
   name: RECIPE.name,
   task: 'text-classification',
   description:
-    `Spam filter trained on the project's ${train.length.toLocaleString('en-US')}-email SpamAssassin training split. ` +
+    `Spam filter trained on the project's ${formatCount(train.length)}-email SpamAssassin training split. ` +
     `${summary}. The word vocabulary (vocabulary.json) ships with the model.`,
   architecture: { summary, layers: describeLayers(model) },
   parameters: model.countParams(),
@@ -134,7 +135,7 @@ writeFileSync(join(dir, 'card.json'), JSON.stringify(card, null, 2) + '\n');
 model.dispose();
 console.log(
   `${ID}: train ${trainCorrect}/${train.length}, test ${testCorrect}/${test.length} ` +
-    `(${(card.metrics.testAccuracy * 100).toFixed(2)}%), ${seconds.toFixed(1)} s`,
+    `(${formatPercent(card.metrics.testAccuracy, 2)}), ${formatSeconds(seconds)}`,
 );
 
 // The synonym table is keyed by the vocabulary, so a new vocabulary needs a new table.

@@ -3,6 +3,7 @@ import { IMAGE_MODELS, findImageModel } from '../stores/models';
 import { LockMark } from '../components/LockMark';
 import { selectModelId, selectSetSettings, useSettings } from '../stores/settings';
 import { useControl } from '../stores/useControl';
+import { formatPercent } from '../core/format';
 
 /** Lists the bundled models and shows the chosen one's card. */
 export function ModelPicker() {
@@ -19,7 +20,7 @@ export function ModelPicker() {
             {chosen ? null : <option value="">choose a model</option>}
             {IMAGE_MODELS.map((m) => (
               <option key={m.id} value={m.id}>
-                {m.card.name} ({(m.card.metrics.testAccuracy * 100).toFixed(1)}%)
+                {m.card.name} ({formatPercent(m.card.metrics.testAccuracy)})
               </option>
             ))}
           </select>

@@ -5,9 +5,7 @@ import { useState } from 'react';
 import { cancelJob } from '../bridge/jobs';
 import { selectJobs, selectNotices, useJobs } from '../stores/jobs';
 import { selectBackendPreference, selectLab, selectSetSettings, selectZoom, useSettings } from '../stores/settings';
-
-const formatBytes = (bytes: number) =>
-  bytes < 1024 ? `${bytes} B` : bytes < 1024 ** 2 ? `${(bytes / 1024).toFixed(1)} KiB` : `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
+import { formatBytes } from '../core/format';
 
 /** Backend in use (and a switch), tensors and bytes held by the worker, and any worker error. */
 export function StatusBar() {
@@ -30,7 +28,7 @@ export function StatusBar() {
         <span data-testid="backend">
           text worker: <strong>{text?.backend ?? 'starts with the first score'}</strong>
         </span>
-        <span data-testid="memory">{text ? `${text.numTensors} tensors, ${formatBytes(text.numBytes)}` : 'no tensors yet'}</span>
+        <span data-testid="memory">{text ? `${text.numTensors} tensors, ${formatBytes(text.numBytes, 'KiB')}` : 'no tensors yet'}</span>
         <JobTray />
       </footer>
     );
@@ -42,7 +40,7 @@ export function StatusBar() {
         <span data-testid="backend">
           audit worker: <strong>{auditMemory?.backend ?? 'starts with the first model'}</strong> (the backend of <code>npm run audit</code>, so the numbers match)
         </span>
-        <span data-testid="memory">{auditMemory ? `${auditMemory.numTensors} tensors, ${formatBytes(auditMemory.numBytes)}` : 'no tensors yet'}</span>
+        <span data-testid="memory">{auditMemory ? `${auditMemory.numTensors} tensors, ${formatBytes(auditMemory.numBytes, 'KiB')}` : 'no tensors yet'}</span>
         {error ? (
           <span className="error" role="alert">
             {error} Reload the page.
@@ -84,13 +82,13 @@ export function StatusBar() {
         {detail ? ` (${detail})` : ''}
       </span>
       <span data-testid="memory">
-        {memory ? `${memory.numTensors} tensors, ${formatBytes(memory.numBytes)}` : 'no tensors yet'}
+        {memory ? `${memory.numTensors} tensors, ${formatBytes(memory.numBytes, 'KiB')}` : 'no tensors yet'}
       </span>
       {lab === 'extraction'
         ? (['oracle', 'attacker'] as const).map((name) =>
             workers[name] ? (
               <span key={name} data-testid={`${name}-memory`}>
-                {name} worker: {workers[name].numTensors} tensors, {formatBytes(workers[name].numBytes)}
+                {name} worker: {workers[name].numTensors} tensors, {formatBytes(workers[name].numBytes, 'KiB')}
               </span>
             ) : null,
           )

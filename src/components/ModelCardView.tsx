@@ -1,7 +1,7 @@
 import type { ModelCard } from '../core/models/card';
 import { ScrollBox } from './ScrollBox';
+import { formatCount, formatPercent } from '../core/format';
 
-const percent = (x: number) => `${(x * 100).toFixed(2)}%`;
 
 /** The model card as a user reads it: what it is, how it was trained, how well it does, what its weights hash to. */
 export function ModelCardView({ card }: { card: ModelCard }) {
@@ -12,12 +12,12 @@ export function ModelCardView({ card }: { card: ModelCard }) {
       <dl className="facts">
         <dt>Test accuracy</dt>
         <dd data-testid="card-test-accuracy">
-          {percent(card.metrics.testAccuracy)} ({card.metrics.testCorrect} / {card.training.testSize})
+          {formatPercent(card.metrics.testAccuracy, 2)} ({card.metrics.testCorrect} / {card.training.testSize})
         </dd>
         <dt>Train accuracy</dt>
-        <dd>{percent(card.metrics.trainAccuracy)}</dd>
+        <dd>{formatPercent(card.metrics.trainAccuracy, 2)}</dd>
         <dt>Parameters</dt>
-        <dd>{card.parameters.toLocaleString('en')}</dd>
+        <dd>{formatCount(card.parameters)}</dd>
         <dt>Input</dt>
         <dd>
           [{card.input.shape.join(', ')}] in [{card.input.range.join(', ')}]: {card.input.description}
@@ -57,7 +57,7 @@ export function ModelCardView({ card }: { card: ModelCard }) {
               <td>{layer.name}</td>
               <td>{layer.type}</td>
               <td>{layer.outputShape}</td>
-              <td className="num">{layer.params.toLocaleString('en')}</td>
+              <td className="num">{formatCount(layer.params)}</td>
             </tr>
           ))}
         </tbody>

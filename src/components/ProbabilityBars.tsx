@@ -1,4 +1,5 @@
 import { argMax } from '../core/arrays';
+import { formatPercent } from '../core/format';
 interface ProbabilityBarsProps {
   probabilities: number[];
   classes: string[];
@@ -21,7 +22,7 @@ export function ProbabilityBars({ probabilities, classes, trueClass }: Probabili
             <td className="bar-cell">
               <div className="bar" style={{ width: `${(p * 100).toFixed(1)}%` }} />
             </td>
-            <td className="num">{(p * 100).toFixed(1)}%</td>
+            <td className="num">{formatPercent(p)}</td>
           </tr>
         ))}
       </tbody>

@@ -9,13 +9,14 @@ import type { RobustnessReport } from '../core/audit/report';
 import { parseSuiteFile, type CustomSuites } from '../core/audit/suiteFile';
 import { checkImageHeader } from '../core/audit/imageHeader';
 import { escapeForMessage, quoteForMessage } from '../core/audit/quote';
-import { checkSpec, formatBytes, MAX_MODEL_BYTES, type ModelSpec } from '../core/audit/spec';
+import { checkSpec, MAX_MODEL_BYTES, type ModelSpec } from '../core/audit/spec';
 import { checkModel, inferSpec, loadUserModel, parseModelJson, shardPaths, type LoadedModel, type ModelChecks } from '../core/audit/userModel';
 import type { ImageSplit } from '../core/data/mnist';
 import type { LabelledText } from '../core/text/batch';
 import { synonymCandidates, type SynonymTable } from '../core/text/wordnet';
 import type { Handlers, JobContext } from '../rpc/serve';
 import { pushAll } from '../core/arrays';
+import { formatBytes } from '../core/format';
 
 /** What a saved model is, without its bytes: the list the page shows. */
 export interface SavedModelInfo {
@@ -247,7 +248,7 @@ export function auditHandlers(deps: AuditWorkerDeps): Handlers<AuditWorkerApi> {
           response = await deps.fetch(address.href);
           if (!response.ok) throw new Error(`HTTP ${response.status}`);
         } catch (error) {
-          throw new Error(`Could not fetch ${what} from ${address.href}: ${(error as Error).message}. Check the address, and that the server allows this page to read it (CORS).`);
+          throw new Error(`Could not fetch ${what} from ${address.href}: ${(error as Error).message}. Check the address, and that the server allows this page to read it (CORS).`, { cause: error });
         }
         landedAt(response.redirected && response.url ? new URL(response.url).origin : address.origin);
         const bytes = await readBodyWithin(response, MAX_MODEL_BYTES - downloaded, (read) =>
@@ -366,7 +367,7 @@ export function auditHandlers(deps: AuditWorkerDeps): Handlers<AuditWorkerApi> {
             try {
               return resolveLabel(folder, classes);
             } catch (error) {
-              throw new Error(`The folder ${quoteForMessage(folder)} does not name a class of the model. ${(error as Error).message}`);
+              throw new Error(`The folder ${quoteForMessage(folder)} does not name a class of the model. ${(error as Error).message}`, { cause: error });
             }
           });
           labels = folders.labels.map((l) => index[l]);
@@ -392,7 +393,7 @@ export function auditHandlers(deps: AuditWorkerDeps): Handlers<AuditWorkerApi> {
         try {
           table = JSON.parse(decoder.decode(synonyms.bytes)) as SynonymTable;
         } catch (error) {
-          throw new Error(`${synonyms.path} is not valid JSON (${(error as Error).message}).`);
+          throw new Error(`${synonyms.path} is not valid JSON (${(error as Error).message}).`, { cause: error });
         }
         if (!table || typeof table.synonyms !== 'object') throw new Error(`${synonyms.path} is not a synonym table: it needs a "synonyms" object (see models/spam-bow/synonyms.json).`);
         lookup = (w) => synonymCandidates(table, w);

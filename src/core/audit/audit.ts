@@ -15,6 +15,7 @@ import { checkModel, imageClassifier, reportModel, textModelOf, type LoadedModel
 import { formatShareWithInterval, shareInterval } from '../metrics/interval';
 import { APP } from '../version';
 import type { CustomSuites } from './suiteFile';
+import { formatCount, formatPercent } from '../format';
 
 export const TOOL = APP;
 
@@ -50,7 +51,7 @@ export class AuditInputError extends Error {
   }
 }
 
-const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+const pct = formatPercent;
 const budgetText = (a: ReportAttack, b: number) =>
   a.budgetUnit === 'word-share' ? `${pct(b)} of the words` : a.budgetUnit === 'l2' ? `L2 ${b.toFixed(2)}` : `L∞ ${b.toFixed(3)}${b < 0.1 && Math.abs(b * 255 - Math.round(b * 255)) < 1e-6 ? ` (${Math.round(b * 255)}/255)` : ''}`;
 
@@ -141,7 +142,7 @@ export function findingsOf(report: Omit<RobustnessReport, 'findings'>): ReportFi
     findings.push({
       kind: 'extraction',
       severity: best.fidelity >= 0.9 ? 'high' : best.fidelity >= 0.7 ? 'medium' : 'low',
-      text: `Extraction: ${best.queries.toLocaleString('en-US')} queries for probabilities train a copy that agrees with the model on ${pct(best.fidelity)} of ${report.extraction.heldOut} held-out examples (its own accuracy ${pct(best.accuracy)}); attacks crafted on such a copy transfer to the model.`,
+      text: `Extraction: ${formatCount(best.queries)} queries for probabilities train a copy that agrees with the model on ${pct(best.fidelity)} of ${report.extraction.heldOut} held-out examples (its own accuracy ${pct(best.accuracy)}); attacks crafted on such a copy transfer to the model.`,
     });
   }
   const skipped = report.attacks.filter((a) => a.skipped);

@@ -11,6 +11,7 @@ import type { LabelledText } from '../text/batch';
 import { DEFAULT_MAX_CHARS, readablePart } from '../text/tokenizer';
 import { parseCsvRecords, type CsvRecord } from './csv';
 import { escapeForMessage, quoteForMessage } from './quote';
+import { formatCount } from '../format';
 
 /** Where a CSV came from, for the messages; "The CSV file" when not given. */
 export interface CsvSourceOptions {
@@ -212,8 +213,8 @@ export function parseTextCsv(
   const notices: string[] = [];
   if (longLines.length > 0) {
     notices.push(
-      `${source}: ${plural(longLines.length, 'text is', 'texts are')} longer than ${DEFAULT_MAX_CHARS.toLocaleString('en-US')} characters ` +
-        `(line ${listLines(longLines)}); only the words in the first ${DEFAULT_MAX_CHARS.toLocaleString('en-US')} are kept, as the tokenizer reads no further.`,
+      `${source}: ${plural(longLines.length, 'text is', 'texts are')} longer than ${formatCount(DEFAULT_MAX_CHARS)} characters ` +
+        `(line ${listLines(longLines)}); only the words in the first ${formatCount(DEFAULT_MAX_CHARS)} are kept, as the tokenizer reads no further.`,
     );
   }
   if (emptyLines.length > 0) {

@@ -6,6 +6,7 @@
  */
 import { MAX_INPUT_ELEMENTS } from './spec';
 import { escapeForMessage } from './quote';
+import { formatCount } from '../format';
 
 export type ImageFormat = 'PNG' | 'JPEG' | 'GIF' | 'BMP' | 'WebP';
 
@@ -114,7 +115,7 @@ export function checkImageHeader(bytes: Uint8Array, name: string, maxPixels = MA
   const pixels = header.width * header.height;
   if (pixels > maxPixels) {
     throw new Error(
-      `${shownName} declares ${header.width}x${header.height} pixels in its ${format} header, over the ${maxPixels.toLocaleString('en-US')} pixels the playground decodes; it was not decoded. Resize it (for an audit, to the model's input size).`,
+      `${shownName} declares ${header.width}x${header.height} pixels in its ${format} header, over the ${formatCount(maxPixels)} pixels the playground decodes; it was not decoded. Resize it (for an audit, to the model's input size).`,
     );
   }
   if (pixels === 0) throw new Error(`${shownName} declares ${header.width}x${header.height} pixels: an image needs at least one. Re-export it, or remove it.`);

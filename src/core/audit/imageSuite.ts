@@ -22,6 +22,7 @@ import type { ReportAttack, ReportExample, ReportExtraction, ReportPerClass, Rep
 import { maxOf, pushAll } from '../arrays';
 import { isStopped, stageOf, type RunControl } from '../run/control';
 import { DEEPFOOL_STEP, EXTRACTION_STEP, LINF_SWEEP_STEP, SQUARE_STEP, type AuditStepMeta } from './steps';
+import { formatPercent } from '../format';
 
 export interface ImageSuite {
   id: string;
@@ -409,7 +410,7 @@ async function extractionStage(
     {
       control: { signal: control.signal, onStep: control.onStep },
       onRound: async (round) => {
-        control.onProgress?.(round.queriesUsed / total, `${round.queriesUsed} / ${total} queries, fidelity ${(100 * round.fidelity).toFixed(1)}%`);
+        control.onProgress?.(round.queriesUsed / total, `${round.queriesUsed} / ${total} queries, fidelity ${formatPercent(round.fidelity)}`);
         await control.onStep?.();
       },
     },

@@ -5,6 +5,7 @@
  */
 
 /** C0 and C1 controls, DEL, the bidi embeddings, overrides and isolates, the direction marks and the line separators. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point: they are escaped before display.
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\u061c]/g;
 
 const escapeCharacter = (c: string) => `\\u{${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}}`;

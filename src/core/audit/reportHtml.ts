@@ -24,8 +24,7 @@ import type {
   ReportPoint,
   RobustnessReport,
 } from './report';
-
-const DASH = '–';
+import { DASH, formatBytes, formatCount, formatPercentOrDash } from '../format';
 
 const HTML_ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
@@ -39,27 +38,16 @@ export function escapeHtml(text: string): string {
 
 const isNumber = (x: number | null | undefined): x is number => typeof x === 'number' && Number.isFinite(x);
 
-function groupDigits(n: number): string {
-  return Math.round(n)
-    .toString()
-    .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-}
-
-/** A share in [0, 1] as a percentage with one decimal. */
-function formatShare(share: number | null | undefined): string {
-  return isNumber(share) ? `${(share * 100).toFixed(1)}%` : DASH;
-}
-
 /** A share and its 95% Wilson interval over `trials` examples, the interval small and muted: "65.0% 51.9–76.1". */
 function formatShareCi(share: number | null | undefined, trials: number): string {
-  if (!isNumber(share) || trials <= 0) return formatShare(share);
-  return `${formatShare(share)} <span class="ci" title="95% Wilson interval over ${groupDigits(trials)} examples">${formatPercentRange(shareInterval(share, trials))}</span>`;
+  if (!isNumber(share) || trials <= 0) return formatPercentOrDash(share);
+  return `${formatPercentOrDash(share)} <span class="ci" title="95% Wilson interval over ${formatCount(trials)} examples">${formatPercentRange(shareInterval(share, trials))}</span>`;
 }
 
 /** A plain number: whole numbers grouped, others to three significant digits. */
 function formatNumber(x: number | null | undefined): string {
   if (!isNumber(x)) return DASH;
-  if (Number.isInteger(x) || Math.abs(x) >= 1000) return groupDigits(x);
+  if (Number.isInteger(x) || Math.abs(x) >= 1000) return formatCount(x);
   if (Math.abs(x) >= 100) return x.toFixed(1);
   return String(Number(x.toPrecision(3)));
 }
@@ -67,17 +55,10 @@ function formatNumber(x: number | null | undefined): string {
 /** Axis ticks in percent, without trailing zeros ("20%", "12.5%"). */
 const formatPercentTick = (share: number) => `${Number((share * 100).toFixed(1))}%`;
 
-function formatBytes(bytes: number): string {
+/** "4.7 MB (4,938,268 bytes)": the rounded size and the exact count. */
+function formatBytesExactly(bytes: number): string {
   if (!isNumber(bytes)) return DASH;
-  const units = ['KB', 'MB', 'GB'];
-  let value = bytes;
-  let unit = '';
-  for (const next of units) {
-    if (value < 1024) break;
-    value /= 1024;
-    unit = next;
-  }
-  return unit ? `${value.toFixed(1)} ${unit} (${groupDigits(bytes)} bytes)` : `${groupDigits(bytes)} bytes`;
+  return bytes < 1024 ? `${formatCount(bytes)} bytes` : `${formatBytes(bytes)} (${formatCount(bytes)} bytes)`;
 }
 
 /** The creation time in UTC, independent of the reader's locale and time zone. */
@@ -97,7 +78,7 @@ const UNIT_TITLE: Readonly<Record<BudgetUnit, string>> = {
 };
 const UNIT_SHORT: Readonly<Record<BudgetUnit, string>> = { linf: 'L∞', l2: 'L2', 'word-share': 'words' };
 
-const formatBudget = (unit: BudgetUnit, budget: number) => (unit === 'word-share' ? formatShare(budget) : formatNumber(budget));
+const formatBudget = (unit: BudgetUnit, budget: number) => (unit === 'word-share' ? formatPercentOrDash(budget) : formatNumber(budget));
 const budgetTick = (unit: BudgetUnit) => (unit === 'word-share' ? formatPercentTick : formatNumber);
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -285,10 +266,10 @@ function svgClassBars(rows: readonly ReportPerClass[], robustLabel: string): str
     parts.push(
       '<g class="bars">',
       `<text x="${labelW - 8}" y="${y0 + barH + 4}" text-anchor="end">${escapeHtml(label(row.name))}<title>${escapeHtml(row.name)}</title></text>`,
-      `<rect x="${labelW}" y="${y0}" width="${round1(bx(row.cleanAccuracy) - labelW)}" height="${barH}" fill="${CLEAN_COLOR}"><title>${escapeHtml(`${row.name}: clean ${formatShare(row.cleanAccuracy)}`)}</title></rect>`,
-      `<text class="value" x="${bx(row.cleanAccuracy) + 4}" y="${y0 + barH - 1}">${formatShare(row.cleanAccuracy)}</text>`,
-      `<rect x="${labelW}" y="${y0 + barH + 2}" width="${round1(bx(row.robustAccuracy) - labelW)}" height="${barH}" fill="${ROBUST_COLOR}"><title>${escapeHtml(`${row.name}: robust ${formatShare(row.robustAccuracy)}`)}</title></rect>`,
-      `<text class="value" x="${bx(row.robustAccuracy) + 4}" y="${y0 + 2 * barH + 1}">${formatShare(row.robustAccuracy)}</text>`,
+      `<rect x="${labelW}" y="${y0}" width="${round1(bx(row.cleanAccuracy) - labelW)}" height="${barH}" fill="${CLEAN_COLOR}"><title>${escapeHtml(`${row.name}: clean ${formatPercentOrDash(row.cleanAccuracy)}`)}</title></rect>`,
+      `<text class="value" x="${bx(row.cleanAccuracy) + 4}" y="${y0 + barH - 1}">${formatPercentOrDash(row.cleanAccuracy)}</text>`,
+      `<rect x="${labelW}" y="${y0 + barH + 2}" width="${round1(bx(row.robustAccuracy) - labelW)}" height="${barH}" fill="${ROBUST_COLOR}"><title>${escapeHtml(`${row.name}: robust ${formatPercentOrDash(row.robustAccuracy)}`)}</title></rect>`,
+      `<text class="value" x="${bx(row.robustAccuracy) + 4}" y="${y0 + 2 * barH + 1}">${formatPercentOrDash(row.robustAccuracy)}</text>`,
       '</g>',
     );
   });
@@ -350,7 +331,7 @@ function attackColors(attacks: readonly ReportAttack[]): Map<string, string> {
 function headerSection(report: RobustnessReport): string {
   const { model, data, suite, environment } = report;
   const meta = [
-    `${escapeHtml(data.name)}: ${groupDigits(data.examples)} of ${groupDigits(data.available)} examples`,
+    `${escapeHtml(data.name)}: ${formatCount(data.examples)} of ${formatCount(data.available)} examples`,
     `suite ${escapeHtml(suite.id)}, seed ${escapeHtml(String(suite.seed))}`,
     `${escapeHtml(environment.runtime)} / ${escapeHtml(environment.backend)}`,
     `${formatNumber(environment.seconds)} s`,
@@ -385,8 +366,8 @@ function cleanSection(report: RobustnessReport): string {
   const { accuracy, correct, examples } = report.clean;
   return [
     '<section id="clean"><h2>Clean accuracy</h2>',
-    `<p class="big">${formatShare(accuracy)}</p>`,
-    `<p class="muted">${groupDigits(correct)} of ${groupDigits(examples)} examples classified correctly without any attack (95% Wilson interval ${formatPercentRange(shareInterval(accuracy, examples), '%')}). Every rate below comes with its 95% interval, which is wide on few examples.</p>`,
+    `<p class="big">${formatPercentOrDash(accuracy)}</p>`,
+    `<p class="muted">${formatCount(correct)} of ${formatCount(examples)} examples classified correctly without any attack (95% Wilson interval ${formatPercentRange(shareInterval(accuracy, examples), '%')}). Every rate below comes with its 95% interval, which is wide on few examples.</p>`,
     '</section>',
   ].join('\n');
 }
@@ -399,7 +380,7 @@ function describeParams(params: ReportAttack['params']): string {
 
 /** Says that a table or chart shows a sample of `total` items. */
 const sampledNote = (shown: number, total: number, what: string) =>
-  shown < total ? `<p class="muted small">${groupDigits(shown)} of ${groupDigits(total)} ${what} shown, evenly spaced; the embedded JSON holds them all.</p>` : '';
+  shown < total ? `<p class="muted small">${formatCount(shown)} of ${formatCount(total)} ${what} shown, evenly spaced; the embedded JSON holds them all.</p>` : '';
 
 function attackTable(attack: ReportAttack, cleanAccuracy: number): string {
   const shown = sampleEvenly(attack.points, TABLE_MAX_ROWS);
@@ -465,7 +446,7 @@ function referenceLabel(report: RobustnessReport): string {
   if (!ref) return 'the reference attack';
   const attack = report.attacks.find((a) => a.id === ref.attackId);
   if (!attack) return `${ref.attackId} at budget ${formatNumber(ref.budget)}`;
-  if (attack.budgetUnit === 'word-share') return `${attack.name} changing up to ${formatShare(ref.budget)} of words`;
+  if (attack.budgetUnit === 'word-share') return `${attack.name} changing up to ${formatPercentOrDash(ref.budget)} of words`;
   return `${attack.name} at ${UNIT_SHORT[attack.budgetUnit]} ε = ${formatBudget(attack.budgetUnit, ref.budget)}`;
 }
 
@@ -482,14 +463,14 @@ function perClassSection(report: RobustnessReport): string {
   const rows = report.perClass.map((c) => [
     escapeHtml(String(c.classIndex)),
     escapeHtml(c.name),
-    groupDigits(c.examples),
+    formatCount(c.examples),
     formatShareCi(c.cleanAccuracy, c.examples),
     formatShareCi(c.robustAccuracy, c.examples),
   ]);
   return [
     `<section id="per-class"><h2>Per-class robustness <span class="muted">under ${escapeHtml(reference)}</span></h2>`,
     table(['#', 'Class', 'Examples', 'Clean accuracy', 'Robust accuracy'], rows, [true, false, true, true, true]),
-    `<figure>${svgClassBars(weakestClasses(report.perClass), `robust (${reference})`)}${report.perClass.length > CLASS_BARS_MAX ? `<figcaption>The ${CLASS_BARS_MAX} classes with the lowest robust accuracy of ${groupDigits(report.perClass.length)}.</figcaption>` : ''}</figure>`,
+    `<figure>${svgClassBars(weakestClasses(report.perClass), `robust (${reference})`)}${report.perClass.length > CLASS_BARS_MAX ? `<figcaption>The ${CLASS_BARS_MAX} classes with the lowest robust accuracy of ${formatCount(report.perClass.length)}.</figcaption>` : ''}</figure>`,
     '</section>',
   ].join('\n');
 }
@@ -509,7 +490,7 @@ function exampleCard(example: ReportExample, report: RobustnessReport): string {
   const className = (i: number) => report.model.classes[i] ?? `#${i}`;
   const attack = report.attacks.find((a) => a.id === example.attackId);
   const size = attack ? `${UNIT_SHORT[attack.budgetUnit]} ${formatBudget(attack.budgetUnit, example.size)}` : `size ${formatNumber(example.size)}`;
-  const labels = `${escapeHtml(className(example.trueLabel))} → ${escapeHtml(className(example.adversarialLabel))} <span class="muted">(${formatShare(example.adversarialConfidence)})</span>`;
+  const labels = `${escapeHtml(className(example.trueLabel))} → ${escapeHtml(className(example.adversarialLabel))} <span class="muted">(${formatPercentOrDash(example.adversarialConfidence)})</span>`;
   const about = `${escapeHtml(attack?.name ?? example.attackId)} · ${escapeHtml(size)} · example ${escapeHtml(String(example.index))}`;
   const isText = example.originalText !== undefined || example.adversarialText !== undefined;
   const body = isText
@@ -536,7 +517,7 @@ function examplesSection(report: RobustnessReport): string {
 
 function extractionSection(extraction: ReportExtraction | null): string {
   if (!extraction) return '';
-  const about = `Strategy ${escapeHtml(extraction.strategy)}, ${escapeHtml(extraction.output)} output, substitute ${escapeHtml(extraction.substitute)}, measured on ${groupDigits(extraction.heldOut)} held-out examples.`;
+  const about = `Strategy ${escapeHtml(extraction.strategy)}, ${escapeHtml(extraction.output)} output, substitute ${escapeHtml(extraction.substitute)}, measured on ${formatCount(extraction.heldOut)} held-out examples.`;
   const parts = ['<section id="extraction"><h2>Model extraction</h2>', `<p>${about}</p>`];
   if (extraction.skipped) {
     parts.push(`<p class="skipped">Skipped: ${escapeHtml(extraction.skipped)}</p>`);
@@ -553,7 +534,7 @@ function extractionSection(extraction: ReportExtraction | null): string {
       '</figure>',
       table(
         ['Queries', 'Fidelity', 'Accuracy'],
-        sampleEvenly(extraction.points, TABLE_MAX_ROWS).map((p) => [groupDigits(p.queries), formatShareCi(p.fidelity, extraction.heldOut), formatShareCi(p.accuracy, extraction.heldOut)]),
+        sampleEvenly(extraction.points, TABLE_MAX_ROWS).map((p) => [formatCount(p.queries), formatShareCi(p.fidelity, extraction.heldOut), formatShareCi(p.accuracy, extraction.heldOut)]),
         [true, true, true],
       ),
       sampledNote(Math.min(TABLE_MAX_ROWS, extraction.points.length), extraction.points.length, 'query budgets'),
@@ -575,8 +556,8 @@ function modelSection(model: ReportModel): string {
     ['Channel order', model.channelOrder ? escapeHtml(model.channelOrder) : DASH],
     ['Classes', `${model.classes.length}: ${classList}`],
     ['Output', escapeHtml(model.output)],
-    ['Parameters', groupDigits(model.parameters)],
-    ['Weight bytes', formatBytes(model.weightBytes)],
+    ['Parameters', formatCount(model.parameters)],
+    ['Weight bytes', formatBytesExactly(model.weightBytes)],
     ['Weights sha256', `<code>${escapeHtml(model.weightsSha256)}</code>`],
   ];
   return `<section id="model"><h2>Model</h2>\n<table class="fields"><tbody>\n${rows.map(([k, v]) => `<tr><th>${k}</th><td>${v}</td></tr>`).join('\n')}\n</tbody></table>\n</section>`;
@@ -711,6 +692,6 @@ export function reportJsonFromHtml(html: string, fileName = 'This HTML file'): u
   try {
     return JSON.parse(html.slice(start + DATA_OPEN.length, end));
   } catch (error) {
-    throw new Error(`${fileName}: the embedded report is not valid JSON: ${(error as Error).message}. The file was changed after it was written; export it again.`);
+    throw new Error(`${fileName}: the embedded report is not valid JSON: ${(error as Error).message}. The file was changed after it was written; export it again.`, { cause: error });
   }
 }

@@ -36,7 +36,7 @@ export function parseReportJson(text: string, fileName = 'report.json'): Robustn
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new Error(`${fileName} is not valid JSON (${(error as Error).message}). Import a report saved by the playground or written by npm run audit.`);
+    throw new Error(`${fileName} is not valid JSON (${(error as Error).message}). Import a report saved by the playground or written by npm run audit.`, { cause: error });
   }
   return checkReport(value, fileName);
 }

@@ -6,6 +6,7 @@
  */
 import type { Vocabulary } from '../text/tokenizer';
 import { quoteForMessage } from './quote';
+import { formatCount } from '../format';
 
 export type ChannelOrder = 'grayscale' | 'rgb' | 'bgr';
 export type OutputKind = 'logits' | 'probabilities';
@@ -64,27 +65,20 @@ export function inputSizeProblem(spec: ModelSpec): string | undefined {
   const n = inputElements(spec);
   if (spec.task === 'text' && n > MAX_TEXT_TOKENS) {
     return (
-      `The model's input takes ${n.toLocaleString('en-US')} tokens per text, over the ${MAX_TEXT_TOKENS.toLocaleString('en-US')} the playground ` +
+      `The model's input takes ${formatCount(n)} tokens per text, over the ${formatCount(MAX_TEXT_TOKENS)} the playground ` +
       'handles (its tokenizer reads the first 100,000 characters, at most 50,000 words). Audit a model with a shorter input, or check the input shape.'
     );
   }
   if (n <= MAX_INPUT_ELEMENTS) return undefined;
-  const what = spec.task === 'image' ? `${spec.inputShape.join(' x ')} = ${n.toLocaleString('en-US')} numbers` : `${n.toLocaleString('en-US')} tokens`;
+  const what = spec.task === 'image' ? `${spec.inputShape.join(' x ')} = ${formatCount(n)} numbers` : `${formatCount(n)} tokens`;
   return (
-    `The model's input takes ${what} per example, over the ${MAX_INPUT_ELEMENTS.toLocaleString('en-US')} (1024 x 1024 x 4) the playground ` +
+    `The model's input takes ${what} per example, over the ${formatCount(MAX_INPUT_ELEMENTS)} (1024 x 1024 x 4) the playground ` +
     'handles: the checks and attacks hold batches of inputs in memory. Audit a model with a smaller input, or check the input shape.'
   );
 }
 
 /** Largest model the playground accepts: weights plus model.json. A browser tab holds it twice while loading. */
 export const MAX_MODEL_BYTES = 256 * 1024 * 1024;
-
-/** A byte count for messages and tables: B, KB or MB with one decimal. */
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
-  return `${(n / 1024 / 1024).toFixed(1)} MB`;
-}
 
 /** Class names "0".."n-1", the default when a model says nothing about its classes. */
 export const indexClassNames = (n: number) => Array.from({ length: n }, (_, i) => String(i));

@@ -7,6 +7,7 @@ import { quoteForMessage } from './quote';
 import { SUITE_FILE_KIND } from './suiteFileSchema';
 import { TEXT_SUITES, type TextSuite } from './textSuite';
 import { validateSuiteFileJson } from './validators.generated';
+import { formatCount } from '../format';
 
 export interface CustomSuites {
   name: string;
@@ -32,7 +33,7 @@ const withZero = (list: number[] | undefined) => (list && list[0] !== 0 ? [0, ..
 /** Parses and checks a suite file; throws SuiteFileError saying which field is wrong and how. */
 export function parseSuiteFile(text: string, fileName: string): CustomSuites {
   const where = quoteForMessage(fileName);
-  if (text.length > MAX_SUITE_FILE_BYTES) throw new SuiteFileError(`${where} is ${text.length.toLocaleString('en-US')} characters; a suite file is at most ${MAX_SUITE_FILE_BYTES / 1024} KB.`);
+  if (text.length > MAX_SUITE_FILE_BYTES) throw new SuiteFileError(`${where} is ${formatCount(text.length)} characters; a suite file is at most ${MAX_SUITE_FILE_BYTES / 1024} KB.`);
   let value: unknown;
   try {
     value = JSON.parse(text);

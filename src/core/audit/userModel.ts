@@ -16,7 +16,8 @@ import { encodeText, FIRST_WORD_ID } from '../text/tokenizer';
 import { validateWeightsManifest } from './manifestSchema';
 import { escapeForMessage } from './quote';
 import type { ReportCheck, ReportModel } from './report';
-import { formatBytes, indexClassNames, inputElements, inputSizeProblem, MAX_INPUT_ELEMENTS, MAX_MODEL_BYTES, ModelLoadError, type ImageModelSpec, type ModelSpec, type OutputKind, type TextModelSpec } from './spec';
+import { indexClassNames, inputElements, inputSizeProblem, MAX_INPUT_ELEMENTS, MAX_MODEL_BYTES, ModelLoadError, type ImageModelSpec, type ModelSpec, type OutputKind, type TextModelSpec } from './spec';
+import { formatBytes, formatCount } from '../format';
 
 export type ModelFormat = 'layers-model' | 'graph-model';
 
@@ -113,7 +114,7 @@ export function checkWeightBytes(json: ModelJsonFile, total: number, maxBytes = 
   if (expected > maxBytes) throw declaredTooLarge(expected, maxBytes);
   if (total !== expected) {
     throw new ModelLoadError(
-      `The weight files hold ${total.toLocaleString('en-US')} bytes but model.json describes ${expected.toLocaleString('en-US')}: a shard is ${total < expected ? 'truncated (download it again)' : 'too long, or belongs to another model'}.`,
+      `The weight files hold ${formatCount(total)} bytes but model.json describes ${formatCount(expected)}: a shard is ${total < expected ? 'truncated (download it again)' : 'too long, or belongs to another model'}.`,
       'weights',
     );
   }

@@ -15,6 +15,7 @@ import { isStopped, type RunControl } from '../run/control';
 import { answerDistribution, STRATEGIES, type Proposal, type StrategyId, type StrategyParams } from './strategies';
 import { SUBSTITUTES } from './substitutes';
 import { QueryBudgetExceededError, type Oracle, type OracleAnswer } from './types';
+import { formatPercent } from '../format';
 
 export interface SubstituteTraining {
   architecture: ArchitectureId;
@@ -293,7 +294,7 @@ function substituteCard(architecture: ArchitectureId, model: tf.LayersModel, ora
     task: 'image-classification',
     description:
       `Trained on ${trained} answers of a black-box oracle, chosen by the ${STRATEGIES[options.strategy].name} strategy. ` +
-      (Number.isFinite(metrics.fidelity) ? `Agrees with the victim on ${(metrics.fidelity * 100).toFixed(1)}% of ${held} held-out digits.` : ''),
+      (Number.isFinite(metrics.fidelity) ? `Agrees with the victim on ${formatPercent(metrics.fidelity)} of ${held} held-out digits.` : ''),
     architecture: { summary: SUBSTITUTES[architecture].layers, layers },
     parameters: layers.reduce((n, l) => n + l.params, 0),
     input: { shape: [...oracle.inputShape], range: [0, 1], description: 'The oracle\'s input: 28x28 grayscale in [0, 1].' },

@@ -3,6 +3,8 @@
  * Newcombe, Statistics in Medicine 1998, and by Brown, Cai & DasGupta 2001): it stays inside [0, 1] and behaves for
  * small samples and for proportions near 0 or 1, as per-class rates on 5 to 15 examples are.
  */
+import { formatPercent } from '../format';
+
 export const Z_95 = 1.959963984540054;
 
 export function wilsonInterval(successes: number, trials: number, z = Z_95): [number, number] {
@@ -22,5 +24,5 @@ export const formatPercentRange = ([low, high]: [number, number], unit = ''): st
 
 /** "49.0% (95% CI 39.4–58.7%)": a share with its Wilson interval, for reports and findings. */
 export function formatShareWithInterval(share: number, trials: number, label = '95% CI '): string {
-  return `${(share * 100).toFixed(1)}% (${label}${formatPercentRange(shareInterval(share, trials), '%')})`;
+  return `${formatPercent(share)} (${label}${formatPercentRange(shareInterval(share, trials), '%')})`;
 }

@@ -10,35 +10,9 @@ import { editDistance, HOMOGLYPHS } from './perturbations';
 import { isStopWord } from './stopwords';
 import { tokenize } from './tokenizer';
 import { synonymCandidates, type SynonymTable } from './wordnet';
+import { spamScore, toyRow, toyWordGain, UNKNOWN_WEIGHT, weightOf } from './testHelpers';
 
-// ---------------------------------------------------------------------------------------------------------------
-// A toy spam filter: the spam logit is the sum of per-word weights, so every effect can be computed by hand.
-
-const WEIGHTS: Readonly<Record<string, number>> = {
-  viagra: 3,
-  cheap: 2,
-  free: 2,
-  winner: 2,
-  prize: 1,
-  meeting: -4,
-  thanks: -3,
-  seminar: -2,
-  regards: -1,
-  // Stop words weigh most, so a ranking that did not skip them would pick them first.
-  the: 5,
-  and: 5,
-};
-/** Weight of every word not in the table (typos, homoglyphs, synonyms, fragments). */
-const UNKNOWN = 0.5;
-
-const weightOf = (word: string) => (Object.hasOwn(WEIGHTS, word) ? WEIGHTS[word] : UNKNOWN);
-const spamScore = (text: string) => tokenize(text).tokens.reduce((s, t) => s + weightOf(t.text), 0);
-
-/** softmax([0, s]) in float32: [ham, spam]. */
-const toyRow = (text: string) => {
-  const s = spamScore(text);
-  return Float32Array.of(1 / (1 + Math.exp(s)), 1 / (1 + Math.exp(-s)));
-};
+// The toy spam filter of ./testHelpers: the spam logit is the sum of per-word weights.
 
 /** The toy filter, remembering every batch of texts it scored. */
 function countingToy() {
@@ -51,10 +25,6 @@ function countingToy() {
   };
   return { victim, calls, scored: () => calls.reduce((n, batch) => n + batch.length, 0) };
 }
-
-/** Exactly the fall of the true class's margin when each token becomes unknown: the toy is linear. */
-const toyWordGain: WordGain = async (text, trueClass) =>
-  Float32Array.from(tokenize(text).tokens, (t) => (trueClass === 1 ? 1 : -1) * (weightOf(t.text) - UNKNOWN));
 
 const SYNONYMS: SynonymTable = {
   version: 1,
@@ -183,7 +153,7 @@ describe('otherClassMass', () => {
     expect(result.edits).toHaveLength(12);
     expect(result.edits.slice(0, 6).every((e) => e.probability === 1)).toBe(true);
     expect(result.edits[11].probability).toBeLessThan(1);
-    expect(spamScore(result.perturbed)).toBe(12 * UNKNOWN);
+    expect(spamScore(result.perturbed)).toBe(12 * UNKNOWN_WEIGHT);
     expect(result.stopReason).toBe('word-budget');
     checkResult(text, SPAM, opts, result, toy.scored());
   });

@@ -1,36 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { TextVictim } from './attack';
-import type { WordGain } from './rankings';
 import { DEFAULT_TEXT_ATTACK, type TextAttackOptions } from './recipe';
 import { normalizedWordGain, runTextBatch, summarize, type BatchAttack, type BatchRow, type ExampleOutcome, type LabelledText } from './batch';
 import { normalizeText } from './normalize';
+import { spamScore, toyRow, toyWordGain } from './testHelpers';
 import { tokenize } from './tokenizer';
 
-// The toy spam filter of attack.test.ts: the spam logit is the sum of per-word weights, unknown words weigh 0.5.
-const WEIGHTS: Readonly<Record<string, number>> = {
-  viagra: 3,
-  cheap: 2,
-  free: 2,
-  winner: 2,
-  prize: 1,
-  meeting: -4,
-  thanks: -3,
-  seminar: -2,
-  regards: -1,
-  the: 5,
-  and: 5,
-};
-const UNKNOWN = 0.5;
-const weightOf = (word: string) => (Object.hasOwn(WEIGHTS, word) ? WEIGHTS[word] : UNKNOWN);
-const spamScore = (text: string) => tokenize(text).tokens.reduce((s, t) => s + weightOf(t.text), 0);
-const toyRow = (text: string) => {
-  const s = spamScore(text);
-  return Float32Array.of(1 / (1 + Math.exp(s)), 1 / (1 + Math.exp(-s)));
-};
+// The toy spam filter of ./testHelpers: the spam logit is the sum of per-word weights, unknown words weigh 0.5.
 const toy: TextVictim = { probabilities: async (texts) => texts.map(toyRow) };
-const toyWordGain: WordGain = async (text, trueClass) =>
-  Float32Array.from(tokenize(text).tokens, (t) => (trueClass === 1 ? 1 : -1) * (weightOf(t.text) - UNKNOWN));
 
 /** What the toy says about a text, as the class it picks (ties go to ham, as argmax picks the first). */
 const toyLabel = (text: string) => (spamScore(text) > 0 ? 1 : 0);

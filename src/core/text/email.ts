@@ -326,11 +326,15 @@ function dropNonText(text: string): string {
   return kept.join('\n');
 }
 
+/** Zero-width characters (space, non-joiner, joiner, word joiner, BOM), each removed on its own. */
+// eslint-disable-next-line no-misleading-character-class -- the joiner is matched alone on purpose, not as part of a sequence.
+const ZERO_WIDTH = /[\u200b\u200c\u200d\u2060\ufeff]/g;
+
 /** Spaces and tabs collapse to one space, lines are trimmed, runs of blank lines become one blank line. */
 function collapseWhitespace(text: string): string {
   return text
     .replace(/[\u00a0\u2000-\u200a\u202f\u205f\u3000\t\f\v\r ]+/g, ' ')
-    .replace(/[\u200b\u200c\u200d\u2060\ufeff]/g, '')
+    .replace(ZERO_WIDTH, '')
     .split('\n')
     .map((line) => line.trim())
     .join('\n')
@@ -339,5 +343,5 @@ function collapseWhitespace(text: string): string {
 }
 
 function collapseInline(text: string): string {
-  return text.replace(/[\u200b\u200c\u200d\u2060\ufeff]/g, '').replace(/\s+/g, ' ').trim();
+  return text.replace(ZERO_WIDTH, '').replace(/\s+/g, ' ').trim();
 }

@@ -66,6 +66,7 @@ const INNERMOST_RLO_RUN = /\u202e([^\u202a-\u202e\n\r\u2029]*)(?:\u202c|(?=[\n\r
  * Mongolian vowel separator. A zero-width joiner between two emoji is kept: it builds one emoji (👩‍💻), not a word.
  */
 const INVISIBLE =
+  // eslint-disable-next-line no-misleading-character-class -- an emoji then an optional variation selector or skin tone, by design.
   /[\u200b\u200c\u2060-\u2064\ufeff\u00ad\u180e]|(?<!\p{Extended_Pictographic}[\ufe0f\u{1f3fb}-\u{1f3ff}]?)\u200d|\u200d(?!\p{Extended_Pictographic})/gu;
 
 const WORD = /[\p{L}\p{M}\p{N}]+/gu;

@@ -5,6 +5,7 @@
  * way everywhere. The original text stays the source of truth: tokens carry offsets into it, and nothing here
  * rebuilds text from tokens (a perturbation edits `text.slice(start, end)`, a UI marks the same span).
  */
+import { formatCount } from '../format';
 
 /** One word of the input. */
 export interface Token {
@@ -113,11 +114,6 @@ export function firstTokens(text: string, maxTokens: number, options: TokenizeOp
 
 function isHighSurrogate(code: number): boolean {
   return code >= 0xd800 && code <= 0xdbff;
-}
-
-function formatCount(n: number): string {
-  // Fixed locale so the notice is the same in Node, the browser and tests.
-  return n.toLocaleString('en-US');
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 import { sampleEvenly } from '../../core/arrays';
 import type { ReportAttack, RobustnessReport } from '../../core/audit/report';
-import { clip, pct } from './files';
+import { clip } from './files';
+import { formatPercentOrDash } from '../../core/format';
 
 /** Budgets compared per attack at most (an even sample of those either report has). */
 const MAX_BUDGETS_PER_ATTACK = 50;
@@ -60,8 +61,8 @@ export function CompareView({ a, b, labels }: { a: RobustnessReport; b: Robustne
           {rowsOf(a, b).map((r) => (
             <tr key={r.label}>
               <td>{r.label}</td>
-              <td className="num">{pct(r.a)}</td>
-              <td className="num">{pct(r.b)}</td>
+              <td className="num">{formatPercentOrDash(r.a)}</td>
+              <td className="num">{formatPercentOrDash(r.b)}</td>
               <td className={`num ${r.a !== null && r.b !== null ? ((r.b > r.a) !== !!r.lowerIsBetter && r.b !== r.a ? 'verdict-ok' : r.b !== r.a ? 'verdict-bad' : '') : ''}`}>
                 {r.a !== null && r.b !== null ? `${r.b - r.a >= 0 ? '+' : ''}${(100 * (r.b - r.a)).toFixed(1)} pts` : '–'}
               </td>

@@ -4,6 +4,7 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { selectAuditChecks, selectAuditData, selectAuditSet, selectAuditSpec, useAuditLab } from '../../stores/auditLab';
 import type { DataRequest, UploadedFile } from '../../workers/auditApi';
 import { errorText, readFiles } from './files';
+import { formatCount } from '../../core/format';
 
 type Source = 'bundled' | 'images' | 'text-csv';
 
@@ -20,6 +21,8 @@ export function DataPanel() {
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
   const [lastRequest, setLastRequest] = useState<DataRequest>();
+  // A file that cannot be read (moved or deleted after it was chosen) shows as an error instead of an unhandled rejection.
+  const showingErrors = <Args extends unknown[]>(handler: (...args: Args) => Promise<unknown>) => (...args: Args) => void handler(...args).catch((e: unknown) => setError(errorText(e)));
   if (!spec || !checks?.usable) return null;
 
   const use = async (request: DataRequest, withSynonyms = synonyms) => {
@@ -58,13 +61,13 @@ export function DataPanel() {
         <div className="upload-rows">
           <label>
             A folder with one subfolder per class{' '}
-            <input type="file" aria-label="image folder" {...{ webkitdirectory: '', directory: '' }} multiple onChange={async (e) => e.target.files && setImages(await readFiles(e.target.files))} />
+            <input type="file" aria-label="image folder" {...{ webkitdirectory: '', directory: '' }} multiple onChange={showingErrors(async (e) => e.target.files && setImages(await readFiles(e.target.files)))} />
           </label>
           <label>
-            or image files <input type="file" aria-label="image files" accept="image/*" multiple onChange={async (e) => e.target.files && setImages(await readFiles(e.target.files))} />
+            or image files <input type="file" aria-label="image files" accept="image/*" multiple onChange={showingErrors(async (e) => e.target.files && setImages(await readFiles(e.target.files)))} />
           </label>
           <label>
-            with a labels CSV (file,label) <input type="file" aria-label="labels CSV" accept=".csv,text/csv" onChange={async (e) => setLabelsCsv(e.target.files?.[0] ? (await readFiles([e.target.files[0]]))[0] : undefined)} />
+            with a labels CSV (file,label) <input type="file" aria-label="labels CSV" accept=".csv,text/csv" onChange={showingErrors(async (e) => setLabelsCsv(e.target.files?.[0] ? (await readFiles([e.target.files[0]]))[0] : undefined))} />
           </label>
           <span className="muted">{images.length} files chosen</span>
         </div>
@@ -73,7 +76,7 @@ export function DataPanel() {
         <div className="upload-rows">
           <label>
             CSV with a header row naming <code>text</code> and <code>label</code>{' '}
-            <input type="file" aria-label="text CSV" accept=".csv,text/csv" onChange={async (e) => e.target.files?.[0] && void use({ kind: 'text-csv', file: (await readFiles([e.target.files[0]]))[0] })} />
+            <input type="file" aria-label="text CSV" accept=".csv,text/csv" onChange={showingErrors(async (e) => e.target.files?.[0] && void use({ kind: 'text-csv', file: (await readFiles([e.target.files[0]]))[0] }))} />
           </label>
         </div>
       ) : null}
@@ -84,12 +87,12 @@ export function DataPanel() {
             type="file"
             aria-label="synonym table"
             accept=".json"
-            onChange={async (e) => {
+            onChange={showingErrors(async (e) => {
               const table = e.target.files?.[0] ? (await readFiles([e.target.files[0]]))[0] : undefined;
               setSynonyms(table);
               // Data already chosen is sent again with the table, so the word attack uses it.
               if (data && lastRequest) await use(lastRequest, table);
-            }}
+            })}
           />
         </label>
       ) : null}
@@ -109,7 +112,7 @@ export function DataPanel() {
       {data ? (
         <div aria-label="data summary">
           <p data-testid="data-summary">
-            <strong>{data.name}</strong>: {data.examples.toLocaleString('en-US')} examples;{' '}
+            <strong>{data.name}</strong>: {formatCount(data.examples)} examples;{' '}
             {data.perClass.map((n, i) => `${spec.classes[i]}: ${n}`).join(', ')}
           </p>
           {data.notices.map((n) => (

@@ -4,8 +4,8 @@ import { auditWorker } from '../../bridge/audit';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { selectAuditModel, selectAuditSet, selectSavedModels, useAuditLab } from '../../stores/auditLab';
 import type { LoadedModelInfo } from '../../workers/auditApi';
-import { formatBytes } from '../../core/audit/spec';
 import { errorText, readFiles } from './files';
+import { formatBytes, formatCount } from '../../core/format';
 
 /** Load a model from files (picker or drop), from a URL, or from the models saved in this browser. */
 export function ModelPanel() {
@@ -94,7 +94,7 @@ export function ModelPanel() {
           <dd>{model.outputSize ?? 'not declared'}</dd>
           <dt>Weights</dt>
           <dd>
-            {model.parameters.toLocaleString('en-US')} parameters, {formatBytes(model.weightBytes)}
+            {formatCount(model.parameters)} parameters, {formatBytes(model.weightBytes)}
           </dd>
           <dt>sha256</dt>
           <dd className="hash">{model.weightsSha256.slice(0, 16)}…</dd>

@@ -8,7 +8,6 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { downloadText } from '../../components/download';
 import { ProgressBar } from '../../components/ProgressBar';
 import type { RobustnessReport } from '../../core/audit/report';
-import { formatBytes } from '../../core/audit/spec';
 import { selectAuditData, selectAuditSet, selectAuditSpec, selectComparedReport, selectKeepReport, selectReports, selectShownReport, useAuditLab } from '../../stores/auditLab';
 import { selectSeed, selectSetSettings, selectSuite, useSettings } from '../../stores/settings';
 import { LockMark } from '../../components/LockMark';
@@ -16,6 +15,7 @@ import { useControl } from '../../stores/useControl';
 import { CompareView } from './CompareView';
 import { errorText } from './files';
 import { ReportView } from './ReportView';
+import { formatBytes } from '../../core/format';
 
 const SUITES = {
   quick: 'Quick: 100 images (half a minute) or 40 texts (a minute)',

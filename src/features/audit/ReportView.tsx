@@ -3,7 +3,8 @@ import { AccuracyChart } from '../../components/AccuracyChart';
 import { sampleEvenly } from '../../core/arrays';
 import type { ReportAttack, RobustnessReport } from '../../core/audit/report';
 import { formatPercentRange, shareInterval } from '../../core/metrics/interval';
-import { clip, pct } from './files';
+import { clip } from './files';
+import { formatCount, formatPercentOrDash, formatSeconds } from '../../core/format';
 
 /** A long table shows an even sample of this many rows per attack (the export keeps them all). */
 const MAX_ROWS_PER_ATTACK = 20;
@@ -65,7 +66,7 @@ export const ReportView = memo(function ReportView({ report }: { report: Robustn
         ))}
       </ul>
       <p>
-        Clean accuracy <strong data-testid="clean-accuracy">{pct(report.clean.accuracy)}</strong> <CiOf share={report.clean.accuracy} trials={report.clean.examples} /> ({report.clean.correct} of {report.clean.examples} examples of {report.data.name}; every rate shows its 95% interval, wide on few examples); suite {report.suite.id}, seed {report.suite.seed}, {report.environment.runtime} / {report.environment.backend}, {report.environment.seconds.toFixed(0)} s.
+        Clean accuracy <strong data-testid="clean-accuracy">{formatPercentOrDash(report.clean.accuracy)}</strong> <CiOf share={report.clean.accuracy} trials={report.clean.examples} /> ({report.clean.correct} of {report.clean.examples} examples of {report.data.name}; every rate shows its 95% interval, wide on few examples); suite {report.suite.id}, seed {report.suite.seed}, {report.environment.runtime} / {report.environment.backend}, {formatSeconds(report.environment.seconds, 0)}.
       </p>
       {units.map((unit) => (
         <div key={unit}>
@@ -130,7 +131,7 @@ export const ReportView = memo(function ReportView({ report }: { report: Robustn
         <>
           <h4>
             Per class, under {report.attacks.find((a) => a.id === report.reference!.attackId)?.name ?? report.reference.attackId} at{' '}
-            {report.model.task === 'text' ? `${pct(report.reference.budget)} of the words` : `ε ${num(report.reference.budget)}`}
+            {report.model.task === 'text' ? `${formatPercentOrDash(report.reference.budget)} of the words` : `ε ${num(report.reference.budget)}`}
           </h4>
           <table className="data-table" aria-label="per-class robustness">
             <thead>
@@ -156,7 +157,7 @@ export const ReportView = memo(function ReportView({ report }: { report: Robustn
               ))}
             </tbody>
           </table>
-          {report.perClass.length > MAX_CLASS_ROWS ? <p className="muted">The first {MAX_CLASS_ROWS} of {report.perClass.length.toLocaleString('en-US')} classes; the exported HTML lists them all.</p> : null}
+          {report.perClass.length > MAX_CLASS_ROWS ? <p className="muted">The first {MAX_CLASS_ROWS} of {formatCount(report.perClass.length)} classes; the exported HTML lists them all.</p> : null}
         </>
       ) : null}
       {report.worstExamples.length > 0 ? (
@@ -185,7 +186,7 @@ export const ReportView = memo(function ReportView({ report }: { report: Robustn
                 ) : null}
                 {e.adversarialText !== undefined ? <VisibleText text={e.adversarialText.slice(0, 600)} /> : null}
                 <figcaption>
-                  #{e.index}: {nameOf(e.trueLabel)} → {nameOf(e.adversarialLabel)} ({pct(e.adversarialConfidence)}), {report.model.task === 'image' ? `L2 ${num(e.size)}` : `${pct(e.size)} of the words`}
+                  #{e.index}: {nameOf(e.trueLabel)} → {nameOf(e.adversarialLabel)} ({formatPercentOrDash(e.adversarialConfidence)}), {report.model.task === 'image' ? `L2 ${num(e.size)}` : `${formatPercentOrDash(e.size)} of the words`}
                 </figcaption>
               </figure>
             ))}
@@ -209,7 +210,7 @@ export const ReportView = memo(function ReportView({ report }: { report: Robustn
               <tbody>
                 {extractionPoints.map((p) => (
                   <tr key={p.queries}>
-                    <td className="num">{p.queries.toLocaleString('en-US')}</td>
+                    <td className="num">{formatCount(p.queries)}</td>
                     <td className="num">
                       <Rate share={p.fidelity} trials={report.extraction!.heldOut} />
                     </td>
@@ -252,7 +253,7 @@ function CiOf({ share, trials }: { share: number; trials: number }) {
 function Rate({ share, trials }: { share: number; trials: number }) {
   return (
     <>
-      {pct(share)} <CiOf share={share} trials={trials} />
+      {formatPercentOrDash(share)} <CiOf share={share} trials={trials} />
     </>
   );
 }

@@ -4,6 +4,7 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { parseClassNames, parseVocabularyFile, type ChannelOrder, type ModelSpec, type OutputKind } from '../../core/audit/spec';
 import { selectAuditChecks, selectAuditModel, selectAuditSet, selectAuditSpec, selectSetSpec, useAuditLab } from '../../stores/auditLab';
 import { errorText } from './files';
+import { formatCount } from '../../core/format';
 
 const EXAMPLE_VOCABULARY = `${import.meta.env.BASE_URL}models/spam-bow/vocabulary.json`;
 
@@ -65,9 +66,9 @@ export function SpecPanel() {
       setBusy(false);
     }
   };
-  const loadVocabulary = async (text: string, name: string) => {
+  const loadVocabulary = async (text: string | Promise<string>, name: string) => {
     try {
-      const vocabulary = parseVocabularyFile(text, name);
+      const vocabulary = parseVocabularyFile(await text, name);
       if (spec.task === 'text') edit({ tokenizer: { kind: 'words-v1', vocabulary } });
       setError(undefined);
     } catch (e) {
@@ -123,15 +124,15 @@ export function SpecPanel() {
             <div className="param">
               <span>Tokenizer vocabulary</span>
               <span>
-                {spec.tokenizer.vocabulary.words.length > 0 ? `${spec.tokenizer.vocabulary.words.length.toLocaleString('en-US')} words` : 'none yet'}{' '}
+                {spec.tokenizer.vocabulary.words.length > 0 ? `${formatCount(spec.tokenizer.vocabulary.words.length)} words` : 'none yet'}{' '}
                 <label className="file-button">
                   choose file
-                  <input type="file" accept=".json,.txt" aria-label="vocabulary file" onChange={async (e) => {
+                  <input type="file" accept=".json,.txt" aria-label="vocabulary file" onChange={(e) => {
                     const file = e.target.files?.[0];
-                    if (file) await loadVocabulary(await file.text(), file.name);
+                    if (file) void loadVocabulary(file.text(), file.name);
                   }} />
                 </label>{' '}
-                <button type="button" onClick={async () => loadVocabulary(await (await fetch(EXAMPLE_VOCABULARY)).text(), 'spam-bow vocabulary.json')}>
+                <button type="button" onClick={() => void loadVocabulary(fetch(EXAMPLE_VOCABULARY).then((response) => response.text()), 'spam-bow vocabulary.json')}>
                   use spam-bow's (example)
                 </button>
               </span>

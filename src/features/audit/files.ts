@@ -11,7 +11,6 @@ export async function readFiles(files: FileList | File[]): Promise<UploadedFile[
 /** An error as the page shows it; names from the user's files inside it have control and bidi characters escaped. */
 export const errorText = (error: unknown) => escapeForMessage(error instanceof Error ? error.message : String(error), Infinity);
 
-export const pct = (x: number | null | undefined) => (x === null || x === undefined ? '–' : `${(100 * x).toFixed(1)}%`);
 
 /** At most `max` characters of a text from a report, with an ellipsis when cut: the page stays readable (exports keep it whole). */
 export const clip = (text: string, max = 600) => (text.length > max ? `${text.slice(0, max)}…` : text);

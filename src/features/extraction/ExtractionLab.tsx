@@ -4,13 +4,14 @@ import { NumberField } from '../../components/NumberField';
 import { SetupForm } from './SetupForm';
 import { useFieldErrors } from '../../stores/fieldErrors';
 import { ErrorBoundary, FaultPoint } from '../../components/ErrorBoundary';
-import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { AccuracyChart, CHART_COLORS } from '../../components/AccuracyChart';
 import { compute } from '../../bridge/compute';
 import { useJob } from '../../bridge/useJob';
 import { extractionWorkers } from '../../bridge/extraction';
 import { loadTestDigits } from '../../bridge/datasets';
 import { downloadText } from '../../components/download';
 import { ProgressBar } from '../../components/ProgressBar';
+import { ResultsTable } from '../../components/ResultsTable';
 import { ScrollBox } from '../../components/ScrollBox';
 import { useRunFocus } from '../../components/useRunFocus';
 import { announce } from '../../stores/announcer';
@@ -25,6 +26,7 @@ import type { ProgressOf } from '../../rpc/protocol';
 import type { ExtractionSummary, ExtractionWorkerApi } from '../../workers/extractionApi';
 import type { TransferResult } from '../../core/extraction/transfer';
 import type { SweepResult } from '../../core/metrics/sweep';
+import { formatPercent, formatPercentOrDash } from '../../core/format';
 
 /** A run's name in the chart's legend: strategy, answers, output defenses, budget. */
 function runLabel(setup: ExtractionSetup): string {
@@ -262,74 +264,48 @@ function TransferPanel({ victimId, seed }: { victimId: string; seed: number }) {
           <p className="muted small">
             Success = share of the digits the victim got right whose label the attack changed; {outcome.digits} digits, {outcome.queries} victim queries.
           </p>
-          <div className="chart" role="img" aria-label="transfer success against budget chart">
-            <ResponsiveContainer width="100%" height={260}>
-              <LineChart data={outcome.points.map((p) => ({ eps: p.eps, transfer: pct(p.transfer), whiteBox: p.whiteBox === null ? undefined : pct(p.whiteBox) }))} margin={{ top: 10, right: 24, bottom: 24, left: 8 }}>
-                <CartesianGrid strokeDasharray="3 3" stroke="#e3e7ec" />
-                <XAxis dataKey="eps" type="number" domain={['dataMin', 'dataMax']} ticks={outcome.points.map((p) => p.eps)} label={{ value: 'budget ε (L∞)', position: 'insideBottom', offset: -12 }} />
-                <YAxis domain={[0, 100]} unit="%" />
-                <Tooltip formatter={(v) => `${v}%`} labelFormatter={(e) => `ε = ${e}`} />
-                <Legend verticalAlign="top" />
-                <Line dataKey="transfer" name="crafted on the stolen copy (transfer)" stroke="#d2462b" strokeWidth={2} isAnimationActive={false} />
-                <Line dataKey="whiteBox" name="crafted on the victim (white-box)" stroke="#2f6fde" strokeWidth={2} isAnimationActive={false} />
-              </LineChart>
-            </ResponsiveContainer>
-          </div>
-          <ScrollBox label="transfer results table">
-          <table className="results" aria-label="transfer results">
-            <thead>
-              <tr>
-                <th className="num">ε</th>
-                <th className="num">Transfer success</th>
-                <th className="num">White-box success</th>
-                <th className="num">On the copy</th>
-              </tr>
-            </thead>
-            <tbody>
-              {outcome.points.map((p) => (
-                <tr key={p.eps}>
-                  <td className="num">{p.eps}</td>
-                  <td className="num">{pct(p.transfer)}%</td>
-                  <td className="num">{p.whiteBox === null ? '–' : `${pct(p.whiteBox)}%`}</td>
-                  <td className="num">{pct(p.substitute)}%</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          </ScrollBox>
+          <AccuracyChart
+            description="transfer success against budget chart"
+            xLabel="budget ε (L∞)"
+            yLabel="success"
+            height={260}
+            series={[
+              { key: 'transfer', label: 'crafted on the stolen copy (transfer)', color: CHART_COLORS[1], points: outcome.points.map((p) => ({ budget: p.eps, accuracy: p.transfer })) },
+              {
+                key: 'whiteBox',
+                label: 'crafted on the victim (white-box)',
+                color: CHART_COLORS[0],
+                points: outcome.points.flatMap((p) => (p.whiteBox === null ? [] : [{ budget: p.eps, accuracy: p.whiteBox }])),
+              },
+            ]}
+          />
+          <ResultsTable
+            label="transfer results"
+            rows={outcome.points}
+            rowKey={(p) => String(p.eps)}
+            columns={[
+              { header: 'ε', numeric: true, cell: (p) => p.eps },
+              { header: 'Transfer success', numeric: true, cell: (p) => formatPercent(p.transfer) },
+              { header: 'White-box success', numeric: true, cell: (p) => formatPercentOrDash(p.whiteBox) },
+              { header: 'On the copy', numeric: true, cell: (p) => formatPercent(p.substitute) },
+            ]}
+          />
         </>
       ) : null}
     </div>
   );
 }
 
-const pct = (x: number) => Math.round(x * 1000) / 10;
-
-const COLORS = ['#2f6fde', '#d2462b', '#2a9d5c', '#9b51e0', '#e09a1b', '#16a3b8', '#7a5c3e', '#d6336c'];
-
 /** Fidelity (solid) and accuracy (dashed) against queries used, one colour per run. Memoised: it redraws per round, not per progress report. */
 const FidelityChart = memo(function FidelityChart({ runs }: { runs: ExtractionRun[] }) {
-  return (
-    <div className="chart" role="img" aria-label="fidelity against queries chart">
-      <ResponsiveContainer width="100%" height={300}>
-        <LineChart margin={{ top: 10, right: 24, bottom: 24, left: 8 }}>
-          <CartesianGrid strokeDasharray="3 3" stroke="#e3e7ec" />
-          <XAxis dataKey="queries" type="number" domain={[0, 'dataMax']} allowDuplicatedCategory={false} label={{ value: 'queries used', position: 'insideBottom', offset: -12 }} />
-          <YAxis domain={[0, 100]} unit="%" />
-          <Tooltip formatter={(v) => `${v}%`} labelFormatter={(q) => `${q} queries`} />
-          <Legend verticalAlign="top" />
-          {runs.flatMap((run, i) => {
-            const data = run.rounds.map((r) => ({ queries: r.queriesUsed, fidelity: Math.round(r.fidelity * 1000) / 10, accuracy: Math.round(r.accuracy * 1000) / 10 }));
-            const color = COLORS[i % COLORS.length];
-            return [
-              <Line key={`${run.id}-f`} data={data} dataKey="fidelity" name={`fidelity: ${run.label}`} stroke={color} strokeWidth={2} dot={{ r: 3 }} isAnimationActive={false} />,
-              <Line key={`${run.id}-a`} data={data} dataKey="accuracy" name={`accuracy: ${run.label}`} stroke={color} strokeDasharray="5 4" dot={false} isAnimationActive={false} legendType="plainline" />,
-            ];
-          })}
-        </LineChart>
-      </ResponsiveContainer>
-    </div>
-  );
+  const series = runs.flatMap((run, i) => {
+    const color = CHART_COLORS[i % CHART_COLORS.length];
+    return [
+      { key: `${run.id}-f`, label: `fidelity: ${run.label}`, color, points: run.rounds.map((r) => ({ budget: r.queriesUsed, accuracy: r.fidelity })) },
+      { key: `${run.id}-a`, label: `accuracy: ${run.label}`, color, dashed: true, points: run.rounds.map((r) => ({ budget: r.queriesUsed, accuracy: r.accuracy })) },
+    ];
+  });
+  return <AccuracyChart description="fidelity against queries chart" xLabel="queries used" yLabel="" xTitle={(q) => `${q} queries`} xFrom={0} series={series} />;
 });
 
 function RunDetails({ run, onExport }: { run: ExtractionRun; onExport(): void }) {
@@ -339,7 +315,7 @@ function RunDetails({ run, onExport }: { run: ExtractionRun; onExport(): void })
       <h3>Latest run: {run.label}</h3>
       {last ? (
         <p data-testid="extraction-summary">
-          After {last.queriesUsed} queries: fidelity <strong>{(last.fidelity * 100).toFixed(1)}%</strong>, accuracy {(last.accuracy * 100).toFixed(1)}%
+          After {last.queriesUsed} queries: fidelity <strong>{formatPercent(last.fidelity)}</strong>, accuracy {formatPercent(last.accuracy)}
           {run.stoppedBy ? ` (stopped by ${run.stoppedBy})` : ''}.
         </p>
       ) : null}
@@ -361,8 +337,8 @@ function RunDetails({ run, onExport }: { run: ExtractionRun; onExport(): void })
               <td className="num">{r.round}</td>
               <td className="num">{r.queriesUsed}</td>
               <td className="num">{r.trainingSetSize}</td>
-              <td className="num">{(r.fidelity * 100).toFixed(1)}%</td>
-              <td className="num">{(r.accuracy * 100).toFixed(1)}%</td>
+              <td className="num">{formatPercent(r.fidelity)}</td>
+              <td className="num">{formatPercent(r.accuracy)}</td>
               <td className="num">{r.seconds.toFixed(1)}</td>
             </tr>
           ))}

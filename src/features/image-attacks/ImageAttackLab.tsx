@@ -14,6 +14,7 @@ import { SingleAttackPanel } from './SingleAttackPanel';
 import { SweepPanel } from './SweepPanel';
 import { usePrediction } from './useTestDigit';
 import { maxOf } from '../../core/arrays';
+import { formatPercent } from '../../core/format';
 
 /** Adversarial examples on images: one example at a time, or accuracy against budget over the test set. */
 export function ImageAttackLab() {
@@ -79,7 +80,7 @@ function CleanPrediction({ model, input, state }: { model: ModelRef; input: LabI
     <div className="prediction">
       <p>
         {model.card.name} predicts <strong data-testid="predicted-label">{model.card.classes[prediction.labels[0]]}</strong> with{' '}
-        {(maxOf(p) * 100).toFixed(1)}% confidence
+        {formatPercent(maxOf(p))} confidence
         {input && input.labelSource !== 'model' && prediction.labels[0] !== input.label ? ' (wrong)' : ''}.
       </p>
       {input?.labelSource === 'model' ? (

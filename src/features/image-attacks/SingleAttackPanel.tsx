@@ -26,6 +26,7 @@ import {
 import type { AttackFrame, ModelRef, ModelWorkerApi, SingleAttackResult } from '../../workers/modelApi';
 import { AttackPicker } from './AttackPicker';
 import type { LabInput } from './InputPicker';
+import { formatPercent, formatSeconds } from '../../core/format';
 
 const toBytes = (values: Float32Array) => Uint8Array.from(values, (v) => Math.round(Math.min(1, Math.max(0, v)) * 255));
 
@@ -179,13 +180,13 @@ function AttackOutcome({ result, classes }: { result: NonNullable<ReturnType<typ
         <figure>
           <DigitImage pixels={toBytes(result.input)} width={28} height={28} size={128} label="original" />
           <figcaption>
-            original: <strong data-testid="original-label">{classes[r.originalLabel]}</strong> ({(r.originalConfidence * 100).toFixed(1)}%)
+            original: <strong data-testid="original-label">{classes[r.originalLabel]}</strong> ({formatPercent(r.originalConfidence)})
           </figcaption>
         </figure>
         <figure>
           <DigitImage pixels={toBytes(result.adversarial.pixels)} width={28} height={28} size={128} label="adversarial" />
           <figcaption>
-            adversarial: <strong data-testid="adversarial-label">{classes[r.adversarialLabel]}</strong> ({(r.adversarialConfidence * 100).toFixed(1)}%)
+            adversarial: <strong data-testid="adversarial-label">{classes[r.adversarialLabel]}</strong> ({formatPercent(r.adversarialConfidence)})
           </figcaption>
         </figure>
         <PerturbationImage delta={delta} width={28} height={28} size={128} />
@@ -216,7 +217,7 @@ function AttackOutcome({ result, classes }: { result: NonNullable<ReturnType<typ
           </>
         ) : null}
         <dt>Time</dt>
-        <dd>{result.seconds.toFixed(2)} s</dd>
+        <dd>{formatSeconds(result.seconds, 2)}</dd>
       </dl>
       <p className="run-row">
         Download the adversarial image:{' '}

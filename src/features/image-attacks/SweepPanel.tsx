@@ -13,7 +13,7 @@ import { NumberField } from '../../components/NumberField';
 import { useFieldErrors } from '../../stores/fieldErrors';
 import { ParamForm } from '../../components/ParamForm';
 import { ProgressBar } from '../../components/ProgressBar';
-import { ScrollBox } from '../../components/ScrollBox';
+import { ResultsTable } from '../../components/ResultsTable';
 import { useRunFocus } from '../../components/useRunFocus';
 import { announce } from '../../stores/announcer';
 import { parseBudgets } from '../../core/attacks/paramCodec';
@@ -33,8 +33,8 @@ import {
 } from '../../stores/settings';
 import type { ModelRef } from '../../workers/modelApi';
 import { normText } from './AttackPicker';
+import { formatPercentOrDash, formatSeconds } from '../../core/format';
 
-const percent = (x: number | null) => (x === null ? '–' : `${(x * 100).toFixed(1)}%`);
 const fixed = (x: number | null, digits = 3) => (x === null ? '–' : x.toFixed(digits));
 
 /** Accuracy against budget over the test set: choose attacks and budgets, run with progress and cancel, read the results. */
@@ -108,7 +108,7 @@ export function SweepPanel({ model }: { model: ModelRef }) {
         setNote('Cancelled before the first batch of digits finished: nothing was measured.');
       } else {
         addSweep(end.result);
-        announce(`Sweep finished${end.result.partial ? ' (cancelled: partial)' : ''}: clean accuracy ${percent(end.result.cleanAccuracy)}; the chart and the table follow.`);
+        announce(`Sweep finished${end.result.partial ? ' (cancelled: partial)' : ''}: clean accuracy ${formatPercentOrDash(end.result.cleanAccuracy)}; the chart and the table follow.`);
       }
     });
   };
@@ -218,7 +218,7 @@ const SweepResults = memo(function SweepResults({ result, classes, shape }: { re
     <div className="sweep-results" data-testid="sweep-results">
       <p>
         {result.modelId}, {result.points[0]?.examples ?? 0} test digits{result.partial ? ' (cancelled: partial)' : ''}: clean accuracy{' '}
-        <strong data-testid="clean-accuracy">{percent(result.cleanAccuracy)}</strong>, {result.seconds.toFixed(1)} s.{' '}
+        <strong data-testid="clean-accuracy">{formatPercentOrDash(result.cleanAccuracy)}</strong>, {formatSeconds(result.seconds)}.{' '}
         <button type="button" onClick={() => downloadText(`sweep-${result.modelId}-${stamp}.json`, sweepToJson(result), 'application/json')}>
           Export JSON
         </button>{' '}
@@ -238,47 +238,36 @@ const SweepResults = memo(function SweepResults({ result, classes, shape }: { re
         ) : null}
       </p>
       <AccuracyChart series={series} xLabel="budget ε (in each attack's norm)" />
-      <ScrollBox label="sweep results table">
-      <table className="results" aria-label="sweep results">
-        <thead>
-          <tr>
-            <th>Attack</th>
-            <th>Norm</th>
-            <th className="num">ε</th>
-            <th className="num">Accuracy</th>
-            <th className="num">Success rate</th>
-            <th className="num">Mean L∞</th>
-            <th className="num">Mean L2</th>
-            <th className="num">Mean L0</th>
-            <th className="num">Mean queries</th>
-          </tr>
-        </thead>
-        <tbody>
-          {result.points.map((p) => {
-            const key = `${p.attackId}@${p.budget}`;
-            const name = getAttackMeta(p.attackId).name;
+      <ResultsTable
+        label="sweep results"
+        rows={result.points}
+        rowKey={(p) => `${p.attackId}@${p.budget}`}
+        selectedKey={selected}
+        onSelect={setSelected}
+        columns={[
+          {
+            header: 'Attack',
             // The row is clickable; its first cell's button is the same choice for the keyboard and screen readers.
-            return (
-              <tr key={key} className={key === selected ? 'selected' : undefined} onClick={() => setSelected(key)}>
-                <td>
-                  <button type="button" className="link" aria-pressed={key === selected} aria-label={`Show fooled examples: ${name} at ε = ${p.budget}`}>
-                    {name}
-                  </button>
-                </td>
-                <td>{normText(p.norm)}</td>
-                <td className="num">{p.budget}</td>
-                <td className="num">{percent(p.accuracy)}</td>
-                <td className="num">{percent(p.successRate)}</td>
-                <td className="num">{fixed(p.meanLinf)}</td>
-                <td className="num">{fixed(p.meanL2)}</td>
-                <td className="num">{fixed(p.meanL0, 1)}</td>
-                <td className="num">{fixed(p.meanQueries, 0)}</td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-      </ScrollBox>
+            cell: (p) => {
+              const key = `${p.attackId}@${p.budget}`;
+              const name = getAttackMeta(p.attackId).name;
+              return (
+                <button type="button" className="link" aria-pressed={key === selected} aria-label={`Show fooled examples: ${name} at ε = ${p.budget}`}>
+                  {name}
+                </button>
+              );
+            },
+          },
+          { header: 'Norm', cell: (p) => normText(p.norm) },
+          { header: 'ε', numeric: true, cell: (p) => p.budget },
+          { header: 'Accuracy', numeric: true, cell: (p) => formatPercentOrDash(p.accuracy) },
+          { header: 'Success rate', numeric: true, cell: (p) => formatPercentOrDash(p.successRate) },
+          { header: 'Mean L∞', numeric: true, cell: (p) => fixed(p.meanLinf) },
+          { header: 'Mean L2', numeric: true, cell: (p) => fixed(p.meanL2) },
+          { header: 'Mean L0', numeric: true, cell: (p) => fixed(p.meanL0, 1) },
+          { header: 'Mean queries', numeric: true, cell: (p) => fixed(p.meanQueries, 0) },
+        ]}
+      />
       <h3 className="gallery-heading">
         Fooled examples: {getAttackMeta(selectedAttack).name} at ε = {selectedBudget} <span className="muted">(choose a row above)</span>
       </h3>

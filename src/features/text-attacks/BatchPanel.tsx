@@ -4,7 +4,7 @@ import { useFieldErrors } from '../../stores/fieldErrors';
 import { AccuracyChart } from '../../components/AccuracyChart';
 import { downloadText } from '../../components/download';
 import { ProgressBar } from '../../components/ProgressBar';
-import { ScrollBox } from '../../components/ScrollBox';
+import { ResultsTable } from '../../components/ResultsTable';
 import { useRunFocus } from '../../components/useRunFocus';
 import { announce } from '../../stores/announcer';
 import { FAMILIES, FAMILY_LABELS, transformationsOf, type RankingId } from '../../core/text/catalog';
@@ -16,8 +16,8 @@ import type { TextWorkerApi } from '../../workers/textApi';
 import type { ResultOf } from '../../rpc/protocol';
 import { TEXT_MODELS } from '../../stores/models';
 import { selectBatch, selectForm, useTextLab } from '../../stores/textLab';
-import { percent } from './format';
 import { SearchMethodSelect } from './RecipeFields';
+import { formatPercent, formatSeconds } from '../../core/format';
 
 const BUDGETS = [0, 0.02, 0.05, 0.1, 0.15];
 
@@ -92,7 +92,7 @@ export function BatchPanel() {
             {DEFENSE_SETTINGS[id].label}
           </label>
         ))}
-        <button ref={focus.run} type="button" className="primary" onClick={run} disabled={job.running || fields.invalid || optionsInvalid}>
+        <button ref={focus.run} type="button" className="primary" onClick={() => void run()} disabled={job.running || fields.invalid || optionsInvalid}>
           Run batch
         </button>
       </div>
@@ -101,40 +101,23 @@ export function BatchPanel() {
       {batch ? (
         <>
           <p className="note">
-            {batch.completed} messages{batch.cancelled ? ' (cancelled: the rows cover the messages done)' : ''} in {(batch.millis / 1000).toFixed(1)} s.
+            {batch.completed} messages{batch.cancelled ? ' (cancelled: the rows cover the messages done)' : ''} in {formatSeconds(batch.millis / 1000)}.
           </p>
-          <ScrollBox label="attack summary table">
-            <table className="data-table" aria-label="attack summary">
-              <thead>
-                <tr>
-                  <th>Attack</th>
-                  <th>Setting</th>
-                  <th className="num">Original accuracy</th>
-                  <th className="num">Accuracy under attack</th>
-                  <th className="num">Attack success rate</th>
-                  <th className="num">Avg perturbed words</th>
-                  <th className="num">Avg queries</th>
-                  <th className="num">Succeeded / failed / skipped</th>
-                </tr>
-              </thead>
-              <tbody>
-                {batch.rows.map((row) => (
-                  <tr key={`${row.attackId}-${row.setting}`}>
-                    <td>{row.label}</td>
-                    <td>{DEFENSE_SETTINGS[row.setting].label}</td>
-                    <td className="num">{percent(row.summary.originalAccuracy)}</td>
-                    <td className="num">{percent(row.summary.accuracyUnderAttack)}</td>
-                    <td className="num">{percent(row.summary.successRate)}</td>
-                    <td className="num">{row.summary.averagePerturbedWordPercent.toFixed(1)}%</td>
-                    <td className="num">{row.summary.averageQueries.toFixed(1)}</td>
-                    <td className="num">
-                      {row.summary.succeeded} / {row.summary.failed} / {row.summary.skipped}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </ScrollBox>
+          <ResultsTable
+            label="attack summary"
+            rows={batch.rows}
+            rowKey={(row) => `${row.attackId}-${row.setting}`}
+            columns={[
+              { header: 'Attack', cell: (row) => row.label },
+              { header: 'Setting', cell: (row) => DEFENSE_SETTINGS[row.setting].label },
+              { header: 'Original accuracy', numeric: true, cell: (row) => formatPercent(row.summary.originalAccuracy) },
+              { header: 'Accuracy under attack', numeric: true, cell: (row) => formatPercent(row.summary.accuracyUnderAttack) },
+              { header: 'Attack success rate', numeric: true, cell: (row) => formatPercent(row.summary.successRate) },
+              { header: 'Avg perturbed words', numeric: true, cell: (row) => `${row.summary.averagePerturbedWordPercent.toFixed(1)}%` },
+              { header: 'Avg queries', numeric: true, cell: (row) => row.summary.averageQueries.toFixed(1) },
+              { header: 'Succeeded / failed / skipped', numeric: true, cell: (row) => `${row.summary.succeeded} / ${row.summary.failed} / ${row.summary.skipped}` },
+            ]}
+          />
           {/* One small chart per defense setting, three lines each, rather than nine lines on one. */}
           <div className="small-multiples">
             {[...new Set(batch.rows.map((row) => row.setting))].map((setting) => (

@@ -2,6 +2,7 @@ import { Fragment, type ReactNode } from 'react';
 import type { TextEdit } from '../../core/text/attack';
 import { TRANSFORMATIONS } from '../../core/text/catalog';
 import { describeCharacter, diffCharacters } from '../../core/text/characters';
+import { formatCount } from '../../core/format';
 
 /** One character of an edited word: changed ones are marked; invisible and look-alike ones get a visible stand-in. */
 function Character({ char, changed, was }: { char: string; changed: boolean; was?: string }) {
@@ -65,7 +66,7 @@ export function DiffView({ original, edits }: { original: string; edits: readonl
     return (
       <Fragment key={key}>
         {head}
-        <span className="elided">[… {skipped.toLocaleString('en-US')} characters unchanged …]</span>
+        <span className="elided">[… {formatCount(skipped)} characters unchanged …]</span>
         {tail}
       </Fragment>
     );

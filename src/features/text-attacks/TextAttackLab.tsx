@@ -18,7 +18,8 @@ import type { ScoreResult, SingleTextAttackResult } from '../../workers/textApi'
 import { BatchPanel } from './BatchPanel';
 import { DiffView } from './DiffView';
 import { ConstraintFields, SearchMethodSelect, TransformationList } from './RecipeFields';
-import { formatProbability, percent } from './format';
+import { formatProbability } from './format';
+import { formatCount, formatPercent, formatSeconds } from '../../core/format';
 
 const SPAM = 1;
 
@@ -104,7 +105,7 @@ function MessageEditor() {
       <ScoreLine label="With the normalizer" probabilities={score?.normalizedProbabilities[0]} />
       {score ? (
         <p className="note">
-          {score.tokens[0].toLocaleString('en-US')} words; the model reads the first {300}.{' '}
+          {formatCount(score.tokens[0])} words; the model reads the first {300}.{' '}
           {score.normalizations[0].steps.filter((s) => s.count > 0).map((s) => `${s.label}: ${s.count}`).join('; ') || 'The normalizer changes nothing here.'}
           {score.truncationNotice ? ` ${score.truncationNotice}` : ''}
         </p>
@@ -206,7 +207,7 @@ function SingleAttack() {
   return (
     <div className="single-text">
       <div className="run-row">
-        <button ref={focus.run} type="button" className="primary" onClick={run} disabled={running || fieldsInvalid}>
+        <button ref={focus.run} type="button" className="primary" onClick={() => void run()} disabled={running || fieldsInvalid}>
           Attack this message
         </button>
         {running ? (
@@ -231,14 +232,14 @@ function SingleAttack() {
             <dd data-testid="queries">{r.queries}</dd>
             <dt>words changed</dt>
             <dd>
-              {r.perturbedWords} of {r.wordCount} ({percent(r.perturbedWords / Math.max(1, r.wordCount))})
+              {r.perturbedWords} of {r.wordCount} ({formatPercent(r.perturbedWords / Math.max(1, r.wordCount))})
             </dd>
             <dt title="Levenshtein distance of the typos and Unicode tricks; a swapped or inserted word counts among the words changed, not here">
               character edits
             </dt>
             <dd>{r.editDistance}</dd>
             <dt>time</dt>
-            <dd>{(result.millis / 1000).toFixed(2)} s</dd>
+            <dd>{formatSeconds(result.millis / 1000, 2)}</dd>
           </dl>
           {r.perturbedWords > 0 && r.editDistance === 0 ? (
             <p className="note">No character was edited: every change is a whole word swapped or inserted (counted in the words changed).</p>
@@ -280,7 +281,7 @@ export function TextAttackLab() {
         <div>
           <h2>Text attacks: evade the spam filter</h2>
           <p className="note">
-            {model.card.name}, {percent(model.card.metrics.testAccuracy, 2)} right on {model.card.training.testSize.toLocaleString('en-US')} test emails.
+            {model.card.name}, {formatPercent(model.card.metrics.testAccuracy, 2)} right on {formatCount(model.card.training.testSize)} test emails.
             Everything runs in this tab.
           </p>
         </div>

@@ -5,5 +5,3 @@ export function formatProbability(p: number): string {
   if (p > 0 && p < 0.0005) return `${(p * 100).toExponential(1)}%`;
   return `${(p * 100).toFixed(1)}%`;
 }
-
-export const percent = (x: number, digits = 1) => `${(x * 100).toFixed(digits)}%`;
