@@ -49,7 +49,10 @@ const CSP_HEADER = `${CONTENT_SECURITY_POLICY}; frame-ancestors 'none'; report-u
  * `vite dev` needs more: React's refresh preamble is an inline script, and hot reload talks over a WebSocket.
  * Still no 'unsafe-eval', so a dependency that needs it fails in development too.
  */
-const CSP_DEV_HEADER = CSP_HEADER.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'").replace("connect-src 'self'", "connect-src 'self' ws: wss:");
+const CSP_DEV_HEADER = CSP_HEADER.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'").replace(
+  "connect-src 'self'",
+  "connect-src 'self' ws: wss:",
+);
 
 /**
  * Writes the policy into every built page (first in <head>, so it covers everything after it), and answers the
@@ -69,7 +72,8 @@ function contentSecurityPolicy(): Plugin {
     name: 'content-security-policy',
     transformIndexHtml: {
       order: 'post',
-      handler: (_html, context) => (context.server ? [] : [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: CONTENT_SECURITY_POLICY }, injectTo: 'head-prepend' }]),
+      handler: (_html, context) =>
+        context.server ? [] : [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: CONTENT_SECURITY_POLICY }, injectTo: 'head-prepend' }],
     },
     configureServer: (server) => void server.middlewares.use(CSP_REPORT_PATH, reports),
     configurePreviewServer: (server) => void server.middlewares.use(CSP_REPORT_PATH, reports),
@@ -81,9 +85,7 @@ const MIME: Record<string, string> = { '.json': 'application/json', '.bin': 'app
 /** Serves models/ at /models/ in dev and copies it into the build, so the bundled models ship with the app. */
 function bundledModels(dir: string): Plugin {
   const files = (root: string): string[] =>
-    readdirSync(root, { withFileTypes: true }).flatMap((entry) =>
-      entry.isDirectory() ? files(join(root, entry.name)) : [join(root, entry.name)],
-    );
+    readdirSync(root, { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? files(join(root, entry.name)) : [join(root, entry.name)]));
   return {
     name: 'bundled-models',
     configureServer(server) {

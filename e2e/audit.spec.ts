@@ -16,15 +16,22 @@ const SEED = 7;
 /** The same audit from the command line, as CI would run it. */
 function cliReport(out: string, model = 'models/mnist-cnn/model.json', data = 'mnist-test', seed = SEED): RobustnessReport {
   mkdirSync('test-results', { recursive: true });
-  const run = spawnSync('node_modules/.bin/tsx', ['scripts/audit.ts', '--model', model, '--data', data, '--suite', 'quick', '--seed', String(seed), '--out', out, '--quiet'], {
-    encoding: 'utf8',
-    timeout: 240_000,
-  });
+  const run = spawnSync(
+    'node_modules/.bin/tsx',
+    ['scripts/audit.ts', '--model', model, '--data', data, '--suite', 'quick', '--seed', String(seed), '--out', out, '--quiet'],
+    {
+      encoding: 'utf8',
+      timeout: 240_000,
+    },
+  );
   expect(run.status, run.stderr).toBe(0);
   return JSON.parse(readFileSync(out, 'utf8')) as RobustnessReport;
 }
 
-test('upload mnist-cnn, check and save it, run the report on MNIST; JSON and HTML exports; the command line gives the same numbers', async ({ page, context }) => {
+test('upload mnist-cnn, check and save it, run the report on MNIST; JSON and HTML exports; the command line gives the same numbers', async ({
+  page,
+  context,
+}) => {
   test.setTimeout(600_000);
   await page.goto(`/#lab=audit&seed=${SEED}&suite=quick`);
   await page.getByLabel('model files').setInputFiles(MODEL_FILES);
@@ -213,7 +220,8 @@ test('uploaded PNG digits with a labels CSV are decoded in the browser and check
   await page.getByRole('button', { name: 'Run the report' }).click();
   await expect(page.getByTestId('report-view')).toBeVisible({ timeout: 240_000 });
   const table = page.getByRole('table', { name: 'attack results' });
-  for (const name of ['Character edits', 'Unicode (homoglyphs, invisible, bidi), normalizer, adaptive attacker', 'Word (synonyms, good words)']) await expect(table).toContainText(name);
+  for (const name of ['Character edits', 'Unicode (homoglyphs, invisible, bidi), normalizer, adaptive attacker', 'Word (synonyms, good words)'])
+    await expect(table).toContainText(name);
   await screenshot(page, 'audit-text-report');
 
   // The command line on the same model, CSV, suite and seed (42, the page's default) gives the same report.
@@ -244,7 +252,9 @@ test('a report at every size limit imports and shows; one over a limit and a bro
   over.attacks[5].points.push(over.attacks[5].points[0]);
   writeFileSync(resolve(dir, 'over.json'), JSON.stringify(over));
   await page.getByLabel('import report').setInputFiles(resolve(dir, 'over.json'));
-  await expect(page.getByRole('alert')).toContainText(`over.json does not match the report schema: /attacks/5/points must NOT have more than ${REPORT_LIMITS.points} items`);
+  await expect(page.getByRole('alert')).toContainText(
+    `over.json does not match the report schema: /attacks/5/points must NOT have more than ${REPORT_LIMITS.points} items`,
+  );
   await page.getByLabel('import report').setInputFiles({ name: 'page.html', mimeType: 'text/html', buffer: Buffer.from('<!doctype html><p>not a report</p>') });
   await expect(page.getByRole('alert')).toContainText('page.html: this HTML file has no embedded report');
   const broken = '<!doctype html><script type="application/json" id="report-data">{"kind": </script>';
@@ -258,7 +268,9 @@ test('hostile uploads: a malformed manifest, a declared 4096x4096x3 input and a 
   const weights = { name: 'weights.bin', mimeType: 'application/octet-stream', buffer: readFileSync('models/mnist-cnn/weights.bin') };
   const json = JSON.parse(readFileSync('models/mnist-cnn/model.json', 'utf8'));
   json.weightsManifest[0].weights[2] = null;
-  await page.getByLabel('model files').setInputFiles([{ name: 'model.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(json)) }, weights]);
+  await page
+    .getByLabel('model files')
+    .setInputFiles([{ name: 'model.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(json)) }, weights]);
   await expect(page.getByRole('alert')).toContainText('weightsManifest[0].weights[2] must be an object, not null', { timeout: 60_000 });
 
   // 32 bytes of weights declaring a 4096x4096x3 input: refused by the spec, before any probe batch is made.

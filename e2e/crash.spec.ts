@@ -8,9 +8,13 @@ async function workerNamed(page: Page, name: string): Promise<Worker> {
 }
 
 /** Crashes a worker as an uncaught error inside it does (an out-of-memory abort of the wasm backend, say). */
-const crash = (worker: Worker) => worker.evaluate(() => void setTimeout(() => {
-  throw new Error('test crash');
-}));
+const crash = (worker: Worker) =>
+  worker.evaluate(
+    () =>
+      void setTimeout(() => {
+        throw new Error('test crash');
+      }),
+  );
 
 test('a worker killed mid-sweep: the page says so, and the next run works on a fresh worker', async ({ page }) => {
   await page.goto('/#lab=image&view=sweep&model=mnist-cnn&sweep=fgsm,pgd&n=400&budgets=0,0.1,0.2,0.3');

@@ -79,7 +79,10 @@ test('the form comes from the catalog: a strategy and its parameters, the substi
   await page.getByRole('button', { name: 'Steal the model' }).click();
   await expect(page.getByTestId('log-count')).toHaveText('300', { timeout: 120_000 });
   // Jacobian rounds: the 100 seeds, then their augmentation (100), then the next doubling cut to the 100 left.
-  const sizes = await page.getByRole('table', { name: 'extraction rounds' }).locator('tbody tr').evaluateAll((trs) => trs.map((tr) => tr.querySelectorAll('td')[2].textContent));
+  const sizes = await page
+    .getByRole('table', { name: 'extraction rounds' })
+    .locator('tbody tr')
+    .evaluateAll((trs) => trs.map((tr) => tr.querySelectorAll('td')[2].textContent));
   expect(sizes).toEqual(['100', '200', '300']);
   await expect(page.getByRole('heading', { name: /Latest run: jacobian · probabilities · noise 0.05 · 300 queries/ })).toBeVisible();
 });

@@ -20,7 +20,9 @@ export function watchContentSecurityPolicy(context: BrowserContext): string[] {
   context.on('request', (request) => {
     if (new URL(request.url()).pathname !== CSP_REPORT_PATH) return;
     const report = (JSON.parse(request.postData() ?? '{}') as { 'csp-report'?: Record<string, unknown> })['csp-report'] ?? {};
-    violations.push(`${report['violated-directive']} blocked ${report['blocked-uri'] || 'inline code'} in ${report['document-uri']} (${report['source-file'] ?? '?'}:${report['line-number'] ?? '?'})`);
+    violations.push(
+      `${report['violated-directive']} blocked ${report['blocked-uri'] || 'inline code'} in ${report['document-uri']} (${report['source-file'] ?? '?'}:${report['line-number'] ?? '?'})`,
+    );
   });
   const record = (where: string) => (message: ConsoleMessage) => {
     if (/Content[- ]Security[- ]Policy/i.test(message.text())) violations.push(`${where}: ${message.text()}`);
@@ -65,7 +67,10 @@ export const test = base.extend<{ watch: PageWatch; contentSecurityPolicy: strin
     page.on('pageerror', (error) => watch.consoleErrors.push(`page error: ${error.message}`));
     await use(watch);
     // After every test: nothing left this machine, and nothing went wrong in the console.
-    expect(watch.requests.filter((url) => !LOCAL_ORIGIN.test(url)), 'requests that left localhost').toEqual([]);
+    expect(
+      watch.requests.filter((url) => !LOCAL_ORIGIN.test(url)),
+      'requests that left localhost',
+    ).toEqual([]);
     expect(watch.consoleErrors, 'console errors').toEqual([]);
   },
 });

@@ -61,7 +61,8 @@ test('a sweep of FGSM and PGD over 200 digits at 6 budgets: chart, clean accurac
     expect(`${(p.successRate * 100).toFixed(1)}%`).toBe(table[i][4]);
   });
   // More budget, lower accuracy, and PGD at least as strong as FGSM at the largest budget.
-  const accuracyAt = (attack: string, budget: number) => exported.points.find((p: { attackId: string; budget: number }) => p.attackId === attack && p.budget === budget).accuracy;
+  const accuracyAt = (attack: string, budget: number) =>
+    exported.points.find((p: { attackId: string; budget: number }) => p.attackId === attack && p.budget === budget).accuracy;
   expect(accuracyAt('fgsm', 0.3)).toBeLessThan(accuracyAt('fgsm', 0));
   expect(accuracyAt('pgd', 0.3)).toBeLessThanOrEqual(accuracyAt('fgsm', 0.3));
   await page.locator('.gallery').scrollIntoViewIfNeeded();
@@ -95,10 +96,14 @@ async function drawStroke(page: Page, points: [number, number][]) {
   await page.mouse.up();
 }
 
-test('a drawing with no true label is judged against the model\'s answer; a changed input marks the outcome stale', async ({ page }) => {
+test("a drawing with no true label is judged against the model's answer; a changed input marks the outcome stale", async ({ page }) => {
   await page.goto('/#lab=image&view=single&model=mnist-cnn&attack=fgsm&params=eps:0.05');
   // A "7": a top bar and a diagonal.
-  await drawStroke(page, [[0.25, 0.25], [0.75, 0.25], [0.45, 0.8]]);
+  await drawStroke(page, [
+    [0.25, 0.25],
+    [0.75, 0.25],
+    [0.45, 0.8],
+  ]);
   const predicted = await page.getByTestId('predicted-label').textContent();
   // No label given: the model's answer stands in, so its prediction is never called "wrong".
   await expect(page.getByLabel('true label of your image')).toHaveValue('');
@@ -130,7 +135,10 @@ test('a drawing with no true label is judged against the model\'s answer; a chan
 test('a drawn digit is predicted and attacked; a file that is not an image gets a clear message', async ({ page }) => {
   await page.goto('/#lab=image&view=single&model=mnist-cnn&attack=fgsm');
   // A vertical stroke: a "1".
-  await drawStroke(page, [[0.5, 0.2], [0.5, 0.8]]);
+  await drawStroke(page, [
+    [0.5, 0.2],
+    [0.5, 0.8],
+  ]);
   await page.getByLabel('true label of your image').selectOption('1');
   await expect(page.getByTestId('predicted-label')).toHaveText('1');
   await page.getByRole('button', { name: 'Run FGSM / FGM' }).click();

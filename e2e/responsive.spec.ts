@@ -9,7 +9,10 @@ test.describe('on a 390 x 844 phone', () => {
   test('no lab scrolls sideways, and every lab tab is on screen', async ({ page }) => {
     for (const view of Object.keys(LAB_VIEWS) as LabView[]) {
       await openView(page, view);
-      const { scrollWidth, viewportWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, viewportWidth: window.innerWidth }));
+      const { scrollWidth, viewportWidth } = await page.evaluate(() => ({
+        scrollWidth: document.documentElement.scrollWidth,
+        viewportWidth: window.innerWidth,
+      }));
       expect(scrollWidth, `page width of ${view}`).toBeLessThanOrEqual(viewportWidth);
       for (const tab of await page.getByRole('navigation', { name: 'labs' }).getByRole('button').all()) {
         const box = (await tab.boundingBox())!;
@@ -59,7 +62,11 @@ test.describe('on a 1920 x 1080 projector', () => {
 
   test('the Presentation toggle enlarges the text, and the link keeps it', async ({ page }) => {
     await openView(page, 'imageSingle');
-    const fontSize = (selector: string) => page.locator(selector).first().evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+    const fontSize = (selector: string) =>
+      page
+        .locator(selector)
+        .first()
+        .evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
     expect(await fontSize('body')).toBeLessThan(18);
     await page.getByRole('checkbox', { name: 'Presentation' }).check();
     await expect(page).toHaveURL(/zoom=140/);

@@ -48,7 +48,7 @@ test('the image lab: a non-default setup survives a reload, and its copied link 
   await fresh.close();
 });
 
-test('a locked ε edited beyond its lock in the URL is refused with a message; editing the form\'s DOM cannot lift it', async ({ page }) => {
+test("a locked ε edited beyond its lock in the URL is refused with a message; editing the form's DOM cannot lift it", async ({ page }) => {
   await page.goto('/#lab=image&model=mnist-cnn&attack=fgsm&params=eps:0.5&lock=eps:0.1,attack');
   const problems = page.getByTestId('spec-problems');
   await expect(problems).toContainText('Budget ε (eps) is locked at 0.1 by this setup; 0.5 was refused.');
@@ -103,7 +103,12 @@ test('Download setup and Open setup carry a lab whole; a bad setup file is refus
   const path = testInfo.outputPath('setup.json');
   await (await download).saveAs(path);
   const file = JSON.parse(readFileSync(path, 'utf8')) as { kind: string; lab: string; values: Record<string, unknown>; locks: Record<string, unknown> };
-  expect(file).toMatchObject({ kind: 'adversarial-playground/lab-spec', lab: 'image', values: { view: 'sweep', sweep: 'fgsm', n: 25, budgets: '0,0.2', model: 'mnist-cnn', seed: 42 }, locks: { n: 25 } });
+  expect(file).toMatchObject({
+    kind: 'adversarial-playground/lab-spec',
+    lab: 'image',
+    values: { view: 'sweep', sweep: 'fgsm', n: 25, budgets: '0,0.2', model: 'mnist-cnn', seed: 42 },
+    locks: { n: 25 },
+  });
 
   // Elsewhere, the file brings the lab back.
   await page.goto('/#lab=text');

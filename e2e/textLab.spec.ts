@@ -46,7 +46,9 @@ test('batch over 20 test spam: TextAttack table, chart per family and setting, C
   await expect(page.locator('.chart .recharts-line')).toHaveCount(9);
   const download = page.waitForEvent('download');
   await page.getByRole('button', { name: 'Export CSV' }).click();
-  const csv = readFileSync(await (await download).path(), 'utf8').trim().split('\n');
+  const csv = readFileSync(await (await download).path(), 'utf8')
+    .trim()
+    .split('\n');
   expect(csv).toHaveLength(10);
   expect(csv[0]).toContain('attack_success_rate');
   await screenshot(page, 'text-batch');

@@ -48,7 +48,12 @@ function runCliMeasured(argv: string[], timeout = 30_000) {
   const timing = join(tempDir(), 'time.txt');
   const result = spawnSync('/usr/bin/time', ['-f', '%M', '-o', timing, TSX, 'scripts/audit.ts', ...argv], { cwd: PROJECT_ROOT, encoding: 'utf8', timeout });
   if (result.error) throw result.error;
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr, maxRssMb: Number(readFileSync(timing, 'utf8').trim().split('\n').pop()) / 1024 };
+  return {
+    status: result.status,
+    stdout: result.stdout,
+    stderr: result.stderr,
+    maxRssMb: Number(readFileSync(timing, 'utf8').trim().split('\n').pop()) / 1024,
+  };
 }
 
 const readReport = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as RobustnessReport;
@@ -63,7 +68,25 @@ afterAll(() => {
 });
 
 describe('npm run audit on mnist-cnn', () => {
-  const args = (out: string) => ['--model', MNIST_CNN, '--data', 'mnist-test', '--suite', 'quick', '--limit', '30', '--seed', '7', '--out', out, '--quiet', '--min-robust-accuracy', '0.5', '--at-eps', '0.1'];
+  const args = (out: string) => [
+    '--model',
+    MNIST_CNN,
+    '--data',
+    'mnist-test',
+    '--suite',
+    'quick',
+    '--limit',
+    '30',
+    '--seed',
+    '7',
+    '--out',
+    out,
+    '--quiet',
+    '--min-robust-accuracy',
+    '0.5',
+    '--at-eps',
+    '0.1',
+  ];
   let first: AuditOutcome;
   let logged: string[];
   let dir: string;
@@ -150,7 +173,21 @@ describe('thresholds', () => {
   it('exits 1 as a process when a threshold cannot be met, and says which', () => {
     const dir = tempDir();
     const { status, stdout, stderr } = runCli(
-      ['--model', 'models/mnist-cnn/model.json', '--data', 'mnist-test', '--limit', '20', '--min-robust-accuracy', '1', '--at-eps', '0.3', '--out', join(dir, 'x.json'), '--quiet'],
+      [
+        '--model',
+        'models/mnist-cnn/model.json',
+        '--data',
+        'mnist-test',
+        '--limit',
+        '20',
+        '--min-robust-accuracy',
+        '1',
+        '--at-eps',
+        '0.3',
+        '--out',
+        join(dir, 'x.json'),
+        '--quiet',
+      ],
       240_000,
     );
     expect(stderr).toBe('');
@@ -163,7 +200,21 @@ describe('thresholds', () => {
 
   it('returns exit code 0 when the threshold is met', async () => {
     const dir = tempDir();
-    const { outcome } = await runInProcess(['--model', MNIST_CNN, '--data', 'mnist-test', '--limit', '10', '--min-robust-accuracy', '0', '--at-eps', '0.1', '--out', join(dir, 'ok.json'), '--quiet']);
+    const { outcome } = await runInProcess([
+      '--model',
+      MNIST_CNN,
+      '--data',
+      'mnist-test',
+      '--limit',
+      '10',
+      '--min-robust-accuracy',
+      '0',
+      '--at-eps',
+      '0.1',
+      '--out',
+      join(dir, 'ok.json'),
+      '--quiet',
+    ]);
     expect(outcome.exitCode).toBe(0);
     expect(outcome.lines.some((line) => line.startsWith('PASS accuracy under pgd at 0.1'))).toBe(true);
   }, 180_000);
@@ -180,10 +231,29 @@ describe('a suite file: your own budgets and attack parameters', () => {
         version: 1,
         name: 'tiny',
         base: 'quick',
-        image: { linfBudgets: [0.2, 0.05], pgdIterations: 3, l2Budgets: [1], square: { examples: 5, queries: 20, budgets: [0.2] }, reference: { attackId: 'pgd', budget: 0.05 }, extraction: null },
+        image: {
+          linfBudgets: [0.2, 0.05],
+          pgdIterations: 3,
+          l2Budgets: [1],
+          square: { examples: 5, queries: 20, budgets: [0.2] },
+          reference: { attackId: 'pgd', budget: 0.05 },
+          extraction: null,
+        },
       }),
     );
-    const { outcome } = await runInProcess(['--model', MNIST_CNN, '--data', 'mnist-test', '--limit', '12', '--suite-file', suiteFile, '--out', join(dir, 'r.json'), '--quiet']);
+    const { outcome } = await runInProcess([
+      '--model',
+      MNIST_CNN,
+      '--data',
+      'mnist-test',
+      '--limit',
+      '12',
+      '--suite-file',
+      suiteFile,
+      '--out',
+      join(dir, 'r.json'),
+      '--quiet',
+    ]);
     expect(outcome.exitCode).toBe(0);
     const report = readReport(join(dir, 'r.json'));
     expect(report.suite.id).toBe('custom: tiny');
@@ -199,7 +269,10 @@ describe('a suite file: your own budgets and attack parameters', () => {
   it('refuses a bad suite file with exit 2 and names the field', () => {
     const dir = tempDir();
     const bad = join(dir, 'bad.json');
-    writeFileSync(bad, JSON.stringify({ kind: 'adversarial-playground/audit-suite', version: 1, base: 'quick', image: { linfBudgets: [0, 8], pgdItrations: 5 } }));
+    writeFileSync(
+      bad,
+      JSON.stringify({ kind: 'adversarial-playground/audit-suite', version: 1, base: 'quick', image: { linfBudgets: [0, 8], pgdItrations: 5 } }),
+    );
     const { status, stderr } = runCli(['--model', MNIST_CNN, '--data', 'mnist-test', '--suite-file', bad, '--out', join(dir, 'x.json')]);
     expect(status).toBe(2);
     expect(stderr).toContain('"bad.json" is not a suite file');
@@ -221,7 +294,10 @@ describe('bad arguments and bad files exit 2 with a message, before any compute'
     copyFileSync(MNIST_CNN, join(dir, 'no-weights', 'model.json'));
     mkdirSync(join(dir, 'no-model-json'));
     mkdirSync(join(dir, 'small-images', '3'), { recursive: true });
-    writeFileSync(join(dir, 'small-images', '3', 'digit.png'), grayPng(10, 10, () => 255));
+    writeFileSync(
+      join(dir, 'small-images', '3', 'digit.png'),
+      grayPng(10, 10, () => 255),
+    );
   });
 
   const withModel = (...rest: string[]) => ['--model', 'models/mnist-cnn/model.json', '--data', 'mnist-test', '--limit', '2', '--quiet', '--out', out, ...rest];
@@ -231,14 +307,46 @@ describe('bad arguments and bad files exit 2 with a message, before any compute'
     ['an unknown suite', () => withModel('--suite', 'huge'), /--suite must be one of quick, standard; got "huge"\./],
     ['--at-eps without --min-robust-accuracy', () => withModel('--at-eps', '0.1'), /--at-eps sets the budget of --min-robust-accuracy: give both\./],
     ['a threshold above 1', () => withModel('--min-robust-accuracy', '2'), /--min-robust-accuracy must be a share between 0 and 1; got "2"\./],
-    ['a model path that does not exist', () => ['--model', join(dir, 'nowhere', 'model.json'), '--data', 'mnist-test', '--out', out], /There is no model at .*nowhere[/\\]model\.json\./],
-    ['a folder without model.json', () => ['--model', join(dir, 'no-model-json'), '--data', 'mnist-test', '--out', out], /There is no model\.json in .*no-model-json/],
-    ['a model.json that is not JSON', () => ['--model', join(dir, 'broken.json'), '--data', 'mnist-test', '--out', out], /broken\.json is not valid JSON .*Pick the model\.json/],
-    ['a model without its weights file', () => ['--model', join(dir, 'no-weights', 'model.json'), '--data', 'mnist-test', '--out', out], /names 1 weight file; missing: weights\.bin\. Add it next to model\.json/],
-    ['images of the wrong size', () => ['--model', 'models/mnist-cnn/model.json', '--data', join(dir, 'small-images'), '--out', out], /digit\.png is 10x10 pixels but the model takes 28x28 .*Resize the images to 28x28/],
-    ['class names that do not match the output', () => withModel('--classes', 'a,b,c'), /outputs 10 scores but the spec names 3 classes\. Give exactly 10 class names\./],
-    ['an --out folder that does not exist', () => withModel('--out', join(dir, 'missing-folder', 'r.json')), /The folder of --out .*missing-folder[/\\]r\.json does not exist/],
-    ['a text --at-eps the suite does not measure', () => ['--model', 'models/spam-bow/model.json', '--data', 'spam-test', '--out', out, '--min-robust-accuracy', '0.5', '--at-eps', '0.07'], /--at-eps for a text model .*one of 0\.05, 0\.1, 0\.15; got 0\.07\./],
+    [
+      'a model path that does not exist',
+      () => ['--model', join(dir, 'nowhere', 'model.json'), '--data', 'mnist-test', '--out', out],
+      /There is no model at .*nowhere[/\\]model\.json\./,
+    ],
+    [
+      'a folder without model.json',
+      () => ['--model', join(dir, 'no-model-json'), '--data', 'mnist-test', '--out', out],
+      /There is no model\.json in .*no-model-json/,
+    ],
+    [
+      'a model.json that is not JSON',
+      () => ['--model', join(dir, 'broken.json'), '--data', 'mnist-test', '--out', out],
+      /broken\.json is not valid JSON .*Pick the model\.json/,
+    ],
+    [
+      'a model without its weights file',
+      () => ['--model', join(dir, 'no-weights', 'model.json'), '--data', 'mnist-test', '--out', out],
+      /names 1 weight file; missing: weights\.bin\. Add it next to model\.json/,
+    ],
+    [
+      'images of the wrong size',
+      () => ['--model', 'models/mnist-cnn/model.json', '--data', join(dir, 'small-images'), '--out', out],
+      /digit\.png is 10x10 pixels but the model takes 28x28 .*Resize the images to 28x28/,
+    ],
+    [
+      'class names that do not match the output',
+      () => withModel('--classes', 'a,b,c'),
+      /outputs 10 scores but the spec names 3 classes\. Give exactly 10 class names\./,
+    ],
+    [
+      'an --out folder that does not exist',
+      () => withModel('--out', join(dir, 'missing-folder', 'r.json')),
+      /The folder of --out .*missing-folder[/\\]r\.json does not exist/,
+    ],
+    [
+      'a text --at-eps the suite does not measure',
+      () => ['--model', 'models/spam-bow/model.json', '--data', 'spam-test', '--out', out, '--min-robust-accuracy', '0.5', '--at-eps', '0.07'],
+      /--at-eps for a text model .*one of 0\.05, 0\.1, 0\.15; got 0\.07\./,
+    ],
   ];
 
   it.each(cases)('%s', (_name, argv, message) => {
@@ -259,7 +367,10 @@ describe('bad arguments and bad files exit 2 with a message, before any compute'
   });
 
   it('prints one paragraph with control and bidi characters escaped for exit 2, the stack only for exit 3', () => {
-    expect(errorLines(new UsageError('The label "x\u202Ey\nFAKE" is bad.'))).toEqual(['error: The label "x\\u{202E}y\\u{000A}FAKE" is bad.', 'Run with --help for the options.']);
+    expect(errorLines(new UsageError('The label "x\u202Ey\nFAKE" is bad.'))).toEqual([
+      'error: The label "x\\u{202E}y\\u{000A}FAKE" is bad.',
+      'Run with --help for the options.',
+    ]);
     const crash = errorLines(new TypeError('boom'));
     expect(crash[0]).toBe('error: boom');
     expect(crash[1]).toMatch(/^TypeError: boom\n\s+at /);
@@ -271,7 +382,11 @@ describe('hostile files exit 2 with a message, in bounded time and memory, and w
   let out: string;
   const cnnJson = () => JSON.parse(readFileSync(MNIST_CNN, 'utf8'));
   /** A folder holding mnist-cnn's model.json, edited, and whatever weight file `weights` leaves in it. */
-  const modelFolder = (name: string, edit: (json: any) => void = () => undefined, weights: (folder: string) => void = (f) => copyFileSync(join(MODELS_DIR, 'mnist-cnn', 'weights.bin'), join(f, 'weights.bin'))) => {
+  const modelFolder = (
+    name: string,
+    edit: (json: any) => void = () => undefined,
+    weights: (folder: string) => void = (f) => copyFileSync(join(MODELS_DIR, 'mnist-cnn', 'weights.bin'), join(f, 'weights.bin')),
+  ) => {
     const folder = join(dir, name);
     mkdirSync(folder);
     const json = cnnJson();
@@ -283,7 +398,10 @@ describe('hostile files exit 2 with a message, in bounded time and memory, and w
   const setPaths = (paths: unknown[]) => (json: any) => (json.weightsManifest[0].paths = paths);
   const digits = (folder: string, name = 'a.png') => {
     mkdirSync(join(folder, '3'), { recursive: true });
-    writeFileSync(join(folder, '3', name), grayPng(28, 28, () => 255));
+    writeFileSync(
+      join(folder, '3', name),
+      grayPng(28, 28, () => 255),
+    );
     return folder;
   };
 
@@ -295,72 +413,163 @@ describe('hostile files exit 2 with a message, in bounded time and memory, and w
   });
 
   const cases: [string, () => Promise<string[]> | string[], RegExp][] = [
-    ['a manifest path with ../ leaving the model folder', () => ['--model', modelFolder('dotdot', setPaths(['../outside.bin'])), '--data', 'mnist-test', '--out', out], /names a weight file "\.\.\/outside\.bin", which is outside its folder\. Keep the files/],
-    ['a manifest path naming /dev/zero', () => ['--model', modelFolder('devzero', setPaths(['/dev/zero'])), '--data', 'mnist-test', '--out', out], /names a weight file by an absolute path, "\/dev\/zero"/],
-    ['a weight file that is a link to /dev/zero', () => ['--model', modelFolder('link-zero', undefined, (f) => symlinkSync('/dev/zero', join(f, 'weights.bin'))), '--data', 'mnist-test', '--out', out], /"weights\.bin", a link to \/dev\/zero, outside its folder/],
-    ['a weight file that is a link to a file outside the folder', () => ['--model', modelFolder('link-out', undefined, (f) => symlinkSync(join(dir, 'outside.bin'), join(f, 'weights.bin'))), '--data', 'mnist-test', '--out', out], /a link to .*outside\.bin, outside its folder/],
-    ['a manifest path naming a folder', () => ['--model', modelFolder('folder-shard', setPaths(['sub']), (f) => mkdirSync(join(f, 'sub'))), '--data', 'mnist-test', '--out', out], /names a weight file "sub", which is a folder, not a file/],
+    [
+      'a manifest path with ../ leaving the model folder',
+      () => ['--model', modelFolder('dotdot', setPaths(['../outside.bin'])), '--data', 'mnist-test', '--out', out],
+      /names a weight file "\.\.\/outside\.bin", which is outside its folder\. Keep the files/,
+    ],
+    [
+      'a manifest path naming /dev/zero',
+      () => ['--model', modelFolder('devzero', setPaths(['/dev/zero'])), '--data', 'mnist-test', '--out', out],
+      /names a weight file by an absolute path, "\/dev\/zero"/,
+    ],
+    [
+      'a weight file that is a link to /dev/zero',
+      () => ['--model', modelFolder('link-zero', undefined, (f) => symlinkSync('/dev/zero', join(f, 'weights.bin'))), '--data', 'mnist-test', '--out', out],
+      /"weights\.bin", a link to \/dev\/zero, outside its folder/,
+    ],
+    [
+      'a weight file that is a link to a file outside the folder',
+      () => [
+        '--model',
+        modelFolder('link-out', undefined, (f) => symlinkSync(join(dir, 'outside.bin'), join(f, 'weights.bin'))),
+        '--data',
+        'mnist-test',
+        '--out',
+        out,
+      ],
+      /a link to .*outside\.bin, outside its folder/,
+    ],
+    [
+      'a manifest path naming a folder',
+      () => ['--model', modelFolder('folder-shard', setPaths(['sub']), (f) => mkdirSync(join(f, 'sub'))), '--data', 'mnist-test', '--out', out],
+      /names a weight file "sub", which is a folder, not a file/,
+    ],
     // 300 MB that take no disk: refused by its size (stat) before a byte is read.
-    ['a 300 MB (sparse) weight file', () => ['--model', modelFolder('sparse', undefined, (f) => sparseFile(join(f, 'weights.bin'), 300 * 1024 * 1024)), '--data', 'mnist-test', '--out', out], /The weights take 300\.0 MB, over the 256\.0 MB/],
-    ['a manifest entry that is null', () => ['--model', modelFolder('null-entry', (json) => (json.weightsManifest[0].weights[2] = null)), '--data', 'mnist-test', '--out', out], /malformed "weightsManifest": weightsManifest\[0\]\.weights\[2\] must be an object, not null/],
-    ['a manifest path that is not a string', () => ['--model', modelFolder('number-path', setPaths([42])), '--data', 'mnist-test', '--out', out], /weightsManifest\[0\]\.paths\[0\] must be a string, not number/],
-    ['float16 weights', () => ['--model', modelFolder('float16', (json) => (json.weightsManifest[0].weights[0].dtype = 'float16')), '--data', 'mnist-test', '--out', out], /dtype is "float16"; .*does not read float16/],
-    ['40 bytes of weights declaring a 4096x4096x3 input', async () => {
-      const folder = join(dir, 'huge-input');
-      mkdirSync(folder);
-      return ['--model', await writeHugeInputModel(folder), '--data', 'mnist-test', '--out', out];
-    }, /input takes 4096 x 4096 x 3 = 50,331,648 numbers per example, over the 4,194,304 \(1024 x 1024 x 4\)/],
-    ['a PNG decompression bomb (30000x30000) in the data folder', () => {
-      const folder = digits(join(dir, 'bomb-images'));
-      writeFileSync(join(folder, '3', 'bomb.png'), pngBomb());
-      return ['--model', MNIST_CNN, '--data', folder, '--out', out];
-    }, /bomb\.png declares 30000x30000 pixels in its PNG header, over the 4,194,304 pixels .* it was not decoded/],
-    ['a labels CSV naming a file outside its folder', () => {
-      const folder = digits(join(dir, 'csv-dotdot'));
-      writeFileSync(join(folder, 'labels.csv'), 'file,label\n3/a.png,3\n../outside.png,3\n');
-      return ['--model', MNIST_CNN, '--data', join(folder, 'labels.csv'), '--out', out];
-    }, /labels\.csv names an image "\.\.\/outside\.png", which is outside its folder/],
-    ['a labels CSV naming /dev/zero', () => {
-      const folder = digits(join(dir, 'csv-zero'));
-      writeFileSync(join(folder, 'labels.csv'), 'file,label\n/dev/zero,3\n');
-      return ['--model', MNIST_CNN, '--data', join(folder, 'labels.csv'), '--out', out];
-    }, /labels\.csv names an image by an absolute path, "\/dev\/zero"/],
-    ['a labels CSV naming a link to /dev/zero', () => {
-      const folder = digits(join(dir, 'csv-link'));
-      symlinkSync('/dev/zero', join(folder, 'zero.png'));
-      writeFileSync(join(folder, 'labels.csv'), 'file,label\nzero.png,3\n');
-      return ['--model', MNIST_CNN, '--data', join(folder, 'labels.csv'), '--out', out];
-    }, /"zero\.png", a link to \/dev\/zero, outside its folder/],
-    ['a model.json without a weightsManifest', () => ['--model', modelFolder('no-manifest', (json) => delete json.weightsManifest), '--data', 'mnist-test', '--out', out], /has no "weightsManifest", so it names no weight files/],
-    ['--html naming the --out file', () => ['--model', MNIST_CNN, '--data', 'mnist-test', '--limit', '2', '--out', out, '--html', out], /--html and --out name the same file/],
+    [
+      'a 300 MB (sparse) weight file',
+      () => ['--model', modelFolder('sparse', undefined, (f) => sparseFile(join(f, 'weights.bin'), 300 * 1024 * 1024)), '--data', 'mnist-test', '--out', out],
+      /The weights take 300\.0 MB, over the 256\.0 MB/,
+    ],
+    [
+      'a manifest entry that is null',
+      () => ['--model', modelFolder('null-entry', (json) => (json.weightsManifest[0].weights[2] = null)), '--data', 'mnist-test', '--out', out],
+      /malformed "weightsManifest": weightsManifest\[0\]\.weights\[2\] must be an object, not null/,
+    ],
+    [
+      'a manifest path that is not a string',
+      () => ['--model', modelFolder('number-path', setPaths([42])), '--data', 'mnist-test', '--out', out],
+      /weightsManifest\[0\]\.paths\[0\] must be a string, not number/,
+    ],
+    [
+      'float16 weights',
+      () => ['--model', modelFolder('float16', (json) => (json.weightsManifest[0].weights[0].dtype = 'float16')), '--data', 'mnist-test', '--out', out],
+      /dtype is "float16"; .*does not read float16/,
+    ],
+    [
+      '40 bytes of weights declaring a 4096x4096x3 input',
+      async () => {
+        const folder = join(dir, 'huge-input');
+        mkdirSync(folder);
+        return ['--model', await writeHugeInputModel(folder), '--data', 'mnist-test', '--out', out];
+      },
+      /input takes 4096 x 4096 x 3 = 50,331,648 numbers per example, over the 4,194,304 \(1024 x 1024 x 4\)/,
+    ],
+    [
+      'a PNG decompression bomb (30000x30000) in the data folder',
+      () => {
+        const folder = digits(join(dir, 'bomb-images'));
+        writeFileSync(join(folder, '3', 'bomb.png'), pngBomb());
+        return ['--model', MNIST_CNN, '--data', folder, '--out', out];
+      },
+      /bomb\.png declares 30000x30000 pixels in its PNG header, over the 4,194,304 pixels .* it was not decoded/,
+    ],
+    [
+      'a labels CSV naming a file outside its folder',
+      () => {
+        const folder = digits(join(dir, 'csv-dotdot'));
+        writeFileSync(join(folder, 'labels.csv'), 'file,label\n3/a.png,3\n../outside.png,3\n');
+        return ['--model', MNIST_CNN, '--data', join(folder, 'labels.csv'), '--out', out];
+      },
+      /labels\.csv names an image "\.\.\/outside\.png", which is outside its folder/,
+    ],
+    [
+      'a labels CSV naming /dev/zero',
+      () => {
+        const folder = digits(join(dir, 'csv-zero'));
+        writeFileSync(join(folder, 'labels.csv'), 'file,label\n/dev/zero,3\n');
+        return ['--model', MNIST_CNN, '--data', join(folder, 'labels.csv'), '--out', out];
+      },
+      /labels\.csv names an image by an absolute path, "\/dev\/zero"/,
+    ],
+    [
+      'a labels CSV naming a link to /dev/zero',
+      () => {
+        const folder = digits(join(dir, 'csv-link'));
+        symlinkSync('/dev/zero', join(folder, 'zero.png'));
+        writeFileSync(join(folder, 'labels.csv'), 'file,label\nzero.png,3\n');
+        return ['--model', MNIST_CNN, '--data', join(folder, 'labels.csv'), '--out', out];
+      },
+      /"zero\.png", a link to \/dev\/zero, outside its folder/,
+    ],
+    [
+      'a model.json without a weightsManifest',
+      () => ['--model', modelFolder('no-manifest', (json) => delete json.weightsManifest), '--data', 'mnist-test', '--out', out],
+      /has no "weightsManifest", so it names no weight files/,
+    ],
+    [
+      '--html naming the --out file',
+      () => ['--model', MNIST_CNN, '--data', 'mnist-test', '--limit', '2', '--out', out, '--html', out],
+      /--html and --out name the same file/,
+    ],
     // Without --classes the folder "cat" is not a class; the op the model lacks is the first thing to fix.
-    ['a graph model with an op TensorFlow.js lacks, without --classes', () => {
-      const folder = join(dir, 'cat-images');
-      digits(folder);
-      renameSync(join(folder, '3'), join(folder, 'cat'));
-      return ['--model', join(PROJECT_ROOT, 'e2e', 'fixtures', 'unsupported-op-graph', 'model.json'), '--data', folder, '--out', out];
-    }, /uses the operation "MyCustomOp", which TensorFlow\.js cannot run/],
+    [
+      'a graph model with an op TensorFlow.js lacks, without --classes',
+      () => {
+        const folder = join(dir, 'cat-images');
+        digits(folder);
+        renameSync(join(folder, '3'), join(folder, 'cat'));
+        return ['--model', join(PROJECT_ROOT, 'e2e', 'fixtures', 'unsupported-op-graph', 'model.json'), '--data', folder, '--out', out];
+      },
+      /uses the operation "MyCustomOp", which TensorFlow\.js cannot run/,
+    ],
   ];
 
   // Measured on this shared 2-core machine (each a fresh tsx process, /usr/bin/time): 3 to 9 s and 179 to 194 MB of
   // maximum resident memory per case, what an immediate usage error costs (tsx and tfjs start-up); before the fixes
   // the huge input took over 2 GB, the bomb over 5 GB, and /dev/zero was read until memory ran out.
-  it.each(cases)('%s', async (_name, argv, message) => {
-    const { status, stdout, stderr, maxRssMb } = runCliMeasured(await argv());
-    expect(stderr).toMatch(message);
-    expect(stderr).toContain('Run with --help for the options.');
-    expect(stderr).not.toMatch(/^\s+at /m);
-    expect(status).toBe(2);
-    expect(stdout).not.toContain('wrote');
-    expect(existsSync(out)).toBe(false);
-    expect(maxRssMb).toBeLessThan(1024);
-  }, 60_000);
+  it.each(cases)(
+    '%s',
+    async (_name, argv, message) => {
+      const { status, stdout, stderr, maxRssMb } = runCliMeasured(await argv());
+      expect(stderr).toMatch(message);
+      expect(stderr).toContain('Run with --help for the options.');
+      expect(stderr).not.toMatch(/^\s+at /m);
+      expect(status).toBe(2);
+      expect(stdout).not.toContain('wrote');
+      expect(existsSync(out)).toBe(false);
+      expect(maxRssMb).toBeLessThan(1024);
+    },
+    60_000,
+  );
 });
 
 describe('npm run audit on a text model', () => {
   it('audits spam-bow on the spam test split: character, Unicode and word attacks, budgets in word shares', async () => {
     const dir = tempDir();
-    const { outcome } = await runInProcess(['--model', SPAM_BOW, '--data', 'spam-test', '--limit', '6', '--suite', 'quick', '--out', join(dir, 's.json'), '--quiet']);
+    const { outcome } = await runInProcess([
+      '--model',
+      SPAM_BOW,
+      '--data',
+      'spam-test',
+      '--limit',
+      '6',
+      '--suite',
+      'quick',
+      '--out',
+      join(dir, 's.json'),
+      '--quiet',
+    ]);
     const report = readReport(outcome.jsonPath);
     expect(validateReport(report)).toEqual([]);
     expect(report).toEqual(outcome.report);

@@ -55,7 +55,26 @@ Exit codes: 0 thresholds met, 1 a threshold missed, 2 bad arguments or files, 3 
 
 export class UsageError extends Error {}
 
-const FLAGS = new Set(['model', 'data', 'suite', 'suite-file', 'seed', 'out', 'html', 'min-robust-accuracy', 'at-eps', 'min-clean-accuracy', 'spec', 'classes', 'range', 'channels', 'output', 'vocabulary', 'synonyms', 'limit']);
+const FLAGS = new Set([
+  'model',
+  'data',
+  'suite',
+  'suite-file',
+  'seed',
+  'out',
+  'html',
+  'min-robust-accuracy',
+  'at-eps',
+  'min-clean-accuracy',
+  'spec',
+  'classes',
+  'range',
+  'channels',
+  'output',
+  'vocabulary',
+  'synonyms',
+  'limit',
+]);
 const SWITCHES = new Set(['quiet', 'help']);
 
 export function parseArgs(argv: readonly string[]): Record<string, string | true> {
@@ -112,7 +131,6 @@ function readShards(json: ModelJsonFile, modelDir: string, jsonName: string): Ma
   return new Map([...found].map(([name, file]) => [name, toArrayBuffer(readFileSync(file.path))]));
 }
 
-
 /** A progress line: a bar redrawn in place on a terminal, a plain line every tenth otherwise. */
 function progressPrinter(quiet: boolean) {
   const tty = process.stderr.isTTY;
@@ -168,9 +186,16 @@ export async function audit(argv: readonly string[], log: (line: string) => void
   // The outputs' folders are checked now, not after minutes of compute.
   const jsonPath = resolve(typeof args.out === 'string' ? args.out : 'robustness-report.json');
   const htmlPath = resolve(typeof args.html === 'string' ? args.html : jsonPath.replace(/\.json$/i, '') + '.html');
-  if (sameFile(jsonPath, htmlPath)) throw new UsageError(`--html and --out name the same file (${escapeForMessage(jsonPath)}): the HTML report would overwrite the JSON one. Give --html another file.`);
-  for (const [flag, path] of [['--out', jsonPath], ['--html', htmlPath]]) {
-    if (!existsSync(dirname(path)) || !statSync(dirname(path)).isDirectory()) throw new UsageError(`The folder of ${flag} ${path} does not exist: create it first or write elsewhere.`);
+  if (sameFile(jsonPath, htmlPath))
+    throw new UsageError(
+      `--html and --out name the same file (${escapeForMessage(jsonPath)}): the HTML report would overwrite the JSON one. Give --html another file.`,
+    );
+  for (const [flag, path] of [
+    ['--out', jsonPath],
+    ['--html', htmlPath],
+  ]) {
+    if (!existsSync(dirname(path)) || !statSync(dirname(path)).isDirectory())
+      throw new UsageError(`The folder of ${flag} ${path} does not exist: create it first or write elsewhere.`);
   }
 
   // The model.
@@ -204,7 +229,8 @@ export async function audit(argv: readonly string[], log: (line: string) => void
     if (spec.task === 'image') {
       if (typeof args.range === 'string') {
         const range = args.range.split(',').map(Number);
-        if (range.length !== 2 || !range.every(Number.isFinite)) throw new UsageError(`--range must be two numbers, low,high (such as 0,255); got "${args.range}".`);
+        if (range.length !== 2 || !range.every(Number.isFinite))
+          throw new UsageError(`--range must be two numbers, low,high (such as 0,255); got "${args.range}".`);
         spec.valueRange = [range[0], range[1]];
       }
       if (typeof args.channels === 'string') {
@@ -213,8 +239,12 @@ export async function audit(argv: readonly string[], log: (line: string) => void
       }
     } else {
       const vocabularyPath = typeof args.vocabulary === 'string' ? resolve(args.vocabulary) : join(modelDir, 'vocabulary.json');
-      if (!existsSync(vocabularyPath)) throw new UsageError(`A text model needs its vocabulary: --vocabulary path/to/vocabulary.json (none at ${vocabularyPath}).`);
-      spec.tokenizer = { kind: 'words-v1', vocabulary: parseVocabularyFile(readCheckedText(vocabularyPath, 'vocabulary', MAX_DATA_FILE_BYTES), basename(vocabularyPath)) };
+      if (!existsSync(vocabularyPath))
+        throw new UsageError(`A text model needs its vocabulary: --vocabulary path/to/vocabulary.json (none at ${vocabularyPath}).`);
+      spec.tokenizer = {
+        kind: 'words-v1',
+        vocabulary: parseVocabularyFile(readCheckedText(vocabularyPath, 'vocabulary', MAX_DATA_FILE_BYTES), basename(vocabularyPath)),
+      };
     }
     const problems = checkSpec(spec);
     if (problems.length > 0) throw new UsageError(`The model spec is not usable: ${problems.join(' ')}`);
@@ -224,13 +254,17 @@ export async function audit(argv: readonly string[], log: (line: string) => void
     if (spec.task === 'text' && atEps !== undefined) {
       // A text threshold reads a point of the sweep: the budget must be one the suite measures.
       const budgets = (customSuites?.text ?? textSuiteFor(suite)).budgets.filter((b) => b > 0);
-      if (!budgets.some((b) => Math.abs(b - atEps) < 1e-9)) throw new UsageError(`--at-eps for a text model is a share of words the ${suite} suite measures: one of ${budgets.join(', ')}; got ${atEps}.`);
+      if (!budgets.some((b) => Math.abs(b - atEps) < 1e-9))
+        throw new UsageError(`--at-eps for a text model is a share of words the ${suite} suite measures: one of ${budgets.join(', ')}; got ${atEps}.`);
     }
 
     // The data.
     const notices: string[] = [];
     const data = await readData(args.data, spec, notices);
-    if (data.task !== spec.task) throw new UsageError(`The model takes ${spec.task === 'image' ? 'images' : 'text'}, but --data ${args.data} holds ${data.task === 'image' ? 'images' : 'texts'}.`);
+    if (data.task !== spec.task)
+      throw new UsageError(
+        `The model takes ${spec.task === 'image' ? 'images' : 'text'}, but --data ${args.data} holds ${data.task === 'image' ? 'images' : 'texts'}.`,
+      );
     let synonyms: ((w: string) => readonly string[]) | undefined;
     if (spec.task === 'text') {
       const synonymsPath = typeof args.synonyms === 'string' ? resolve(args.synonyms) : join(modelDir, 'synonyms.json');
@@ -273,7 +307,9 @@ export async function audit(argv: readonly string[], log: (line: string) => void
         exitCode = 1;
       } else {
         const ok = robust >= minRobust;
-        lines.push(`${ok ? 'PASS' : 'FAIL'} accuracy under ${report.reference!.attackId} at ${budget}: ${formatPercent(robust)} ${ok ? '>=' : '<'} ${formatPercent(minRobust)}`);
+        lines.push(
+          `${ok ? 'PASS' : 'FAIL'} accuracy under ${report.reference!.attackId} at ${budget}: ${formatPercent(robust)} ${ok ? '>=' : '<'} ${formatPercent(minRobust)}`,
+        );
         if (!ok) exitCode = 1;
       }
     }

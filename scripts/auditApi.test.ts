@@ -101,7 +101,11 @@ function makeWorker(
     backend: () => 'wasm',
     now: () => NOW,
   });
-  const call = async <M extends keyof AuditWorkerApi>(method: M, args: AuditWorkerApi[M]['args'], context: JobContext = fakeContext().context): Promise<AuditWorkerApi[M]['result']> => {
+  const call = async <M extends keyof AuditWorkerApi>(
+    method: M,
+    args: AuditWorkerApi[M]['args'],
+    context: JobContext = fakeContext().context,
+  ): Promise<AuditWorkerApi[M]['result']> => {
     const handler = handlers[method] as (a: AuditWorkerApi[M]['args'], c: JobContext) => Promise<AuditWorkerApi[M]['result']>;
     const result = await handler(structuredClone(args), context);
     return structuredClone(result);
@@ -114,7 +118,8 @@ const grayPngBuffer = (width: number, height: number, value: (x: number, y: numb
 
 const digitLike = (seed: number) => grayPngBuffer(28, 28, (x, y) => ((x * 7 + y * 13 + seed * 31) % 5 === 0 && x > 6 && x < 22 ? 255 : 0));
 
-const mnistSpecOf = async (call: ReturnType<typeof makeWorker>['call'], folder?: string) => (await call('loadFiles', { files: modelFiles('mnist-cnn', folder) })).spec as ImageModelSpec;
+const mnistSpecOf = async (call: ReturnType<typeof makeWorker>['call'], folder?: string) =>
+  (await call('loadFiles', { files: modelFiles('mnist-cnn', folder) })).spec as ImageModelSpec;
 
 beforeAll(async () => {
   await useNodeWasm();
@@ -171,19 +176,21 @@ describe('bad loads', () => {
   it('say which model.json is wanted when there is none, or several JSON files and none is model.json', async () => {
     const { call } = makeWorker();
     const [, weights] = modelFiles('mnist-cnn');
-    await expect(call('loadFiles', { files: [weights] })).rejects.toThrow('No model.json among the files. Select model.json together with its weight files (.bin).');
+    await expect(call('loadFiles', { files: [weights] })).rejects.toThrow(
+      'No model.json among the files. Select model.json together with its weight files (.bin).',
+    );
     await expect(call('loadFiles', { files: [textFile('a.json', '{}'), textFile('b.json', '{}'), weights] })).rejects.toThrow(
       /Several JSON files and none is called model\.json \(a\.json, b\.json\): select model\.json/,
     );
-    await expect(call('check', { spec: (await mnistSpecOf(makeWorker().call)) })).rejects.toThrow('Load a model first.');
+    await expect(call('check', { spec: await mnistSpecOf(makeWorker().call) })).rejects.toThrow('Load a model first.');
   });
 
   it('refuse a folder holding several models, and take the shards beside model.json over same-named ones elsewhere', async () => {
     const { call } = makeWorker();
     const inside = (folder: string, files: UploadedFile[]) => files.map((f) => ({ ...f, path: `${folder}/${f.path}` }));
-    await expect(call('loadFiles', { files: [...inside('models/mnist-mlp', modelFiles('mnist-mlp')), ...inside('models/mnist-cnn', modelFiles('mnist-cnn'))] })).rejects.toThrow(
-      'Several model.json files (models/mnist-mlp/model.json, models/mnist-cnn/model.json): select the folder or the files of one model.',
-    );
+    await expect(
+      call('loadFiles', { files: [...inside('models/mnist-mlp', modelFiles('mnist-mlp')), ...inside('models/mnist-cnn', modelFiles('mnist-cnn'))] }),
+    ).rejects.toThrow('Several model.json files (models/mnist-mlp/model.json, models/mnist-cnn/model.json): select the folder or the files of one model.');
     // A backup of other weights under the same file name, listed first, must not be taken for the model's own.
     const [cnnJson, cnnWeights] = modelFiles('mnist-cnn', 'mnist-cnn');
     const [, mlpWeights] = modelFiles('mnist-mlp', 'mnist-cnn/old');
@@ -211,7 +218,9 @@ describe('bad loads', () => {
 
   it('from a URL name the file that could not be fetched, and keep the model loaded before', async () => {
     const { call } = makeWorker();
-    await expect(call('loadUrl', { url: `${LOCAL}models/no-such-model/model.json` })).rejects.toThrow(/Could not fetch model\.json from http:\/\/local\.test\/models\/no-such-model\/model\.json: HTTP 404/);
+    await expect(call('loadUrl', { url: `${LOCAL}models/no-such-model/model.json` })).rejects.toThrow(
+      /Could not fetch model\.json from http:\/\/local\.test\/models\/no-such-model\/model\.json: HTTP 404/,
+    );
     const spec = await mnistSpecOf(call);
     // model.json is served, its weights are not: the message names the weight file.
     await expect(call('loadUrl', { url: `${LOCAL}weightless/model.json` })).rejects.toThrow(
@@ -276,7 +285,9 @@ describe('saving', () => {
   it('refuses a spec that fails the checks, and stores nothing', async () => {
     const { call } = makeWorker();
     const spec = await mnistSpecOf(call);
-    await expect(call('save', { spec: { ...spec, classes: ['a', 'b', 'c'] } })).rejects.toThrow(/^Not saved: the model fails its checks .*outputs 10 scores but the spec names 3 classes/);
+    await expect(call('save', { spec: { ...spec, classes: ['a', 'b', 'c'] } })).rejects.toThrow(
+      /^Not saved: the model fails its checks .*outputs 10 scores but the spec names 3 classes/,
+    );
     await expect(call('save', { spec: { ...spec, name: ' ' } })).rejects.toThrow(/^Not saved: Give the model a name\./);
     expect(await call('listSaved', {})).toEqual([]);
   });
@@ -359,11 +370,16 @@ describe('choosing the data', () => {
       { path: 'data/3/001.png', bytes: digitLike(1) },
       { path: 'data/7/001.png', bytes: digitLike(3) },
     ];
-    const byPath = await call('setData', { spec, data: { kind: 'images', files: sameNames, labelsCsv: textFile('labels.csv', 'file,label\n3/001.png,3\n7/001.png,7\n') } });
+    const byPath = await call('setData', {
+      spec,
+      data: { kind: 'images', files: sameNames, labelsCsv: textFile('labels.csv', 'file,label\n3/001.png,3\n7/001.png,7\n') },
+    });
     expect(byPath.perClass).toEqual([0, 0, 0, 1, 0, 0, 0, 1, 0, 0]);
 
     const partialCsv = textFile('labels.csv', 'file,label\na.png,3\nb.png,7\n');
-    await expect(call('setData', { spec, data: { kind: 'images', files: flat, labelsCsv: partialCsv } })).rejects.toThrow(/labels\.csv gives no label for c\.png/);
+    await expect(call('setData', { spec, data: { kind: 'images', files: flat, labelsCsv: partialCsv } })).rejects.toThrow(
+      /labels\.csv gives no label for c\.png/,
+    );
   });
 
   it('refuses images of the wrong size, flat files without a CSV, and folders that are not classes', async () => {
@@ -396,13 +412,17 @@ describe('choosing the data', () => {
     expect(summary).toMatchObject({ name: 'mail.csv', task: 'text', examples: 4, perClass: [2, 2], notices: [] });
 
     const bad = 'text,label\nhello,ham\nhi there,eggs\n';
-    await expect(call('setData', { spec, data: { kind: 'text-csv', file: textFile('bad.csv', bad) } })).rejects.toThrow(/^bad\.csv, line 3: the label "eggs" is not one of the model's classes/);
+    await expect(call('setData', { spec, data: { kind: 'text-csv', file: textFile('bad.csv', bad) } })).rejects.toThrow(
+      /^bad\.csv, line 3: the label "eggs" is not one of the model's classes/,
+    );
 
     const bundled = await call('setData', { spec, data: { kind: 'bundled' } });
     const texts = parseSpamSplit(JSON.parse(readFileSync(spamTestPath, 'utf8')), spamTestPath);
     expect(bundled).toMatchObject({ name: SPAM_NAME, task: 'text', examples: texts.length });
     expect(bundled.perClass.reduce((a, b) => a + b, 0)).toBe(texts.length);
-    await expect(call('setData', { spec, data: { kind: 'images', files: [{ path: 'digits/3/a.png', bytes: digitLike(1) }] } })).rejects.toThrow(/Images need an image model/);
+    await expect(call('setData', { spec, data: { kind: 'images', files: [{ path: 'digits/3/a.png', bytes: digitLike(1) }] } })).rejects.toThrow(
+      /Images need an image model/,
+    );
   });
 });
 
@@ -437,10 +457,21 @@ describe('running the audit', () => {
 
   it('adds nothing of its own: the same results as runAudit on the same model, spec, data and seed', async () => {
     const dir = join(MODELS_DIR, 'mnist-cnn');
-    const model = await loadUserModel(parseModelJson(readFileSync(join(dir, 'model.json'), 'utf8')), new Map([['weights.bin', fileBytes(join(dir, 'weights.bin'))]]));
+    const model = await loadUserModel(
+      parseModelJson(readFileSync(join(dir, 'model.json'), 'utf8')),
+      new Map([['weights.bin', fileBytes(join(dir, 'weights.bin'))]]),
+    );
     try {
       const direct = await runAudit(
-        { model, spec, data: { task: 'image', name: MNIST_NAME, split: loadMnistFromDisk('test') }, suite: 'quick', seed: 3, examples: 20, environment: { runtime: 'node', backend: 'wasm' } },
+        {
+          model,
+          spec,
+          data: { task: 'image', name: MNIST_NAME, split: loadMnistFromDisk('test') },
+          suite: 'quick',
+          seed: 3,
+          examples: 20,
+          environment: { runtime: 'node', backend: 'wasm' },
+        },
         { onStep: async () => undefined },
       );
       expect(reportResults(report)).toEqual(reportResults(direct));
@@ -458,7 +489,7 @@ describe('running the audit', () => {
     expect(fake.calls.length).toBeLessThan(calls.length);
   });
 
-  it('audits images labelled by a CSV in the CSV\'s order, as the command line does', async () => {
+  it("audits images labelled by a CSV in the CSV's order, as the command line does", async () => {
     const { call } = makeWorker();
     const fresh = await mnistSpecOf(call);
     const flat: UploadedFile[] = [
@@ -477,7 +508,9 @@ describe('running the audit', () => {
     await expect(call('run', { spec: fresh, suite: 'quick', seed: 1, examples: 20 })).rejects.toThrow('Choose the data to audit the model on first.');
     await call('setData', { spec: fresh, data: { kind: 'bundled' } });
     const renamed: ModelSpec = { ...fresh, classes: fresh.classes.map((c) => `digit ${c}`) };
-    await expect(call('run', { spec: renamed, suite: 'quick', seed: 1, examples: 20 })).rejects.toThrow(/class names changed since the data were chosen: choose the data again/);
+    await expect(call('run', { spec: renamed, suite: 'quick', seed: 1, examples: 20 })).rejects.toThrow(
+      /class names changed since the data were chosen: choose the data again/,
+    );
     // Loading another model drops the data chosen for the one before.
     await call('loadFiles', { files: modelFiles('mnist-cnn') });
     await expect(call('run', { spec: fresh, suite: 'quick', seed: 1, examples: 20 })).rejects.toThrow('Choose the data to audit the model on first.');
@@ -532,7 +565,9 @@ describe('loading a model by URL: where its files may come from, and how large t
   it('refuses addresses that are not http or https, fetching nothing', async () => {
     const { call, fetched } = makeWorker();
     for (const url of ['file:///home/me/model.json', 'data:application/json,{}', 'javascript:alert(1)', 'blob:http://local.test/1234']) {
-      await expect(call('loadUrl', { url })).rejects.toThrow(/^[a-z]+: addresses cannot load a model: give an http:\/\/ or https:\/\/ address of model\.json, or choose the files\.$/);
+      await expect(call('loadUrl', { url })).rejects.toThrow(
+        /^[a-z]+: addresses cannot load a model: give an http:\/\/ or https:\/\/ address of model\.json, or choose the files\.$/,
+      );
     }
     expect(fetched).toEqual([]);
   });
@@ -553,7 +588,9 @@ describe('loading a model by URL: where its files may come from, and how large t
     const redirected = (response: Response, to: string) => Object.defineProperties(response, { redirected: { value: true }, url: { value: to } });
     const shard = () => redirected(new Response(fileBytes(join(MODELS_DIR, 'mnist-cnn', 'weights.bin'))), 'https://cdn.test/weights.bin');
     const { call } = makeWorker({ [url]: modelJsonListing(['weights.bin']), [`${LOCAL}moved/weights.bin`]: shard });
-    await expect(call('loadUrl', { url })).rejects.toThrow(/^The weight file weights\.bin redirected to https:\/\/cdn\.test, another origin than model\.json's/);
+    await expect(call('loadUrl', { url })).rejects.toThrow(
+      /^The weight file weights\.bin redirected to https:\/\/cdn\.test, another origin than model\.json's/,
+    );
     // When model.json itself was redirected there, its weights may come from there too.
     const movedJson = () => redirected(modelJsonListing(['weights.bin'])(), 'https://cdn.test/model.json');
     const { call: callAgain } = makeWorker({ [url]: movedJson, [`${LOCAL}moved/weights.bin`]: shard });
@@ -564,7 +601,9 @@ describe('loading a model by URL: where its files may come from, and how large t
     const url = `${LOCAL}big/model.json`;
     const body = streamed(Infinity, { 'content-length': String(300 * MB) });
     const { call } = makeWorker({ [url]: modelJsonListing(['weights.bin']), [`${LOCAL}big/weights.bin`]: body.response });
-    await expect(call('loadUrl', { url })).rejects.toThrow(/^Stopped downloading the weight file weights\.bin from http:\/\/local\.test\/big\/weights\.bin: the model would be over the 256\.0 MB limit \(300\.0 MB so far\)\. Audit a smaller model\.$/);
+    await expect(call('loadUrl', { url })).rejects.toThrow(
+      /^Stopped downloading the weight file weights\.bin from http:\/\/local\.test\/big\/weights\.bin: the model would be over the 256\.0 MB limit \(300\.0 MB so far\)\. Audit a smaller model\.$/,
+    );
     expect(body.seen.pulled).toBeLessThanOrEqual(1); // a stream may pull one chunk ahead when it is made
   });
 
@@ -572,7 +611,9 @@ describe('loading a model by URL: where its files may come from, and how large t
     const url = `${LOCAL}endless/model.json`;
     const body = streamed();
     const { call } = makeWorker({ [url]: modelJsonListing(['weights.bin']), [`${LOCAL}endless/weights.bin`]: body.response });
-    await expect(call('loadUrl', { url })).rejects.toThrow(/^Stopped downloading the weight file weights\.bin from http:\/\/local\.test\/endless\/weights\.bin: the model would be over the 256\.0 MB limit \(256\.\d MB so far\)/);
+    await expect(call('loadUrl', { url })).rejects.toThrow(
+      /^Stopped downloading the weight file weights\.bin from http:\/\/local\.test\/endless\/weights\.bin: the model would be over the 256\.0 MB limit \(256\.\d MB so far\)/,
+    );
     expect(body.seen.pulled).toBeGreaterThanOrEqual(256);
     expect(body.seen.pulled).toBeLessThanOrEqual(258);
     expect(body.seen.cancelled).toBe(true);
@@ -582,11 +623,19 @@ describe('loading a model by URL: where its files may come from, and how large t
 describe('a suite file in the worker', () => {
   it('is read as the command line reads it: a summary, or the same message for a bad one', async () => {
     const { call } = makeWorker();
-    const text = JSON.stringify({ kind: 'adversarial-playground/audit-suite', version: 1, name: 'mine', base: 'quick', image: { linfBudgets: [0.1], pgdIterations: 5 } });
+    const text = JSON.stringify({
+      kind: 'adversarial-playground/audit-suite',
+      version: 1,
+      name: 'mine',
+      base: 'quick',
+      image: { linfBudgets: [0.1], pgdIterations: 5 },
+    });
     const summary = await call('checkSuiteFile', { file: { name: 'mine.json', text } });
     expect(summary.name).toBe('mine');
     expect(summary.summary).toContain('L∞ budgets 0, 0.1, PGD-5');
     const bad = JSON.stringify({ kind: 'adversarial-playground/audit-suite', version: 1, base: 'huge' });
-    await expect(call('checkSuiteFile', { file: { name: 'bad.json', text: bad } })).rejects.toThrow('/base must be equal to one of the allowed values (quick, standard)');
+    await expect(call('checkSuiteFile', { file: { name: 'bad.json', text: bad } })).rejects.toThrow(
+      '/base must be equal to one of the allowed values (quick, standard)',
+    );
   });
 });

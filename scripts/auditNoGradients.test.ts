@@ -32,7 +32,10 @@ describe('an audit of a model whose gradients do not flow', () => {
     const checks = await checkModel(model, spec);
     expect(checks.usable).toBe(true);
     expect(checks.gradients).toBe(false);
-    expect(checks.checks.find((c) => c.id === 'gradients')).toMatchObject({ verdict: 'warn', detail: expect.stringMatching(/zero everywhere.*Only black-box attacks and extraction/) });
+    expect(checks.checks.find((c) => c.id === 'gradients')).toMatchObject({
+      verdict: 'warn',
+      detail: expect.stringMatching(/zero everywhere.*Only black-box attacks and extraction/),
+    });
 
     const before = tf.memory().numTensors;
     const report = await runAudit({
@@ -54,7 +57,9 @@ describe('an audit of a model whose gradients do not flow', () => {
     expect(report.reference?.attackId).toBe('square');
     expect(report.clean.examples).toBe(20);
     expect(report.extraction?.points.length).toBe(2);
-    expect(report.findings.map((f) => f.text)).toContainEqual(expect.stringMatching(/^Not run: FGSM, PGD-10, DeepFool \(minimal L2\)\. The model's input gradients do not flow/));
+    expect(report.findings.map((f) => f.text)).toContainEqual(
+      expect.stringMatching(/^Not run: FGSM, PGD-10, DeepFool \(minimal L2\)\. The model's input gradients do not flow/),
+    );
     model.dispose();
   });
 });

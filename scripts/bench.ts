@@ -58,7 +58,8 @@ const modelId = 'mnist-cnn';
 const OTHER_WORKLOADS = ['textSearch', 'audit', 'coldLoad', 'longTasks'];
 const unknownWorkloads = onlyWorkloads.filter((w) => !(w in WORKLOADS) && !OTHER_WORKLOADS.includes(w));
 if (!Number.isInteger(repeats) || repeats < 1 || !['all', 'node', 'browser'].includes(only) || unknownWorkloads.length) {
-  if (unknownWorkloads.length) console.error(`Unknown workloads: ${unknownWorkloads.join(', ')}. Known: ${[...Object.keys(WORKLOADS), ...OTHER_WORKLOADS].join(', ')}.`);
+  if (unknownWorkloads.length)
+    console.error(`Unknown workloads: ${unknownWorkloads.join(', ')}. Known: ${[...Object.keys(WORKLOADS), ...OTHER_WORKLOADS].join(', ')}.`);
   console.error('Usage: npm run bench -- [--repeats N>=1] [--only all|node|browser] [--workloads a,b] [--out file.json]');
   process.exit(2);
 }
@@ -121,10 +122,7 @@ function benchBrowser(): Promise<BenchRow[]> {
     const rows: BenchRow[] = [];
     for (const backend of ['wasm', 'webgl'] as const) {
       const request: BrowserBenchRequest = { backend, modelId, runs: plan(backend) };
-      const result = await page.evaluate(
-        (r) => (window as unknown as { runBench(r: BrowserBenchRequest): Promise<BrowserBenchResult> }).runBench(r),
-        request,
-      );
+      const result = await page.evaluate((r) => (window as unknown as { runBench(r: BrowserBenchRequest): Promise<BrowserBenchResult> }).runBench(r), request);
       for (const run of result.results) {
         rows.push({ ...run, model: modelId, environment: 'chromium', backend: result.backend, detail: result.detail });
         console.log(`chromium ${result.backend} ${run.workload} (${run.count} digits): median ${median(run.millis).toFixed(0)} ms`);
@@ -145,7 +143,9 @@ function printTable(rows: BenchRow[]): void {
     const ratio = base ? `${(itemsPerSecond(base) / itemsPerSecond(row)).toFixed(2)}x time` : '-';
     console.log(
       `${row.workload.padEnd(15)} ${row.environment.padEnd(12)} ${row.backend.padEnd(7)} ${String(row.count).padStart(6)} ${String(row.millis.length).padStart(5)} ` +
-        `${median(row.millis).toFixed(0).padStart(11)} ${itemsPerSecond(row).toFixed(itemsPerSecond(row) < 10 ? 2 : 0).padStart(9)}   ${ratio}`,
+        `${median(row.millis).toFixed(0).padStart(11)} ${itemsPerSecond(row)
+          .toFixed(itemsPerSecond(row) < 10 ? 2 : 0)
+          .padStart(9)}   ${ratio}`,
     );
   }
   for (const environment of ['node', 'chromium']) {
@@ -153,8 +153,10 @@ function printTable(rows: BenchRow[]): void {
       const batched = rows.find((r) => r.environment === environment && r.backend === backend && r.workload === 'fgsmSweep');
       const single = rows.find((r) => r.environment === environment && r.backend === backend && r.workload === 'fgsmOneByOne');
       if (batched && single) {
-        console.log(`${environment} ${backend}: batching FGSM is ${(itemsPerSecond(batched) / itemsPerSecond(single)).toFixed(1)}x faster than one image per call; ` +
-          `the full sweep (2,000 digits x ${BENCH_BUDGETS.length} budgets) takes ${((2000 * BENCH_BUDGETS.length) / itemsPerSecond(batched)).toFixed(1)} s at that rate`);
+        console.log(
+          `${environment} ${backend}: batching FGSM is ${(itemsPerSecond(batched) / itemsPerSecond(single)).toFixed(1)}x faster than one image per call; ` +
+            `the full sweep (2,000 digits x ${BENCH_BUDGETS.length} budgets) takes ${((2000 * BENCH_BUDGETS.length) / itemsPerSecond(batched)).toFixed(1)} s at that rate`,
+        );
       }
     }
   }
@@ -179,7 +181,16 @@ async function benchNodeText(): Promise<TextRow[]> {
   await handlers.load({ model: ref }, context);
   const rows: TextRow[] = [];
   for (const search of TEXT_SEARCH_IDS) {
-    const args = { model: ref, count: TEXT_MESSAGES, label: 1, attacks: [textSearchAttack(search)], settings: ['none' as const], budgets: [0.15], goodWordSource: 'model' as const, seed: 1 };
+    const args = {
+      model: ref,
+      count: TEXT_MESSAGES,
+      label: 1,
+      attacks: [textSearchAttack(search)],
+      settings: ['none' as const],
+      budgets: [0.15],
+      goodWordSource: 'model' as const,
+      seed: 1,
+    };
     await handlers.batch({ ...args, count: 5 }, context); // warm-up
     const millis: number[] = [];
     let summary;
@@ -188,7 +199,14 @@ async function benchNodeText(): Promise<TextRow[]> {
       millis.push(result.millis);
       summary = result.rows[0].summary;
     }
-    rows.push({ search, millis, queriesPerMessage: summary!.averageQueries, successRate: summary!.successRate, environment: 'node wasm', messages: TEXT_MESSAGES });
+    rows.push({
+      search,
+      millis,
+      queriesPerMessage: summary!.averageQueries,
+      successRate: summary!.successRate,
+      environment: 'node wasm',
+      messages: TEXT_MESSAGES,
+    });
     console.log(`node wasm text ${search}: median ${median(millis).toFixed(0)} ms for ${TEXT_MESSAGES} messages`);
   }
   return rows;
@@ -278,18 +296,23 @@ async function benchNodeAudit(): Promise<AuditRow> {
   // The files as a folder upload gives them, so the spec is named "mnist-cnn" as the browser's loadUrl names it.
   const dir = join(MODELS_DIR, modelId);
   const bytes = (name: string) => toArrayBuffer(readFileSync(join(dir, name)));
-  const shards = (JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as { weightsManifest: { paths: string[] }[] }).weightsManifest.flatMap((g) => g.paths);
+  const shards = (JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as { weightsManifest: { paths: string[] }[] }).weightsManifest.flatMap(
+    (g) => g.paths,
+  );
   const files: UploadedFile[] = ['model.json', ...shards].map((name) => ({ path: `${modelId}/${name}`, bytes: bytes(name) }));
   const { spec } = await call('loadFiles', { files });
   const checked = await call('check', { spec });
-  if (!checked.usable) throw new Error(`${modelId} fails its checks in Node: ${checked.specProblems.join(' ')} ${checked.checks.map((c) => c.detail).join(' ')}`);
+  if (!checked.usable)
+    throw new Error(`${modelId} fails its checks in Node: ${checked.specProblems.join(' ')} ${checked.checks.map((c) => c.detail).join(' ')}`);
   await call('setData', { spec, data: { kind: 'bundled' } });
   const runs: { millis: number; report: RobustnessReport }[] = [];
   for (let r = 0; r < AUDIT_REPEATS; r++) {
     const started = performance.now();
     const report = await call('run', { spec, suite: AUDIT_SUITE, seed: AUDIT_SEED });
     runs.push({ millis: performance.now() - started, report });
-    console.log(`node wasm audit ${AUDIT_SUITE} run ${r + 1}/${AUDIT_REPEATS}: ${(runs[r].millis / 1000).toFixed(1)} s (report: ${report.environment.seconds.toFixed(1)} s)`);
+    console.log(
+      `node wasm audit ${AUDIT_SUITE} run ${r + 1}/${AUDIT_REPEATS}: ${(runs[r].millis / 1000).toFixed(1)} s (report: ${report.environment.seconds.toFixed(1)} s)`,
+    );
   }
   const detail = `Node ${process.version}, SIMD ${await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')}, threads ${await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')}`;
   return auditRow('node wasm', detail, runs);
@@ -302,7 +325,11 @@ function benchBrowserAudit(): Promise<AuditRow> {
       (r) => (window as unknown as { runAuditBench(r: AuditBenchRequest): Promise<AuditBenchResult> }).runAuditBench(r),
       request,
     );
-    result.runs.forEach((run, r) => console.log(`chromium audit ${AUDIT_SUITE} run ${r + 1}/${result.runs.length}: ${(run.millis / 1000).toFixed(1)} s (report: ${run.report.environment.seconds.toFixed(1)} s)`));
+    result.runs.forEach((run, r) =>
+      console.log(
+        `chromium audit ${AUDIT_SUITE} run ${r + 1}/${result.runs.length}: ${(run.millis / 1000).toFixed(1)} s (report: ${run.report.environment.seconds.toFixed(1)} s)`,
+      ),
+    );
     return auditRow(`chromium ${result.runs[0].report.environment.backend}`, `Chromium ${version}; ${result.detail}`, result.runs);
   });
 }
@@ -315,7 +342,11 @@ function firstDifference(a: unknown, b: unknown, path = 'report'): string | unde
   if (isDeepStrictEqual(a, b)) return undefined;
   if (a && b && typeof a === 'object' && typeof b === 'object') {
     for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
-      const found = firstDifference((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key], Array.isArray(a) ? `${path}[${key}]` : `${path}.${key}`);
+      const found = firstDifference(
+        (a as Record<string, unknown>)[key],
+        (b as Record<string, unknown>)[key],
+        Array.isArray(a) ? `${path}[${key}]` : `${path}.${key}`,
+      );
       if (found) return found;
     }
   }
@@ -337,13 +368,19 @@ function sameAuditReports(rows: AuditRow[]): { same: boolean; difference?: strin
 const secondsOf = (row: { millis: number[] }) => row.millis.map((m) => m / 1000);
 
 function printAuditTable(rows: AuditRow[], comparison: ReturnType<typeof sameAuditReports> | undefined): void {
-  console.log(`\n${modelId}: the ${AUDIT_SUITE} audit suite on the first ${rows[0].examples} bundled MNIST test digits, seed ${AUDIT_SEED}; seconds per suite run, no warm-up run`);
+  console.log(
+    `\n${modelId}: the ${AUDIT_SUITE} audit suite on the first ${rows[0].examples} bundled MNIST test digits, seed ${AUDIT_SEED}; seconds per suite run, no warm-up run`,
+  );
   console.log('environment      runs   median s   min s   max s   report s (median)');
   for (const row of rows) {
     const seconds = secondsOf(row);
     console.log(
-      `${row.environment.padEnd(15)} ${String(seconds.length).padStart(5)} ${median(seconds).toFixed(1).padStart(10)} ${Math.min(...seconds).toFixed(1).padStart(7)} ` +
-        `${Math.max(...seconds).toFixed(1).padStart(7)} ${median(row.reportSeconds).toFixed(1).padStart(19)}`,
+      `${row.environment.padEnd(15)} ${String(seconds.length).padStart(5)} ${median(seconds).toFixed(1).padStart(10)} ${Math.min(...seconds)
+        .toFixed(1)
+        .padStart(7)} ` +
+        `${Math.max(...seconds)
+          .toFixed(1)
+          .padStart(7)} ${median(row.reportSeconds).toFixed(1).padStart(19)}`,
     );
   }
   if (comparison) {
@@ -383,7 +420,9 @@ function precompressedBytes(files: ServedFile[]): ColdLoadRow['precompressed'] {
   const sizes = { brotli: 0, gzip: 0, raw: 0 };
   for (const { path } of files) {
     const bytes = readFileSync(join(PROJECT_ROOT, 'dist', path === '/' ? 'index.html' : decodeURIComponent(path)));
-    const brotli = brotliCompressSync(bytes, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 11, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: bytes.length } }).length;
+    const brotli = brotliCompressSync(bytes, {
+      params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 11, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: bytes.length },
+    }).length;
     sizes.brotli += Math.min(bytes.length, brotli);
     sizes.gzip += Math.min(bytes.length, gzipSync(bytes, { level: 9 }).length);
     sizes.raw += bytes.length;
@@ -452,13 +491,16 @@ function benchColdLoad(): Promise<ColdLoadRow[]> {
       const row: ColdLoadRow = { lab, millis: [], bytes: [], files: [], precompressed: { brotli: 0, gzip: 0, raw: 0 } };
       for (let r = 0; r < repeats; r++) {
         // Records, in the page, when the element first shows what it waits for (a MutationObserver, no polling delay).
-        const { page, context } = await coldPage(browser, `
+        const { page, context } = await coldPage(
+          browser,
+          `
           new MutationObserver((records, observer) => {
             if (/${pattern}/.test(document.querySelector('${selector}')?.textContent?.trim() ?? '')) {
               window.firstResultAt = performance.now();
               observer.disconnect();
             }
-          }).observe(document, { subtree: true, childList: true, characterData: true });`);
+          }).observe(document, { subtree: true, childList: true, characterData: true });`,
+        );
         served.length = 0;
         await page.goto(`${origin}/${hash}`);
         const millis = (await (await page.waitForFunction(() => (window as unknown as { firstResultAt?: number }).firstResultAt)).jsonValue()) as number;
@@ -469,7 +511,9 @@ function benchColdLoad(): Promise<ColdLoadRow[]> {
           row.files = files.sort((a, b) => b.bytes - a.bytes);
           row.precompressed = precompressedBytes(files);
         }
-        console.log(`chromium cold load, ${lab} lab, run ${r + 1}/${repeats}: ${(millis / 1000).toFixed(1)} s, ${(row.bytes[r] / 2 ** 20).toFixed(2)} MiB in ${files.length} responses`);
+        console.log(
+          `chromium cold load, ${lab} lab, run ${r + 1}/${repeats}: ${(millis / 1000).toFixed(1)} s, ${(row.bytes[r] / 2 ** 20).toFixed(2)} MiB in ${files.length} responses`,
+        );
         await context.close();
       }
       rows.push(row);
@@ -489,7 +533,13 @@ const LONG_TASK_OBSERVER = `
   }).observe({ type: 'longtask', buffered: true });`;
 
 /** Each lab's job: what to set up (not measured), and the click that starts it and what says it finished (measured). */
-const LONG_TASK_JOBS: { lab: string; job: string; setup(page: Page, origin: string): Promise<void>; start(page: Page): Promise<void>; done(page: Page): Promise<void> }[] = [
+const LONG_TASK_JOBS: {
+  lab: string;
+  job: string;
+  setup(page: Page, origin: string): Promise<void>;
+  start(page: Page): Promise<void>;
+  done(page: Page): Promise<void>;
+}[] = [
   {
     lab: 'image',
     job: 'sweep of FGSM and PGD-10 over 300 digits at 6 budgets',
@@ -573,7 +623,9 @@ function benchLongTasks(): Promise<LongTaskRow[]> {
         row.jobMillis.push((await page.evaluate(() => performance.now())) - started - AFTER_JOB_MS);
         row.longestMillis.push(Math.max(0, ...tasks.map((t) => t.duration)));
         row.longTasks.push(tasks.length);
-        console.log(`chromium long tasks, ${job.lab} lab, run ${r + 1}/${repeats}: longest ${row.longestMillis[r].toFixed(0)} ms, ${tasks.length} tasks >= 50 ms in ${(row.jobMillis[r] / 1000).toFixed(1)} s`);
+        console.log(
+          `chromium long tasks, ${job.lab} lab, run ${r + 1}/${repeats}: longest ${row.longestMillis[r].toFixed(0)} ms, ${tasks.length} tasks >= 50 ms in ${(row.jobMillis[r] / 1000).toFixed(1)} s`,
+        );
         await context.close();
       }
       rows.push(row);
@@ -598,9 +650,14 @@ function printColdLoadTable(rows: ColdLoadRow[]): void {
   console.log('lab      runs   median s   median MiB   raw MiB   precompressed MiB: gzip 9  brotli 11   largest responses (first run)');
   const mib = (bytes: number, width: number) => (bytes / 2 ** 20).toFixed(2).padStart(width);
   for (const row of rows) {
-    const largest = row.files.slice(0, 4).map((f) => `${f.path.replace(/^.*\//, '')} ${(f.bytes / 2 ** 20).toFixed(2)}`).join(', ');
+    const largest = row.files
+      .slice(0, 4)
+      .map((f) => `${f.path.replace(/^.*\//, '')} ${(f.bytes / 2 ** 20).toFixed(2)}`)
+      .join(', ');
     const { raw, gzip, brotli } = row.precompressed;
-    console.log(`${row.lab.padEnd(7)} ${String(row.millis.length).padStart(5)} ${(median(row.millis) / 1000).toFixed(1).padStart(10)} ${mib(median(row.bytes), 12)} ${mib(raw, 9)} ${mib(gzip, 26)} ${mib(brotli, 10)}   ${largest}`);
+    console.log(
+      `${row.lab.padEnd(7)} ${String(row.millis.length).padStart(5)} ${(median(row.millis) / 1000).toFixed(1).padStart(10)} ${mib(median(row.bytes), 12)} ${mib(raw, 9)} ${mib(gzip, 26)} ${mib(brotli, 10)}   ${largest}`,
+    );
   }
 }
 
@@ -617,7 +674,10 @@ if (runAuditBench && only !== 'browser') auditRows.push(await benchNodeAudit());
 if (runAuditBench && only !== 'node') auditRows.push(await benchBrowserAudit());
 if (runColdLoad && only !== 'node') coldLoadRows.push(...(await benchColdLoad()));
 if (runLongTasks && only !== 'node') longTaskRows.push(...(await benchLongTasks()));
-const auditComparison = auditRows.some((r) => r.environment.startsWith('node')) && auditRows.some((r) => r.environment.startsWith('chromium')) ? sameAuditReports(auditRows) : undefined;
+const auditComparison =
+  auditRows.some((r) => r.environment.startsWith('node')) && auditRows.some((r) => r.environment.startsWith('chromium'))
+    ? sameAuditReports(auditRows)
+    : undefined;
 if (rows.length > 0) printTable(rows);
 if (textRows.length > 0) printTextTable(textRows);
 if (auditRows.length > 0) printAuditTable(auditRows, auditComparison);

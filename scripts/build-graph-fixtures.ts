@@ -89,7 +89,10 @@ function buildGraph(model: tf.LayersModel, customOpAfterFirstRelu: boolean): { n
   const addConst = (name: string, tensor: tf.Tensor) => {
     const dtype = tensor.dtype === 'int32' ? 'DT_INT32' : 'DT_FLOAT';
     nodes.push(constNode(name, dtype, tensor.shape));
-    weights.push({ spec: { name, shape: tensor.shape, dtype: tensor.dtype as 'float32' | 'int32' }, bytes: asBytes(tensor.dataSync() as Float32Array | Int32Array) });
+    weights.push({
+      spec: { name, shape: tensor.shape, dtype: tensor.dtype as 'float32' | 'int32' },
+      bytes: asBytes(tensor.dataSync() as Float32Array | Int32Array),
+    });
   };
 
   nodes.push({ name: GRAPH_INPUT, op: 'Placeholder', attr: { dtype: FLOAT, shape: { shape: tensorShape(INPUT_SHAPE) } } });
@@ -109,7 +112,12 @@ function buildGraph(model: tf.LayersModel, customOpAfterFirstRelu: boolean): { n
       input: [previous, `${prefix}/kernel`],
       attr: { T: FLOAT, transpose_a: { b: false }, transpose_b: { b: false } },
     });
-    nodes.push({ name: `${prefix}/BiasAdd`, op: 'BiasAdd', input: [`${prefix}/MatMul`, `${prefix}/bias`], attr: { T: FLOAT, data_format: { s: base64('NHWC') } } });
+    nodes.push({
+      name: `${prefix}/BiasAdd`,
+      op: 'BiasAdd',
+      input: [`${prefix}/MatMul`, `${prefix}/bias`],
+      attr: { T: FLOAT, data_format: { s: base64('NHWC') } },
+    });
     previous = `${prefix}/BiasAdd`;
     if (relu) {
       nodes.push({ name: `${prefix}/Relu`, op: 'Relu', input: [previous], attr: { T: FLOAT } });
@@ -153,7 +161,10 @@ export async function renderGraphFixtures(): Promise<Map<string, { text: string;
   const { model } = await loadModelFromDisk(SOURCE_MODEL);
   try {
     const fixtures = new Map<string, { text: string; weights: Uint8Array; nodes: number }>();
-    for (const [dir, customOp] of [[MLP_GRAPH_FIXTURE, false], [UNSUPPORTED_OP_FIXTURE, true]] as const) {
+    for (const [dir, customOp] of [
+      [MLP_GRAPH_FIXTURE, false],
+      [UNSUPPORTED_OP_FIXTURE, true],
+    ] as const) {
       const { modelJson, text, weights } = renderGraphModel(model, customOp);
       fixtures.set(dir, { text, weights, nodes: modelJson.modelTopology.node.length });
     }

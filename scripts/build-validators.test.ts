@@ -24,7 +24,10 @@ describe('the validators compiled ahead of time', () => {
       { name: 'validateReportJson', schema: SCHEMAS[0].schema },
       { name: 'validateSmall', schema: { type: 'object', properties: { n: { type: 'string', maxLength: 3 } }, required: ['n'], additionalProperties: false } },
     ]);
-    const module = (await import(`data:text/javascript;base64,${Buffer.from(js).toString('base64')}`)) as Record<string, ((data: unknown) => boolean) & { errors?: { instancePath: string; message?: string }[] }>;
+    const module = (await import(`data:text/javascript;base64,${Buffer.from(js).toString('base64')}`)) as Record<
+      string,
+      ((data: unknown) => boolean) & { errors?: { instancePath: string; message?: string }[] }
+    >;
     expect(module.validateReportJson(reportAtLimits())).toBe(true);
     expect(module.validateSmall({ n: 'abc' })).toBe(true);
     // maxLength counts characters (code points), with ajv's helper inlined into the module.

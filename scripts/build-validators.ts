@@ -57,7 +57,9 @@ function inlineRuntime(code: string): string {
   const require = createRequire(import.meta.url);
   return code.replace(/require\("ajv\/dist\/runtime\/([\w-]+)"\)\.default/g, (_all, helper: string) => {
     if (!INLINABLE_RUNTIME.has(helper)) {
-      throw new Error(`The generated validators need ajv's runtime helper "${helper}", which build-validators.ts does not inline yet; check that its source is self-contained and add it to INLINABLE_RUNTIME.`);
+      throw new Error(
+        `The generated validators need ajv's runtime helper "${helper}", which build-validators.ts does not inline yet; check that its source is self-contained and add it to INLINABLE_RUNTIME.`,
+      );
     }
     return `(${String((require(`ajv/dist/runtime/${helper}`) as { default: () => unknown }).default)})`;
   });

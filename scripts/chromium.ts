@@ -19,7 +19,7 @@ export function chromiumMissingMessage(): string | undefined {
   if (existsSync(CHROMIUM_PATH)) return undefined;
   return [
     `Chromium was not found at ${CHROMIUM_PATH}.`,
-    'The end-to-end tests and browser benchmarks drive a real Chromium. Install Debian\'s:',
+    "The end-to-end tests and browser benchmarks drive a real Chromium. Install Debian's:",
     '  sudo apt-get update && sudo apt-get install -y chromium',
     'or point CHROMIUM_PATH at another Chromium or Chrome executable.',
   ].join('\n');

@@ -77,7 +77,12 @@ for (const backend of ['wasm', 'cpu'] as const) {
       if (!isWhiteBox(fgsm)) throw new Error('FGSM is white-box');
       const x = imagesToTensor(split, 0, count);
       // An unbounded range, so no clipping hides the direction: each pixel moves by exactly +-eps or 0.
-      const out = await fgsm.run(model, { x, labels: Int32Array.from(split.labels.subarray(0, count)) }, { eps: 1, norm: 'inf' }, { rng: createRng(1), clip: [-10, 10] });
+      const out = await fgsm.run(
+        model,
+        { x, labels: Int32Array.from(split.labels.subarray(0, count)) },
+        { eps: 1, norm: 'inf' },
+        { rng: createRng(1), clip: [-10, 10] },
+      );
       const step = tf.tidy(() => out.adversarial.sub(x));
       const values = await step.data();
       tf.dispose([x, out.adversarial, step]);
@@ -98,7 +103,9 @@ for (const backend of ['wasm', 'cpu'] as const) {
           }
         }
       }
-      console.log(`${backend}: ${compared} non-zero gradient pixels compared (${tinyCompared} of them below 1.19e-7), ${wrong} with the wrong sign ${examples.join('; ')}`);
+      console.log(
+        `${backend}: ${compared} non-zero gradient pixels compared (${tinyCompared} of them below 1.19e-7), ${wrong} with the wrong sign ${examples.join('; ')}`,
+      );
       expect(tinyCompared).toBeGreaterThan(0);
       expect(examples).toEqual([]);
     });
@@ -107,7 +114,12 @@ for (const backend of ['wasm', 'cpu'] as const) {
       const fgsm = getAttack('fgsm');
       if (!isWhiteBox(fgsm)) throw new Error('FGSM is white-box');
       const x = imagesToTensor(split, 0, count);
-      const out = await fgsm.run(model, { x, labels: Int32Array.from(split.labels.subarray(0, count)) }, { eps: EPS, norm: 'inf' }, { rng: createRng(1), clip: [0, 1] });
+      const out = await fgsm.run(
+        model,
+        { x, labels: Int32Array.from(split.labels.subarray(0, count)) },
+        { eps: EPS, norm: 'inf' },
+        { rng: createRng(1), clip: [0, 1] },
+      );
       const predicted = tf.tidy(() => model.logits(out.adversarial).argMax(1));
       const labels = Array.from(await predicted.data());
       tf.dispose([x, out.adversarial, predicted]);

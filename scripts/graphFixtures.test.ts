@@ -18,7 +18,6 @@ import { loadMnistFromDisk, loadModelFromDisk, toArrayBuffer, useNodeWasm } from
 const EXAMPLES = 200;
 const TOLERANCE = 1e-4;
 
-
 /** A fixture loaded the way a user's picked files are: model.json and its shards through artifactsFromFiles. */
 async function loadGraphFixture(name: string): Promise<tf.GraphModel> {
   const dir = join(GRAPH_FIXTURES_DIR, name);
@@ -92,8 +91,7 @@ describe('hand-built graph model fixtures', () => {
     const difference = maxAbsDifference(graphGradient, layersGradient);
     const largest = tf.tidy(() => layersGradient.abs().max().dataSync()[0]);
     console.log(
-      `input gradient of summed logits, graph vs layers: max |difference| ${difference.toExponential(2)}, ` +
-        `max |gradient| ${largest.toExponential(2)}`,
+      `input gradient of summed logits, graph vs layers: max |difference| ${difference.toExponential(2)}, ` + `max |gradient| ${largest.toExponential(2)}`,
     );
     expect(graphGradient.shape).toEqual(images.shape);
     expect(largest).toBeGreaterThan(0);

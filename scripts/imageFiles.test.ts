@@ -40,12 +40,18 @@ describe('readImageFolder', () => {
   it('decodes PNG and JPEG files in sorted path order, skipping hidden and non-image files', async () => {
     const { images, paths } = await readImageFolder(dir);
     expect(paths).toEqual(['cat/a.png', 'cat/b.jpg', 'dog/c.png']);
-    expect(images.map((i) => [i.width, i.height, i.channels])).toEqual([[4, 4, 4], [4, 4, 4], [4, 4, 4]]);
+    expect(images.map((i) => [i.width, i.height, i.channels])).toEqual([
+      [4, 4, 4],
+      [4, 4, 4],
+      [4, 4, 4],
+    ]);
     expect(images[0].name).toBe(join(dir, 'cat/a.png'));
   });
 
   it('says a missing folder is missing and what to give', async () => {
-    await expect(readImageFolder(join(ROOT, 'nowhere'))).rejects.toThrow(/nowhere is not a folder \(nothing is there\)\. Give the folder that holds one subfolder per class/);
+    await expect(readImageFolder(join(ROOT, 'nowhere'))).rejects.toThrow(
+      /nowhere is not a folder \(nothing is there\)\. Give the folder that holds one subfolder per class/,
+    );
   });
 
   it('says a folder without images has none and where to put them', async () => {
@@ -58,12 +64,16 @@ describe('loadImageDataset', () => {
   const dir = join(ROOT, 'dataset');
   beforeAll(() => writeDigitsFolder(dir));
 
-  it('reads a class-folder layout as a grayscale split with the model\'s labels and pixels', async () => {
+  it("reads a class-folder layout as a grayscale split with the model's labels and pixels", async () => {
     const { split, notices, paths } = await loadImageDataset(dir, MODEL);
     expect(paths).toEqual(['cat/a.png', 'cat/b.jpg', 'dog/c.png']);
     expect([...split.labels]).toEqual([0, 0, 1]);
     expect({ count: split.count, height: split.height, width: split.width, channels: split.channels, numClasses: split.numClasses }).toEqual({
-      count: 3, height: 4, width: 4, channels: 1, numClasses: 3,
+      count: 3,
+      height: 4,
+      width: 4,
+      channels: 1,
+      numClasses: 3,
     });
     expect([...split.images.subarray(0, 16)]).toEqual(levels(4, 4, A_LEVEL));
     expect([...split.images.subarray(32, 48)]).toEqual(levels(4, 4, C_LEVEL));
@@ -79,7 +89,7 @@ describe('loadImageDataset', () => {
     expect([...split.images.subarray(0, 6)]).toEqual([0, 0, 0, 16, 16, 16]);
   });
 
-  it('matches folder names to the model\'s classes by name, loosely by case, and says so', async () => {
+  it("matches folder names to the model's classes by name, loosely by case, and says so", async () => {
     const { split, notices } = await loadImageDataset(dir, { ...MODEL, classes: ['bird', 'CAT', 'dog'] });
     expect([...split.labels]).toEqual([1, 1, 2]);
     expect(notices).toContain('The subfolder "cat" was read as the model\'s class 1 ("CAT").');
@@ -91,7 +101,7 @@ describe('loadImageDataset', () => {
     );
   });
 
-  it('reads a CSV of file,label with paths relative to it, in the CSV\'s order', async () => {
+  it("reads a CSV of file,label with paths relative to it, in the CSV's order", async () => {
     const csv = join(dir, 'labels.csv');
     write(csv, 'file,label\r\ndog/c.png,cat\r\n"cat/a.png",1\r\n');
     const { split, paths } = await loadImageDataset(csv, MODEL);
@@ -109,21 +119,27 @@ describe('loadImageDataset', () => {
   it('says which file a CSV lists that is not there, and what paths are relative to', async () => {
     const csv = join(ROOT, 'missing', 'labels.csv');
     write(csv, 'file,label\ngone.png,cat\n');
-    await expect(loadImageDataset(csv, MODEL)).rejects.toThrow(/lists "gone\.png", but there is no readable file at .*gone\.png\. Paths in the CSV are relative to the folder that holds it/);
+    await expect(loadImageDataset(csv, MODEL)).rejects.toThrow(
+      /lists "gone\.png", but there is no readable file at .*gone\.png\. Paths in the CSV are relative to the folder that holds it/,
+    );
   });
 
   it('names a file that is not an image at all', async () => {
     const bad = join(ROOT, 'corrupt');
     write(join(bad, 'cat', 'a.png'), pngBytes(4, 4, grayPixels(4, 4, A_LEVEL)));
     write(join(bad, 'cat', 'broken.png'), 'this is not a png');
-    await expect(loadImageDataset(bad, MODEL)).rejects.toThrow(/cat[\\/]broken\.png is not a PNG or JPEG image \(its first bytes .*\)\. Re-export it as PNG or JPEG, or remove it/);
+    await expect(loadImageDataset(bad, MODEL)).rejects.toThrow(
+      /cat[\\/]broken\.png is not a PNG or JPEG image \(its first bytes .*\)\. Re-export it as PNG or JPEG, or remove it/,
+    );
   });
 
   it('names a truncated PNG that fails to decode', async () => {
     const bad = join(ROOT, 'truncated');
     const whole = pngBytes(4, 4, grayPixels(4, 4, A_LEVEL));
     write(join(bad, 'cat', 'cut.png'), whole.subarray(0, 40));
-    await expect(loadImageDataset(bad, MODEL)).rejects.toThrow(/Could not decode .*cat[\\/]cut\.png as a PNG \(.*\)\. The file may be damaged: re-export it, or remove it/);
+    await expect(loadImageDataset(bad, MODEL)).rejects.toThrow(
+      /Could not decode .*cat[\\/]cut\.png as a PNG \(.*\)\. The file may be damaged: re-export it, or remove it/,
+    );
   });
 
   it('refuses a PNG decompression bomb (30000x30000) from its header, before pngjs allocates its pixels', async () => {
@@ -156,18 +172,36 @@ describe('loadImageDataset', () => {
   it('names the first image of the wrong size and the size to resize to', async () => {
     const mixed = join(ROOT, 'sizes');
     write(join(mixed, 'cat', 'a.png'), pngBytes(4, 4, grayPixels(4, 4, A_LEVEL)));
-    write(join(mixed, 'dog', 'wide.png'), pngBytes(5, 3, grayPixels(5, 3, () => 0)));
-    await expect(loadImageDataset(mixed, MODEL)).rejects.toThrow(/dog[\\/]wide\.png is 5x3 pixels but the model takes 4x4 \(width x height\)\. Resize the images to 4x4/);
+    write(
+      join(mixed, 'dog', 'wide.png'),
+      pngBytes(
+        5,
+        3,
+        grayPixels(5, 3, () => 0),
+      ),
+    );
+    await expect(loadImageDataset(mixed, MODEL)).rejects.toThrow(
+      /dog[\\/]wide\.png is 5x3 pixels but the model takes 4x4 \(width x height\)\. Resize the images to 4x4/,
+    );
   });
 
   it('refuses colour images for a grayscale model', async () => {
     const colour = join(ROOT, 'colour');
-    write(join(colour, 'cat', 'red.png'), pngBytes(4, 4, rgbaPixels(4, 4, (x) => [x === 0 ? 255 : 0, 0, 0, 255])));
+    write(
+      join(colour, 'cat', 'red.png'),
+      pngBytes(
+        4,
+        4,
+        rgbaPixels(4, 4, (x) => [x === 0 ? 255 : 0, 0, 0, 255]),
+      ),
+    );
     await expect(loadImageDataset(colour, MODEL)).rejects.toThrow(/red\.png is in colour \(4 of 16 pixels.*Convert the images to grayscale/);
   });
 
   it('says what to give when the path is neither a folder nor a CSV', async () => {
-    await expect(loadImageDataset(join(ROOT, 'none'), MODEL)).rejects.toThrow(/There is nothing at .*none\. Give a folder with one subfolder per class, or a CSV/);
+    await expect(loadImageDataset(join(ROOT, 'none'), MODEL)).rejects.toThrow(
+      /There is nothing at .*none\. Give a folder with one subfolder per class, or a CSV/,
+    );
     await expect(loadImageDataset(join(dir, 'cat', 'a.png'), MODEL)).rejects.toThrow(/is a file but not a \.csv/);
   });
 });

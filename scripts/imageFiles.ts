@@ -9,14 +9,7 @@ import { dirname, extname, join, resolve } from 'node:path';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import type { ImageSplit } from '../src/core/data/mnist';
-import {
-  buildImageSplit,
-  labelsFromFolders,
-  parseImageLabelCsv,
-  resolveLabel,
-  type DecodedImage,
-  type ImageExpectation,
-} from '../src/core/audit/data';
+import { buildImageSplit, labelsFromFolders, parseImageLabelCsv, resolveLabel, type DecodedImage, type ImageExpectation } from '../src/core/audit/data';
 import { checkImageHeader, imageFormatOf } from '../src/core/audit/imageHeader';
 import { escapeForMessage, quoteForMessage } from '../src/core/audit/quote';
 import { checkedFileSize, fileInside, MAX_DATA_FILE_BYTES, readCheckedText } from './safeFiles';
@@ -43,7 +36,9 @@ export function decodeImageFile(bytes: Uint8Array, name: string): DecodedImage {
     return { name, width: decoded.width, height: decoded.height, channels: 4, pixels: decoded.data };
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new Error(`Could not decode ${escapeForMessage(name)} as a ${kind} (${reason}). The file may be damaged: re-export it, or remove it.`, { cause: error });
+    throw new Error(`Could not decode ${escapeForMessage(name)} as a ${kind} (${reason}). The file may be damaged: re-export it, or remove it.`, {
+      cause: error,
+    });
   }
 }
 
@@ -106,7 +101,10 @@ function classesWithoutImages(labels: readonly number[], classes: readonly strin
   const present = new Set(labels);
   const missing = classes.filter((_, index) => !present.has(index));
   if (missing.length === 0) return [];
-  const shown = missing.slice(0, 20).map((name) => quoteForMessage(name)).join(', ');
+  const shown = missing
+    .slice(0, 20)
+    .map((name) => quoteForMessage(name))
+    .join(', ');
   return [`No images for ${missing.length} of the model's ${classes.length} classes: ${shown}${missing.length > 20 ? ', ...' : ''}.`];
 }
 

@@ -45,7 +45,15 @@ describe('modelHandlers in Node', () => {
     for (const row of out.probabilities) expect(row.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
   });
 
-  const spec: SweepSpec = { attacks: [{ id: 'fgsm', params: {} }], budgets: [0, 0.1, 0.3], count: 40, batchSize: 20, seed: 3, galleryPerPoint: 2, keepAdversarial: true };
+  const spec: SweepSpec = {
+    attacks: [{ id: 'fgsm', params: {} }],
+    budgets: [0, 0.1, 0.3],
+    count: 40,
+    batchSize: 20,
+    seed: 3,
+    galleryPerPoint: 2,
+    keepAdversarial: true,
+  };
 
   it('sweeps with progress, the same numbers as runSweep, and hands back adversarial images it does not keep', async () => {
     const progress: number[] = [];
@@ -78,7 +86,10 @@ describe('modelHandlers in Node', () => {
 
   it('evaluates with a checkpoint per batch: cancelled, it throws rather than return a wrong count', async () => {
     const controller = new AbortController();
-    const job = handlers.evaluate(clone({ model: ref(), split: 'test' as const, limit: 600 }), localJobContext({ onProgress: () => controller.abort(), signal: controller.signal }));
+    const job = handlers.evaluate(
+      clone({ model: ref(), split: 'test' as const, limit: 600 }),
+      localJobContext({ onProgress: () => controller.abort(), signal: controller.signal }),
+    );
     await expect(job).rejects.toMatchObject({ name: 'CancelledError' });
     const full = await handlers.evaluate(clone({ model: ref(), split: 'test' as const, limit: 400 }), localJobContext());
     expect(full.total).toBe(400);

@@ -79,8 +79,16 @@ describe('bundled models agree with their model cards', () => {
       const [maxLength] = card.input.shape;
       expect(card.input.range).toEqual([0, vocabularySize(vocabulary) - 1]);
       const before = tf.memory().numTensors;
-      const ids = encodeTexts(test.map((e) => e.text), vocabulary, maxLength);
-      const correct = await countCorrectTexts((x) => model.predict(x) as tf.Tensor2D, ids, test.map((e) => e.label));
+      const ids = encodeTexts(
+        test.map((e) => e.text),
+        vocabulary,
+        maxLength,
+      );
+      const correct = await countCorrectTexts(
+        (x) => model.predict(x) as tf.Tensor2D,
+        ids,
+        test.map((e) => e.label),
+      );
       ids.dispose();
       expect(tf.memory().numTensors).toBe(before);
       expect(correct).toBe(card.metrics.testCorrect);

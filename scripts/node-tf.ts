@@ -26,10 +26,7 @@ export function loadMnistFromDisk(split: SplitName, dir = MNIST_DATA_DIR): Image
     throw new Error(`No MNIST split in ${dir}: run "npm run prepare-data" first.`);
   }
   const names = splitFileNames(split);
-  return makeMnistSplit(
-    new Uint8Array(readFileSync(join(dir, names.images))),
-    new Uint8Array(readFileSync(join(dir, names.labels))),
-  );
+  return makeMnistSplit(new Uint8Array(readFileSync(join(dir, names.images))), new Uint8Array(readFileSync(join(dir, names.labels))));
 }
 
 export const sha256Hex = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');

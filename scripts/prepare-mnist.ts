@@ -53,10 +53,16 @@ export function prepareMnist(outDir = join(PROJECT_ROOT, 'public', MNIST_SPLIT.u
   const { train, test } = stratifiedSplit(all.labels, MNIST_SPLIT.testSize, MNIST_SPLIT.seed);
   mkdirSync(outDir, { recursive: true });
   const files: Record<string, { bytes: number; sha256: string }> = {};
-  for (const [name, indices] of [['train', train], ['test', test]] as const) {
+  for (const [name, indices] of [
+    ['train', train],
+    ['test', test],
+  ] as const) {
     const part = gather(all.images, all.labels, indices);
     const fileNames = splitFileNames(name);
-    for (const [kind, bytes] of [['images', part.images], ['labels', part.labels]] as const) {
+    for (const [kind, bytes] of [
+      ['images', part.images],
+      ['labels', part.labels],
+    ] as const) {
       writeFileSync(join(outDir, fileNames[kind]), bytes);
       files[fileNames[kind]] = { bytes: bytes.length, sha256: sha256(bytes) };
     }

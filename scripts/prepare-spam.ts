@@ -115,7 +115,10 @@ export function prepareSpam(outDir = SPAM_DATA_DIR): SpamCorpusStats {
   const { train, test } = splitSpamExamples(examples);
   mkdirSync(outDir, { recursive: true });
   const files: Record<string, { examples: number; ham: number; spam: number; bytes: number; sha256: string }> = {};
-  for (const [name, part] of [['train', train], ['test', test]] as const) {
+  for (const [name, part] of [
+    ['train', train],
+    ['test', test],
+  ] as const) {
     const json = JSON.stringify(part);
     const fileName = SPAM_SPLIT.files[name];
     writeFileSync(join(outDir, fileName), json);

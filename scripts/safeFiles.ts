@@ -33,7 +33,16 @@ const leaves = (folder: string, path: string) => {
   return rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel);
 };
 
-const kindOf = (info: Stats) => (info.isDirectory() ? 'a folder' : info.isCharacterDevice() || info.isBlockDevice() ? 'a device' : info.isFIFO() ? 'a pipe' : info.isSocket() ? 'a socket' : 'not a regular file');
+const kindOf = (info: Stats) =>
+  info.isDirectory()
+    ? 'a folder'
+    : info.isCharacterDevice() || info.isBlockDevice()
+      ? 'a device'
+      : info.isFIFO()
+        ? 'a pipe'
+        : info.isSocket()
+          ? 'a socket'
+          : 'not a regular file';
 
 /**
  * `name`, as written in `source` (model.json, a CSV), resolved inside `folder`. Returns the file's path and size, or
@@ -43,7 +52,8 @@ const kindOf = (info: Stats) => (info.isDirectory() ? 'a folder' : info.isCharac
 export function fileInside(folder: string, name: unknown, source: string, what: string): { path: string; size: number } | undefined {
   const where = `${escapeForMessage(source)} names ${what}`;
   const keep = `Keep the files it names inside ${escapeForMessage(folder)} and name them relative to it.`;
-  if (typeof name !== 'string' || name === '') throw new RefusedFileError(`${where} that is not a file name (${typeof name === 'string' ? 'empty' : typeof name}). ${keep}`);
+  if (typeof name !== 'string' || name === '')
+    throw new RefusedFileError(`${where} that is not a file name (${typeof name === 'string' ? 'empty' : typeof name}). ${keep}`);
   if (isAbsolute(name) || /^[a-zA-Z]:[\\/]/.test(name)) throw new RefusedFileError(`${where} by an absolute path, ${quoteForMessage(name)}. ${keep}`);
   const path = resolve(folder, name);
   if (leaves(folder, path)) throw new RefusedFileError(`${where} ${quoteForMessage(name)}, which is outside its folder. ${keep}`);
@@ -63,7 +73,9 @@ export function checkedFileSize(path: string, what: string, maxBytes: number): n
   if (!info) throw new RefusedFileError(`There is no ${what} at ${escapeForMessage(path)}.`);
   if (!info.isFile()) throw new RefusedFileError(`The ${what} ${escapeForMessage(path)} is ${kindOf(info)}, not a file. Give a regular file.`);
   if (info.size > maxBytes) {
-    throw new RefusedFileError(`The ${what} ${escapeForMessage(path)} takes ${formatBytes(info.size)}, over the ${formatBytes(maxBytes)} the audit reads for it.`);
+    throw new RefusedFileError(
+      `The ${what} ${escapeForMessage(path)} takes ${formatBytes(info.size)}, over the ${formatBytes(maxBytes)} the audit reads for it.`,
+    );
   }
   return info.size;
 }

@@ -56,8 +56,7 @@ describe('spam split (public/data/spam)', () => {
   });
 
   it('keeps no headers, HTML documents or overlong texts', () => {
-    const headerLine =
-      /^[ \t]*(Received|Return-Path|Delivered-To|Content-Type|Content-Transfer-Encoding|MIME-Version|Message-ID):/im;
+    const headerLine = /^[ \t]*(Received|Return-Path|Delivered-To|Content-Type|Content-Transfer-Encoding|MIME-Version|Message-ID):/im;
     for (const { text } of [...train, ...test]) {
       expect(text).not.toMatch(headerLine);
       expect(text).not.toMatch(/<html/i);

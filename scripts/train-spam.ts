@@ -53,9 +53,21 @@ const idCount = vocabularySize(vocabulary);
 console.log(`vocabulary: ${vocabulary.words.length} words (+ PAD, UNK)`);
 
 const { maxLength } = RECIPE;
-const trainIdArray = encodeTextIds(train.map((e) => e.text), vocabulary, maxLength);
+const trainIdArray = encodeTextIds(
+  train.map((e) => e.text),
+  vocabulary,
+  maxLength,
+);
 const trainIds = tf.tensor2d(trainIdArray, [train.length, maxLength], 'int32');
-const testIds = tf.tensor2d(encodeTextIds(test.map((e) => e.text), vocabulary, maxLength), [test.length, maxLength], 'int32');
+const testIds = tf.tensor2d(
+  encodeTextIds(
+    test.map((e) => e.text),
+    vocabulary,
+    maxLength,
+  ),
+  [test.length, maxLength],
+  'int32',
+);
 const trainLabels = train.map((e) => e.label);
 const testLabels = test.map((e) => e.label);
 

@@ -6,18 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { imagesToTensor } from '../src/core/data/tensors';
 import { sliceSplit } from '../src/core/data/mnist';
 import { checkSpec, indexClassNames, ModelLoadError, parseVocabularyFile, type ImageModelSpec } from '../src/core/audit/spec';
-import {
-  checkModel,
-  imageClassifier,
-  inferSpec,
-  loadUserModel,
-  parseModelJson,
-  type LoadedModel,
-} from '../src/core/audit/userModel';
+import { checkModel, imageClassifier, inferSpec, loadUserModel, parseModelJson, type LoadedModel } from '../src/core/audit/userModel';
 import { writeHugeInputModel } from './hostileFixtures';
 import { loadMnistFromDisk, loadModelFromDisk, sha256Hex, toArrayBuffer, useNodeWasm } from './node-tf';
 import { MODELS_DIR, PROJECT_ROOT } from './paths';
-
 
 /** A bundled model's files as a user would hand them over: model.json text and the shards by file name. */
 function userFiles(id: string) {
@@ -49,7 +41,7 @@ describe('loading a user model', () => {
     await useNodeWasm();
   });
 
-  describe('mnist-cnn loaded as if it were the user\'s', () => {
+  describe("mnist-cnn loaded as if it were the user's", () => {
     let user: LoadedModel;
     let spec: ImageModelSpec;
     beforeAll(async () => {
@@ -121,17 +113,44 @@ describe('loading a user model', () => {
     });
   });
 
-  it('maps [0, 1] pixels onto the model\'s own value range and channel order, inside the gradient', async () => {
+  it("maps [0, 1] pixels onto the model's own value range and channel order, inside the gradient", async () => {
     // A linear model over 2x1x3 inputs whose output reads each raw input value.
-    const model = tf.sequential({ layers: [tf.layers.flatten({ inputShape: [2, 1, 3] }), tf.layers.dense({ units: 6, useBias: false, kernelInitializer: 'identity' })] });
-    const loaded: LoadedModel = { format: 'layers-model', inputShape: [2, 1, 3], inputDtype: 'float32', outputSize: 6, parameters: 36, weightBytes: 144, weightsSha256: '', forward: (x) => model.apply(x) as tf.Tensor, dispose: () => model.dispose() };
-    const spec: ImageModelSpec = { task: 'image', name: 't', inputShape: [2, 1, 3], valueRange: [-1, 1], channelOrder: 'bgr', classes: ['a', 'b', 'c', 'd', 'e', 'f'], output: 'logits' };
+    const model = tf.sequential({
+      layers: [tf.layers.flatten({ inputShape: [2, 1, 3] }), tf.layers.dense({ units: 6, useBias: false, kernelInitializer: 'identity' })],
+    });
+    const loaded: LoadedModel = {
+      format: 'layers-model',
+      inputShape: [2, 1, 3],
+      inputDtype: 'float32',
+      outputSize: 6,
+      parameters: 36,
+      weightBytes: 144,
+      weightsSha256: '',
+      forward: (x) => model.apply(x) as tf.Tensor,
+      dispose: () => model.dispose(),
+    };
+    const spec: ImageModelSpec = {
+      task: 'image',
+      name: 't',
+      inputShape: [2, 1, 3],
+      valueRange: [-1, 1],
+      channelOrder: 'bgr',
+      classes: ['a', 'b', 'c', 'd', 'e', 'f'],
+      output: 'logits',
+    };
     const classifier = imageClassifier(loaded, spec);
     const x = tf.tensor4d([0, 0.25, 1, 0.5, 0.75, 0], [1, 2, 1, 3]);
     const out = tf.tidy(() => classifier.logits(x));
     // Range: v -> 2v - 1; BGR: the three channels of each pixel reversed.
     expect(Array.from(await out.data())).toEqual([1, -0.5, -1, -1, 0.5, 0]);
-    const grad = tf.tidy(() => tf.grad((input: tf.Tensor) => classifier.logits(input as tf.Tensor4D).slice([0, 0], [1, 1]).sum())(x));
+    const grad = tf.tidy(() =>
+      tf.grad((input: tf.Tensor) =>
+        classifier
+          .logits(input as tf.Tensor4D)
+          .slice([0, 0], [1, 1])
+          .sum(),
+      )(x),
+    );
     // d out0 / d x: out0 = 2 * x[channel 2] - 1, so the gradient is 2 there and 0 elsewhere.
     expect(Array.from(await grad.data())).toEqual([0, 0, 2, 0, 0, 0]);
     tf.dispose([x, out, grad]);
@@ -151,16 +170,25 @@ describe('loading a user model', () => {
     user.dispose();
   });
 
-  it('fails the checks, saying why, for a vocabulary larger than the model\'s Embedding (another model\'s)', async () => {
+  it("fails the checks, saying why, for a vocabulary larger than the model's Embedding (another model's)", async () => {
     const user = await loadAsUser('spam-bow');
     const spec = await inferSpec(user, 'spam');
     const words = Array.from({ length: 30_000 }, (_, i) => `word${i}`);
     const before = tf.memory().numTensors;
-    const { checks, usable } = await checkModel(user, { ...spec, tokenizer: { kind: 'words-v1', vocabulary: { version: 1, words, counts: words.map(() => 0) } } } as never);
+    const { checks, usable } = await checkModel(user, {
+      ...spec,
+      tokenizer: { kind: 'words-v1', vocabulary: { version: 1, words, counts: words.map(() => 0) } },
+    } as never);
     expect(tf.memory().numTensors).toBe(before);
     expect(usable).toBe(false);
     expect(checks).toEqual([
-      expect.objectContaining({ id: 'forward', verdict: 'fail', detail: expect.stringMatching(/vocabulary has 30000 words, so word ids go up to 30001, but the model's Embedding takes ids 0 to 20001 .*Choose the model's own vocabulary file/) }),
+      expect.objectContaining({
+        id: 'forward',
+        verdict: 'fail',
+        detail: expect.stringMatching(
+          /vocabulary has 30000 words, so word ids go up to 30001, but the model's Embedding takes ids 0 to 20001 .*Choose the model's own vocabulary file/,
+        ),
+      }),
     ]);
     user.dispose();
   });
@@ -168,7 +196,10 @@ describe('loading a user model', () => {
   describe('graph models (the hand-built fixtures of scripts/build-graph-fixtures.ts)', () => {
     const graphFiles = (name: string) => {
       const dir = join(PROJECT_ROOT, 'e2e', 'fixtures', name);
-      return { json: parseModelJson(readFileSync(join(dir, 'model.json'), 'utf8')), shards: new Map([['weights.bin', toArrayBuffer(readFileSync(join(dir, 'weights.bin')))]]) };
+      return {
+        json: parseModelJson(readFileSync(join(dir, 'model.json'), 'utf8')),
+        shards: new Map([['weights.bin', toArrayBuffer(readFileSync(join(dir, 'weights.bin')))]]),
+      };
     };
 
     it('loads mnist-mlp as a graph model: same predictions as the layers model, gradients flow', async () => {
@@ -184,7 +215,13 @@ describe('loading a user model', () => {
       const { model } = await loadModelFromDisk('mnist-mlp');
       const x = imagesToTensor(sliceSplit(loadMnistFromDisk('test'), 0, 100));
       const classifier = imageClassifier(user, spec);
-      const diff = tf.tidy(() => classifier.logits(x).sub(model.predict(x) as tf.Tensor).abs().max());
+      const diff = tf.tidy(() =>
+        classifier
+          .logits(x)
+          .sub(model.predict(x) as tf.Tensor)
+          .abs()
+          .max(),
+      );
       expect((await diff.data())[0]).toBeLessThan(1e-4);
       tf.dispose([diff, x]);
       model.dispose();
@@ -227,17 +264,25 @@ describe('loading a user model', () => {
         }
         throw new Error('expected parseModelJson to refuse the manifest');
       };
-      expect(messageFor((m) => (m[0].weights[2] = null))).toMatch(/malformed "weightsManifest": weightsManifest\[0\]\.weights\[2\] must be an object, not null/);
+      expect(messageFor((m) => (m[0].weights[2] = null))).toMatch(
+        /malformed "weightsManifest": weightsManifest\[0\]\.weights\[2\] must be an object, not null/,
+      );
       expect(messageFor((m) => delete m[0].weights[1].shape)).toMatch(/weightsManifest\[0\]\.weights\[1\] has no "shape"/);
-      expect(messageFor((m) => (m[0].weights[3].shape = [3, -1]))).toMatch(/weightsManifest\[0\]\.weights\[3\]\.shape\[1\] must be a whole number of at least 0, not -1/);
+      expect(messageFor((m) => (m[0].weights[3].shape = [3, -1]))).toMatch(
+        /weightsManifest\[0\]\.weights\[3\]\.shape\[1\] must be a whole number of at least 0, not -1/,
+      );
       expect(messageFor((m) => (m[0].weights[0].shape = [1.5]))).toMatch(/weightsManifest\[0\]\.weights\[0\]\.shape\[0\] must be an integer, not number/);
       expect(messageFor((m) => (m[0].paths = [7]))).toMatch(/weightsManifest\[0\]\.paths\[0\] must be a string, not number/);
       expect(messageFor((m) => (m[0].paths = 'weights.bin'))).toMatch(/weightsManifest\[0\]\.paths must be an array, not "weights\.bin"/);
       expect(messageFor((m) => (m[0] = null))).toMatch(/weightsManifest\[0\] must be an object, not null/);
       expect(messageFor((m) => (m[0].weights[0].name = 5))).toMatch(/weightsManifest\[0\]\.weights\[0\]\.name must be a string/);
       // float16 stored as such is not something tfjs decodes: say so, rather than "a shard is truncated".
-      expect(messageFor((m) => (m[0].weights[0].dtype = 'float16'))).toMatch(/weights\[0\]\.dtype is "float16"; the playground reads float32, int32, bool weights \(TensorFlow\.js does not read float16/);
-      expect(messageFor((m) => (m[0].weights[0].dtype = 'complex64'))).toMatch(/weights\[0\]\.dtype is "complex64"; the playground reads float32, int32, bool weights\./);
+      expect(messageFor((m) => (m[0].weights[0].dtype = 'float16'))).toMatch(
+        /weights\[0\]\.dtype is "float16"; the playground reads float32, int32, bool weights \(TensorFlow\.js does not read float16/,
+      );
+      expect(messageFor((m) => (m[0].weights[0].dtype = 'complex64'))).toMatch(
+        /weights\[0\]\.dtype is "complex64"; the playground reads float32, int32, bool weights\./,
+      );
       // A name with a bidi override is echoed escaped.
       expect(messageFor((m) => (m[0].weights[0].dtype = 'x\u202Ey'))).toContain('is "x\\u{202E}y"');
     });

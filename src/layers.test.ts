@@ -106,7 +106,8 @@ describe('the layer table', () => {
       const lab = relative(SRC, file).split('/')[1];
       for (const imp of importsOf(file)) {
         const target = resolveLocal(file, imp.source);
-        if (target && layerOf(target) === 'features' && relative(SRC, target).split('/')[1] !== lab) wrong.push(`${relative(SRC, file)} imports ${relative(SRC, target)}`);
+        if (target && layerOf(target) === 'features' && relative(SRC, target).split('/')[1] !== lab)
+          wrong.push(`${relative(SRC, file)} imports ${relative(SRC, target)}`);
       }
     }
     expect(wrong).toEqual([]);

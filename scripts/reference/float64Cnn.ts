@@ -43,7 +43,10 @@ interface ManifestEntry {
 /** Reads the committed layers model (one shard, float32 weights in manifest order) into float64 arrays. */
 export function readFloat64Cnn(modelDir: string): Float64Cnn {
   const json = JSON.parse(readFileSync(join(modelDir, 'model.json'), 'utf8')) as {
-    modelTopology: { config?: { layers: { class_name: string; config: Record<string, unknown> }[] }; model_config?: { config: { layers: { class_name: string; config: Record<string, unknown> }[] } } };
+    modelTopology: {
+      config?: { layers: { class_name: string; config: Record<string, unknown> }[] };
+      model_config?: { config: { layers: { class_name: string; config: Record<string, unknown> }[] } };
+    };
     weightsManifest: { paths: string[]; weights: ManifestEntry[] }[];
   };
   const layers = (json.modelTopology.model_config?.config ?? json.modelTopology.config)!.layers;
@@ -62,7 +65,10 @@ export function readFloat64Cnn(modelDir: string): Float64Cnn {
   for (const entry of group.weights) {
     if (entry.dtype !== 'float32') throw new Error(`The reference reads float32 weights; ${entry.name} is ${entry.dtype}.`);
     const size = entry.shape.reduce((a, b) => a * b, 1);
-    tensors.set(entry.name.split('/')[0] + '/' + entry.name.split('/').pop(), { shape: entry.shape, values: Float64Array.from(all.subarray(offset, offset + size)) });
+    tensors.set(entry.name.split('/')[0] + '/' + entry.name.split('/').pop(), {
+      shape: entry.shape,
+      values: Float64Array.from(all.subarray(offset, offset + size)),
+    });
     offset += size;
   }
   if (offset !== all.length) throw new Error(`weights.bin holds ${all.length} floats; the manifest names ${offset}.`);
@@ -199,7 +205,10 @@ function forwardTrace(model: Float64Cnn, pixels: ArrayLike<number>): Trace {
   const conv2 = convValidRelu(pool1.out, model.conv2);
   const pool2 = maxPool2(conv2.out);
   const hiddenPre = denseForward(pool2.out.v, model.dense1);
-  const logits = denseForward(hiddenPre.map((s) => (s > 0 ? s : 0)), model.logits);
+  const logits = denseForward(
+    hiddenPre.map((s) => (s > 0 ? s : 0)),
+    model.logits,
+  );
   return { conv1, pool1, conv2, pool2, hiddenPre, logits };
 }
 
@@ -253,7 +262,12 @@ const argMax = (v: ArrayLike<number>) => {
 };
 
 /** FGSM (Goodfellow et al., 2015) in float64: x' = clip(x + eps * sign(∇x loss), 0, 1), and the label it gets. */
-export function referenceFgsm(model: Float64Cnn, pixels: ArrayLike<number>, label: number, eps: number): { adversarial: Float64Array; predicted: number; gradient: Float64Array } {
+export function referenceFgsm(
+  model: Float64Cnn,
+  pixels: ArrayLike<number>,
+  label: number,
+  eps: number,
+): { adversarial: Float64Array; predicted: number; gradient: Float64Array } {
   const { gradient } = referenceLossGradient(model, pixels, label);
   const adversarial = Float64Array.from(pixels, (x, i) => Math.min(1, Math.max(0, x + eps * Math.sign(gradient[i]))));
   return { adversarial, predicted: argMax(referenceLogits(model, adversarial)), gradient };

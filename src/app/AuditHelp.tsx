@@ -3,7 +3,10 @@ export function AuditHelp() {
   return (
     <div className="model-card">
       <h2 className="visually-hidden">What the audit runs</h2>
-      <p>Images: FGSM and PGD swept over L∞ budgets, DeepFool's minimal L2 changes, the Square attack with scores only, and how faithful a copy 400 to 1,000 queries can steal.</p>
+      <p>
+        Images: FGSM and PGD swept over L∞ budgets, DeepFool's minimal L2 changes, the Square attack with scores only, and how faithful a copy 400 to 1,000
+        queries can steal.
+      </p>
       <p>Text: character edits, Unicode tricks and word swaps, with and without the input normalizer, against an unaware and an adaptive attacker.</p>
       <p>
         Try it with a bundled model: download <a href={`${import.meta.env.BASE_URL}models/mnist-cnn/model.json`}>model.json</a> and{' '}

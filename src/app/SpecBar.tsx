@@ -69,8 +69,7 @@ export function SpecBar({ lab }: { lab: LabId }) {
       {copied ? (
         <p className="spec-link">
           <label>
-            Link{' '}
-            <input readOnly value={copied} data-testid="spec-link" size={60} onFocus={(e) => e.currentTarget.select()} />
+            Link <input readOnly value={copied} data-testid="spec-link" size={60} onFocus={(e) => e.currentTarget.select()} />
           </label>
         </p>
       ) : null}
@@ -105,7 +104,17 @@ function SeedField() {
   return (
     <label title="Every random choice of the lab (random digits, random starts, sampled queries) follows this seed.">
       Seed{control.locked ? <LockMark /> : null}{' '}
-      <NumberField name="Seed" integer min={0} max={2 ** 31 - 1} value={seed} size={8} aria-label="seed" disabled={control.locked} onChange={(value) => set({ seed: value })} />
+      <NumberField
+        name="Seed"
+        integer
+        min={0}
+        max={2 ** 31 - 1}
+        value={seed}
+        size={8}
+        aria-label="seed"
+        disabled={control.locked}
+        onChange={(value) => set({ seed: value })}
+      />
     </label>
   );
 }

@@ -1,6 +1,15 @@
 import { BACKEND_PREFERENCE, type BackendName } from '../core/backend/names';
 import { switchBackend } from '../bridge/compute';
-import { selectAuditMemory, selectBackend, selectBackendDetail, selectMemory, selectProbes, selectWorkerError, selectWorkers, useRuntime } from '../stores/runtime';
+import {
+  selectAuditMemory,
+  selectBackend,
+  selectBackendDetail,
+  selectMemory,
+  selectProbes,
+  selectWorkerError,
+  selectWorkers,
+  useRuntime,
+} from '../stores/runtime';
 import { useState } from 'react';
 import { cancelJob } from '../bridge/jobs';
 import { selectJobs, selectNotices, useJobs } from '../stores/jobs';
@@ -38,7 +47,8 @@ export function StatusBar() {
     return (
       <footer className="status" aria-label="status bar">
         <span data-testid="backend">
-          audit worker: <strong>{auditMemory?.backend ?? 'starts with the first model'}</strong> (the backend of <code>npm run audit</code>, so the numbers match)
+          audit worker: <strong>{auditMemory?.backend ?? 'starts with the first model'}</strong> (the backend of <code>npm run audit</code>, so the numbers
+          match)
         </span>
         <span data-testid="memory">{auditMemory ? `${auditMemory.numTensors} tensors, ${formatBytes(auditMemory.numBytes, 'KiB')}` : 'no tensors yet'}</span>
         {error ? (
@@ -51,9 +61,7 @@ export function StatusBar() {
       </footer>
     );
   }
-  const probeSummary = probes
-    .map((p) => `${p.name}: ${p.ok ? `${p.millis?.toFixed(1)} ms` : `unavailable (${p.error})`}`)
-    .join('\n');
+  const probeSummary = probes.map((p) => `${p.name}: ${p.ok ? `${p.millis?.toFixed(1)} ms` : `unavailable (${p.error})`}`).join('\n');
   return (
     <footer className="status" aria-label="status bar">
       <label>
@@ -81,9 +89,7 @@ export function StatusBar() {
         in use: <strong>{backend ?? 'starting…'}</strong>
         {detail ? ` (${detail})` : ''}
       </span>
-      <span data-testid="memory">
-        {memory ? `${memory.numTensors} tensors, ${formatBytes(memory.numBytes, 'KiB')}` : 'no tensors yet'}
-      </span>
+      <span data-testid="memory">{memory ? `${memory.numTensors} tensors, ${formatBytes(memory.numBytes, 'KiB')}` : 'no tensors yet'}</span>
       {lab === 'extraction'
         ? (['oracle', 'attacker'] as const).map((name) =>
             workers[name] ? (
@@ -153,9 +159,7 @@ function JobTray() {
           ) : (
             <span>{job.title}</span>
           )}{' '}
-          <span className="muted">
-            {job.state === 'queued' ? 'queued' : job.state === 'cancelling' ? 'cancelling…' : `${Math.round(job.fraction * 100)}%`}
-          </span>{' '}
+          <span className="muted">{job.state === 'queued' ? 'queued' : job.state === 'cancelling' ? 'cancelling…' : `${Math.round(job.fraction * 100)}%`}</span>{' '}
           <button type="button" onClick={() => cancelJob(job.id)} disabled={job.state === 'cancelling'} aria-label={`cancel ${job.title}`}>
             Cancel
           </button>

@@ -31,9 +31,24 @@ function TextModelCard() {
 }
 
 export const LAB_REGISTRY: Record<LabId, LabEntry> = {
-  image: { title: 'Image attacks', Page: ImageAttackLab, side: { summary: 'Model and model card', Content: ModelPicker }, reset: () => useImageLab.getState().reset() },
-  text: { title: 'Text attacks', Page: TextAttackLab, side: { summary: 'Model card', Content: TextModelCard }, reset: () => useTextLab.setState({ result: undefined, batch: undefined }) },
-  extraction: { title: 'Model extraction', Page: ExtractionLab, side: { summary: 'Model and model card', Content: ModelPicker }, reset: () => useExtractionLab.getState().clear() },
+  image: {
+    title: 'Image attacks',
+    Page: ImageAttackLab,
+    side: { summary: 'Model and model card', Content: ModelPicker },
+    reset: () => useImageLab.getState().reset(),
+  },
+  text: {
+    title: 'Text attacks',
+    Page: TextAttackLab,
+    side: { summary: 'Model card', Content: TextModelCard },
+    reset: () => useTextLab.setState({ result: undefined, batch: undefined }),
+  },
+  extraction: {
+    title: 'Model extraction',
+    Page: ExtractionLab,
+    side: { summary: 'Model and model card', Content: ModelPicker },
+    reset: () => useExtractionLab.getState().clear(),
+  },
   audit: {
     title: 'Your model',
     Page: AuditLab,

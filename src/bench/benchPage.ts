@@ -29,9 +29,7 @@ export interface BrowserBenchResult {
 }
 
 async function runBench(request: BrowserBenchRequest): Promise<BrowserBenchResult> {
-  const bridge = new WorkerBridge<ModelWorkerApi>(
-    () => new Worker(new URL('../workers/model.worker.ts', import.meta.url), { type: 'module', name: 'bench' }),
-  );
+  const bridge = new WorkerBridge<ModelWorkerApi>(() => new Worker(new URL('../workers/model.worker.ts', import.meta.url), { type: 'module', name: 'bench' }));
   try {
     const base = `${import.meta.env.BASE_URL}models/${request.modelId}/`;
     const card = (await (await fetch(`${base}card.json`)).json()) as ModelCard;
@@ -76,7 +74,16 @@ async function runTextBench(request: TextBenchRequest): Promise<TextBenchResult[
     await bridge.call('load', { model });
     const results: TextBenchResult[] = [];
     for (const search of request.searches) {
-      const args = { model, count: request.count, label: 1, attacks: [textSearchAttack(search)], settings: ['none' as const], budgets: [0.15], goodWordSource: 'model' as const, seed: 1 };
+      const args = {
+        model,
+        count: request.count,
+        label: 1,
+        attacks: [textSearchAttack(search)],
+        settings: ['none' as const],
+        budgets: [0.15],
+        goodWordSource: 'model' as const,
+        seed: 1,
+      };
       await bridge.call('batch', { ...args, count: Math.min(5, request.count) }); // warm-up
       const millis: number[] = [];
       let summary;
@@ -119,7 +126,8 @@ async function runAuditBench(request: AuditBenchRequest): Promise<AuditBenchResu
     const url = new URL(`${import.meta.env.BASE_URL}models/${request.modelId}/model.json`, location.href).href;
     const { spec } = await auditWorker.call('loadUrl', { url });
     const checked = await auditWorker.call('check', { spec });
-    if (!checked.usable) throw new Error(`${request.modelId} fails its checks: ${checked.specProblems.join(' ')} ${checked.checks.map((c) => c.detail).join(' ')}`);
+    if (!checked.usable)
+      throw new Error(`${request.modelId} fails its checks: ${checked.specProblems.join(' ')} ${checked.checks.map((c) => c.detail).join(' ')}`);
     await auditWorker.call('setData', { spec, data: { kind: 'bundled' } });
     const runs: AuditBenchResult['runs'] = [];
     for (let r = 0; r < request.repeats; r++) {

@@ -22,7 +22,9 @@ class FakeWorker {
   }
   answer(result: unknown) {
     const call = this.sent.filter((m): m is Extract<ToWorker, { kind: 'call' }> => m.kind === 'call').at(-1)!;
-    this.onmessage?.({ data: { kind: 'result', callId: call.callId, result, memory: { backend: 'wasm', numTensors: 0, numBytes: 0 } } } as MessageEvent<FromWorker>);
+    this.onmessage?.({
+      data: { kind: 'result', callId: call.callId, result, memory: { backend: 'wasm', numTensors: 0, numBytes: 0 } },
+    } as MessageEvent<FromWorker>);
   }
   crash(message: string) {
     this.onerror?.({ message } as ErrorEvent);

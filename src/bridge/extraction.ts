@@ -21,13 +21,23 @@ export function extractionWorkers() {
     attacker.postMessage({ kind: 'connect', port: channel.port2 }, [channel.port2]);
     // A bridge of an ended pair (still held by a panel) must not start its dead worker again: its calls fail at once.
     let ended: string | undefined;
-    const alive = <W>(worker: W) => () => {
-      if (ended) throw new Error(ended);
-      return worker;
-    };
+    const alive =
+      <W>(worker: W) =>
+      () => {
+        if (ended) throw new Error(ended);
+        return worker;
+      };
     const pair = {
-      oracle: new WorkerBridge<OracleWorkerApi>(alive(oracle), { name: 'oracle', onMemory: reportWorkerMemory('oracle'), onCrash: (message) => endPair(message) }),
-      attacker: new WorkerBridge<ExtractionWorkerApi>(alive(attacker), { name: 'attacker', onMemory: reportWorkerMemory('attacker'), onCrash: (message) => endPair(message) }),
+      oracle: new WorkerBridge<OracleWorkerApi>(alive(oracle), {
+        name: 'oracle',
+        onMemory: reportWorkerMemory('oracle'),
+        onCrash: (message) => endPair(message),
+      }),
+      attacker: new WorkerBridge<ExtractionWorkerApi>(alive(attacker), {
+        name: 'attacker',
+        onMemory: reportWorkerMemory('attacker'),
+        onCrash: (message) => endPair(message),
+      }),
     };
     const endPair = (message: string) => {
       ended = message;

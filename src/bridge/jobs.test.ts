@@ -25,7 +25,11 @@ describe('startJob', () => {
       if (s.jobs !== before.jobs) storeUpdates++;
     });
     const seen: Progress[] = [];
-    const { id, done } = startJob({ kind: 'test-chatty', lab: 'image', title: 'chatty' }, (o) => chatty(o, 450), (p) => seen.push(p));
+    const { id, done } = startJob(
+      { kind: 'test-chatty', lab: 'image', title: 'chatty' },
+      (o) => chatty(o, 450),
+      (p) => seen.push(p),
+    );
     await expect(done).resolves.toBe('finished');
     unsubscribe();
     expect(seen.length).toBeGreaterThan(50);
@@ -48,7 +52,10 @@ describe('startJob', () => {
       throw new Error('The compute worker crashed (boom); it starts afresh on the next run.');
     });
     await expect(failed.done).rejects.toThrow('crashed');
-    expect(useJobs.getState().outcomes['test-fail']).toMatchObject({ state: 'failed', error: 'The compute worker crashed (boom); it starts afresh on the next run.' });
+    expect(useJobs.getState().outcomes['test-fail']).toMatchObject({
+      state: 'failed',
+      error: 'The compute worker crashed (boom); it starts afresh on the next run.',
+    });
   });
 
   it('a crash report stays in the tray once until dismissed', () => {

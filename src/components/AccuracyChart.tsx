@@ -36,7 +36,15 @@ const MAX_DOTTED_POINTS = 60;
 const epsilonTitle = (budget: number) => `ε = ${budget}`;
 
 /** Accuracy (or any share in percent) against attack budget or queries, one line per series: every lab's accuracy chart. */
-export function AccuracyChart({ series: given, xLabel, yLabel = 'accuracy', xTitle = epsilonTitle, xFrom, description = 'accuracy against budget chart', height = 300 }: AccuracyChartProps) {
+export function AccuracyChart({
+  series: given,
+  xLabel,
+  yLabel = 'accuracy',
+  xTitle = epsilonTitle,
+  xFrom,
+  description = 'accuracy against budget chart',
+  height = 300,
+}: AccuracyChartProps) {
   const series = given.map((s) => ({ ...s, points: sampleEvenly(s.points, MAX_POINTS) }));
   const budgets = [...new Set(series.flatMap((s) => s.points.map((p) => p.budget)))].sort((a, b) => a - b);
   // Budgets such as 2/255, 4/255, 8/255 next to 0.3 would print on top of each other: let the axis pick its ticks.
@@ -53,7 +61,14 @@ export function AccuracyChart({ series: given, xLabel, yLabel = 'accuracy', xTit
       <ResponsiveContainer width="100%" height={height}>
         <LineChart data={rows} margin={{ top: 10, right: 24, bottom: 24, left: 8 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="#e3e7ec" />
-          <XAxis dataKey="budget" type="number" domain={[xFrom ?? 'dataMin', 'dataMax']} ticks={crowded || xFrom !== undefined ? undefined : budgets} tickFormatter={tick} label={{ value: xLabel, position: 'insideBottom', offset: -12 }} />
+          <XAxis
+            dataKey="budget"
+            type="number"
+            domain={[xFrom ?? 'dataMin', 'dataMax']}
+            ticks={crowded || xFrom !== undefined ? undefined : budgets}
+            tickFormatter={tick}
+            label={{ value: xLabel, position: 'insideBottom', offset: -12 }}
+          />
           <YAxis domain={[0, 100]} unit="%" label={yLabel ? { value: yLabel, angle: -90, position: 'insideLeft', offset: 14 } : undefined} />
           <Tooltip formatter={(v) => `${String(v)}%`} labelFormatter={(x) => xTitle(Number(x))} />
           <Legend verticalAlign="top" />

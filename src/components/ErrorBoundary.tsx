@@ -56,7 +56,7 @@ export class ErrorBoundary extends Component<Props, State> {
 }
 
 /** The view named by `#...&fault=<name>` in the URL at load, for the e2e test of the boundaries, until a reset. */
-let pendingFault: string | undefined = typeof location === 'undefined' ? undefined : new URLSearchParams(location.hash.slice(1)).get('fault') ?? undefined;
+let pendingFault: string | undefined = typeof location === 'undefined' ? undefined : (new URLSearchParams(location.hash.slice(1)).get('fault') ?? undefined);
 
 /**
  * Throws during render when the page was opened with `fault=<where>` in its hash, until a boundary is reset: the e2e

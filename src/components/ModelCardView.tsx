@@ -2,7 +2,6 @@ import type { ModelCard } from '../core/models/card';
 import { ScrollBox } from './ScrollBox';
 import { formatCount, formatPercent } from '../core/format';
 
-
 /** The model card as a user reads it: what it is, how it was trained, how well it does, what its weights hash to. */
 export function ModelCardView({ card }: { card: ModelCard }) {
   return (
@@ -26,10 +25,8 @@ export function ModelCardView({ card }: { card: ModelCard }) {
         <dd>{card.output}</dd>
         <dt>Training</dt>
         <dd>
-          {card.training.data}; split seed {card.training.splitSeed}; {card.training.epochs} epochs, batch{' '}
-          {card.training.batchSize}, {card.training.optimizer} lr {card.training.learningRate} ({card.training.schedule}), seed {card.training.seed}, augmentation:{' '}
-          {card.training.augmentation};
-          {' '}
+          {card.training.data}; split seed {card.training.splitSeed}; {card.training.epochs} epochs, batch {card.training.batchSize}, {card.training.optimizer}{' '}
+          lr {card.training.learningRate} ({card.training.schedule}), seed {card.training.seed}, augmentation: {card.training.augmentation};{' '}
           {card.training.seconds} s on {card.training.backend}
         </dd>
         <dt>Weights</dt>
@@ -42,26 +39,26 @@ export function ModelCardView({ card }: { card: ModelCard }) {
         </dd>
       </dl>
       <ScrollBox label="layers table">
-      <table className="layers">
-        <thead>
-          <tr>
-            <th>Layer</th>
-            <th>Type</th>
-            <th>Output shape</th>
-            <th className="num">Params</th>
-          </tr>
-        </thead>
-        <tbody>
-          {card.architecture.layers.map((layer) => (
-            <tr key={layer.name}>
-              <td>{layer.name}</td>
-              <td>{layer.type}</td>
-              <td>{layer.outputShape}</td>
-              <td className="num">{formatCount(layer.params)}</td>
+        <table className="layers">
+          <thead>
+            <tr>
+              <th>Layer</th>
+              <th>Type</th>
+              <th>Output shape</th>
+              <th className="num">Params</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {card.architecture.layers.map((layer) => (
+              <tr key={layer.name}>
+                <td>{layer.name}</td>
+                <td>{layer.type}</td>
+                <td>{layer.outputShape}</td>
+                <td className="num">{formatCount(layer.params)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
       </ScrollBox>
     </section>
   );

@@ -32,7 +32,15 @@ export function PerturbationImage({ delta, width, height, size = 168 }: Perturba
   }, [delta, width, height, largest]);
   return (
     <figure className="perturbation">
-      <canvas ref={canvas} width={width} height={height} className="digit-image light" style={{ width: size, height: size }} role="img" aria-label="perturbation" />
+      <canvas
+        ref={canvas}
+        width={width}
+        height={height}
+        className="digit-image light"
+        style={{ width: size, height: size }}
+        role="img"
+        aria-label="perturbation"
+      />
       <figcaption>
         perturbation {largest > 0 ? `×${(1 / largest).toFixed(1)}` : '(none)'}
         <span className="legend">

@@ -17,7 +17,12 @@ export function ProbabilityBars({ probabilities, classes, trueClass }: Probabili
           <tr key={k} className={k === top ? 'top' : undefined}>
             <th scope="row">
               {classes[k]}
-              {k === trueClass ? <span className="true-mark" title="true label"> ✓</span> : null}
+              {k === trueClass ? (
+                <span className="true-mark" title="true label">
+                  {' '}
+                  ✓
+                </span>
+              ) : null}
             </th>
             <td className="bar-cell">
               <div className="bar" style={{ width: `${(p * 100).toFixed(1)}%` }} />

@@ -38,7 +38,11 @@ export function ResultsTable<Row>({ label, columns, rows, rowKey, selectedKey, o
           {rows.map((row) => {
             const key = rowKey(row);
             return (
-              <tr key={key} className={selectedKey !== undefined && key === selectedKey ? 'selected' : undefined} onClick={onSelect ? () => onSelect(key) : undefined}>
+              <tr
+                key={key}
+                className={selectedKey !== undefined && key === selectedKey ? 'selected' : undefined}
+                onClick={onSelect ? () => onSelect(key) : undefined}
+              >
                 {columns.map((column, i) => (
                   <td key={i} className={align(column)}>
                     {column.cell(row)}

@@ -69,7 +69,12 @@ describe('core has no import cycle', () => {
       if (state.get(folder) === 'done') return;
       if (state.get(folder) === 'visiting') {
         const loop = [...path.slice(path.indexOf(folder)), folder];
-        cycles.push(loop.slice(1).map((to, i) => edges.get(loop[i])!.get(to)).join(', '));
+        cycles.push(
+          loop
+            .slice(1)
+            .map((to, i) => edges.get(loop[i])!.get(to))
+            .join(', '),
+        );
         return;
       }
       state.set(folder, 'visiting');

@@ -71,7 +71,10 @@ describe('a worker that crashes', () => {
     const running = bridge.call('wait', { millis: 5_000 });
     await new Promise((r) => setTimeout(r, 20));
     made[0].unreadable();
-    await expect(running).rejects.toMatchObject({ name: 'WorkerEndedError', message: expect.stringContaining('The text worker crashed (a message from it could not be read)') });
+    await expect(running).rejects.toMatchObject({
+      name: 'WorkerEndedError',
+      message: expect.stringContaining('The text worker crashed (a message from it could not be read)'),
+    });
     await expect(bridge.call('echo', { value: 'again' })).resolves.toBe('again');
   });
 

@@ -23,9 +23,7 @@ export interface Progress {
 /** A method's progress report: the fraction and message, and the extras it declares (an animation frame, a round). */
 export type ProgressOf<Api, M extends keyof Api> = Progress & (Api[M] extends { progress: infer P } ? Partial<P> : unknown);
 
-export type ToWorker =
-  | { kind: 'call'; callId: number; method: string; args: unknown }
-  | { kind: 'cancel'; callId: number };
+export type ToWorker = { kind: 'call'; callId: number; method: string; args: unknown } | { kind: 'cancel'; callId: number };
 
 export type FromWorker =
   | { kind: 'progress'; callId: number; progress: Progress; memory: MemoryStats }

@@ -91,10 +91,14 @@ describe('WorkerBridge + serveWorker', () => {
     const log: string[] = [];
     const bridge = new WorkerBridge<TestApi>(fakeWorkerFactory(log).create);
     const controller = new AbortController();
-    const call = bridge.call('count', { steps: 1000 }, {
-      signal: controller.signal,
-      onProgress: (p) => p.fraction >= 0.003 && controller.abort(),
-    });
+    const call = bridge.call(
+      'count',
+      { steps: 1000 },
+      {
+        signal: controller.signal,
+        onProgress: (p) => p.fraction >= 0.003 && controller.abort(),
+      },
+    );
     await expect(call).rejects.toMatchObject({ name: 'AbortError' });
     const steps = log.filter((l) => l.startsWith('step')).length;
     expect(steps).toBeGreaterThanOrEqual(3);
@@ -180,13 +184,7 @@ describe('WorkerBridge + serveWorker', () => {
     await expect(running).rejects.toThrow('stopped by the user');
     await bridge.call('echo', { value: 'b' });
     expect(factory.startedCount()).toBe(2);
-    expect(log.filter((l) => l.startsWith('echo') || l === 'terminated')).toEqual([
-      'echo init',
-      'echo a',
-      'terminated',
-      'echo init',
-      'echo b',
-    ]);
+    expect(log.filter((l) => l.startsWith('echo') || l === 'terminated')).toEqual(['echo init', 'echo a', 'terminated', 'echo init', 'echo b']);
   });
 
   it('reports a failing onStart to the caller and retries it on the same worker at the next call', async () => {

@@ -22,12 +22,12 @@ interface ImageLabStore {
 export const useImageLab = create<ImageLabStore>()(
   persist(
     (set) => ({
-  single: undefined,
-  sweeps: [],
-  setSingle: (single) => set({ single }),
-  addSweep: (result) => set((s) => ({ sweeps: [result, ...s.sweeps].slice(0, 10) })),
-  clearSweeps: () => set({ sweeps: [] }),
-  reset: () => set({ single: undefined, sweeps: [] }),
+      single: undefined,
+      sweeps: [],
+      setSingle: (single) => set({ single }),
+      addSweep: (result) => set((s) => ({ sweeps: [result, ...s.sweeps].slice(0, 10) })),
+      clearSweeps: () => set({ sweeps: [] }),
+      reset: () => set({ single: undefined, sweeps: [] }),
     }),
     // A reload keeps the last outcome and the three newest sweeps (their galleries hold images).
     // (not their adversarial sets, tens of MB: those are for download now or never).

@@ -24,7 +24,10 @@ export const useLabControls = create<LabControlsStore>((set) => ({
   dismissProblems: (lab) => set((s) => ({ byLab: { ...s.byLab, [lab]: { ...(s.byLab[lab] ?? NONE), problems: [] } } })),
 }));
 
-export const controlsOf = (lab: LabId) => (s: LabControlsStore): LabControls => s.byLab[lab] ?? NONE;
+export const controlsOf =
+  (lab: LabId) =>
+  (s: LabControlsStore): LabControls =>
+    s.byLab[lab] ?? NONE;
 export const selectDismissProblems = (s: LabControlsStore) => s.dismissProblems;
 
 /** A lab's locked values, sent with each run so that the worker can refuse one that breaks them. */

@@ -35,6 +35,5 @@ export const selectMemory = (s: RuntimeStore) => s.memory;
 export const selectAuditMemory = (s: RuntimeStore) => s.auditMemory;
 export const selectWorkers = (s: RuntimeStore) => s.workers;
 /** Records what a lab's own worker reported about its memory. */
-export const reportWorkerMemory = (name: string) => (memory: MemoryStats) =>
-  useRuntime.setState((s) => ({ workers: { ...s.workers, [name]: memory } }));
+export const reportWorkerMemory = (name: string) => (memory: MemoryStats) => useRuntime.setState((s) => ({ workers: { ...s.workers, [name]: memory } }));
 export const selectWorkerError = (s: RuntimeStore) => s.workerError;

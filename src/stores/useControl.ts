@@ -18,5 +18,8 @@ export function useControlLists(): { locked: string[]; hidden: string[] } {
 /** `useControl` for several keys at once: key -> { locked, hidden }. */
 export function useControlMap<K extends string>(keys: readonly K[]): Record<K, { locked: boolean; hidden: boolean }> {
   const { locked, hidden } = useControlLists();
-  return Object.fromEntries(keys.map((key) => [key, { locked: locked.includes(key), hidden: hidden.includes(key) }])) as Record<K, { locked: boolean; hidden: boolean }>;
+  return Object.fromEntries(keys.map((key) => [key, { locked: locked.includes(key), hidden: hidden.includes(key) }])) as Record<
+    K,
+    { locked: boolean; hidden: boolean }
+  >;
 }

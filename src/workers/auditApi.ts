@@ -4,7 +4,15 @@
  * only after the checks pass, in one write: a bad model never lands in storage half-way.
  */
 import { runAudit, type AuditData, type SuiteId } from '../core/audit/audit';
-import { buildImageSplit, labelsFromFolders, matchImagesToLabelCsv, parseImageLabelCsv, parseTextCsv, resolveLabel, type DecodedImage } from '../core/audit/data';
+import {
+  buildImageSplit,
+  labelsFromFolders,
+  matchImagesToLabelCsv,
+  parseImageLabelCsv,
+  parseTextCsv,
+  resolveLabel,
+  type DecodedImage,
+} from '../core/audit/data';
 import type { RobustnessReport } from '../core/audit/report';
 import { parseSuiteFile, type CustomSuites } from '../core/audit/suiteFile';
 import { checkImageHeader } from '../core/audit/imageHeader';
@@ -62,10 +70,7 @@ export interface LoadedModelInfo {
   savedId?: string;
 }
 
-export type DataRequest =
-  | { kind: 'bundled' }
-  | { kind: 'images'; files: UploadedFile[]; labelsCsv?: UploadedFile }
-  | { kind: 'text-csv'; file: UploadedFile };
+export type DataRequest = { kind: 'bundled' } | { kind: 'images'; files: UploadedFile[]; labelsCsv?: UploadedFile } | { kind: 'text-csv'; file: UploadedFile };
 
 export interface DataSummary {
   name: string;
@@ -86,7 +91,10 @@ export interface AuditWorkerApi {
   setData: { args: { spec: ModelSpec; data: DataRequest; synonyms?: UploadedFile }; result: DataSummary };
   /** Reads a suite file (your own budgets and parameters), as the command line's --suite-file does. */
   checkSuiteFile: { args: { file: UploadedTextFile }; result: SuiteFileSummary };
-  run: { args: { spec: ModelSpec; suite: SuiteId; suiteFile?: UploadedTextFile; seed: number; examples?: number; referenceBudget?: number }; result: RobustnessReport };
+  run: {
+    args: { spec: ModelSpec; suite: SuiteId; suiteFile?: UploadedTextFile; seed: number; examples?: number; referenceBudget?: number };
+    result: RobustnessReport;
+  };
 }
 
 export interface UploadedTextFile {
@@ -173,7 +181,8 @@ function modelJsonOf(files: readonly UploadedFile[]): UploadedFile {
   const jsons = files.filter((f) => f.path.toLowerCase().endsWith('.json'));
   const named = jsons.filter((f) => f.path.split('/').pop() === 'model.json');
   // A folder holding several models: loading one of them silently would audit a model the user may not mean.
-  if (named.length > 1) throw new Error(`Several model.json files (${named.map((f) => escapeForMessage(f.path)).join(', ')}): select the folder or the files of one model.`);
+  if (named.length > 1)
+    throw new Error(`Several model.json files (${named.map((f) => escapeForMessage(f.path)).join(', ')}): select the folder or the files of one model.`);
   const pick = named[0] ?? (jsons.length === 1 ? jsons[0] : undefined);
   if (!pick) {
     throw new Error(
@@ -204,7 +213,11 @@ export function auditHandlers(deps: AuditWorkerDeps): Handlers<AuditWorkerApi> {
     // Only a model that loaded replaces the one before: a bad upload leaves the page as it was.
     current?.model.dispose();
     data = undefined;
-    const base = fileName.replace(/\/?model\.json$/i, '').split('/').pop() || 'my-model';
+    const base =
+      fileName
+        .replace(/\/?model\.json$/i, '')
+        .split('/')
+        .pop() || 'my-model';
     const spec = savedSpec ?? (await inferSpec(model, base));
     const info: LoadedModelInfo = {
       fileName,
@@ -248,11 +261,17 @@ export function auditHandlers(deps: AuditWorkerDeps): Handlers<AuditWorkerApi> {
           response = await deps.fetch(address.href);
           if (!response.ok) throw new Error(`HTTP ${response.status}`);
         } catch (error) {
-          throw new Error(`Could not fetch ${what} from ${address.href}: ${(error as Error).message}. Check the address, and that the server allows this page to read it (CORS).`, { cause: error });
+          throw new Error(
+            `Could not fetch ${what} from ${address.href}: ${(error as Error).message}. Check the address, and that the server allows this page to read it (CORS).`,
+            { cause: error },
+          );
         }
         landedAt(response.redirected && response.url ? new URL(response.url).origin : address.origin);
-        const bytes = await readBodyWithin(response, MAX_MODEL_BYTES - downloaded, (read) =>
-          `Stopped downloading ${what} from ${address.href}: the model would be over the ${formatBytes(MAX_MODEL_BYTES)} limit (${formatBytes(downloaded + read)} so far). Audit a smaller model.`,
+        const bytes = await readBodyWithin(
+          response,
+          MAX_MODEL_BYTES - downloaded,
+          (read) =>
+            `Stopped downloading ${what} from ${address.href}: the model would be over the ${formatBytes(MAX_MODEL_BYTES)} limit (${formatBytes(downloaded + read)} so far). Audit a smaller model.`,
         );
         downloaded += bytes.byteLength;
         return bytes;
@@ -270,7 +289,10 @@ export function auditHandlers(deps: AuditWorkerDeps): Handlers<AuditWorkerApi> {
         }
       }
       const sameOrigin = (what: string) => (origin: string) => {
-        if (!origins.has(origin)) throw new Error(`${what} redirected to ${origin}, another origin than model.json's: a model by URL loads its weights only from the origin of model.json. Host the weight files next to model.json.`);
+        if (!origins.has(origin))
+          throw new Error(
+            `${what} redirected to ${origin}, another origin than model.json's: a model by URL loads its weights only from the origin of model.json. Host the weight files next to model.json.`,
+          );
       };
       for (const { path, address } of shards) files.push({ path, bytes: await get(address, `the weight file ${path}`, sameOrigin(`The weight file ${path}`)) });
       return replace(files, parsed.href);
@@ -287,7 +309,13 @@ export function auditHandlers(deps: AuditWorkerDeps): Handlers<AuditWorkerApi> {
       const problems = checkSpec(spec);
       if (problems.length > 0) throw new Error(`Not saved: ${problems.join(' ')}`);
       const { usable, checks } = await checkModel(c.model, spec);
-      if (!usable) throw new Error(`Not saved: the model fails its checks (${checks.filter((x) => x.verdict === 'fail').map((x) => x.detail).join(' ')}).`);
+      if (!usable)
+        throw new Error(
+          `Not saved: the model fails its checks (${checks
+            .filter((x) => x.verdict === 'fail')
+            .map((x) => x.detail)
+            .join(' ')}).`,
+        );
       const id = c.info.savedId ?? `${spec.name}-${c.model.weightsSha256.slice(0, 8)}`;
       const record: SavedModelRecord = {
         id,
@@ -331,12 +359,20 @@ export function auditHandlers(deps: AuditWorkerDeps): Handlers<AuditWorkerApi> {
           const split = bundled.split!;
           const [h, w, c] = spec.inputShape;
           if (split.height !== h || split.width !== w || split.channels !== c) {
-            throw new Error(`The bundled ${bundled.name} holds ${split.width}x${split.height}x${split.channels} images; this model takes ${w}x${h}x${c}. Upload images of the model's size.`);
+            throw new Error(
+              `The bundled ${bundled.name} holds ${split.width}x${split.height}x${split.channels} images; this model takes ${w}x${h}x${c}. Upload images of the model's size.`,
+            );
           }
-          if (classes.length !== split.numClasses) throw new Error(`The bundled ${bundled.name} has ${split.numClasses} classes; this model has ${classes.length}. Upload data labelled with the model's classes.`);
+          if (classes.length !== split.numClasses)
+            throw new Error(
+              `The bundled ${bundled.name} has ${split.numClasses} classes; this model has ${classes.length}. Upload data labelled with the model's classes.`,
+            );
           audit = { task: 'image', name: bundled.name, split };
         } else {
-          if (classes.length !== 2) throw new Error(`The bundled ${bundled.name} has 2 classes (ham, spam); this model has ${classes.length}. Upload a CSV labelled with the model's classes.`);
+          if (classes.length !== 2)
+            throw new Error(
+              `The bundled ${bundled.name} has 2 classes (ham, spam); this model has ${classes.length}. Upload a CSV labelled with the model's classes.`,
+            );
           audit = { task: 'text', name: bundled.name, examples: bundled.texts! };
         }
       } else if (request.kind === 'text-csv') {
@@ -348,14 +384,24 @@ export function auditHandlers(deps: AuditWorkerDeps): Handlers<AuditWorkerApi> {
         if (spec.task !== 'image') throw new Error('Images need an image model; this one takes text. Upload a CSV of text,label.');
         // Hidden files and folders are skipped as the command line skips them (macOS leaves "._a.png" beside a.png);
         // the first part of a folder upload's path is the chosen folder itself.
-        const hidden = (path: string) => path.split('/').slice(path.includes('/') ? 1 : 0).some((part) => part.startsWith('.'));
-        let images = request.files.filter((f) => /\.(png|jpe?g|gif|bmp|webp)$/i.test(f.path) && !hidden(f.path)).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+        const hidden = (path: string) =>
+          path
+            .split('/')
+            .slice(path.includes('/') ? 1 : 0)
+            .some((part) => part.startsWith('.'));
+        let images = request.files
+          .filter((f) => /\.(png|jpe?g|gif|bmp|webp)$/i.test(f.path) && !hidden(f.path))
+          .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
         if (images.length === 0) throw new Error('None of the files is an image (PNG, JPEG, GIF, BMP or WebP).');
         let labels: number[];
         if (request.labelsCsv) {
           const listed = parseImageLabelCsv(decoder.decode(request.labelsCsv.bytes), classes, { source: request.labelsCsv.path });
           // In the CSV's order, as the command line reads them: the suite takes the first images.
-          const matched = matchImagesToLabelCsv(images.map((f) => f.path), listed, { source: request.labelsCsv.path });
+          const matched = matchImagesToLabelCsv(
+            images.map((f) => f.path),
+            listed,
+            { source: request.labelsCsv.path },
+          );
           images = matched.order.map((i) => images[i]);
           labels = matched.labels;
         } else {
@@ -395,7 +441,8 @@ export function auditHandlers(deps: AuditWorkerDeps): Handlers<AuditWorkerApi> {
         } catch (error) {
           throw new Error(`${synonyms.path} is not valid JSON (${(error as Error).message}).`, { cause: error });
         }
-        if (!table || typeof table.synonyms !== 'object') throw new Error(`${synonyms.path} is not a synonym table: it needs a "synonyms" object (see models/spam-bow/synonyms.json).`);
+        if (!table || typeof table.synonyms !== 'object')
+          throw new Error(`${synonyms.path} is not a synonym table: it needs a "synonyms" object (see models/spam-bow/synonyms.json).`);
         lookup = (w) => synonymCandidates(table, w);
       }
       data = { spec, audit, synonyms: lookup };
@@ -416,7 +463,19 @@ export function auditHandlers(deps: AuditWorkerDeps): Handlers<AuditWorkerApi> {
         throw new Error('The task or the class names changed since the data were chosen: choose the data again.');
       }
       return runAudit(
-        { model: c.model, spec, data: data.audit, suite, customSuites, seed, examples, referenceBudget, synonyms: data.synonyms, environment: { runtime: 'browser', backend: deps.backend() }, now: deps.now },
+        {
+          model: c.model,
+          spec,
+          data: data.audit,
+          suite,
+          customSuites,
+          seed,
+          examples,
+          referenceBudget,
+          synonyms: data.synonyms,
+          environment: { runtime: 'browser', backend: deps.backend() },
+          now: deps.now,
+        },
         context.control,
       );
     },

@@ -51,9 +51,17 @@ describe('the attacker worker’s run: parameters from the catalog reach the cor
   /** Opens an oracle on the victim (as the page does) and an attacker wired to it in the same thread. */
   async function openLab(budget: number) {
     const oracle = oracleHandlers(async () => victim);
-    await oracle.open({ model: { id: 'tiny', url: 'unused', card: cardFor(SHAPE, 4) }, config: { output: { kind: 'probabilities' }, budget, seed: 1 } }, localJobContext());
-    const bridge = { call: (method: keyof OracleWorkerApi, args: never) => oracle[method](args, localJobContext()) } as unknown as WorkerBridge<OracleWorkerApi>;
-    attacker = extractionHandlers(() => bridge, async () => splits);
+    await oracle.open(
+      { model: { id: 'tiny', url: 'unused', card: cardFor(SHAPE, 4) }, config: { output: { kind: 'probabilities' }, budget, seed: 1 } },
+      localJobContext(),
+    );
+    const bridge = {
+      call: (method: keyof OracleWorkerApi, args: never) => oracle[method](args, localJobContext()),
+    } as unknown as WorkerBridge<OracleWorkerApi>;
+    attacker = extractionHandlers(
+      () => bridge,
+      async () => splits,
+    );
     oracleLog = async () => (await oracle.log({}, localJobContext())).map((e) => e.inputHash);
   }
 
@@ -71,10 +79,12 @@ describe('the attacker worker’s run: parameters from the catalog reach the cor
 
   it('refuses parameters outside their specs, naming the field, before any query', async () => {
     await openLab(24);
-    await expect(attacker.run(args({ id: 'jacobian', params: { lambda: 5 } }), localJobContext())).rejects.toThrow('Step λ (lambda) must be between 0 and 1; got 5.');
-    await expect(attacker.run({ ...args({ id: 'pool-random', params: {} }), substitute: { id: 'mnist-cnn', params: { learningRate: -1 } } }, localJobContext())).rejects.toThrow(
-      'Learning rate (learningRate) must be between',
+    await expect(attacker.run(args({ id: 'jacobian', params: { lambda: 5 } }), localJobContext())).rejects.toThrow(
+      'Step λ (lambda) must be between 0 and 1; got 5.',
     );
+    await expect(
+      attacker.run({ ...args({ id: 'pool-random', params: {} }), substitute: { id: 'mnist-cnn', params: { learningRate: -1 } } }, localJobContext()),
+    ).rejects.toThrow('Learning rate (learningRate) must be between');
     expect(await oracleLog()).toEqual([]);
   });
 

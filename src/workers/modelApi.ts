@@ -79,7 +79,6 @@ export interface ModelWorkerApi {
   bench: { args: { model: ModelRef; workload: WorkloadId; repeats: number; count: number }; result: { millis: number[] } };
 }
 
-
 /** What the model worker's handlers need from where they run: a browser worker (fetch) or Node (the disk). */
 export interface ModelWorkerDeps {
   /** Loads a model on the active backend; the handlers keep it until the backend changes. */
@@ -121,7 +120,11 @@ export function modelHandlers(deps: ModelWorkerDeps): Handlers<ModelWorkerApi> {
     async init({ backend }) {
       const info = await deps.chooseBackend(backend);
       // Models are kept per backend; a switch reloads them on the new one when next used.
-      for (const loading of models.values()) loading.then((m) => m.dispose(), () => undefined);
+      for (const loading of models.values())
+        loading.then(
+          (m) => m.dispose(),
+          () => undefined,
+        );
       models.clear();
       return info;
     },

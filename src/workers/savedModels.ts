@@ -12,7 +12,8 @@ function open(): Promise<IDBDatabase> {
     const request = indexedDB.open(DB_NAME, 1);
     request.onupgradeneeded = () => request.result.createObjectStore(STORE, { keyPath: 'id' });
     request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(new Error(`The browser refused its storage (IndexedDB): ${request.error?.message ?? 'unknown error'}. Private windows may not allow it.`));
+    request.onerror = () =>
+      reject(new Error(`The browser refused its storage (IndexedDB): ${request.error?.message ?? 'unknown error'}. Private windows may not allow it.`));
   });
 }
 
@@ -26,7 +27,13 @@ function run<T>(mode: IDBTransactionMode, body: (store: IDBObjectStore) => IDBRe
         tx.onerror = tx.onabort = () => {
           db.close();
           const error = tx.error ?? request.error;
-          reject(new Error(error?.name === 'QuotaExceededError' ? 'Not saved: the browser has no storage left for this model. Delete a saved model and try again.' : `Storage failed: ${error?.message ?? 'unknown error'}.`));
+          reject(
+            new Error(
+              error?.name === 'QuotaExceededError'
+                ? 'Not saved: the browser has no storage left for this model. Delete a saved model and try again.'
+                : `Storage failed: ${error?.message ?? 'unknown error'}.`,
+            ),
+          );
         };
       }),
   );

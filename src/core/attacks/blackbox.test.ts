@@ -132,7 +132,16 @@ describe('black-box attacks', () => {
           const targets = new Int32Array([2, 0, 1]);
           const attack = variant.startsWith('square') ? squareAttack : simba;
           const norm = variant === 'square-2' ? '2' : 'inf';
-          const params = { eps, targeted, norm, max_iter: 40, attack: variant === 'simba-px' ? 'px' : 'dct', freq_dim: 2, epsilon: 0.2 + (seed % 5) / 5, nb_restarts: 1 + (seed % 2) };
+          const params = {
+            eps,
+            targeted,
+            norm,
+            max_iter: 40,
+            attack: variant === 'simba-px' ? 'px' : 'dct',
+            freq_dim: 2,
+            epsilon: 0.2 + (seed % 5) / 5,
+            nb_restarts: 1 + (seed % 2),
+          };
           const { adversarial, results } = await attackBatch(attack, model, { x, labels, targets }, params, context(seed, clip));
           // Compared as float32, the precision of the tensors (0.05 itself is not a float32).
           for (const v of adversarial.dataSync()) expect(v >= Math.fround(clip[0]) && v <= Math.fround(clip[1])).toBe(true);
@@ -211,15 +220,20 @@ describe('black-box attacks', () => {
 
     // The margin loss is negative exactly when the attack's goal holds.
     fc.assert(
-      fc.property(fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 4, maxLength: 4 }), fc.integer({ min: 0, max: 3 }), fc.boolean(), (raw, label, targeted) => {
-        const total = raw.reduce((a, b) => a + b, 0) + 1e-3;
-        const probs = Float32Array.from(raw, (v) => (v + 1e-3 / 4) / total);
-        const others = Array.from(probs).filter((_, j) => j !== label);
-        const own = probs[label];
-        const loss = marginLoss(probs, 0, 4, label, targeted);
-        if (own === Math.max(...others)) return;
-        expect(loss < 0).toBe(targeted ? own > Math.max(...others) : own < Math.max(...others));
-      }),
+      fc.property(
+        fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 4, maxLength: 4 }),
+        fc.integer({ min: 0, max: 3 }),
+        fc.boolean(),
+        (raw, label, targeted) => {
+          const total = raw.reduce((a, b) => a + b, 0) + 1e-3;
+          const probs = Float32Array.from(raw, (v) => (v + 1e-3 / 4) / total);
+          const others = Array.from(probs).filter((_, j) => j !== label);
+          const own = probs[label];
+          const loss = marginLoss(probs, 0, 4, label, targeted);
+          if (own === Math.max(...others)) return;
+          expect(loss < 0).toBe(targeted ? own > Math.max(...others) : own < Math.max(...others));
+        },
+      ),
     );
 
     // p schedule: p_init, halved at 10, 50, 200, ... of 10,000 iterations, rescaled to the budget.
@@ -240,7 +254,13 @@ describe('black-box attacks', () => {
         const x = tf.randomUniform([4, 8, 8, 1], 0, 1, 'float32', seed) as tf.Tensor4D;
         const labels = new Int32Array([0, 1, 2, 0]);
         const targets = new Int32Array([1, 2, 0, 2]);
-        const { adversarial, results } = await attackBatch(hopSkipJump, classifier, { x, labels, targets }, { norm, targeted, max_queries: 400 }, context(seed));
+        const { adversarial, results } = await attackBatch(
+          hopSkipJump,
+          classifier,
+          { x, labels, targets },
+          { norm, targeted, max_queries: 400 },
+          context(seed),
+        );
         for (const v of adversarial.dataSync()) expect(v >= 0 && v <= 1).toBe(true);
         const originalLabels = results.map((r) => r.originalLabel);
         // 1% of the way back to the image crosses the boundary again (the binary search's precision is far finer):

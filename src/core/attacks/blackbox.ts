@@ -45,7 +45,13 @@ export function labelModelOf(classifier: Classifier): CountingModel<LabelModel> 
 }
 
 /** Probabilities for `count` row-major images, in model calls of at most `batchSize` rows (each row one query). */
-export async function queryScores(model: ScoreModel, rows: Float32Array, count: number, shape: [number, number, number], batchSize: number): Promise<Float32Array> {
+export async function queryScores(
+  model: ScoreModel,
+  rows: Float32Array,
+  count: number,
+  shape: [number, number, number],
+  batchSize: number,
+): Promise<Float32Array> {
   const size = shape[0] * shape[1] * shape[2];
   const out = new Float32Array(count * model.numClasses);
   for (let start = 0; start < count; start += batchSize) {
@@ -61,7 +67,13 @@ export async function queryScores(model: ScoreModel, rows: Float32Array, count: 
 }
 
 /** Predicted labels for `count` row-major images, in model calls of at most `batchSize` rows (each row one query). */
-export async function queryLabels(model: LabelModel, rows: Float32Array, count: number, shape: [number, number, number], batchSize: number): Promise<Int32Array> {
+export async function queryLabels(
+  model: LabelModel,
+  rows: Float32Array,
+  count: number,
+  shape: [number, number, number],
+  batchSize: number,
+): Promise<Int32Array> {
   const size = shape[0] * shape[1] * shape[2];
   const out = new Int32Array(count);
   for (let start = 0; start < count; start += batchSize) {

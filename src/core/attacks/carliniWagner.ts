@@ -25,12 +25,25 @@ const ADAM = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 };
 
 /** The mapping w -> image of the paper's change of variables, stretched onto the model's input range [low, high]. */
 function imageOf(w: tf.Tensor4D, [low, high]: [number, number]): tf.Tensor4D {
-  return tf.tanh(w).add(1).mul((high - low) / 2).add(low) as tf.Tensor4D;
+  return tf
+    .tanh(w)
+    .add(1)
+    .mul((high - low) / 2)
+    .add(low) as tf.Tensor4D;
 }
 
 /** The inverse mapping; pixels at the ends of the range come back within 1e-6 of the half-range of where they were. */
 function tanhSpaceOf(x: tf.Tensor4D, [low, high]: [number, number]): tf.Tensor4D {
-  return tf.tidy(() => tf.atanh(x.sub(low).div((high - low) / 2).sub(1).clipByValue(-TANH_LIMIT, TANH_LIMIT)) as tf.Tensor4D);
+  return tf.tidy(
+    () =>
+      tf.atanh(
+        x
+          .sub(low)
+          .div((high - low) / 2)
+          .sub(1)
+          .clipByValue(-TANH_LIMIT, TANH_LIMIT),
+      ) as tf.Tensor4D,
+  );
 }
 
 async function carliniWagnerSlice(model: Classifier, batch: AttackBatch, p: CarliniWagnerParams, context: AttackContext): Promise<AttackOutput> {

@@ -107,7 +107,10 @@ export function randomPointInBall(shape: [number, number, number, number], eps: 
     if (norm === 'inf') return tf.randomUniform(shape, -eps, eps, 'float32', tfSeed(rng)) as tf.Tensor4D;
     const direction = normalizeL2(tf.randomNormal(shape, 0, 1, 'float32', tfSeed(rng)) as tf.Tensor4D);
     const dims = shape[1] * shape[2] * shape[3];
-    const radius = tf.randomUniform([shape[0]], 0, 1, 'float32', tfSeed(rng)).pow(1 / dims).mul(eps) as tf.Tensor1D;
+    const radius = tf
+      .randomUniform([shape[0]], 0, 1, 'float32', tfSeed(rng))
+      .pow(1 / dims)
+      .mul(eps) as tf.Tensor1D;
     return direction.mul(perExample(radius));
   });
 }

@@ -45,7 +45,10 @@ function deepfoolStep(
     const wNorm = w.square().sum(2).sqrt();
     // The linearised distance to each boundary; the closest one is crossed.
     const distance = fDiff.abs().div(wNorm.add(1e-12));
-    const closest = tf.oneHot(distance.argMin(0), grads - 1).transpose().toFloat();
+    const closest = tf
+      .oneHot(distance.argMin(0), grads - 1)
+      .transpose()
+      .toFloat();
     const wClosest = w.mul(closest.expandDims(2)).sum(0);
     const scale = fDiff.abs().add(STEP_MARGIN).div(wNorm.square().add(1e-12)).mul(closest).sum(0);
     const movingMask = tf.tensor1d(moving.map(Number), 'float32');

@@ -33,7 +33,6 @@ function fillGaussian(out: Float64Array, rng: Rng): void {
   }
 }
 
-
 /**
  * HopSkipJumpAttack (Chen, Jordan, Wainwright, IEEE S&P 2020), a decision-based minimal-perturbation attack: from
  * a misclassified starting point, binary-search to the decision boundary, estimate the boundary's normal from the
@@ -95,7 +94,8 @@ export const hopSkipJump: AttackDefinition = {
 
     // Starting points: uniform noise, the paper's, alternating with batch images of another true class
     // (targeted: of the target class), since a model may label all noise alike (the MNIST CNN calls it an 8).
-    const pool = (i: number) => Array.from(batch.labels.keys()).filter((j) => j !== i && (targets ? batch.labels[j] === targets[i] : batch.labels[j] !== batch.labels[i]));
+    const pool = (i: number) =>
+      Array.from(batch.labels.keys()).filter((j) => j !== i && (targets ? batch.labels[j] === targets[i] : batch.labels[j] !== batch.labels[i]));
     const pools = new Map(searching.map((i) => [i, pool(i)]));
     for (let attempt = 0; attempt < p.init_size && !isStopped(context.control); attempt++) {
       searching = searching.filter((i) => left(i) > 0);

@@ -1,16 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Classifier } from '../models/classifier';
 import { isStopped } from '../run/control';
-import {
-  afterStep,
-  clipToRange,
-  lossAscentDirection,
-  predictLabels,
-  projectToBall,
-  randomPointInBall,
-  steepestDirection,
-  successes,
-} from './common';
+import { afterStep, clipToRange, lossAscentDirection, predictLabels, projectToBall, randomPointInBall, steepestDirection, successes } from './common';
 import type { AttackBatch, AttackContext, AttackOutput, NormName } from './types';
 
 export interface IterativeSettings {
@@ -43,9 +34,7 @@ export async function iterativeAttack(model: Classifier, batch: AttackBatch, s: 
   try {
     for (let run = 0; run < runs; run++) {
       adversarial = tf.tidy(() =>
-        s.numRandomInit > 0
-          ? clipToRange(batch.x.add(randomPointInBall(batch.x.shape, s.eps, s.norm, context.rng)), context.clip)
-          : batch.x.clone(),
+        s.numRandomInit > 0 ? clipToRange(batch.x.add(randomPointInBall(batch.x.shape, s.eps, s.norm, context.rng)), context.clip) : batch.x.clone(),
       );
       momentum = s.decay !== undefined ? tf.zerosLike(batch.x) : undefined;
       for (let step = 1; step <= s.maxIter; step++) {
@@ -94,7 +83,14 @@ export async function iterativeAttack(model: Classifier, batch: AttackBatch, s: 
         const previousBest: tf.Tensor4D = best;
         const merged = tf.tidy(() => {
           const mask = tf.tensor1d(keepNew.map(Number), 'float32');
-          return tf.where(mask.reshape([n, 1, 1, 1]).cast('bool').tile([1, ...batch.x.shape.slice(1)]), finished, previousBest);
+          return tf.where(
+            mask
+              .reshape([n, 1, 1, 1])
+              .cast('bool')
+              .tile([1, ...batch.x.shape.slice(1)]),
+            finished,
+            previousBest,
+          );
         });
         tf.dispose([previousBest, finished]);
         best = merged as tf.Tensor4D;

@@ -83,7 +83,18 @@ async function jsmaSlice(model: Classifier, batch: AttackBatch, p: JsmaParams, c
     // Jacobian of the logits (JSMA-Z), not of the softmax: its derivatives do not vanish on confident predictions.
     // Copy 1 differentiates the target logit (alpha), copy 2 the sum of all logits (alpha + beta).
     const selector = tf.tidy(() =>
-      tf.concat([tf.oneHot(tf.tensor1d(rows.map((row) => targets[row]), 'int32'), numClasses).toFloat(), tf.ones([a, numClasses])]),
+      tf.concat([
+        tf
+          .oneHot(
+            tf.tensor1d(
+              rows.map((row) => targets[row]),
+              'int32',
+            ),
+            numClasses,
+          )
+          .toFloat(),
+        tf.ones([a, numClasses]),
+      ]),
     );
     const doubled = tf.concat([x, x]) as tf.Tensor4D;
     let labelsNow: Int32Array;

@@ -18,7 +18,15 @@ import { isWhiteBox, type AttackContext, type AttackDefinition, type AttackParam
 
 const context = (clip: [number, number] = [0, 1], seed = 1): AttackContext => ({ rng: createRng(seed), clip });
 
-function runWhiteBox(attack: AttackDefinition, model: Classifier, x: tf.Tensor4D, labels: Int32Array, params: AttackParams, ctx: AttackContext, targets?: Int32Array) {
+function runWhiteBox(
+  attack: AttackDefinition,
+  model: Classifier,
+  x: tf.Tensor4D,
+  labels: Int32Array,
+  params: AttackParams,
+  ctx: AttackContext,
+  targets?: Int32Array,
+) {
   if (!isWhiteBox(attack)) throw new Error('not white-box');
   return attack.run(model, { x, labels, targets }, params, ctx);
 }
@@ -28,7 +36,11 @@ function linearClassifier(seed: number, classes = 3) {
   const model = tf.sequential({
     layers: [
       tf.layers.flatten({ inputShape: [4, 4, 1] }),
-      tf.layers.dense({ units: classes, kernelInitializer: tf.initializers.glorotNormal({ seed }), biasInitializer: tf.initializers.randomNormal({ seed: seed + 1, stddev: 0.1 }) }),
+      tf.layers.dense({
+        units: classes,
+        kernelInitializer: tf.initializers.glorotNormal({ seed }),
+        biasInitializer: tf.initializers.randomNormal({ seed: seed + 1, stddev: 0.1 }),
+      }),
     ],
   });
   const [kernel, bias] = model.getWeights().map((w) => w.arraySync()) as [number[][], number[]];
@@ -173,7 +185,11 @@ describe('minimal-perturbation attacks on small models', () => {
     const labels = Int32Array.from({ length: n }, (_, i) => order[2 * i]);
     // Easy targets: the runner-up class of each image.
     const targets = Int32Array.from({ length: n }, (_, i) => order[2 * i + 1]);
-    for (const [theta, gamma] of [[0.3, 0.5], [0.3, 0.15], [-0.3, 0.5]]) {
+    for (const [theta, gamma] of [
+      [0.3, 0.5],
+      [0.3, 0.15],
+      [-0.3, 0.5],
+    ]) {
       const { adversarial, results } = await attackBatch(jsma, model, { x, labels, targets }, { theta, gamma }, context());
       const delta = tf.tidy(() => adversarial.sub(x).reshape([n, 16]).arraySync()) as number[][];
       const original = x.reshape([n, 16]).arraySync() as number[][];

@@ -14,11 +14,7 @@ export async function perturbationNorms(original: tf.Tensor4D, adversarial: tf.T
   const [l0, l2, linf] = tf.tidy(() => {
     const delta = adversarial.sub(original).reshape([original.shape[0], -1]);
     const magnitude = delta.abs();
-    return [
-      magnitude.greater(L0_TOLERANCE).sum(1).toFloat(),
-      delta.square().sum(1).sqrt(),
-      magnitude.max(1),
-    ];
+    return [magnitude.greater(L0_TOLERANCE).sum(1).toFloat(), delta.square().sum(1).sqrt(), magnitude.max(1)];
   });
   const out = { l0: (await l0.data()) as Float32Array, l2: (await l2.data()) as Float32Array, linf: (await linf.data()) as Float32Array };
   tf.dispose([l0, l2, linf]);

@@ -31,6 +31,11 @@ export const bim: AttackDefinition = {
   meta: BIM_META,
   run(model: Classifier, batch: AttackBatch, given: AttackParams, context: AttackContext) {
     const p = readParams<PgdParams>(bimParams, given);
-    return iterativeAttack(model, batch, { norm: 'inf', eps: p.eps, epsStep: p.eps_step, maxIter: p.max_iter, targeted: p.targeted, numRandomInit: 0 }, context);
+    return iterativeAttack(
+      model,
+      batch,
+      { norm: 'inf', eps: p.eps, epsStep: p.eps_step, maxIter: p.max_iter, targeted: p.targeted, numRandomInit: 0 },
+      context,
+    );
   },
 };

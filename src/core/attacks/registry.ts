@@ -24,7 +24,9 @@ export const ATTACKS: readonly AttackDefinition[] = registry;
 export function registerAttack<A extends AttackDefinition>(attack: A): A {
   const entry = ATTACK_METAS.find((m) => m.id === attack.meta.id);
   if (entry !== attack.meta) {
-    throw new Error(`The attack "${attack.meta.id}" must carry its catalog entry: call registerAttackMeta in its catalog-entry file and import that meta here.`);
+    throw new Error(
+      `The attack "${attack.meta.id}" must carry its catalog entry: call registerAttackMeta in its catalog-entry file and import that meta here.`,
+    );
   }
   const taken = registry.find((a) => a.meta.id === attack.meta.id);
   if (taken && taken !== attack) throw new Error(`An attack called "${attack.meta.id}" is already registered; choose another id.`);

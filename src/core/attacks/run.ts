@@ -2,7 +2,16 @@ import * as tf from '@tensorflow/tfjs';
 import { perturbationNorms } from './norms';
 import type { Classifier } from '../models/classifier';
 import { labelModelOf, scoreModelOf } from './blackbox';
-import { isDecisionBased, isScoreBased, isWhiteBox, type AttackBatch, type AttackContext, type AttackDefinition, type AttackOutput, type AttackParams } from './types';
+import {
+  isDecisionBased,
+  isScoreBased,
+  isWhiteBox,
+  type AttackBatch,
+  type AttackContext,
+  type AttackDefinition,
+  type AttackOutput,
+  type AttackParams,
+} from './types';
 
 /** What the lab and the reports show for each attacked example. */
 export interface ExampleResult {

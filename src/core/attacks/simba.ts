@@ -20,7 +20,6 @@ interface SimbaParams extends AttackParams {
   batch_size: number;
 }
 
-
 /** Index of the largest value in row `row` of a row-major [?, k] array (first one on ties, as argMax). */
 function argMaxRow(values: Float32Array, row: number, k: number): number {
   let best = 0;

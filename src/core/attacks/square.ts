@@ -17,7 +17,6 @@ interface SquareParams extends AttackParams {
   batch_size: number;
 }
 
-
 /** Below this a probability is treated as this (float32 softmax underflows; log(0) would be -Infinity). */
 const SMALLEST_PROBABILITY = 1e-38;
 

@@ -14,7 +14,14 @@ import { isWhiteBox, type AttackDefinition, type AttackParams } from './types';
 const WHITE_BOX = ['fgsm', 'bim', 'pgd', 'mim'];
 const context = (seed = 1) => ({ rng: createRng(seed), clip: [0, 1] as [number, number] });
 
-function runWhiteBox(attack: AttackDefinition, model: ReturnType<typeof tinyClassifier>, x: tf.Tensor4D, labels: Int32Array, params: AttackParams, targets?: Int32Array) {
+function runWhiteBox(
+  attack: AttackDefinition,
+  model: ReturnType<typeof tinyClassifier>,
+  x: tf.Tensor4D,
+  labels: Int32Array,
+  params: AttackParams,
+  targets?: Int32Array,
+) {
   if (!isWhiteBox(attack)) throw new Error('not white-box');
   return attack.run(model, { x, labels, targets }, params, context());
 }

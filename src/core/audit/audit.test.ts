@@ -56,7 +56,17 @@ function report(attacks: ReportAttack[], extra: Partial<RobustnessReport> = {}):
     createdAt: '2026-12-02T00:00:00.000Z',
     tool: { name: 't', version: '0' },
     environment: { runtime: 'node', backend: 'wasm', seconds: 1 },
-    model: { name: 'm', format: 'layers-model', task: 'image', inputShape: [2, 2, 1], classes: ['cat', 'dog'], output: 'logits', parameters: 1, weightBytes: 4, weightsSha256: '0'.repeat(64) },
+    model: {
+      name: 'm',
+      format: 'layers-model',
+      task: 'image',
+      inputShape: [2, 2, 1],
+      classes: ['cat', 'dog'],
+      output: 'logits',
+      parameters: 1,
+      weightBytes: 4,
+      weightsSha256: '0'.repeat(64),
+    },
     data: { name: 'd', examples: 10, available: 10, perClass: [5, 5] },
     suite: { id: 'quick', seed: 1, examples: 10 },
     checks: [],
@@ -71,11 +81,26 @@ function report(attacks: ReportAttack[], extra: Partial<RobustnessReport> = {}):
   };
 }
 
-const point = (budget: number, accuracy: number, successRate = 0, meanQueries: number | null = null) => ({ budget, examples: 10, accuracy, successRate, meanL2: null, meanLinf: null, meanQueries });
+const point = (budget: number, accuracy: number, successRate = 0, meanQueries: number | null = null) => ({
+  budget,
+  examples: 10,
+  accuracy,
+  successRate,
+  meanL2: null,
+  meanLinf: null,
+  meanQueries,
+});
 
 describe('findings', () => {
   it('name the attack, the budget and both accuracies of the smallest budget that halves accuracy', () => {
-    const pgd: ReportAttack = { id: 'pgd', name: 'PGD-10', knowledge: 'white-box', budgetUnit: 'linf', params: {}, points: [point(0, 0.9), point(8 / 255, 0.6), point(0.1, 0.3)] };
+    const pgd: ReportAttack = {
+      id: 'pgd',
+      name: 'PGD-10',
+      knowledge: 'white-box',
+      budgetUnit: 'linf',
+      params: {},
+      points: [point(0, 0.9), point(8 / 255, 0.6), point(0.1, 0.3)],
+    };
     const findings = findingsOf(report([pgd]));
     expect(findings[0]).toEqual({
       kind: 'evasion',
@@ -104,7 +129,9 @@ describe('findings', () => {
   it('call the most fragile class high risk only when its interval is narrow enough', () => {
     const pgd: ReportAttack = { id: 'pgd', name: 'PGD-10', knowledge: 'white-box', budgetUnit: 'linf', params: {}, points: [point(0.1, 0.5)] };
     const fragile = (examples: number) =>
-      findingsOf(report([pgd], { perClass: [{ classIndex: 0, name: 'cat', examples, cleanAccuracy: 1, robustAccuracy: 0.2 }] })).find((f) => f.text.startsWith('The most fragile'))!;
+      findingsOf(report([pgd], { perClass: [{ classIndex: 0, name: 'cat', examples, cleanAccuracy: 1, robustAccuracy: 0.2 }] })).find((f) =>
+        f.text.startsWith('The most fragile'),
+      )!;
     // 20% of 50 right: 11.2-33.0% (centre 0.2214, half-width 0.1090), wholly below half of the clean 100%.
     expect(fragile(50).severity).toBe('high');
     expect(fragile(50).text).toContain('20.0% (95% CI 11.2–33.0%) of its 50 examples');
@@ -118,7 +145,15 @@ describe('findings', () => {
 
   it('report a black-box attack, a skipped one, the most fragile class, extraction and a cancel', () => {
     const square: ReportAttack = { id: 'square', name: 'Square', knowledge: 'score-based', budgetUnit: 'linf', params: {}, points: [point(0.3, 0.1, 0.8, 42)] };
-    const deepfool: ReportAttack = { id: 'deepfool', name: 'DeepFool', knowledge: 'white-box', budgetUnit: 'l2', params: {}, points: [], skipped: 'No gradients.' };
+    const deepfool: ReportAttack = {
+      id: 'deepfool',
+      name: 'DeepFool',
+      knowledge: 'white-box',
+      budgetUnit: 'l2',
+      params: {},
+      points: [],
+      skipped: 'No gradients.',
+    };
     const pgd: ReportAttack = { id: 'pgd', name: 'PGD-10', knowledge: 'white-box', budgetUnit: 'linf', params: {}, points: [point(0.1, 0.5)] };
     const texts = findingsOf(
       report([square, deepfool, pgd], {

@@ -53,7 +53,11 @@ export class AuditInputError extends Error {
 
 const pct = formatPercent;
 const budgetText = (a: ReportAttack, b: number) =>
-  a.budgetUnit === 'word-share' ? `${pct(b)} of the words` : a.budgetUnit === 'l2' ? `L2 ${b.toFixed(2)}` : `L∞ ${b.toFixed(3)}${b < 0.1 && Math.abs(b * 255 - Math.round(b * 255)) < 1e-6 ? ` (${Math.round(b * 255)}/255)` : ''}`;
+  a.budgetUnit === 'word-share'
+    ? `${pct(b)} of the words`
+    : a.budgetUnit === 'l2'
+      ? `L2 ${b.toFixed(2)}`
+      : `L∞ ${b.toFixed(3)}${b < 0.1 && Math.abs(b * 255 - Math.round(b * 255)) < 1e-6 ? ` (${Math.round(b * 255)}/255)` : ''}`;
 
 /** The plain-language summary: each sentence names the numbers behind it. */
 export function findingsOf(report: Omit<RobustnessReport, 'findings'>): ReportFinding[] {
@@ -62,14 +66,19 @@ export function findingsOf(report: Omit<RobustnessReport, 'findings'>): ReportFi
   const ran = report.attacks.filter((a) => !a.skipped && a.points.length > 0);
   // Only over examples that finished: a run cancelled in its first batch has measured no clean accuracy at all.
   if (report.clean.examples > 0 && clean < 0.5) {
-    findings.push({ kind: 'coverage', severity: 'high', text: `Clean accuracy is only ${pct(clean)} on ${report.data.name}: check the spec (value range, channel order, class order) before reading the attack results.` });
+    findings.push({
+      kind: 'coverage',
+      severity: 'high',
+      text: `Clean accuracy is only ${pct(clean)} on ${report.data.name}: check the spec (value range, channel order, class order) before reading the attack results.`,
+    });
   }
   // Evasion: the attack that does most damage at the smallest budget where accuracy halves.
   let worst: { attack: ReportAttack; budget: number; accuracy: number } | undefined;
   for (const attack of ran) {
     const broken = attack.points.filter((p) => p.budget > 0 && p.accuracy <= clean / 2).sort((a, b) => a.budget - b.budget)[0];
     // The smallest budget that halves accuracy; at the same budget, the attack that leaves the least.
-    const better = (w: NonNullable<typeof worst>) => attack.budgetUnit === w.attack.budgetUnit && (broken!.budget < w.budget || (broken!.budget === w.budget && broken!.accuracy < w.accuracy));
+    const better = (w: NonNullable<typeof worst>) =>
+      attack.budgetUnit === w.attack.budgetUnit && (broken!.budget < w.budget || (broken!.budget === w.budget && broken!.accuracy < w.accuracy));
     if (broken && attack.budgetUnit !== 'l2' && (!worst || better(worst))) {
       worst = { attack, budget: broken.budget, accuracy: broken.accuracy };
     }
@@ -79,7 +88,7 @@ export function findingsOf(report: Omit<RobustnessReport, 'findings'>): ReportFi
     findings.push({
       kind: 'evasion',
       severity: severe ? 'high' : 'medium',
-      text: `Evasion: ${worst.attack.name} brings accuracy from ${pct(clean)} to ${pct(worst.accuracy)} with changes of ${budgetText(worst.attack, worst.budget)}${worst.attack.knowledge === 'white-box' ? ' (an attacker with the weights, which a browser-deployed model hands to every visitor)' : ' using only the model\'s outputs'}.`,
+      text: `Evasion: ${worst.attack.name} brings accuracy from ${pct(clean)} to ${pct(worst.accuracy)} with changes of ${budgetText(worst.attack, worst.budget)}${worst.attack.knowledge === 'white-box' ? ' (an attacker with the weights, which a browser-deployed model hands to every visitor)' : " using only the model's outputs"}.`,
     });
   } else if (ran.length > 0) {
     const strongest = ran
@@ -88,19 +97,32 @@ export function findingsOf(report: Omit<RobustnessReport, 'findings'>): ReportFi
       .map((a) => ({ a, p: a.points.reduce((m, p) => (p.accuracy <= m.accuracy ? p : m), a.points[0]) }))
       .sort((x, y) => x.p.accuracy - y.p.accuracy)[0];
     if (strongest) {
-      findings.push({ kind: 'evasion', severity: 'low', text: `No attack halved the accuracy within the budgets tried: the strongest, ${strongest.a.name}, leaves ${pct(strongest.p.accuracy)} at ${budgetText(strongest.a, strongest.p.budget)} (clean ${pct(clean)}).` });
+      findings.push({
+        kind: 'evasion',
+        severity: 'low',
+        text: `No attack halved the accuracy within the budgets tried: the strongest, ${strongest.a.name}, leaves ${pct(strongest.p.accuracy)} at ${budgetText(strongest.a, strongest.p.budget)} (clean ${pct(clean)}).`,
+      });
     }
   }
   const minimal = ran.find((a) => a.budgetUnit === 'l2');
   if (minimal) {
     const half = minimal.points.find((p) => p.successRate >= 0.5);
-    if (half) findings.push({ kind: 'evasion', severity: half.budget <= 1 ? 'high' : 'medium', text: `Half of the correctly classified examples are flipped by a ${minimal.name} change of ${budgetText(minimal, half.budget)} or less (${pct(half.successRate)} at that size).` });
+    if (half)
+      findings.push({
+        kind: 'evasion',
+        severity: half.budget <= 1 ? 'high' : 'medium',
+        text: `Half of the correctly classified examples are flipped by a ${minimal.name} change of ${budgetText(minimal, half.budget)} or less (${pct(half.successRate)} at that size).`,
+      });
   }
   const blackBox = ran.filter((a) => a.knowledge !== 'white-box' && a.budgetUnit !== 'l2' && (a.defense ?? 'none') === 'none');
   for (const attack of blackBox) {
     const last = attack.points.at(-1)!;
     if (attack.budgetUnit === 'linf') {
-      findings.push({ kind: 'evasion', severity: last.successRate >= 0.5 ? 'high' : 'medium', text: `Without the weights, ${attack.name} fools ${pct(last.successRate)} of the correctly classified examples at ${budgetText(attack, last.budget)}${last.meanQueries !== null ? `, with ${last.meanQueries.toFixed(0)} queries on average` : ''}.` });
+      findings.push({
+        kind: 'evasion',
+        severity: last.successRate >= 0.5 ? 'high' : 'medium',
+        text: `Without the weights, ${attack.name} fools ${pct(last.successRate)} of the correctly classified examples at ${budgetText(attack, last.budget)}${last.meanQueries !== null ? `, with ${last.meanQueries.toFixed(0)} queries on average` : ''}.`,
+      });
     }
   }
   // Text: what the normalizer buys, against an unaware and an adaptive attacker.
@@ -119,7 +141,9 @@ export function findingsOf(report: Omit<RobustnessReport, 'findings'>): ReportFi
     }
   }
   // Averages hide the class an attacker cares about (for a spam filter: spam read as ham).
-  const fragile = report.perClass.filter((c) => c.examples > 0 && c.cleanAccuracy > 0).sort((a, b) => a.robustAccuracy / a.cleanAccuracy - b.robustAccuracy / b.cleanAccuracy)[0];
+  const fragile = report.perClass
+    .filter((c) => c.examples > 0 && c.cleanAccuracy > 0)
+    .sort((a, b) => a.robustAccuracy / a.cleanAccuracy - b.robustAccuracy / b.cleanAccuracy)[0];
   if (fragile && report.reference && fragile.robustAccuracy < fragile.cleanAccuracy) {
     const attack = report.attacks.find((a) => a.id === report.reference!.attackId);
     if (attack) {
@@ -149,7 +173,8 @@ export function findingsOf(report: Omit<RobustnessReport, 'findings'>): ReportFi
   if (skipped.length > 0) {
     findings.push({ kind: 'coverage', severity: 'info', text: `Not run: ${skipped.map((a) => a.name).join(', ')}. ${skipped[0].skipped}` });
   }
-  if (report.partial) findings.push({ kind: 'coverage', severity: 'info', text: 'The run was cancelled: every number covers only the examples that finished.' });
+  if (report.partial)
+    findings.push({ kind: 'coverage', severity: 'info', text: 'The run was cancelled: every number covers only the examples that finished.' });
   return findings;
 }
 
@@ -182,7 +207,10 @@ export async function auditableChecks(model: LoadedModel, spec: ModelSpec): Prom
 export async function runAudit(request: AuditRequest, control: RunControl = {}): Promise<RobustnessReport> {
   const started = performance.now();
   const { model, spec, data, seed } = request;
-  if (spec.task !== data.task) throw new AuditInputError(`The model is a${spec.task === 'image' ? 'n image' : ' text'} model but the data are ${data.task === 'image' ? 'images' : 'texts'}.`);
+  if (spec.task !== data.task)
+    throw new AuditInputError(
+      `The model is a${spec.task === 'image' ? 'n image' : ' text'} model but the data are ${data.task === 'image' ? 'images' : 'texts'}.`,
+    );
   const { checks, gradients } = await auditableChecks(model, spec);
   const classes = spec.classes;
   const perClassCount = (labels: ArrayLike<number>, n: number) => {
@@ -215,7 +243,15 @@ export async function runAudit(request: AuditRequest, control: RunControl = {}):
     body = {
       ...result,
       extraction: null,
-      data: { name: data.name, examples: used, available: data.examples.length, perClass: perClassCount(data.examples.map((e) => e.label), used) },
+      data: {
+        name: data.name,
+        examples: used,
+        available: data.examples.length,
+        perClass: perClassCount(
+          data.examples.map((e) => e.label),
+          used,
+        ),
+      },
       suite: { id: suite.id, seed, examples: used },
     };
   }

@@ -13,9 +13,18 @@ function writeCsv(rows: readonly (readonly string[])[], lineBreak: string): stri
 
 describe('parseCsv', () => {
   it('reads plain fields, LF and CRLF line ends, with or without a final line break', () => {
-    expect(parseCsv('a,b\nc,d')).toEqual([['a', 'b'], ['c', 'd']]);
-    expect(parseCsv('a,b\r\nc,d\r\n')).toEqual([['a', 'b'], ['c', 'd']]);
-    expect(parseCsv('a,b\rc,d\r')).toEqual([['a', 'b'], ['c', 'd']]);
+    expect(parseCsv('a,b\nc,d')).toEqual([
+      ['a', 'b'],
+      ['c', 'd'],
+    ]);
+    expect(parseCsv('a,b\r\nc,d\r\n')).toEqual([
+      ['a', 'b'],
+      ['c', 'd'],
+    ]);
+    expect(parseCsv('a,b\rc,d\r')).toEqual([
+      ['a', 'b'],
+      ['c', 'd'],
+    ]);
   });
 
   it('reads quoted fields with commas, doubled quotes and line breaks inside', () => {

@@ -104,8 +104,7 @@ export function parseCsvRecords(text: string, source?: string): CsvRecord[] {
         continue;
       }
       throw new Error(
-        `${at(line)}: text follows the closing quote of a quoted field. ` +
-          'Put the whole field inside the quotes and write a quote inside it as two ("").',
+        `${at(line)}: text follows the closing quote of a quoted field. ` + 'Put the whole field inside the quotes and write a quote inside it as two ("").',
       );
     }
     // An unquoted field runs to the next comma or line break; a stray quote inside it is kept as a character.

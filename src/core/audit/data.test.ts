@@ -285,7 +285,7 @@ const RGB_3X2: ImageExpectation = { ...GRAY_3X2, channels: 3 };
 describe('matchImagesToLabelCsv', () => {
   const CATS = ['cat', 'dog'];
 
-  it('gives the images in the CSV\'s row order, as the command line reads them', () => {
+  it("gives the images in the CSV's row order, as the command line reads them", () => {
     const listed = parseImageLabelCsv('file,label\nb.png,dog\na.png,cat\nc.png,dog\n', CATS);
     // Uploaded paths come sorted; the suite attacks the first images, so the order must be the CSV's.
     expect(matchImagesToLabelCsv(['a.png', 'b.png', 'c.png'], listed)).toEqual({ order: [1, 0, 2], labels: [1, 0, 1] });
@@ -302,7 +302,9 @@ describe('matchImagesToLabelCsv', () => {
     expect(messageOf(() => matchImagesToLabelCsv(['001.png'], listed, { source: 'labels.csv' }))).toMatch(
       /^labels\.csv lists 2 files named "001\.png" \("cat\/001\.png", "dog\/001\.png"\) and none is the path of 001\.png\. Write each file's path/,
     );
-    expect(messageOf(() => matchImagesToLabelCsv(['data/cat/002.png'], listed, { source: 'labels.csv' }))).toBe('labels.csv gives no label for data/cat/002.png. Add a row "002.png,<label>".');
+    expect(messageOf(() => matchImagesToLabelCsv(['data/cat/002.png'], listed, { source: 'labels.csv' }))).toBe(
+      'labels.csv gives no label for data/cat/002.png. Add a row "002.png,<label>".',
+    );
   });
 
   it('refuses two images matched by one row', () => {
@@ -318,7 +320,15 @@ describe('buildImageSplit', () => {
     const images = [image('a.png', 3, 2, (x, y) => [10 * x + y, 10 * x + y, 10 * x + y, 255]), image('b.png', 3, 2, () => [7, 7, 7, 255])];
     const { split, notices } = buildImageSplit(images, [2, 0], GRAY_3X2);
     expect(notices).toEqual([]);
-    expect(split).toEqual({ images: Uint8Array.from([0, 10, 20, 1, 11, 21, 7, 7, 7, 7, 7, 7]), labels: Uint8Array.from([2, 0]), count: 2, height: 2, width: 3, channels: 1, numClasses: 3 });
+    expect(split).toEqual({
+      images: Uint8Array.from([0, 10, 20, 1, 11, 21, 7, 7, 7, 7, 7, 7]),
+      labels: Uint8Array.from([2, 0]),
+      count: 2,
+      height: 2,
+      width: 3,
+      channels: 1,
+      numClasses: 3,
+    });
   });
 
   it('composites transparent pixels onto black and says so', () => {
@@ -338,11 +348,17 @@ describe('buildImageSplit', () => {
   it('copies gray into R, G and B for an RGB model and says so', () => {
     const { split, notices } = buildImageSplit([image('g.png', 3, 2, (x) => [50 * x])], [0], RGB_3X2);
     expect([...split.images.subarray(0, 9)]).toEqual([0, 0, 0, 50, 50, 50, 100, 100, 100]);
-    expect(notices).toEqual([expect.stringMatching(/^1 grayscale image was given to a model that takes RGB \(the first is g\.png\); the gray value was copied/)]);
+    expect(notices).toEqual([
+      expect.stringMatching(/^1 grayscale image was given to a model that takes RGB \(the first is g\.png\); the gray value was copied/),
+    ]);
   });
 
   it('refuses colour for a grayscale model, counting the pixels that differ', () => {
-    const images = [image('ok.png', 3, 2, () => [5, 5, 5]), image('red.png', 3, 2, (x) => (x === 2 ? [255, 0, 0] : [1, 1, 1])), image('blue.png', 3, 2, () => [0, 0, 9])];
+    const images = [
+      image('ok.png', 3, 2, () => [5, 5, 5]),
+      image('red.png', 3, 2, (x) => (x === 2 ? [255, 0, 0] : [1, 1, 1])),
+      image('blue.png', 3, 2, () => [0, 0, 9]),
+    ];
     const message = messageOf(() => buildImageSplit(images, [0, 1, 2], GRAY_3X2));
     expect(message).toMatch(/^red\.png is in colour \(2 of 6 pixels have R, G and B different\), as is 1 other image, but the model takes grayscale images\./);
     expect(message).toContain('Convert the images to grayscale');
@@ -351,7 +367,9 @@ describe('buildImageSplit', () => {
   it('names the first image of the wrong size, both sizes, and the size to resize to', () => {
     const images = [image('fine.png', 3, 2, () => [0]), image('big.png', 4, 4, () => [0]), image('tall.png', 3, 5, () => [0])];
     const message = messageOf(() => buildImageSplit(images, [0, 0, 0], GRAY_3X2));
-    expect(message).toMatch(/^big\.png is 4x4 pixels but the model takes 3x2 \(width x height\) \(2 of 3 images have another size\)\. Resize the images to 3x2/);
+    expect(message).toMatch(
+      /^big\.png is 4x4 pixels but the model takes 3x2 \(width x height\) \(2 of 3 images have another size\)\. Resize the images to 3x2/,
+    );
   });
 
   it('needs one label per image', () => {
@@ -390,7 +408,7 @@ describe('checkSplitAgainstModel', () => {
   });
   const model: ImageExpectation = { height: 1, width: 2, channels: 1, numClasses: 4 };
 
-  it('passes a split that fits, with the model\'s class count', () => {
+  it("passes a split that fits, with the model's class count", () => {
     const { split: checked, notices } = checkSplitAgainstModel(split(1, [1, 2, 3, 4], [0, 3]), model);
     expect(notices).toEqual([]);
     expect(checked).toEqual({ ...split(1, [1, 2, 3, 4], [0, 3]), numClasses: 4 });
@@ -404,12 +422,16 @@ describe('checkSplitAgainstModel', () => {
   });
 
   it('runs the same size and label checks', () => {
-    expect(() => checkSplitAgainstModel({ ...split(1, [1, 2], [0]), width: 1, height: 2 }, model)).toThrow(/^Image 1 is 1x2 pixels but the model takes 2x1.*Resize the images to 2x1/);
+    expect(() => checkSplitAgainstModel({ ...split(1, [1, 2], [0]), width: 1, height: 2 }, model)).toThrow(
+      /^Image 1 is 1x2 pixels but the model takes 2x1.*Resize the images to 2x1/,
+    );
     expect(() => checkSplitAgainstModel(split(1, [1, 2], [7]), model)).toThrow(/^Image 1: its label 7 is not a class of the model/);
   });
 
   it('refuses a split whose bytes do not add up, and says to rebuild it', () => {
-    expect(() => checkSplitAgainstModel(split(1, [1, 2, 3], [0, 1]), model)).toThrow(/inconsistent: 3 pixel bytes and 2 labels for 2 images of 2x1x1 .*Rebuild it/);
+    expect(() => checkSplitAgainstModel(split(1, [1, 2, 3], [0, 1]), model)).toThrow(
+      /inconsistent: 3 pixel bytes and 2 labels for 2 images of 2x1x1 .*Rebuild it/,
+    );
     expect(() => checkSplitAgainstModel(split(2, [1, 2, 3, 4], [0]), model)).toThrow(/2 channels per pixel; an image audit takes 1 \(gray\), 3 \(RGB\) or 4/);
   });
 });

@@ -137,7 +137,12 @@ function readTable(text: string, wanted: readonly WantedColumn[], source: string
   }
   if (missing.length > 0) {
     const describe = (w: WantedColumn) =>
-      w.names.length === 1 ? `"${w.names[0]}"` : `"${w.names[0]}" (or ${w.names.slice(1).map((n) => `"${n}"`).join(', ')})`;
+      w.names.length === 1
+        ? `"${w.names[0]}"`
+        : `"${w.names[0]}" (or ${w.names
+            .slice(1)
+            .map((n) => `"${n}"`)
+            .join(', ')})`;
     throw new Error(
       `${source}, line ${header.line}: the header has no column named ${missing.map(describe).join(' or ')}; ` +
         `the columns found are ${foundList}. Rename the column that holds it to "${missing[0].names[0]}".${separatorHint}`,
@@ -177,11 +182,7 @@ export interface TextCsvOptions extends CsvSourceOptions {
 }
 
 /** A CSV with a header naming `text` and `label` (any case, any order, other columns ignored), one example a row. */
-export function parseTextCsv(
-  text: string,
-  classes: readonly string[],
-  options: TextCsvOptions = {},
-): { examples: LabelledText[]; notices: string[] } {
+export function parseTextCsv(text: string, classes: readonly string[], options: TextCsvOptions = {}): { examples: LabelledText[]; notices: string[] } {
   const source = escapeForMessage(options.source ?? DEFAULT_SOURCE);
   if (classes.length === 0) throw new Error('The model has no class names to match labels against; give its classes first.');
   const table = readTable(
@@ -250,7 +251,7 @@ export function compareClassNames(a: string, b: string): number {
  */
 export function labelsFromFolders(paths: readonly string[]): { classes: string[]; labels: number[] } {
   if (paths.length === 0) {
-    throw new Error('No image files were found. Choose a folder with one subfolder per class, each holding that class\'s images.');
+    throw new Error("No image files were found. Choose a folder with one subfolder per class, each holding that class's images.");
   }
   const parents = paths.map((path) => {
     const parts = path.split(/[\\/]/).filter((part) => part !== '' && part !== '.');
@@ -268,11 +269,7 @@ export function labelsFromFolders(paths: readonly string[]): { classes: string[]
 }
 
 /** A CSV of `file` (or `filename`, `path`) and `label`: each file as written in the CSV, with its class index. */
-export function parseImageLabelCsv(
-  text: string,
-  classes: readonly string[],
-  options: CsvSourceOptions = {},
-): Map<string, number> {
+export function parseImageLabelCsv(text: string, classes: readonly string[], options: CsvSourceOptions = {}): Map<string, number> {
   const source = escapeForMessage(options.source ?? DEFAULT_SOURCE);
   if (classes.length === 0) throw new Error('The model has no class names to match labels against; give its classes first.');
   const table = readTable(
@@ -327,7 +324,10 @@ export function matchImagesToLabelCsv(
     if (sameName.length === 1) return sameName[0];
     if (sameName.length > 1) {
       throw new Error(
-        `${source} lists ${sameName.length} files named ${quoted(baseName(path))} (${sameName.slice(0, 5).map((i) => quoted(rows[i].file)).join(', ')}) ` +
+        `${source} lists ${sameName.length} files named ${quoted(baseName(path))} (${sameName
+          .slice(0, 5)
+          .map((i) => quoted(rows[i].file))
+          .join(', ')}) ` +
           `and none is the path of ${escapeForMessage(path)}. Write each file's path in the CSV with its folders, relative to the folder you chose.`,
       );
     }

@@ -33,7 +33,11 @@ describe('readImageHeader', () => {
     expect(readImageHeader(webp('VP8 ', [0, 0, 0, 0x9d, 0x01, 0x2a, 0x40, 0x01, 0xf0, 0x00]))).toEqual({ format: 'WebP', width: 320, height: 240 });
     // VP8L: 0x2f, then 14 bits of width - 1 and 14 bits of height - 1 (little-endian): 100 x 50.
     const bits = 99 | (49 << 14);
-    expect(readImageHeader(webp('VP8L', [0x2f, bits & 0xff, (bits >> 8) & 0xff, (bits >> 16) & 0xff, bits >>> 24]))).toEqual({ format: 'WebP', width: 100, height: 50 });
+    expect(readImageHeader(webp('VP8L', [0x2f, bits & 0xff, (bits >> 8) & 0xff, (bits >> 16) & 0xff, bits >>> 24]))).toEqual({
+      format: 'WebP',
+      width: 100,
+      height: 50,
+    });
     expect(readImageHeader(webp('VP8X', [0, 0, 0, 0, 0x2f, 0x75, 0x00, 0x2f, 0x75, 0x00]))).toEqual({ format: 'WebP', width: 30000, height: 30000 });
   });
 

@@ -89,9 +89,10 @@ export function readImageHeader(bytes: Uint8Array): ImageHeader | undefined {
     if (bytes.length >= 10) size = { width: view.getUint16(6, true), height: view.getUint16(8, true) };
   } else if (format === 'BMP') {
     if (bytes.length >= 26) {
-      size = view.getUint32(14, true) === 12
-        ? { width: view.getUint16(18, true), height: view.getUint16(20, true) }
-        : { width: Math.abs(view.getInt32(18, true)), height: Math.abs(view.getInt32(22, true)) };
+      size =
+        view.getUint32(14, true) === 12
+          ? { width: view.getUint16(18, true), height: view.getUint16(20, true) }
+          : { width: Math.abs(view.getInt32(18, true)), height: Math.abs(view.getInt32(22, true)) };
     }
   } else {
     size = webpSize(bytes, view);
@@ -111,7 +112,10 @@ export function checkImageHeader(bytes: Uint8Array, name: string, maxPixels = MA
     throw new Error(`${shownName} is not an image the audit reads (${what}). Re-export it as PNG or JPEG, or remove it.`);
   }
   const header = readImageHeader(bytes);
-  if (!header) throw new Error(`${shownName} looks like a ${format} but its size cannot be read from its header: the file is damaged or cut short. Re-export it, or remove it.`);
+  if (!header)
+    throw new Error(
+      `${shownName} looks like a ${format} but its size cannot be read from its header: the file is damaged or cut short. Re-export it, or remove it.`,
+    );
   const pixels = header.width * header.height;
   if (pixels > maxPixels) {
     throw new Error(

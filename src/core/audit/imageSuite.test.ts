@@ -49,11 +49,23 @@ describe('the image suite when the model fails part-way', () => {
   it('says how many examples extraction needs, the smallest number that runs', async () => {
     const result = await runImageSuite(model, tinySplit(149), { ...SUITE, linfBudgets: [0] }, { seed: 1, gradients: true, classes: ['a', 'b', 'c'] });
     // 150 examples run (the first test): 50 held out, 100 to query.
-    expect(result.extraction?.skipped).toBe('Extraction needs at least 150 examples (a third of them, up to 50 and at least 50, held out; 100 to query); the data has 149.');
-    const quick = await runImageSuite(model, tinySplit(298), { ...SUITE, linfBudgets: [0], extraction: { budgets: [200, 400], heldOut: 300, epochs: 1 } }, { seed: 1, gradients: true, classes: ['a', 'b', 'c'] });
+    expect(result.extraction?.skipped).toBe(
+      'Extraction needs at least 150 examples (a third of them, up to 50 and at least 50, held out; 100 to query); the data has 149.',
+    );
+    const quick = await runImageSuite(
+      model,
+      tinySplit(298),
+      { ...SUITE, linfBudgets: [0], extraction: { budgets: [200, 400], heldOut: 300, epochs: 1 } },
+      { seed: 1, gradients: true, classes: ['a', 'b', 'c'] },
+    );
     // The quick suite's plan: 299 examples hold out 99 and leave 200 to query.
     expect(quick.extraction?.skipped).toMatch(/^Extraction needs at least 299 examples .*the data has 298\.$/);
-    const enough = await runImageSuite(model, tinySplit(299), { ...SUITE, linfBudgets: [0], extraction: { budgets: [200, 400], heldOut: 300, epochs: 1 } }, { seed: 1, gradients: true, classes: ['a', 'b', 'c'] });
+    const enough = await runImageSuite(
+      model,
+      tinySplit(299),
+      { ...SUITE, linfBudgets: [0], extraction: { budgets: [200, 400], heldOut: 300, epochs: 1 } },
+      { seed: 1, gradients: true, classes: ['a', 'b', 'c'] },
+    );
     expect(enough.extraction).toMatchObject({ heldOut: 99, points: [{ queries: 200 }] });
   });
 
@@ -62,11 +74,13 @@ describe('the image suite when the model fails part-way', () => {
   for (const [stage, fails] of [
     ['measuring the FGSM sweep', (call: number) => call === 2],
     ['measuring a PGD run', (call: number) => call === 4],
-    ['labelling the extraction\'s held-out set', (_: number, x: tf.Tensor4D) => x.shape[0] === 50],
+    ["labelling the extraction's held-out set", (_: number, x: tf.Tensor4D) => x.shape[0] === 50],
   ] as const) {
     it(`throws and leaks no tensor when it fails ${stage}`, async () => {
       const before = tf.memory().numTensors;
-      await expect(runImageSuite(failing(model, fails), tinySplit(), SUITE, { seed: 1, gradients: true, classes: ['a', 'b', 'c'] })).rejects.toThrow('the model failed');
+      await expect(runImageSuite(failing(model, fails), tinySplit(), SUITE, { seed: 1, gradients: true, classes: ['a', 'b', 'c'] })).rejects.toThrow(
+        'the model failed',
+      );
       expect(tf.memory().numTensors).toBe(before);
     });
   }

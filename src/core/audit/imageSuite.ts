@@ -73,7 +73,12 @@ export const IMAGE_SUITES: Readonly<Record<string, ImageSuite>> = {
 /** The suite with the threshold's budget added to the sweeps and made the reference, as the command line asks. */
 export function withReferenceBudget(suite: ImageSuite, budget: number): ImageSuite {
   const add = (list: number[]) => (list.some((b) => Math.abs(b - budget) < 1e-9) ? list : [...list, budget].sort((a, b) => a - b));
-  return { ...suite, linfBudgets: add(suite.linfBudgets), square: { ...suite.square, budgets: add(suite.square.budgets) }, reference: { ...suite.reference, budget } };
+  return {
+    ...suite,
+    linfBudgets: add(suite.linfBudgets),
+    square: { ...suite.square, budgets: add(suite.square.budgets) },
+    reference: { ...suite.reference, budget },
+  };
 }
 
 export interface ImageAuditResult {
@@ -205,7 +210,7 @@ export interface ImageAuditStep {
   run(run: ImageSuiteRun, control: RunControl): Promise<void>;
 }
 
-const NO_GRADIENTS = 'The model\'s input gradients do not flow (see the checks), so white-box attacks cannot run.';
+const NO_GRADIENTS = "The model's input gradients do not flow (see the checks), so white-box attacks cannot run.";
 
 /** 1. White-box sweeps: FGSM and PGD over the L∞ budgets. */
 const linfSweepStep: ImageAuditStep = {
@@ -217,7 +222,10 @@ const linfSweepStep: ImageAuditStep = {
     const fgsmParams: AttackParams = { norm: 'inf' };
     const pgdParams: AttackParams = { norm: 'inf', max_iter: suite.pgdIterations, num_random_init: 0 };
     if (!run.gradients) {
-      for (const [id, name] of [['fgsm', 'FGSM'], ['pgd', `PGD-${suite.pgdIterations}`]]) {
+      for (const [id, name] of [
+        ['fgsm', 'FGSM'],
+        ['pgd', `PGD-${suite.pgdIterations}`],
+      ]) {
         run.attacks.push({ id, name, knowledge: 'white-box', budgetUnit: 'linf', params: {}, points: [], skipped: NO_GRADIENTS });
       }
       return;
@@ -225,13 +233,32 @@ const linfSweepStep: ImageAuditStep = {
     const sweep = await runSweep(
       run.model,
       run.data,
-      { attacks: [{ id: 'fgsm', params: fgsmParams }, { id: 'pgd', params: pgdParams }], budgets: suite.linfBudgets, count, seed: run.seed, galleryPerPoint: 0 },
+      {
+        attacks: [
+          { id: 'fgsm', params: fgsmParams },
+          { id: 'pgd', params: pgdParams },
+        ],
+        budgets: suite.linfBudgets,
+        count,
+        seed: run.seed,
+        galleryPerPoint: 0,
+      },
       { ...control, onResults: run.collectReference },
     );
-    run.clean = { accuracy: sweep.cleanAccuracy, correct: sweep.cleanCorrect, examples: sweep.partial ? sweep.points[0]?.examples ?? 0 : count };
+    run.clean = { accuracy: sweep.cleanAccuracy, correct: sweep.cleanCorrect, examples: sweep.partial ? (sweep.points[0]?.examples ?? 0) : count };
     run.partial ||= sweep.partial;
-    for (const [id, name, params] of [['fgsm', 'FGSM', fgsmParams], ['pgd', `PGD-${suite.pgdIterations}`, pgdParams]] as const) {
-      run.attacks.push({ id, name, knowledge: 'white-box', budgetUnit: 'linf', params: { ...params }, points: sweep.points.filter((p) => p.attackId === id).map(toReportPoint) });
+    for (const [id, name, params] of [
+      ['fgsm', 'FGSM', fgsmParams],
+      ['pgd', `PGD-${suite.pgdIterations}`, pgdParams],
+    ] as const) {
+      run.attacks.push({
+        id,
+        name,
+        knowledge: 'white-box',
+        budgetUnit: 'linf',
+        params: { ...params },
+        points: sweep.points.filter((p) => p.attackId === id).map(toReportPoint),
+      });
     }
   },
 };
@@ -244,25 +271,49 @@ const deepfoolStep: ImageAuditStep = {
   async run(run, control) {
     const { suite, count } = run;
     if (!run.gradients) {
-      run.attacks.push({ id: 'deepfool', name: 'DeepFool (minimal L2)', knowledge: 'white-box', budgetUnit: 'l2', params: {}, points: [], skipped: NO_GRADIENTS });
+      run.attacks.push({
+        id: 'deepfool',
+        name: 'DeepFool (minimal L2)',
+        knowledge: 'white-box',
+        budgetUnit: 'l2',
+        params: {},
+        points: [],
+        skipped: NO_GRADIENTS,
+      });
       return;
     }
     if (isStopped(control)) return;
     const candidates: { result: ExampleResult; index: number; original: string; adversarial: string }[] = [];
-    const { results, stopped: cut } = await perExample(run.model, run.data, count, 'deepfool', { max_iter: suite.deepfoolIterations }, run.seed + 1, control, async (batch, x, adversarial, offset) => {
-      control.onProgress?.((offset + batch.length) / count, `${offset + batch.length} / ${count} examples`);
-      // The six smallest successful perturbations so far keep their images.
-      for (const [i, r] of batch.entries()) {
-        if (!(r.success && r.originalLabel === r.trueLabel)) continue;
-        const worstKept = candidates.length < 6 ? Infinity : maxOf(candidates.map((c) => c.result.l2));
-        if (r.l2 >= worstKept) continue;
-        candidates.push({ result: r, index: offset + i, original: await rowAsPng(x, i), adversarial: await rowAsPng(adversarial, i) });
-        candidates.sort((a, b) => a.result.l2 - b.result.l2);
-        if (candidates.length > 6) candidates.pop();
-      }
-    });
+    const { results, stopped: cut } = await perExample(
+      run.model,
+      run.data,
+      count,
+      'deepfool',
+      { max_iter: suite.deepfoolIterations },
+      run.seed + 1,
+      control,
+      async (batch, x, adversarial, offset) => {
+        control.onProgress?.((offset + batch.length) / count, `${offset + batch.length} / ${count} examples`);
+        // The six smallest successful perturbations so far keep their images.
+        for (const [i, r] of batch.entries()) {
+          if (!(r.success && r.originalLabel === r.trueLabel)) continue;
+          const worstKept = candidates.length < 6 ? Infinity : maxOf(candidates.map((c) => c.result.l2));
+          if (r.l2 >= worstKept) continue;
+          candidates.push({ result: r, index: offset + i, original: await rowAsPng(x, i), adversarial: await rowAsPng(adversarial, i) });
+          candidates.sort((a, b) => a.result.l2 - b.result.l2);
+          if (candidates.length > 6) candidates.pop();
+        }
+      },
+    );
     run.partial ||= cut;
-    run.attacks.push({ id: 'deepfool', name: 'DeepFool (minimal L2)', knowledge: 'white-box', budgetUnit: 'l2', params: { max_iter: suite.deepfoolIterations }, points: pointsFromMinimalNorm(results, suite.l2Budgets) });
+    run.attacks.push({
+      id: 'deepfool',
+      name: 'DeepFool (minimal L2)',
+      knowledge: 'white-box',
+      budgetUnit: 'l2',
+      params: { max_iter: suite.deepfoolIterations },
+      points: pointsFromMinimalNorm(results, suite.l2Budgets),
+    });
     run.worstExamples = candidates.map(({ result: r, index, original, adversarial }) => ({
       index,
       trueLabel: r.trueLabel,
@@ -295,7 +346,14 @@ const squareStep: ImageAuditStep = {
     );
     run.partial ||= sweep.partial;
     if (!run.gradients) run.clean = { accuracy: sweep.cleanAccuracy, correct: sweep.cleanCorrect, examples: squareCount };
-    run.attacks.push({ id: 'square', name: `Square (${suite.square.queries} queries)`, knowledge: 'score-based', budgetUnit: 'linf', params: { ...squareParams }, points: sweep.points.map(toReportPoint) });
+    run.attacks.push({
+      id: 'square',
+      name: `Square (${suite.square.queries} queries)`,
+      knowledge: 'score-based',
+      budgetUnit: 'linf',
+      params: { ...squareParams },
+      points: sweep.points.map(toReportPoint),
+    });
   },
 };
 
@@ -316,7 +374,13 @@ const extractionStep: ImageAuditStep = {
 export const IMAGE_STEPS: readonly ImageAuditStep[] = [linfSweepStep, deepfoolStep, squareStep, extractionStep];
 
 /** The shared state of a run of the image suite, before any step. */
-export function imageSuiteRun(model: Classifier, data: ImageSplit, suite: ImageSuite, options: { seed: number; gradients: boolean }, referenceResults: ExampleResult[] = []): ImageSuiteRun {
+export function imageSuiteRun(
+  model: Classifier,
+  data: ImageSplit,
+  suite: ImageSuite,
+  options: { seed: number; gradients: boolean },
+  referenceResults: ExampleResult[] = [],
+): ImageSuiteRun {
   // The per-class table reads the reference attack's own results at the reference budget from its sweep.
   const referenceId = options.gradients ? suite.reference.attackId : 'square';
   return {
@@ -381,7 +445,10 @@ async function extractionStage(
     const first = plan.budgets[0] ?? 0;
     let needed = 150;
     while (needed - Math.min(plan.heldOut, Math.floor(needed / 3)) < first) needed++;
-    return { ...base, skipped: `Extraction needs at least ${needed} examples (a third of them, up to ${plan.heldOut} and at least 50, held out; ${first} to query); the data has ${data.count}.` };
+    return {
+      ...base,
+      skipped: `Extraction needs at least ${needed} examples (a third of them, up to ${plan.heldOut} and at least 50, held out; ${first} to query); the data has ${data.count}.`,
+    };
   }
   void audited;
   const evaluation = sliceSplit(data, 0, heldOut);

@@ -16,7 +16,10 @@ describe('the weightsManifest schema', () => {
     expect(
       validateWeightsManifest([
         { paths: ['group1-shard1of2.bin', 'group1-shard2of2.bin'], weights: [entry(), entry({ name: 'step', shape: [], dtype: 'int32', group: 'optimizer' })] },
-        { paths: ['group2-shard1of1.bin'], weights: [entry({ dtype: 'bool' }), entry({ quantization: { dtype: 'uint8', scale: 0.01, min: -1 } }), entry({ quantization: { dtype: 'float16' } })] },
+        {
+          paths: ['group2-shard1of1.bin'],
+          weights: [entry({ dtype: 'bool' }), entry({ quantization: { dtype: 'uint8', scale: 0.01, min: -1 } }), entry({ quantization: { dtype: 'float16' } })],
+        },
         { paths: [], weights: [] },
       ]),
     ).toEqual([]);

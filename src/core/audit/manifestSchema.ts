@@ -10,12 +10,17 @@ import { QUANTIZATION_DTYPES, WEIGHT_DTYPES } from './manifestJsonSchema';
 
 export { QUANTIZATION_DTYPES, WEIGHT_DTYPES, WEIGHTS_MANIFEST_JSON_SCHEMA } from './manifestJsonSchema';
 
-
 /** "/0/weights/2/shape" as a reader finds it in the file: weightsManifest[0].weights[2].shape. */
 const placeOf = (instancePath: string) =>
-  'weightsManifest' + instancePath.split('/').slice(1).map((part) => (/^[0-9]+$/.test(part) ? `[${part}]` : `.${part}`)).join('');
+  'weightsManifest' +
+  instancePath
+    .split('/')
+    .slice(1)
+    .map((part) => (/^[0-9]+$/.test(part) ? `[${part}]` : `.${part}`))
+    .join('');
 
-const shown = (value: unknown) => (typeof value === 'string' ? quoteForMessage(value) : value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value);
+const shown = (value: unknown) =>
+  typeof value === 'string' ? quoteForMessage(value) : value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value;
 
 function sentence(error: ErrorObject): string {
   const place = placeOf(error.instancePath);
@@ -30,7 +35,10 @@ function sentence(error: ErrorObject): string {
       return `${place} must not be empty`;
     case 'enum': {
       if (place.endsWith('.quantization.dtype')) return `${place} is ${shown(error.data)}; quantized weights must be ${QUANTIZATION_DTYPES.join(', ')}`;
-      const why = error.data === 'float16' ? ' (TensorFlow.js does not read float16 weights stored as such: re-convert with tensorflowjs_converter --quantize_float16, or as float32)' : '';
+      const why =
+        error.data === 'float16'
+          ? ' (TensorFlow.js does not read float16 weights stored as such: re-convert with tensorflowjs_converter --quantize_float16, or as float32)'
+          : '';
       return `${place} is ${shown(error.data)}; the playground reads ${WEIGHT_DTYPES.join(', ')} weights${why}`;
     }
     default:

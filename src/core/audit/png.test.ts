@@ -41,7 +41,7 @@ interface Chunk {
 function chunks(png: Uint8Array): Chunk[] {
   const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
   const out: Chunk[] = [];
-  for (let o = 8; o < png.length; ) {
+  for (let o = 8; o < png.length;) {
     const length = view.getUint32(o);
     const type = String.fromCharCode(...png.subarray(o + 4, o + 8));
     const data = png.subarray(o + 8, o + 8 + length);
@@ -114,7 +114,11 @@ describe('encodePng', () => {
   });
 
   it('writes the colour type, bit depth and no interlace in IHDR, with correct chunk CRCs', () => {
-    for (const [channels, colorType] of [[1, 0], [3, 2], [4, 6]] as const) {
+    for (const [channels, colorType] of [
+      [1, 0],
+      [3, 2],
+      [4, 6],
+    ] as const) {
       const png = encodePng(pattern(6 * channels), 3, 2, channels);
       expect(Array.from(png.subarray(0, 8))).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
       const list = chunks(png);

@@ -54,7 +54,10 @@ export function adler32(bytes: Uint8Array): number {
 
 function checkImage(pixels: Uint8Array, width: number, height: number, channels: number): void {
   if (!(pixels instanceof Uint8Array)) throw new Error('encodePng: pixels must be a Uint8Array of 8-bit samples.');
-  for (const [name, value] of [['width', width], ['height', height]] as const) {
+  for (const [name, value] of [
+    ['width', width],
+    ['height', height],
+  ] as const) {
     if (!Number.isInteger(value) || value < 1 || value > MAX_PNG_INT) {
       throw new Error(`encodePng: ${name} must be a whole number of at least 1 pixel, got ${value}.`);
     }
@@ -64,9 +67,7 @@ function checkImage(pixels: Uint8Array, width: number, height: number, channels:
   }
   const expected = width * height * channels;
   if (pixels.length !== expected) {
-    throw new Error(
-      `encodePng: a ${width}x${height} image with ${channels} channel(s) needs ${expected} bytes of pixels, got ${pixels.length}.`,
-    );
+    throw new Error(`encodePng: a ${width}x${height} image with ${channels} channel(s) needs ${expected} bytes of pixels, got ${pixels.length}.`);
   }
   // The raw scanlines (one filter byte each) plus the zlib framing must fit one IDAT chunk.
   const raw = height * (1 + width * channels);
@@ -159,8 +160,7 @@ export function bytesToBase64(bytes: Uint8Array): string {
     let i = start;
     for (; i + 2 < end; i += 3) {
       const n = (bytes[i] << 16) | (bytes[i + 1] << 8) | bytes[i + 2];
-      piece +=
-        BASE64_ALPHABET[n >>> 18] + BASE64_ALPHABET[(n >>> 12) & 63] + BASE64_ALPHABET[(n >>> 6) & 63] + BASE64_ALPHABET[n & 63];
+      piece += BASE64_ALPHABET[n >>> 18] + BASE64_ALPHABET[(n >>> 12) & 63] + BASE64_ALPHABET[(n >>> 6) & 63] + BASE64_ALPHABET[n & 63];
     }
     if (end - i === 1) {
       const n = bytes[i] << 16;

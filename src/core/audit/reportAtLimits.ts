@@ -38,7 +38,11 @@ export function reportAtLimits(): RobustnessReport {
     attackId: attacks[i % L.attacks].id,
     size: 0.1,
     ...(i % 2
-      ? { originalText: fill('Buy cheap pills now\n', L.messageLength), adversarialText: fill('Buy ch\u0435ap p\u200bills now\n', L.messageLength), changes: Array.from({ length: L.changes }, (_, k) => fill(`word${k} → w\u0430rd `, L.nameLength)) }
+      ? {
+          originalText: fill('Buy cheap pills now\n', L.messageLength),
+          adversarialText: fill('Buy ch\u0435ap p\u200bills now\n', L.messageLength),
+          changes: Array.from({ length: L.changes }, (_, k) => fill(`word${k} → w\u0430rd `, L.nameLength)),
+        }
       : { originalImage: image, adversarialImage: image }),
   }));
   return {
@@ -62,7 +66,12 @@ export function reportAtLimits(): RobustnessReport {
     },
     data: { name: fill('data ', L.nameLength), examples: 500, available: 1e6, perClass: classes.map(() => 50) },
     suite: { id: fill('suite ', L.nameLength), seed: 1, examples: 500 },
-    checks: Array.from({ length: L.checks }, (_, i) => ({ id: 'forward', label: fill(`check ${i} `, L.nameLength), verdict: 'pass', detail: fill('detail & ', L.textLength) })),
+    checks: Array.from({ length: L.checks }, (_, i) => ({
+      id: 'forward',
+      label: fill(`check ${i} `, L.nameLength),
+      verdict: 'pass',
+      detail: fill('detail & ', L.textLength),
+    })),
     clean: { accuracy: 0.9, correct: 450, examples: 500 },
     reference: { attackId: attacks[0].id, budget: 0.1 },
     attacks,

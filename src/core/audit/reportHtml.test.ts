@@ -21,7 +21,7 @@ function digitImages(seed: number): [string, string] {
       clean[y * size + x] = r > 6 && r < 10 ? 255 : 0;
     }
   }
-  const adversarial = clean.map((v, i) => Math.min(255, Math.max(0, v + ((i + (i / size) | 0) % 2 ? 40 : -40))));
+  const adversarial = clean.map((v, i) => Math.min(255, Math.max(0, v + (((i + i / size) | 0) % 2 ? 40 : -40))));
   return [pngDataUrl(clean, size, size, 1), pngDataUrl(adversarial, size, size, 1)];
 }
 
@@ -105,8 +105,28 @@ function imageReport(): RobustnessReport {
       robustAccuracy: 0.7 - classIndex * 0.15,
     })),
     worstExamples: [
-      { index: 17, trueLabel: 7, originalLabel: 7, adversarialLabel: 3, adversarialConfidence: 0.982, attackId: 'pgd', size: 0.05, originalImage: original0, adversarialImage: adversarial0 },
-      { index: 42, trueLabel: 0, originalLabel: 0, adversarialLabel: 6, adversarialConfidence: 0.61, attackId: 'simba', size: 0.8, originalImage: original1, adversarialImage: adversarial1 },
+      {
+        index: 17,
+        trueLabel: 7,
+        originalLabel: 7,
+        adversarialLabel: 3,
+        adversarialConfidence: 0.982,
+        attackId: 'pgd',
+        size: 0.05,
+        originalImage: original0,
+        adversarialImage: adversarial0,
+      },
+      {
+        index: 42,
+        trueLabel: 0,
+        originalLabel: 0,
+        adversarialLabel: 6,
+        adversarialConfidence: 0.61,
+        attackId: 'simba',
+        size: 0.8,
+        originalImage: original1,
+        adversarialImage: adversarial1,
+      },
     ],
     extraction: {
       strategy: 'jacobian-augmentation',
@@ -162,8 +182,24 @@ function textReport(): RobustnessReport {
     clean: { accuracy: 0.97, correct: 97, examples: 100 },
     reference: { attackId: 'unicode/none', budget: 0.1 },
     attacks: [
-      { id: 'unicode/none', name: 'Unicode (no defense)', knowledge: 'black-box', budgetUnit: 'word-share', defense: 'none', params: { max_words: 10 }, points: wordPoints([0.97, 0.6, 0.3, 0.1]) },
-      { id: 'unicode/normalizer', name: 'Unicode (normalizer)', knowledge: 'black-box', budgetUnit: 'word-share', defense: 'normalizer', params: { max_words: 10 }, points: wordPoints([0.97, 0.95, 0.93, 0.9]) },
+      {
+        id: 'unicode/none',
+        name: 'Unicode (no defense)',
+        knowledge: 'black-box',
+        budgetUnit: 'word-share',
+        defense: 'none',
+        params: { max_words: 10 },
+        points: wordPoints([0.97, 0.6, 0.3, 0.1]),
+      },
+      {
+        id: 'unicode/normalizer',
+        name: 'Unicode (normalizer)',
+        knowledge: 'black-box',
+        budgetUnit: 'word-share',
+        defense: 'normalizer',
+        params: { max_words: 10 },
+        points: wordPoints([0.97, 0.95, 0.93, 0.9]),
+      },
     ],
     perClass: [],
     worstExamples: [
@@ -201,10 +237,8 @@ const JSON_BLOCK = /<script type="application\/json" id="report-data">[\s\S]*?<\
 const visiblePart = (html: string) => html.replace(JSON_BLOCK, '');
 const count = (text: string, needle: string) => text.split(needle).length - 1;
 const svgs = (html: string) => [...html.matchAll(/<svg[\s\S]*?<\/svg>/g)].map((m) => m[0]);
-const legendNames = (svg: string) =>
-  [...svg.matchAll(/<g class="legend-item">[\s\S]*?<text[^>]*>([\s\S]*?)<\/text><\/g>/g)].map((m) => m[1]);
-const polylineCounts = (svg: string) =>
-  [...svg.matchAll(/<polyline points="([^"]*)"/g)].map((m) => m[1].trim().split(/\s+/).filter(Boolean).length);
+const legendNames = (svg: string) => [...svg.matchAll(/<g class="legend-item">[\s\S]*?<text[^>]*>([\s\S]*?)<\/text><\/g>/g)].map((m) => m[1]);
+const polylineCounts = (svg: string) => [...svg.matchAll(/<polyline points="([^"]*)"/g)].map((m) => m[1].trim().split(/\s+/).filter(Boolean).length);
 
 describe('escapeHtml', () => {
   it('escapes the five HTML-special characters and nothing else', () => {
@@ -217,8 +251,21 @@ describe('svgLineChart', () => {
   it('draws one polyline per series with one coordinate pair per point, markers, gridlines and a legend', () => {
     const svg = svgLineChart(
       [
-        { name: 'a', points: [{ x: 0, y: 1 }, { x: 0.1, y: 0.5 }, { x: 0.2, y: 0.1 }] },
-        { name: 'b <i>', points: [{ x: 0, y: 0.9 }, { x: 0.3, y: 0.2 }] },
+        {
+          name: 'a',
+          points: [
+            { x: 0, y: 1 },
+            { x: 0.1, y: 0.5 },
+            { x: 0.2, y: 0.1 },
+          ],
+        },
+        {
+          name: 'b <i>',
+          points: [
+            { x: 0, y: 0.9 },
+            { x: 0.3, y: 0.2 },
+          ],
+        },
       ],
       { title: 'T', xLabel: 'budget', yLabel: 'accuracy' },
     );
@@ -242,14 +289,29 @@ describe('svgLineChart', () => {
   });
 
   it('leaves out points that are not finite, and puts y = 1 at the top and y = 0 at the bottom of the plot', () => {
-    const svg = svgLineChart([{ name: 's', points: [{ x: 0, y: 1 }, { x: 1, y: Number.NaN }, { x: 2, y: 0 }] }], {
-      title: 'T',
-      xLabel: 'x',
-      yLabel: 'y',
-      plotHeight: 200,
-    });
+    const svg = svgLineChart(
+      [
+        {
+          name: 's',
+          points: [
+            { x: 0, y: 1 },
+            { x: 1, y: Number.NaN },
+            { x: 2, y: 0 },
+          ],
+        },
+      ],
+      {
+        title: 'T',
+        xLabel: 'x',
+        yLabel: 'y',
+        plotHeight: 200,
+      },
+    );
     expect(polylineCounts(svg)).toEqual([2]);
-    const [top, bottom] = svg.match(/<polyline points="([^"]*)"/)![1].split(' ').map((p) => Number(p.split(',')[1]));
+    const [top, bottom] = svg
+      .match(/<polyline points="([^"]*)"/)![1]
+      .split(' ')
+      .map((p) => Number(p.split(',')[1]));
     expect(bottom - top).toBeCloseTo(200, 5);
     expect(svg).not.toContain('NaN');
   });
@@ -302,7 +364,9 @@ describe('renderReportHtml: image report', () => {
     // before: 25.4-38.5%); L2 and queries absent.
     const ci = (range: string) => `<span class="ci" title="[^"]*">${range}<\\/span>`;
     expect(visible).toMatch(
-      new RegExp(`<td class="num">0\\.1</td><td class="num">65\\.0% ${ci('58\\.2–71\\.3')}</td><td class="num">31\\.6% ${ci('25\\.4–38\\.5')}</td><td class="num">0\\.5</td><td class="num">0\\.1</td><td class="num">–</td><td class="num">–</td>`),
+      new RegExp(
+        `<td class="num">0\\.1</td><td class="num">65\\.0% ${ci('58\\.2–71\\.3')}</td><td class="num">31\\.6% ${ci('25\\.4–38\\.5')}</td><td class="num">0\\.5</td><td class="num">0\\.1</td><td class="num">–</td><td class="num">–</td>`,
+      ),
     );
     expect(visible).toContain('<td class="num">412.5</td>');
   });

@@ -158,7 +158,13 @@ export function svgLineChart(series: readonly ChartSeries[], options: LineChartO
   const width = margin.left + plotW + margin.right + (legendW ? legendGap + legendW : 0);
   const height = Math.max(margin.top + plotH + margin.bottom, margin.top + 12 + series.length * 20);
 
-  const clean = series.map((s) => ({ ...s, points: sampleEvenly(s.points.filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y)), CHART_MAX_POINTS) }));
+  const clean = series.map((s) => ({
+    ...s,
+    points: sampleEvenly(
+      s.points.filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y)),
+      CHART_MAX_POINTS,
+    ),
+  }));
   const xs = clean.flatMap((s) => s.points.map((p) => p.x));
   const x = niceTicks(Math.min(0, minOf(xs, 0)), maxOf(xs, 1));
   const [yLo, yHi] = options.yDomain ?? [0, 1];
@@ -236,8 +242,21 @@ const ROBUST_COLOR = '#D55E00';
 /** Horizontal bars of clean and robust accuracy per class. */
 function svgClassBars(rows: readonly ReportPerClass[], robustLabel: string): string {
   const MAX_LABEL = 28;
-  const label = (name: string) => (Array.from(name).length > MAX_LABEL ? Array.from(name).slice(0, MAX_LABEL - 1).join('') + '…' : name);
-  const labelW = clamp(12 + maxOf(rows.map((r) => textWidth(label(r.name))), 0), 60, 220);
+  const label = (name: string) =>
+    Array.from(name).length > MAX_LABEL
+      ? Array.from(name)
+          .slice(0, MAX_LABEL - 1)
+          .join('') + '…'
+      : name;
+  const labelW = clamp(
+    12 +
+      maxOf(
+        rows.map((r) => textWidth(label(r.name))),
+        0,
+      ),
+    60,
+    220,
+  );
   const plotW = 420;
   const barH = 10;
   const rowH = 2 * barH + 12;
@@ -341,23 +360,22 @@ function headerSection(report: RobustnessReport): string {
     `<h1>Robustness report: ${escapeHtml(model.name)}</h1>`,
     `<p class="meta">${escapeHtml(formatDate(report.createdAt))}</p>`,
     `<p class="meta">${meta}</p>`,
-    report.partial
-      ? '<p class="banner" role="alert">Partial results (cancelled): the run was stopped, and every number covers only what finished.</p>'
-      : '',
+    report.partial ? '<p class="banner" role="alert">Partial results (cancelled): the run was stopped, and every number covers only what finished.</p>' : '',
     '</header>',
   ].join('\n');
 }
 
 function summarySection(findings: readonly ReportFinding[]): string {
-  const items = findings.map(
-    (f) => `<li>${badge(f.severity)} <span class="kind">${escapeHtml(f.kind)}</span> ${escapeHtml(f.text)}</li>`,
-  );
+  const items = findings.map((f) => `<li>${badge(f.severity)} <span class="kind">${escapeHtml(f.kind)}</span> ${escapeHtml(f.text)}</li>`);
   return `<section id="summary"><h2>Summary</h2>\n${items.length ? `<ul class="findings">\n${items.join('\n')}\n</ul>` : '<p class="muted">No findings.</p>'}\n</section>`;
 }
 
 function checksSection(checks: readonly ReportCheck[]): string {
   const body = checks.length
-    ? table(['Check', 'Verdict', 'Detail'], checks.map((c) => [escapeHtml(c.label), badge(c.verdict), escapeHtml(c.detail)]))
+    ? table(
+        ['Check', 'Verdict', 'Detail'],
+        checks.map((c) => [escapeHtml(c.label), badge(c.verdict), escapeHtml(c.detail)]),
+      )
     : '<p class="muted">No checks ran.</p>';
   return `<section id="checks"><h2>Checks</h2>\n${body}\n</section>`;
 }
@@ -380,7 +398,9 @@ function describeParams(params: ReportAttack['params']): string {
 
 /** Says that a table or chart shows a sample of `total` items. */
 const sampledNote = (shown: number, total: number, what: string) =>
-  shown < total ? `<p class="muted small">${formatCount(shown)} of ${formatCount(total)} ${what} shown, evenly spaced; the embedded JSON holds them all.</p>` : '';
+  shown < total
+    ? `<p class="muted small">${formatCount(shown)} of ${formatCount(total)} ${what} shown, evenly spaced; the embedded JSON holds them all.</p>`
+    : '';
 
 function attackTable(attack: ReportAttack, cleanAccuracy: number): string {
   const shown = sampleEvenly(attack.points, TABLE_MAX_ROWS);
@@ -398,11 +418,15 @@ function attackTable(attack: ReportAttack, cleanAccuracy: number): string {
   return [
     `<h4>${escapeHtml(attack.name)} <span class="muted">${escapeHtml(about)}</span></h4>`,
     rows.length
-      ? table(
-          ['Budget', 'Accuracy', 'Success rate', 'Mean L2', 'Mean L∞', 'Mean queries', 'Mean perturbed words'],
-          rows,
-          [true, true, true, true, true, true, true],
-        )
+      ? table(['Budget', 'Accuracy', 'Success rate', 'Mean L2', 'Mean L∞', 'Mean queries', 'Mean perturbed words'], rows, [
+          true,
+          true,
+          true,
+          true,
+          true,
+          true,
+          true,
+        ])
       : '<p class="muted">No points.</p>',
     sampledNote(shown.length, attack.points.length, 'budgets'),
   ].join('\n');
@@ -480,9 +504,7 @@ const SAFE_IMAGE_URL = /^data:image\/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/=]*$
 
 function exampleImage(url: string | undefined, caption: string): string {
   const image =
-    url && SAFE_IMAGE_URL.test(url)
-      ? `<img class="px" src="${escapeHtml(url)}" alt="${escapeHtml(caption)}">`
-      : '<div class="noimg">no image</div>';
+    url && SAFE_IMAGE_URL.test(url) ? `<img class="px" src="${escapeHtml(url)}" alt="${escapeHtml(caption)}">` : '<div class="noimg">no image</div>';
   return `<figure>${image}<figcaption>${escapeHtml(caption)}</figcaption></figure>`;
 }
 
@@ -530,11 +552,19 @@ function extractionSection(extraction: ReportExtraction | null): string {
     ];
     parts.push(
       '<figure>',
-      svgLineChart(series, { title: 'Fidelity and accuracy of the stolen copy against queries', xLabel: 'Queries to the model', yLabel: 'Share of held-out examples' }),
+      svgLineChart(series, {
+        title: 'Fidelity and accuracy of the stolen copy against queries',
+        xLabel: 'Queries to the model',
+        yLabel: 'Share of held-out examples',
+      }),
       '</figure>',
       table(
         ['Queries', 'Fidelity', 'Accuracy'],
-        sampleEvenly(extraction.points, TABLE_MAX_ROWS).map((p) => [formatCount(p.queries), formatShareCi(p.fidelity, extraction.heldOut), formatShareCi(p.accuracy, extraction.heldOut)]),
+        sampleEvenly(extraction.points, TABLE_MAX_ROWS).map((p) => [
+          formatCount(p.queries),
+          formatShareCi(p.fidelity, extraction.heldOut),
+          formatShareCi(p.accuracy, extraction.heldOut),
+        ]),
         [true, true, true],
       ),
       sampledNote(Math.min(TABLE_MAX_ROWS, extraction.points.length), extraction.points.length, 'query budgets'),
@@ -648,35 +678,37 @@ const DATA_OPEN = '<script type="application/json" id="report-data">';
 
 /** The whole report as one HTML page that needs nothing but itself. */
 export function renderReportHtml(report: RobustnessReport): string {
-  return [
-    '<!doctype html>',
-    '<html lang="en">',
-    '<head>',
-    '<meta charset="utf-8">',
-    `<meta http-equiv="Content-Security-Policy" content="${REPORT_CSP}">`,
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>Robustness report: ${escapeHtml(report.model.name)}</title>`,
-    `<style>${CSS}</style>`,
-    '</head>',
-    '<body>',
-    headerSection(report),
-    '<main>',
-    summarySection(report.findings),
-    checksSection(report.checks),
-    cleanSection(report),
-    budgetSection(report.attacks, report.clean.accuracy),
-    perClassSection(report),
-    examplesSection(report),
-    extractionSection(report.extraction),
-    modelSection(report.model),
-    '</main>',
-    `<footer>Written by ${escapeHtml(report.tool.name)} ${escapeHtml(report.tool.version)}; report schema ${escapeHtml(String(report.schemaVersion))}. The report's JSON is embedded in this file.</footer>`,
-    `${DATA_OPEN}${embeddedJson(report)}</script>`,
-    '</body>',
-    '</html>',
-  ]
-    .filter((part) => part !== '')
-    .join('\n') + '\n';
+  return (
+    [
+      '<!doctype html>',
+      '<html lang="en">',
+      '<head>',
+      '<meta charset="utf-8">',
+      `<meta http-equiv="Content-Security-Policy" content="${REPORT_CSP}">`,
+      '<meta name="viewport" content="width=device-width, initial-scale=1">',
+      `<title>Robustness report: ${escapeHtml(report.model.name)}</title>`,
+      `<style>${CSS}</style>`,
+      '</head>',
+      '<body>',
+      headerSection(report),
+      '<main>',
+      summarySection(report.findings),
+      checksSection(report.checks),
+      cleanSection(report),
+      budgetSection(report.attacks, report.clean.accuracy),
+      perClassSection(report),
+      examplesSection(report),
+      extractionSection(report.extraction),
+      modelSection(report.model),
+      '</main>',
+      `<footer>Written by ${escapeHtml(report.tool.name)} ${escapeHtml(report.tool.version)}; report schema ${escapeHtml(String(report.schemaVersion))}. The report's JSON is embedded in this file.</footer>`,
+      `${DATA_OPEN}${embeddedJson(report)}</script>`,
+      '</body>',
+      '</html>',
+    ]
+      .filter((part) => part !== '')
+      .join('\n') + '\n'
+  );
 }
 
 /**
@@ -687,11 +719,16 @@ export function reportJsonFromHtml(html: string, fileName = 'This HTML file'): u
   const start = html.indexOf(DATA_OPEN);
   const end = start < 0 ? -1 : html.indexOf('</script>', start + DATA_OPEN.length);
   if (start < 0 || end < 0) {
-    throw new Error(`${fileName}: this HTML file has no embedded report. Import an HTML report exported by the playground or written by npm run audit, or its JSON.`);
+    throw new Error(
+      `${fileName}: this HTML file has no embedded report. Import an HTML report exported by the playground or written by npm run audit, or its JSON.`,
+    );
   }
   try {
     return JSON.parse(html.slice(start + DATA_OPEN.length, end));
   } catch (error) {
-    throw new Error(`${fileName}: the embedded report is not valid JSON: ${(error as Error).message}. The file was changed after it was written; export it again.`, { cause: error });
+    throw new Error(
+      `${fileName}: the embedded report is not valid JSON: ${(error as Error).message}. The file was changed after it was written; export it again.`,
+      { cause: error },
+    );
   }
 }

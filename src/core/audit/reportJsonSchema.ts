@@ -94,7 +94,15 @@ export const REPORT_JSON_SCHEMA = {
     ),
     data: strictObject({ name, examples: count, available: count, perClass: list(count, L.classes) }),
     suite: strictObject({ id: name, seed: int, examples: count }),
-    checks: list(strictObject({ id: { enum: ['forward', 'output-shape', 'gradients', 'probabilities', 'data'] }, label: name, verdict: { enum: ['pass', 'warn', 'fail'] }, detail: text }), L.checks),
+    checks: list(
+      strictObject({
+        id: { enum: ['forward', 'output-shape', 'gradients', 'probabilities', 'data'] },
+        label: name,
+        verdict: { enum: ['pass', 'warn', 'fail'] },
+        detail: text,
+      }),
+      L.checks,
+    ),
     clean: strictObject({ accuracy: share, correct: count, examples: count }),
     reference: { oneOf: [{ type: 'null' }, strictObject({ attackId: name, budget: { type: 'number', minimum: 0 } })] },
     attacks: list(
@@ -105,7 +113,12 @@ export const REPORT_JSON_SCHEMA = {
           knowledge: { enum: ['white-box', 'score-based', 'decision-based', 'black-box'] },
           budgetUnit: { enum: ['linf', 'l2', 'word-share'] },
           defense: { enum: ['none', 'normalizer', 'adaptive'] },
-          params: { type: 'object', maxProperties: L.params, propertyNames: { maxLength: L.nameLength }, additionalProperties: { type: ['number', 'boolean', 'string'], maxLength: L.nameLength } },
+          params: {
+            type: 'object',
+            maxProperties: L.params,
+            propertyNames: { maxLength: L.nameLength },
+            additionalProperties: { type: ['number', 'boolean', 'string'], maxLength: L.nameLength },
+          },
           points: list(point, L.points),
           skipped: text,
         },
@@ -150,7 +163,10 @@ export const REPORT_JSON_SCHEMA = {
         ),
       ],
     },
-    findings: list(strictObject({ kind: { enum: ['evasion', 'extraction', 'defense', 'coverage'] }, severity: { enum: ['high', 'medium', 'low', 'info'] }, text }), L.findings),
+    findings: list(
+      strictObject({ kind: { enum: ['evasion', 'extraction', 'defense', 'coverage'] }, severity: { enum: ['high', 'medium', 'low', 'info'] }, text }),
+      L.findings,
+    ),
     partial: { type: 'boolean' },
   }),
 } as const;

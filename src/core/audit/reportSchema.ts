@@ -13,7 +13,12 @@ export const MAX_REPORT_FILE_BYTES = 128 * 1024 * 1024;
 /** Every way `value` departs from the schema, as readable lines; empty when it is a valid report. */
 export function validateReport(value: unknown): string[] {
   if (validateReportJson(value)) return [];
-  return (validateReportJson.errors ?? []).slice(0, 20).map((e) => `${e.instancePath || '(report)'} ${e.message ?? 'is invalid'}${e.params && 'allowedValues' in e.params ? ` (${(e.params.allowedValues as unknown[]).join(', ')})` : ''}`);
+  return (validateReportJson.errors ?? [])
+    .slice(0, 20)
+    .map(
+      (e) =>
+        `${e.instancePath || '(report)'} ${e.message ?? 'is invalid'}${e.params && 'allowedValues' in e.params ? ` (${(e.params.allowedValues as unknown[]).join(', ')})` : ''}`,
+    );
 }
 
 /** Checks a parsed value is a report: the right kind, a version this build knows, and valid. */
@@ -23,10 +28,13 @@ function checkReport(value: unknown, fileName: string): RobustnessReport {
     throw new Error(`${fileName} is not a robustness report (its "kind" is ${JSON.stringify(header?.kind ?? null)}, expected "${REPORT_KIND}").`);
   }
   if (typeof header.schemaVersion === 'number' && header.schemaVersion > REPORT_SCHEMA_VERSION) {
-    throw new Error(`${fileName} uses report schema version ${header.schemaVersion}; this build reads up to version ${REPORT_SCHEMA_VERSION}. Open it with a newer playground.`);
+    throw new Error(
+      `${fileName} uses report schema version ${header.schemaVersion}; this build reads up to version ${REPORT_SCHEMA_VERSION}. Open it with a newer playground.`,
+    );
   }
   const problems = validateReport(value);
-  if (problems.length > 0) throw new Error(`${fileName} does not match the report schema: ${problems.slice(0, 5).join('; ')}${problems.length > 5 ? '; ...' : ''}.`);
+  if (problems.length > 0)
+    throw new Error(`${fileName} does not match the report schema: ${problems.slice(0, 5).join('; ')}${problems.length > 5 ? '; ...' : ''}.`);
   return value as RobustnessReport;
 }
 
@@ -36,7 +44,9 @@ export function parseReportJson(text: string, fileName = 'report.json'): Robustn
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new Error(`${fileName} is not valid JSON (${(error as Error).message}). Import a report saved by the playground or written by npm run audit.`, { cause: error });
+    throw new Error(`${fileName} is not valid JSON (${(error as Error).message}). Import a report saved by the playground or written by npm run audit.`, {
+      cause: error,
+    });
   }
   return checkReport(value, fileName);
 }

@@ -25,7 +25,9 @@ describe('checkSpec bounds the input before any tensor is made', () => {
     expect(MAX_INPUT_ELEMENTS).toBe(4_194_304);
     expect(checkSpec(image([1182, 1182, 3]))).toEqual([]);
     expect(checkSpec(image([2048, 2048, 1]))).toEqual([]);
-    expect(checkSpec(image([4096, 4096, 3])).join(' ')).toMatch(/input takes 4096 x 4096 x 3 = 50,331,648 numbers per example, over the 4,194,304 \(1024 x 1024 x 4\)/);
+    expect(checkSpec(image([4096, 4096, 3])).join(' ')).toMatch(
+      /input takes 4096 x 4096 x 3 = 50,331,648 numbers per example, over the 4,194,304 \(1024 x 1024 x 4\)/,
+    );
     expect(checkSpec(image([2049, 2048, 1])).join(' ')).toMatch(/over the 4,194,304/);
   });
 

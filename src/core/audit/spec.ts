@@ -95,7 +95,13 @@ export function checkSpec(spec: ModelSpec): string[] {
   if (!spec.name.trim()) problems.push('Give the model a name.');
   if (spec.classes.length < 2) problems.push(`A classifier needs at least two class names; ${spec.classes.length} given.`);
   const duplicates = spec.classes.filter((c, i) => spec.classes.indexOf(c) !== i);
-  if (duplicates.length > 0) problems.push(`Class names must be unique; repeated: ${[...new Set(duplicates)].slice(0, 5).map((c) => quoteForMessage(c)).join(', ')}.`);
+  if (duplicates.length > 0)
+    problems.push(
+      `Class names must be unique; repeated: ${[...new Set(duplicates)]
+        .slice(0, 5)
+        .map((c) => quoteForMessage(c))
+        .join(', ')}.`,
+    );
   if (spec.task === 'image') {
     const [h, w, c] = spec.inputShape;
     if (![h, w].every((n) => Number.isInteger(n) && n >= 1 && n <= 4096)) {
@@ -143,10 +149,13 @@ export function parseVocabularyFile(text: string, fileName = 'vocabulary'): Voca
     if (!Array.isArray(words) || !words.every((w) => typeof w === 'string')) {
       throw new ModelLoadError(`${fileName} must be a list of words, or an object with a "words" list (like models/spam-bow/vocabulary.json).`, 'spec');
     }
-    const counts = !Array.isArray(value) && Array.isArray((value as { counts?: unknown }).counts) ? ((value as { counts: number[] }).counts) : words.map(() => 0);
+    const counts = !Array.isArray(value) && Array.isArray((value as { counts?: unknown }).counts) ? (value as { counts: number[] }).counts : words.map(() => 0);
     return { version: 1, words, counts };
   }
-  const words = trimmed.split(/\r?\n/).map((w) => w.trim()).filter(Boolean);
+  const words = trimmed
+    .split(/\r?\n/)
+    .map((w) => w.trim())
+    .filter(Boolean);
   if (words.length === 0) throw new ModelLoadError(`${fileName} is empty: it must list the model's words, one per line.`, 'spec');
   return { version: 1, words, counts: words.map(() => 0) };
 }

@@ -46,15 +46,18 @@ describe('the audit steps catalog', () => {
     expect(Object.keys(testParamsOf(meta)).sort()).toEqual(meta.params.map((p) => p.key).sort());
   });
 
-  it.each(ALL_STEPS.map((meta) => [meta.id, meta] as const))('step %s names settings a suite file has, with its bounds and the quick suite as defaults', (_id, meta) => {
-    const quick = meta.task === 'image' ? IMAGE_SUITES.quick : TEXT_SUITES.quick;
-    expect(stepParamsOf(meta, quick)).toEqual(Object.fromEntries(meta.params.map((p) => [p.key, p.default])));
-    for (const param of meta.params) {
-      const schema = schemaOf(meta.task, param.key);
-      expect(schema, `${meta.task}.${param.key} in the suite file schema`).toBeDefined();
-      expect([schema!.type, schema!.minimum, schema!.maximum]).toEqual([param.kind, param.min, param.max]);
-    }
-  });
+  it.each(ALL_STEPS.map((meta) => [meta.id, meta] as const))(
+    'step %s names settings a suite file has, with its bounds and the quick suite as defaults',
+    (_id, meta) => {
+      const quick = meta.task === 'image' ? IMAGE_SUITES.quick : TEXT_SUITES.quick;
+      expect(stepParamsOf(meta, quick)).toEqual(Object.fromEntries(meta.params.map((p) => [p.key, p.default])));
+      for (const param of meta.params) {
+        const schema = schemaOf(meta.task, param.key);
+        expect(schema, `${meta.task}.${param.key} in the suite file schema`).toBeDefined();
+        expect([schema!.type, schema!.minimum, schema!.maximum]).toEqual([param.kind, param.min, param.max]);
+      }
+    },
+  );
 
   it('reads and writes a step’s settings by their path, leaving the rest of the suite alone', () => {
     const square = IMAGE_AUDIT_STEPS.find((s) => s.id === 'square')!;

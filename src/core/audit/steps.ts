@@ -18,7 +18,16 @@ export interface AuditStepMeta {
   testParams?: AttackParams;
 }
 
-const count = (key: string, label: string, fallback: number, max: number, help: string): ParamSpec => ({ key, label, kind: 'integer', default: fallback, min: 1, max, step: 1, help });
+const count = (key: string, label: string, fallback: number, max: number, help: string): ParamSpec => ({
+  key,
+  label,
+  kind: 'integer',
+  default: fallback,
+  min: 1,
+  max,
+  step: 1,
+  help,
+});
 
 export const LINF_SWEEP_STEP: AuditStepMeta = {
   id: 'linf-sweep',
@@ -66,7 +75,8 @@ export const TEXT_ATTACKS_STEP: AuditStepMeta = {
   id: 'text-attacks',
   task: 'text',
   title: 'Character, Unicode and word attacks, with and without the normalizer',
-  measures: 'Accuracy under attack at each share of words changed, for each family of perturbations against no defense, the normalizer, and an attacker who knows it.',
+  measures:
+    'Accuracy under attack at each share of words changed, for each family of perturbations against no defense, the normalizer, and an attacker who knows it.',
   params: [count('maxQueries', 'Queries per text', 100, 10_000, 'Query budget of each attack on each text.')],
   testParams: { maxQueries: 20 },
 };
@@ -78,7 +88,8 @@ export const TEXT_AUDIT_STEPS: readonly AuditStepMeta[] = [TEXT_ATTACKS_STEP];
 
 /** Reads a step's parameters from a suite (`square.queries` is suite.square.queries); missing settings read as undefined. */
 export function stepParamsOf(meta: AuditStepMeta, suite: object): AttackParams {
-  const read = (path: string): unknown => path.split('.').reduce<unknown>((at, key) => (at && typeof at === 'object' ? (at as Record<string, unknown>)[key] : undefined), suite);
+  const read = (path: string): unknown =>
+    path.split('.').reduce<unknown>((at, key) => (at && typeof at === 'object' ? (at as Record<string, unknown>)[key] : undefined), suite);
   return Object.fromEntries(meta.params.map((p) => [p.key, read(p.key) as number]));
 }
 
@@ -88,7 +99,9 @@ export function withStepParams<S extends object>(suite: S, meta: AuditStepMeta, 
   for (const p of meta.params) {
     if (!(p.key in params)) continue;
     const path = p.key.split('.');
-    const parent = path.slice(0, -1).reduce<Record<string, unknown> | null>((at, key) => (at && typeof at[key] === 'object' ? (at[key] as Record<string, unknown>) : null), copy);
+    const parent = path
+      .slice(0, -1)
+      .reduce<Record<string, unknown> | null>((at, key) => (at && typeof at[key] === 'object' ? (at[key] as Record<string, unknown>) : null), copy);
     // A step switched off in the suite (extraction: null) has nowhere to take its settings.
     if (parent) parent[path.at(-1)!] = params[p.key];
   }

@@ -6,7 +6,10 @@ const file = (body: object) => JSON.stringify({ kind: 'adversarial-playground/au
 
 describe('parseSuiteFile', () => {
   it('takes what the file gives and the rest from its base suite, budgets sorted with 0 added', () => {
-    const suites = parseSuiteFile(file({ name: 'mine', image: { linfBudgets: [0.3, 0.1], pgdIterations: 40 }, text: { budgets: [0.2], maxQueries: 50 } }), 'mine.json');
+    const suites = parseSuiteFile(
+      file({ name: 'mine', image: { linfBudgets: [0.3, 0.1], pgdIterations: 40 }, text: { budgets: [0.2], maxQueries: 50 } }),
+      'mine.json',
+    );
     expect(suites.image.linfBudgets).toEqual([0, 0.1, 0.3]);
     expect(suites.image.pgdIterations).toBe(40);
     expect(suites.image.square).toEqual(IMAGE_SUITES.quick.square);
@@ -20,7 +23,9 @@ describe('parseSuiteFile', () => {
     expect(() => parseSuiteFile(JSON.stringify({ kind: 'x' }), 's.json')).toThrow('/kind must be equal to constant');
     expect(() => parseSuiteFile(file({ image: { pgdIterations: 1e9 } }), 's.json')).toThrow('/image/pgdIterations must be <= 1000');
     expect(() => parseSuiteFile(file({ image: { square: { queries: 0 } } }), 's.json')).toThrow('/image/square/queries must be >= 1');
-    expect(() => parseSuiteFile(file({ text: { settings: ['none', 'magic'] } }), 's.json')).toThrow('/text/settings/1 must be equal to one of the allowed values (none, normalizer, adaptive)');
+    expect(() => parseSuiteFile(file({ text: { settings: ['none', 'magic'] } }), 's.json')).toThrow(
+      '/text/settings/1 must be equal to one of the allowed values (none, normalizer, adaptive)',
+    );
   });
 
   it('wants the reference budget among its attack budgets', () => {

@@ -33,7 +33,8 @@ const withZero = (list: number[] | undefined) => (list && list[0] !== 0 ? [0, ..
 /** Parses and checks a suite file; throws SuiteFileError saying which field is wrong and how. */
 export function parseSuiteFile(text: string, fileName: string): CustomSuites {
   const where = quoteForMessage(fileName);
-  if (text.length > MAX_SUITE_FILE_BYTES) throw new SuiteFileError(`${where} is ${formatCount(text.length)} characters; a suite file is at most ${MAX_SUITE_FILE_BYTES / 1024} KB.`);
+  if (text.length > MAX_SUITE_FILE_BYTES)
+    throw new SuiteFileError(`${where} is ${formatCount(text.length)} characters; a suite file is at most ${MAX_SUITE_FILE_BYTES / 1024} KB.`);
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -62,7 +63,8 @@ export function parseSuiteFile(text: string, fileName: string): CustomSuites {
     l2Budgets: withZero(sorted(i.l2Budgets)) ?? baseImage.l2Budgets,
     square: { ...baseImage.square, ...i.square, budgets: sorted(i.square?.budgets) ?? baseImage.square.budgets },
     reference: i.reference ?? baseImage.reference,
-    extraction: i.extraction === null ? null : i.extraction ? { ...(baseImage.extraction ?? { heldOut: 300, epochs: 10 }), ...i.extraction } : baseImage.extraction,
+    extraction:
+      i.extraction === null ? null : i.extraction ? { ...(baseImage.extraction ?? { heldOut: 300, epochs: 10 }), ...i.extraction } : baseImage.extraction,
   };
   // The reference attack's table reads a point of its own sweep: its budget must be one the sweep runs.
   const referenceBudgets = image.reference.attackId === 'pgd' ? image.linfBudgets : image.square.budgets;

@@ -26,7 +26,14 @@ export interface TextSuite {
 
 export const TEXT_SUITES: Readonly<Record<string, TextSuite>> = {
   quick: { id: 'quick', label: 'Quick (40 texts)', examples: 40, budgets: [0, 0.05, 0.1, 0.15], maxQueries: 100, settings: ['none', 'normalizer', 'adaptive'] },
-  standard: { id: 'standard', label: 'Standard (200 texts)', examples: 200, budgets: [0, 0.02, 0.05, 0.1, 0.15], maxQueries: 100, settings: ['none', 'normalizer', 'adaptive'] },
+  standard: {
+    id: 'standard',
+    label: 'Standard (200 texts)',
+    examples: 200,
+    budgets: [0, 0.02, 0.05, 0.1, 0.15],
+    maxQueries: 100,
+    settings: ['none', 'normalizer', 'adaptive'],
+  },
 };
 
 const FAMILY_ATTACKS: Record<PerturbationFamily, { name: string; transformations: TransformationId[] }> = {
@@ -112,7 +119,13 @@ export async function runTextSuite(
     if (group.length === 0) continue;
     const goodWords = canGoodWords ? await model.wordsForClass!(1 - g, 200) : undefined;
     const batch = await runTextBatch(
-      { examples: group.map(([e]) => e), attacks: runnable.map((f) => f.attack), settings: suite.settings, budgets: suite.budgets, seed: options.seed + 1009 * g },
+      {
+        examples: group.map(([e]) => e),
+        attacks: runnable.map((f) => f.attack),
+        settings: suite.settings,
+        budgets: suite.budgets,
+        seed: options.seed + 1009 * g,
+      },
       {
         model,
         wordGain: whiteBox ? (text, trueClass) => model.unknownWordGain!(text, trueClass) : undefined,
@@ -143,7 +156,19 @@ export async function runTextSuite(
     for (const setting of suite.settings) {
       const id = `${family}/${setting}`;
       const name = `${attack.label}${setting === 'none' ? '' : setting === 'normalizer' ? ', normalizer' : ', normalizer, adaptive attacker'}`;
-      const base = { id, name, knowledge: (attack.options.ranking === 'gradient' ? 'white-box' : 'score-based') as ReportAttack['knowledge'], budgetUnit: 'word-share' as const, defense: setting, params: { transformations: attack.options.transformations.join(','), ranking: attack.options.ranking, maxQueries: suite.maxQueries, maxWordShare: maxShare } };
+      const base = {
+        id,
+        name,
+        knowledge: (attack.options.ranking === 'gradient' ? 'white-box' : 'score-based') as ReportAttack['knowledge'],
+        budgetUnit: 'word-share' as const,
+        defense: setting,
+        params: {
+          transformations: attack.options.transformations.join(','),
+          ranking: attack.options.ranking,
+          maxQueries: suite.maxQueries,
+          maxWordShare: maxShare,
+        },
+      };
       const row = rows.find((r) => r.attackId === family && r.setting === setting);
       if (skipped || !row) {
         attacks.push({ ...base, points: [], skipped: skipped ?? 'Cancelled before this attack ran.' });
@@ -151,7 +176,9 @@ export async function runTextSuite(
       }
       const cleanAccuracy = row.curve[0]?.budget === 0 ? row.curve[0].accuracy : row.summary.originalAccuracy;
       const points: ReportPoint[] = row.curve.map(({ budget, accuracy }) => {
-        const fooled = row.outcomes.filter((o) => o.status === 'succeeded' && o.perturbedWords <= Math.max(1, Math.floor(budget * o.wordCount + 1e-9)) && budget > 0);
+        const fooled = row.outcomes.filter(
+          (o) => o.status === 'succeeded' && o.perturbedWords <= Math.max(1, Math.floor(budget * o.wordCount + 1e-9)) && budget > 0,
+        );
         return {
           budget,
           examples: completed,
@@ -178,7 +205,13 @@ export async function runTextSuite(
     ? options.classes.map((name, classIndex) => {
         const mine = strongest.outcomes.filter((o) => examples[o.index].label === classIndex);
         const share = (f: (o: (typeof mine)[number]) => boolean) => (mine.length ? mine.filter(f).length / mine.length : 0);
-        return { classIndex, name, examples: mine.length, cleanAccuracy: share((o) => o.status !== 'skipped'), robustAccuracy: share((o) => o.status === 'failed') };
+        return {
+          classIndex,
+          name,
+          examples: mine.length,
+          cleanAccuracy: share((o) => o.status !== 'skipped'),
+          robustAccuracy: share((o) => o.status === 'failed'),
+        };
       })
     : [];
   const worstExamples: ReportExample[] = strongest

@@ -16,7 +16,18 @@ import { encodeText, FIRST_WORD_ID } from '../text/tokenizer';
 import { validateWeightsManifest } from './manifestSchema';
 import { escapeForMessage } from './quote';
 import type { ReportCheck, ReportModel } from './report';
-import { indexClassNames, inputElements, inputSizeProblem, MAX_INPUT_ELEMENTS, MAX_MODEL_BYTES, ModelLoadError, type ImageModelSpec, type ModelSpec, type OutputKind, type TextModelSpec } from './spec';
+import {
+  indexClassNames,
+  inputElements,
+  inputSizeProblem,
+  MAX_INPUT_ELEMENTS,
+  MAX_MODEL_BYTES,
+  ModelLoadError,
+  type ImageModelSpec,
+  type ModelSpec,
+  type OutputKind,
+  type TextModelSpec,
+} from './spec';
 import { formatBytes, formatCount } from '../format';
 
 export type ModelFormat = 'layers-model' | 'graph-model';
@@ -47,7 +58,10 @@ export function parseModelJson(text: string, givenName = 'model.json'): ModelJso
   }
   const { modelTopology, weightsManifest, format, ...extra } = value as Record<string, unknown>;
   if (!modelTopology || typeof modelTopology !== 'object') {
-    throw new ModelLoadError(`${fileName} has no "modelTopology": it is not a TensorFlow.js model.json (a Keras .h5 or a SavedModel must be converted first with tensorflowjs_converter).`, 'model.json');
+    throw new ModelLoadError(
+      `${fileName} has no "modelTopology": it is not a TensorFlow.js model.json (a Keras .h5 or a SavedModel must be converted first with tensorflowjs_converter).`,
+      'model.json',
+    );
   }
   const topology = modelTopology as Record<string, unknown>;
   const detected: ModelFormat | undefined =
@@ -127,12 +141,19 @@ export function userArtifacts(json: ModelJsonFile, shards: ReadonlyMap<string, A
   const missing = paths.filter((p) => !findShard(shards, p));
   if (missing.length > 0) {
     throw new ModelLoadError(
-      `model.json names ${paths.length} weight file${paths.length === 1 ? '' : 's'}; missing: ${missing.slice(0, 5).map((p) => escapeForMessage(p)).join(', ')}${missing.length > 5 ? ', ...' : ''}. Add ${missing.length === 1 ? 'it' : 'them'} next to model.json (select all the files together).`,
+      `model.json names ${paths.length} weight file${paths.length === 1 ? '' : 's'}; missing: ${missing
+        .slice(0, 5)
+        .map((p) => escapeForMessage(p))
+        .join(', ')}${missing.length > 5 ? ', ...' : ''}. Add ${missing.length === 1 ? 'it' : 'them'} next to model.json (select all the files together).`,
       'weights',
     );
   }
   const buffers = paths.map((p) => findShard(shards, p)!);
-  checkWeightBytes(json, buffers.reduce((n, b) => n + b.byteLength, 0), maxBytes);
+  checkWeightBytes(
+    json,
+    buffers.reduce((n, b) => n + b.byteLength, 0),
+    maxBytes,
+  );
   return {
     modelTopology: json.modelTopology,
     weightSpecs,
@@ -230,7 +251,10 @@ async function buildLayersModel(artifacts: tf.io.ModelArtifacts): Promise<tf.Lay
     model = await tf.models.modelFromJSON({ modelTopology: artifacts.modelTopology as never });
     const specs = artifacts.weightSpecs ?? [];
     if (specs.length === 0 && model.weights.length > 0) {
-      throw new ModelLoadError(`model.json lists no weights (its "weightsManifest" is empty), but the model's layers have ${model.weights.length}. Pick the model.json saved together with its weight files.`, 'weights');
+      throw new ModelLoadError(
+        `model.json lists no weights (its "weightsManifest" is empty), but the model's layers have ${model.weights.length}. Pick the model.json saved together with its weight files.`,
+        'weights',
+      );
     }
     decoded = tf.io.decodeWeights(artifacts.weightData as ArrayBuffer, specs);
     // Optimizer state saved with the model is not part of the model's weights.
@@ -250,7 +274,10 @@ async function buildLayersModel(artifacts: tf.io.ModelArtifacts): Promise<tf.Lay
 function describeLayersError(error: Error): ModelLoadError {
   const text = firstLine(error);
   if (/Unknown layer|Unknown (activation|initializer|regularizer|constraint)/i.test(text)) {
-    return new ModelLoadError(`The model uses a layer TensorFlow.js does not know (${text}). Custom layers must be registered in code; re-export the model with built-in layers.`, 'ops');
+    return new ModelLoadError(
+      `The model uses a layer TensorFlow.js does not know (${text}). Custom layers must be registered in code; re-export the model with built-in layers.`,
+      'ops',
+    );
   }
   if (/shape|expected|weight/i.test(text)) {
     return new ModelLoadError(`The weights do not match the model's layers (${text}). Check that the weight files belong to this model.json.`, 'weights');
@@ -392,7 +419,7 @@ export async function checkModel(model: LoadedModel, spec: ModelSpec): Promise<M
     const words = spec.tokenizer.vocabulary.words.length;
     checks.push({
       id: 'forward',
-      label: 'Word ids fit the model\'s Embedding',
+      label: "Word ids fit the model's Embedding",
       verdict: 'fail',
       detail: `The vocabulary has ${words} words, so word ids go up to ${words + FIRST_WORD_ID - 1}, but the model's Embedding takes ids 0 to ${inputDim - 1} (room for ${Math.max(0, inputDim - FIRST_WORD_ID)} words): it is not the vocabulary this model was trained with. Choose the model's own vocabulary file.`,
     });
@@ -419,7 +446,9 @@ export async function checkModel(model: LoadedModel, spec: ModelSpec): Promise<M
     id: 'forward',
     label: 'Forward pass on a zero input',
     verdict: finite ? 'pass' : 'fail',
-    detail: finite ? `Input ${shapeText} gives an output of shape [${outShape.join(', ')}].` : `The output holds NaN or infinite values (shape [${outShape.join(', ')}]).`,
+    detail: finite
+      ? `Input ${shapeText} gives an output of shape [${outShape.join(', ')}].`
+      : `The output holds NaN or infinite values (shape [${outShape.join(', ')}]).`,
   });
   const k = spec.classes.length;
   const shapeOk = outShape.length === 2 && outShape[0] === 1 && outShape[1] === k;
@@ -441,7 +470,12 @@ export async function checkModel(model: LoadedModel, spec: ModelSpec): Promise<M
     probe = tf.tidy(() => model.forward(inputFor(spec, rows, 'random')));
   } catch (error) {
     // One row passed; several do not: the model was exported with a fixed batch size.
-    checks.push({ id: 'forward', label: `Forward pass on a batch of ${rows}`, verdict: 'fail', detail: `The model runs on one input but fails on ${rows} (${firstLine(error as Error)}). Export it with a free batch dimension (None / -1), so attacks can run in batches.` });
+    checks.push({
+      id: 'forward',
+      label: `Forward pass on a batch of ${rows}`,
+      verdict: 'fail',
+      detail: `The model runs on one input but fails on ${rows} (${firstLine(error as Error)}). Export it with a free batch dimension (None / -1), so attacks can run in batches.`,
+    });
     return { checks, gradients: false, usable: false };
   }
   const probeValues = (await probe.data()) as Float32Array;
@@ -452,7 +486,9 @@ export async function checkModel(model: LoadedModel, spec: ModelSpec): Promise<M
       id: 'probabilities',
       label: 'Output kind',
       verdict: probabilities ? 'pass' : 'fail',
-      detail: probabilities ? 'Each row is a probability distribution, as the spec says.' : 'The spec says probabilities, but the rows do not sum to 1 in [0, 1]: set the output to logits.',
+      detail: probabilities
+        ? 'Each row is a probability distribution, as the spec says.'
+        : 'The spec says probabilities, but the rows do not sum to 1 in [0, 1]: set the output to logits.',
     });
     if (!probabilities) return { checks, gradients: false, usable: false };
   } else {
@@ -473,16 +509,28 @@ export async function checkModel(model: LoadedModel, spec: ModelSpec): Promise<M
 
 async function gradientCheck(model: LoadedModel, spec: ModelSpec): Promise<{ ok: boolean; check: ReportCheck }> {
   const label = spec.task === 'image' ? 'Gradients with respect to the input' : 'Gradients through the word embeddings';
-  const fail = (why: string) => ({ ok: false, check: { id: 'gradients' as const, label, verdict: 'warn' as const, detail: `${why} Only black-box attacks and extraction are offered for this model.` } });
+  const fail = (why: string) => ({
+    ok: false,
+    check: { id: 'gradients' as const, label, verdict: 'warn' as const, detail: `${why} Only black-box attacks and extraction are offered for this model.` },
+  });
   if (spec.task === 'text') {
-    if (model.layers?.layers[0]?.getClassName() !== 'Embedding') return fail('The model does not start with an Embedding layer, so there are no word embeddings to differentiate.');
-    return { ok: true, check: { id: 'gradients', label, verdict: 'pass', detail: 'The first layer is an Embedding: the white-box (gradient) word ranking is available.' } };
+    if (model.layers?.layers[0]?.getClassName() !== 'Embedding')
+      return fail('The model does not start with an Embedding layer, so there are no word embeddings to differentiate.');
+    return {
+      ok: true,
+      check: { id: 'gradients', label, verdict: 'pass', detail: 'The first layer is an Embedding: the white-box (gradient) word ranking is available.' },
+    };
   }
   try {
     const classifier = imageClassifier(model, spec);
     const grad = tf.tidy(() => {
       const x = inputFor({ ...spec, valueRange: [0, 1] }, 2, 'random') as tf.Tensor4D;
-      return tf.grad((input: tf.Tensor) => classifier.logits(input as tf.Tensor4D).max(1).sum())(x);
+      return tf.grad((input: tf.Tensor) =>
+        classifier
+          .logits(input as tf.Tensor4D)
+          .max(1)
+          .sum(),
+      )(x);
     });
     const g = (await grad.data()) as Float32Array;
     grad.dispose();
@@ -490,7 +538,10 @@ async function gradientCheck(model: LoadedModel, spec: ModelSpec): Promise<{ ok:
     const nonZero = g.some((v) => v !== 0);
     if (!finite) return fail('The input gradient holds NaN or infinite values.');
     if (!nonZero) return fail('The input gradient is zero everywhere (the model may quantize or threshold its input).');
-    return { ok: true, check: { id: 'gradients', label, verdict: 'pass', detail: 'The input gradient is finite and non-zero: white-box attacks are available.' } };
+    return {
+      ok: true,
+      check: { id: 'gradients', label, verdict: 'pass', detail: 'The input gradient is finite and non-zero: white-box attacks are available.' },
+    };
   } catch (error) {
     return fail(`TensorFlow.js cannot differentiate this model (${firstLine(error as Error)}).`);
   }
@@ -509,10 +560,29 @@ export function userCard(model: LoadedModel, spec: ImageModelSpec): ModelCard {
     architecture: { summary: model.format, layers: [] },
     parameters: model.parameters,
     // The classifier takes [0, 1] pixels and maps them onto the model's own range itself.
-    input: { shape: [...spec.inputShape], range: [0, 1], description: `Images ${spec.inputShape.join('x')}, pixels in [0, 1] mapped to [${spec.valueRange.join(', ')}] (${spec.channelOrder}).` },
+    input: {
+      shape: [...spec.inputShape],
+      range: [0, 1],
+      description: `Images ${spec.inputShape.join('x')}, pixels in [0, 1] mapped to [${spec.valueRange.join(', ')}] (${spec.channelOrder}).`,
+    },
     output: 'logits',
     classes: spec.classes,
-    training: { data: 'unknown', splitSeed: 0, trainSize: 0, testSize: 0, epochs: 0, batchSize: 0, optimizer: '', augmentation: '', learningRate: 0, schedule: '', seed: 0, backend: '', seconds: 0, command: '' },
+    training: {
+      data: 'unknown',
+      splitSeed: 0,
+      trainSize: 0,
+      testSize: 0,
+      epochs: 0,
+      batchSize: 0,
+      optimizer: '',
+      augmentation: '',
+      learningRate: 0,
+      schedule: '',
+      seed: 0,
+      backend: '',
+      seconds: 0,
+      command: '',
+    },
     metrics: { trainAccuracy: NaN, testAccuracy: NaN, testCorrect: 0 },
     weights: { files: [] },
     created: '',
@@ -543,7 +613,10 @@ export function imageClassifier(model: LoadedModel, spec: ImageModelSpec): Class
 }
 
 /** The text attacks' view: strings in, probabilities out, with the white-box word gain when the model has an Embedding. */
-export function textModelOf(model: LoadedModel, spec: TextModelSpec): TextModel | Pick<TextModel, 'probabilities' | 'classes' | 'maxLength' | 'vocabulary' | 'dispose'> {
+export function textModelOf(
+  model: LoadedModel,
+  spec: TextModelSpec,
+): TextModel | Pick<TextModel, 'probabilities' | 'classes' | 'maxLength' | 'vocabulary' | 'dispose'> {
   if (model.layers && model.layers.layers[0]?.getClassName() === 'Embedding') {
     return textModelFromLayersModel(model.layers, { vocabulary: spec.tokenizer.vocabulary, classes: spec.classes, output: spec.output });
   }

@@ -41,7 +41,12 @@ async function timeWorkload(repeats = 3): Promise<number> {
   try {
     for (let r = 0; r < repeats + 1; r++) {
       const start = performance.now();
-      const g = tf.grad((xi: tf.Tensor) => tf.conv2d(xi as tf.Tensor4D, w, 1, 'same').relu().sum())(x);
+      const g = tf.grad((xi: tf.Tensor) =>
+        tf
+          .conv2d(xi as tf.Tensor4D, w, 1, 'same')
+          .relu()
+          .sum(),
+      )(x);
       await g.data();
       g.dispose();
       if (r > 0) times.push(performance.now() - start); // the first run compiles shaders / warms caches

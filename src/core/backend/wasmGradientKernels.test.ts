@@ -26,7 +26,10 @@ async function gradients(backend: 'cpu' | 'wasm', c: Case, x: Float32Array, w: F
     const ws = tf.tensor4d(w, [...c.kernel, c.inChannels, c.outChannels]);
     const upstream = tf.tensor(dy, dyShape);
     return tf.grads((xi: tf.Tensor, wi: tf.Tensor) =>
-      tf.conv2d(xi as tf.Tensor4D, wi as tf.Tensor4D, c.strides, c.pad as 'same').mul(upstream).sum(),
+      tf
+        .conv2d(xi as tf.Tensor4D, wi as tf.Tensor4D, c.strides, c.pad as 'same')
+        .mul(upstream)
+        .sum(),
     )([xs, ws]);
   });
   const values = { dx: await dx.data(), dw: await dw.data() };
@@ -43,7 +46,12 @@ function maxAbsDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
 
 function outputShape(c: Case): number[] {
   const probe = tf.tidy(() =>
-    tf.conv2d(tf.zeros([c.batch, c.height, c.width, c.inChannels]) as tf.Tensor4D, tf.zeros([...c.kernel, c.inChannels, c.outChannels]) as tf.Tensor4D, c.strides, c.pad as 'same'),
+    tf.conv2d(
+      tf.zeros([c.batch, c.height, c.width, c.inChannels]) as tf.Tensor4D,
+      tf.zeros([...c.kernel, c.inChannels, c.outChannels]) as tf.Tensor4D,
+      c.strides,
+      c.pad as 'same',
+    ),
   );
   const shape = probe.shape;
   probe.dispose();
@@ -58,7 +66,16 @@ function randomCase(rng: ReturnType<typeof createRng>): Case {
   // No numeric pads: for some of them tfjs 4.22 sizes the wasm forward Conv2D's output smaller than XNNPACK
   // writes it (13x1 input, 5x1 kernel, stride 3, pad 2: tfjs allocates 1 column, XNNPACK computes 2), which
   // corrupts the wasm heap before this kernel runs. 'same', 'valid' and explicit pads agree.
-  const pads: Pad[] = ['same', 'valid', [[0, 0], [rng.int(3), rng.int(3)], [rng.int(3), rng.int(3)], [0, 0]]];
+  const pads: Pad[] = [
+    'same',
+    'valid',
+    [
+      [0, 0],
+      [rng.int(3), rng.int(3)],
+      [rng.int(3), rng.int(3)],
+      [0, 0],
+    ],
+  ];
   return {
     batch: 1 + rng.int(4),
     height,
@@ -122,7 +139,10 @@ describe('convolution gradients on wasm (project kernels)', () => {
     const w = tf.variable(tf.randomUniform([3, 3, 2, 3], -1, 1, 'float32', 8) as tf.Tensor4D);
     const step = () => {
       const [dx, dw] = tf.grads((xi: tf.Tensor, wi: tf.Tensor) =>
-        tf.maxPool(tf.conv2d(xi as tf.Tensor4D, wi as tf.Tensor4D, 2, 'same'), 2, 2, 'same').square().sum(),
+        tf
+          .maxPool(tf.conv2d(xi as tf.Tensor4D, wi as tf.Tensor4D, 2, 'same'), 2, 2, 'same')
+          .square()
+          .sum(),
       )([x, w]);
       tf.dispose([dx, dw]);
     };
@@ -157,7 +177,12 @@ describe('convolution gradients on wasm (project kernels)', () => {
         const g = tf.tidy(() => {
           const input = tf.tensor4d(x, shape);
           const upstream = tf.randomUniform(tf.maxPool(input, size, strides, pad).shape, -1, 1, 'float32', trial);
-          return tf.grad((xi: tf.Tensor) => tf.maxPool(xi as tf.Tensor4D, size, strides, pad).mul(upstream).sum())(input);
+          return tf.grad((xi: tf.Tensor) =>
+            tf
+              .maxPool(xi as tf.Tensor4D, size, strides, pad)
+              .mul(upstream)
+              .sum(),
+          )(input);
         });
         const values = await g.data();
         g.dispose();

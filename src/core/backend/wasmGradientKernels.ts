@@ -71,7 +71,12 @@ function crop(scope: KernelScope, x: TensorInfo, top: number, bottom: number, le
 function convWithPadding(scope: KernelScope, x: TensorInfo, filter: TensorInfo, pads: [number, number, number, number], dilations: [number, number]) {
   const [top, bottom, left, right] = pads;
   const cropped = crop(scope, x, Math.max(0, -top), Math.max(0, -bottom), Math.max(0, -left), Math.max(0, -right));
-  const pad: Pad4 = [[0, 0], [Math.max(0, top), Math.max(0, bottom)], [Math.max(0, left), Math.max(0, right)], [0, 0]];
+  const pad: Pad4 = [
+    [0, 0],
+    [Math.max(0, top), Math.max(0, bottom)],
+    [Math.max(0, left), Math.max(0, right)],
+    [0, 0],
+  ];
   return scope.run(Conv2D, { x: cropped, filter }, { strides: [1, 1], pad, dataFormat: 'NHWC', dilations, dimRoundingMode: undefined });
 }
 
@@ -131,10 +136,21 @@ const conv2dBackpropInput: KernelFunc = ({ inputs, backend, attrs }) => {
     if (strideHeight > 1 || strideWidth > 1) {
       // [N, OH, 1, OW, 1, C] padded to [N, OH, s, OW, s, C] puts s - 1 zeros after every row and column.
       const expanded = scope.run(Reshape, { x: dy }, { shape: [batch, outHeight, 1, outWidth, 1, outChannels] });
-      const padded = scope.run(PadV2, { x: expanded }, {
-        paddings: [[0, 0], [0, 0], [0, strideHeight - 1], [0, 0], [0, strideWidth - 1], [0, 0]],
-        constantValue: 0,
-      });
+      const padded = scope.run(
+        PadV2,
+        { x: expanded },
+        {
+          paddings: [
+            [0, 0],
+            [0, 0],
+            [0, strideHeight - 1],
+            [0, 0],
+            [0, strideWidth - 1],
+            [0, 0],
+          ],
+          constantValue: 0,
+        },
+      );
       spread = scope.run(Reshape, { x: padded }, { shape: [batch, outHeight * strideHeight, outWidth * strideWidth, outChannels] });
     }
     const flipped = scope.run(Reverse, { x: filter }, { dims: [0, 1] });

@@ -17,7 +17,10 @@ export const TEXT_SEARCHES: Readonly<Record<TextSearchId, { label: string; optio
     label: 'good words from the model, swapped in (the best search)',
     options: { transformations: ['good-word-swap'], repeatGoodWords: true, ranking: 'gradient', goodWordCandidates: 1 },
   },
-  characterDeletion: { label: 'character edits, deletion ranking (black-box)', options: { transformations: transformationsOf('character'), ranking: 'deletion' } },
+  characterDeletion: {
+    label: 'character edits, deletion ranking (black-box)',
+    options: { transformations: transformationsOf('character'), ranking: 'deletion' },
+  },
   unicodeGradient: { label: 'Unicode edits, gradient ranking', options: { transformations: transformationsOf('unicode'), ranking: 'gradient' } },
   // Pinned rather than the whole word family, so the figure stays comparable as word transformations are added.
   wordGradient: { label: 'synonyms + good words, gradient ranking', options: { transformations: ['synonym', 'good-words'], ranking: 'gradient' } },

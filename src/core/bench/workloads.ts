@@ -62,7 +62,6 @@ async function substituteRound(classifier: Classifier, split: ImageSplit) {
   result.substitute.dispose();
 }
 
-
 async function batchedPass(workload: 'forward' | 'inputGradient', classifier: Classifier, split: ImageSplit, batchSize: number) {
   for (let first = 0; first < split.count; first += batchSize) {
     const part = sliceSplit(split, first, Math.min(batchSize, split.count - first));

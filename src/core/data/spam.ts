@@ -33,9 +33,7 @@ export function parseSpamSplit(data: unknown, source: string): SpamExample[] {
         ((item as SpamExample).label === 0 || (item as SpamExample).label === 1),
     );
   if (!valid) {
-    throw new Error(
-      `Spam data from ${source} is not an array of { text, label: 0 | 1 }. Regenerate it with "npm run prepare-data".`,
-    );
+    throw new Error(`Spam data from ${source} is not an array of { text, label: 0 | 1 }. Regenerate it with "npm run prepare-data".`);
   }
   return data as SpamExample[];
 }

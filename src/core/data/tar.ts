@@ -20,7 +20,8 @@ export interface TarEntry {
 
 export function writeTar(entries: TarEntry[], modified = new Date(0)): Uint8Array {
   for (const { name } of entries) {
-    if (!/^[\x20-\x7e]{1,100}$/.test(name) || name.includes('..') || name.startsWith('/')) throw new Error(`Cannot put "${name}" in a tar archive: use a short relative ASCII name.`);
+    if (!/^[\x20-\x7e]{1,100}$/.test(name) || name.includes('..') || name.startsWith('/'))
+      throw new Error(`Cannot put "${name}" in a tar archive: use a short relative ASCII name.`);
   }
   const padded = (n: number) => Math.ceil(n / BLOCK) * BLOCK;
   const total = entries.reduce((sum, e) => sum + BLOCK + padded(e.bytes.length), 0) + 2 * BLOCK;

@@ -5,9 +5,7 @@ import type { ImageSplit } from './mnist';
 export function imagesToTensor(split: ImageSplit, start = 0, count = split.count - start): tf.Tensor4D {
   const size = split.height * split.width * split.channels;
   const bytes = split.images.subarray(start * size, (start + count) * size);
-  return tf.tidy(() =>
-    tf.tensor4d(bytes, [count, split.height, split.width, split.channels], 'int32').toFloat().div(255),
-  );
+  return tf.tidy(() => tf.tensor4d(bytes, [count, split.height, split.width, split.channels], 'int32').toFloat().div(255));
 }
 
 /** Labels [start, start+count) as an int32 tensor. The caller owns it. */

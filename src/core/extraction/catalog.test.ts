@@ -51,10 +51,21 @@ describe('the extraction catalog (tfjs-free data)', () => {
   it('the default setup is the lab as it was: pool-uncertainty, dense substitute of 10 epochs, 1,000 probabilities, PRADA at 0.9', () => {
     expect(toStrategyParams(DEFAULT_EXTRACTION_SETUP.strategy)).toEqual({ uncertainty: 'margin' });
     expect(toTraining(DEFAULT_EXTRACTION_SETUP.substitute)).toEqual({
-      architecture: 'mnist-mlp', epochs: 10, batchSize: 64, learningRate: 0.001, restart: 'continue', temperature: 1, augmentShift: 0,
+      architecture: 'mnist-mlp',
+      epochs: 10,
+      batchSize: 64,
+      learningRate: 0.001,
+      restart: 'continue',
+      temperature: 1,
+      augmentShift: 0,
     });
     expect(toTraining({ id: 'mnist-cnn', params: {} }).epochs).toBe(3);
-    expect(oracleConfigOf(DEFAULT_EXTRACTION_SETUP, 7)).toEqual({ output: { kind: 'probabilities' }, budget: 1000, seed: 7, defenses: { prada: { threshold: 0.9 } } });
+    expect(oracleConfigOf(DEFAULT_EXTRACTION_SETUP, 7)).toEqual({
+      output: { kind: 'probabilities' },
+      budget: 1000,
+      seed: 7,
+      defenses: { prada: { threshold: 0.9 } },
+    });
     expect(DEFAULT_EXTRACTION_SETUP.queriesPerRound).toBe(250);
     // One plain object: JSON keeps all of it.
     expect(JSON.parse(JSON.stringify(DEFAULT_EXTRACTION_SETUP))).toEqual(DEFAULT_EXTRACTION_SETUP);
@@ -67,7 +78,12 @@ describe('the extraction catalog (tfjs-free data)', () => {
     expect(() => toOutputMode({ id: 'top-k', params: { k: 0 } })).toThrow('k (k) must be between 1 and 9');
     expect(() => toStrategyParams({ id: 'nope' as never, params: {} })).toThrow('There is no query strategy called "nope"');
     expect(toOutputMode({ id: 'rounded', params: {} })).toEqual({ kind: 'rounded', decimals: 2 });
-    expect(toDefenses([{ id: 'gaussian-noise', params: { sigma: 0.2 } }, { id: 'reverse-sigmoid', params: {} }])).toEqual({ gaussianNoise: 0.2, reverseSigmoid: { beta: 1, gamma: 0.1 } });
+    expect(
+      toDefenses([
+        { id: 'gaussian-noise', params: { sigma: 0.2 } },
+        { id: 'reverse-sigmoid', params: {} },
+      ]),
+    ).toEqual({ gaussianNoise: 0.2, reverseSigmoid: { beta: 1, gamma: 0.1 } });
   });
 });
 
@@ -102,7 +118,8 @@ describe('the catalog and the implementations agree', () => {
     expect(answer.labels.length).toBe(5);
     if (meta.id === 'label') expect(answer.scores).toBeUndefined();
     else expect(answer.scores!.length).toBe(5 * 4);
-    if (meta.id === 'top-k') for (let r = 0; r < 5; r++) expect(answer.scores!.subarray(r * 4, r * 4 + 4).filter((v) => v > 0).length).toBeLessThanOrEqual(Number(meta.testParams.k));
+    if (meta.id === 'top-k')
+      for (let r = 0; r < 5; r++) expect(answer.scores!.subarray(r * 4, r * 4 + 4).filter((v) => v > 0).length).toBeLessThanOrEqual(Number(meta.testParams.k));
     if (meta.id === 'rounded') for (const v of answer.scores!) expect(Math.round(v * 10) / 10).toBeCloseTo(v, 6);
   });
 

@@ -81,11 +81,23 @@ export const STRATEGY_METAS: readonly StrategyMeta[] = [
     paper: PAPERNOT_2017,
     params: [
       {
-        key: 'lambda', label: 'Step λ', kind: 'number', default: 0.1, min: 0, max: 1, step: 0.01,
+        key: 'lambda',
+        label: 'Step λ',
+        kind: 'number',
+        default: 0.1,
+        min: 0,
+        max: 1,
+        step: 0.01,
         help: "How far each augmentation moves an image along the sign of the substitute's gradient (the paper: 0.1).",
       },
       {
-        key: 'tau', label: 'Sign flip every τ rounds', kind: 'integer', default: 0, min: 0, max: 100, step: 1,
+        key: 'tau',
+        label: 'Sign flip every τ rounds',
+        kind: 'integer',
+        default: 0,
+        min: 0,
+        max: 100,
+        step: 1,
         help: "The paper's periodic step: λ changes sign every τ augmentation rounds (0: never).",
       },
     ],
@@ -106,7 +118,11 @@ export const STRATEGY_METAS: readonly StrategyMeta[] = [
     description: 'Unlabeled images the substitute is least sure about (smallest margin or highest entropy); random in the first round.',
     params: [
       {
-        key: 'uncertainty', label: 'Uncertainty measure', kind: 'choice', default: 'margin', choices: ['margin', 'entropy'],
+        key: 'uncertainty',
+        label: 'Uncertainty measure',
+        kind: 'choice',
+        default: 'margin',
+        choices: ['margin', 'entropy'],
         help: "margin: smallest gap between the substitute's two most likely classes; entropy: the flattest probabilities.",
       },
     ],
@@ -120,7 +136,13 @@ export const STRATEGY_METAS: readonly StrategyMeta[] = [
     paper: { authors: 'Orekondy, Schiele, Fritz', title: 'Knockoff Nets: Stealing Functionality of Black-Box Models', year: 2019, venue: 'CVPR' },
     params: [
       {
-        key: 'banditStep', label: 'Bandit step α', kind: 'number', default: 0.1, min: 0, max: 10, step: 0.05,
+        key: 'banditStep',
+        label: 'Bandit step α',
+        kind: 'number',
+        default: 0.1,
+        min: 0,
+        max: 10,
+        step: 0.05,
         help: 'Step size of the gradient bandit that learns which clusters of the pool pay off (larger adapts faster).',
       },
     ],
@@ -135,21 +157,43 @@ export const STRATEGY_METAS: readonly StrategyMeta[] = [
 function trainingParams(epochs: number): ParamSpec[] {
   return [
     {
-      key: 'epochs', label: 'Epochs per round', kind: 'integer', default: epochs, min: 1, max: 200, step: 1,
+      key: 'epochs',
+      label: 'Epochs per round',
+      kind: 'integer',
+      default: epochs,
+      min: 1,
+      max: 200,
+      step: 1,
       help: 'Passes over all answers so far, after every round of queries.',
     },
     { key: 'batchSize', label: 'Training batch size', kind: 'integer', default: 64, min: 1, max: 2000, step: 1, help: 'Answers per Adam step.' },
     { key: 'learningRate', label: 'Learning rate', kind: 'number', default: 0.001, min: 0.00001, max: 1, step: 0.0005, help: "Adam's step size." },
     {
-      key: 'restart', label: 'Each round', kind: 'choice', default: 'continue', choices: ['continue', 'fresh'],
+      key: 'restart',
+      label: 'Each round',
+      kind: 'choice',
+      default: 'continue',
+      choices: ['continue', 'fresh'],
       help: 'continue: keep training the same weights on the grown set; fresh: start from the same random weights every round.',
     },
     {
-      key: 'temperature', label: 'Distillation temperature T', kind: 'number', default: 1, min: 0.1, max: 20, step: 0.5,
+      key: 'temperature',
+      label: 'Distillation temperature T',
+      kind: 'number',
+      default: 1,
+      min: 0.1,
+      max: 20,
+      step: 0.5,
       help: "Softens the oracle's probabilities to p^(1/T) to reveal more of its ranking (Hinton et al. 2015); 1: plain soft labels.",
     },
     {
-      key: 'augmentShift', label: 'Random shift (px)', kind: 'integer', default: 0, min: 0, max: 4, step: 1,
+      key: 'augmentShift',
+      label: 'Random shift (px)',
+      kind: 'integer',
+      default: 0,
+      min: 0,
+      max: 4,
+      step: 1,
       help: 'Shifts every training image by up to this many pixels, as the bundled models were trained (0: none).',
     },
   ];
@@ -200,17 +244,51 @@ export const DEFENSE_METAS: readonly CatalogEntry<DefenseId>[] = [
     id: 'gaussian-noise',
     name: 'Gaussian noise',
     description: 'Noise added to every probability, then renormalised; the top class is kept.',
-    params: [{ key: 'sigma', label: 'Noise σ', kind: 'number', default: 0.05, min: 0, max: 1, step: 0.01, help: 'Standard deviation of the noise added to each probability.' }],
+    params: [
+      {
+        key: 'sigma',
+        label: 'Noise σ',
+        kind: 'number',
+        default: 0.05,
+        min: 0,
+        max: 1,
+        step: 0.01,
+        help: 'Standard deviation of the noise added to each probability.',
+      },
+    ],
     testParams: { sigma: 0.1 },
   },
   {
     id: 'reverse-sigmoid',
     name: 'Reverse sigmoid',
     description: 'Perturbs the probabilities so that a copy trained on them learns the wrong logits; the top class is kept.',
-    paper: { authors: 'Lee, Edwards, Molloy, Srivastava', title: 'Defending Against NN Model Stealing Attacks Using Deceptive Perturbations', year: 2019, venue: 'IEEE S&P Workshops' },
+    paper: {
+      authors: 'Lee, Edwards, Molloy, Srivastava',
+      title: 'Defending Against NN Model Stealing Attacks Using Deceptive Perturbations',
+      year: 2019,
+      venue: 'IEEE S&P Workshops',
+    },
     params: [
-      { key: 'beta', label: 'β', kind: 'number', default: REVERSE_SIGMOID_DEFAULTS.beta, min: 0.01, max: 100, step: 0.1, help: 'Size of the perturbation (ART: 1).' },
-      { key: 'gamma', label: 'γ', kind: 'number', default: REVERSE_SIGMOID_DEFAULTS.gamma, min: 0.01, max: 100, step: 0.01, help: 'Slope of the reverse sigmoid (ART: 0.1).' },
+      {
+        key: 'beta',
+        label: 'β',
+        kind: 'number',
+        default: REVERSE_SIGMOID_DEFAULTS.beta,
+        min: 0.01,
+        max: 100,
+        step: 0.1,
+        help: 'Size of the perturbation (ART: 1).',
+      },
+      {
+        key: 'gamma',
+        label: 'γ',
+        kind: 'number',
+        default: REVERSE_SIGMOID_DEFAULTS.gamma,
+        min: 0.01,
+        max: 100,
+        step: 0.01,
+        help: 'Slope of the reverse sigmoid (ART: 0.1).',
+      },
     ],
     testParams: {},
   },
@@ -221,7 +299,13 @@ export const DEFENSE_METAS: readonly CatalogEntry<DefenseId>[] = [
     paper: { authors: 'Juuti, Szyller, Marchal, Asokan', title: 'PRADA: Protecting Against DNN Model Stealing Attacks', year: 2019, venue: 'IEEE EuroS&P' },
     params: [
       {
-        key: 'threshold', label: 'Threshold δ', kind: 'number', default: PRADA_DEFAULT_THRESHOLD, min: 0, max: 1, step: 0.01,
+        key: 'threshold',
+        label: 'Threshold δ',
+        kind: 'number',
+        default: PRADA_DEFAULT_THRESHOLD,
+        min: 0,
+        max: 1,
+        step: 0.01,
         help: 'The stream is flagged when the Shapiro-Wilk statistic W of the distances falls below δ.',
       },
     ],
@@ -316,7 +400,8 @@ export function setupProblem(setup: ExtractionSetup): string | undefined {
 }
 
 /** The core's StrategyParams for a chosen strategy (parameters checked; the keys are the same). */
-export const toStrategyParams = (chosen: Chosen<StrategyId>): StrategyParams => readEntryParams<StrategyParams & Params>(getStrategyMeta(chosen.id), chosen.params);
+export const toStrategyParams = (chosen: Chosen<StrategyId>): StrategyParams =>
+  readEntryParams<StrategyParams & Params>(getStrategyMeta(chosen.id), chosen.params);
 
 /** The core's SubstituteTraining for a chosen substitute (parameters checked; the keys are the same). */
 export const toTraining = (chosen: Chosen<SubstituteId>): SubstituteTraining => ({

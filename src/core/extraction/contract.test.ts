@@ -52,8 +52,14 @@ interface Case {
 }
 
 const CASES: [string, Case][] = [
-  ...STRATEGY_METAS.map((m): [string, Case] => [`strategy ${m.id}`, { strategy: { id: m.id, params: testParamsOf(m) }, substitute: { id: 'mnist-mlp', params: testParamsOf(SUBSTITUTE_METAS[0]) } }]),
-  ...SUBSTITUTE_METAS.map((m): [string, Case] => [`substitute ${m.id}`, { strategy: { id: 'pool-random', params: {} }, substitute: { id: m.id, params: testParamsOf(m) } }]),
+  ...STRATEGY_METAS.map((m): [string, Case] => [
+    `strategy ${m.id}`,
+    { strategy: { id: m.id, params: testParamsOf(m) }, substitute: { id: 'mnist-mlp', params: testParamsOf(SUBSTITUTE_METAS[0]) } },
+  ]),
+  ...SUBSTITUTE_METAS.map((m): [string, Case] => [
+    `substitute ${m.id}`,
+    { strategy: { id: 'pool-random', params: {} }, substitute: { id: m.id, params: testParamsOf(m) } },
+  ]),
 ];
 
 describe('extraction contract, for every strategy and substitute of the catalog', () => {
@@ -145,7 +151,9 @@ describe('extraction contract, for every strategy and substitute of the catalog'
         if (++calls === 2) throw new Error('onProgress failed');
       },
     };
-    await expect(runExtraction(newOracle(), options(c, { training: { ...toTraining(c.substitute), epochs: 2 } }), { control })).rejects.toThrow('onProgress failed');
+    await expect(runExtraction(newOracle(), options(c, { training: { ...toTraining(c.substitute), epochs: 2 } }), { control })).rejects.toThrow(
+      'onProgress failed',
+    );
     expect(tf.memory().numTensors).toBe(before);
   });
 
@@ -219,11 +227,21 @@ describe('transfer attack contract', () => {
   it.each(['fgsm', 'pgd'] as const)('%s: counts every victim query, leaks nothing, and the same seed gives the same rates', async (attack) => {
     const before = tf.memory().numTensors;
     const oracle = labelOracle();
-    const first = await transferAttack(substitute, oracle, data, attack, [0.1, 0.3], { whiteBoxVictim: victim, params: { max_iter: 3 }, batchSize: 5, seed: 2 });
+    const first = await transferAttack(substitute, oracle, data, attack, [0.1, 0.3], {
+      whiteBoxVictim: victim,
+      params: { max_iter: 3 },
+      batchSize: 5,
+      seed: 2,
+    });
     expect(oracle.used()).toBe(first.victimQueries);
     expect(first.victimQueries).toBe(12 + 2 * first.victimCorrect);
     expect(first.victimCorrect).toBe(12);
-    const second = await transferAttack(substitute, labelOracle(), data, attack, [0.1, 0.3], { whiteBoxVictim: victim, params: { max_iter: 3 }, batchSize: 5, seed: 2 });
+    const second = await transferAttack(substitute, labelOracle(), data, attack, [0.1, 0.3], {
+      whiteBoxVictim: victim,
+      params: { max_iter: 3 },
+      batchSize: 5,
+      seed: 2,
+    });
     expect(second.points).toEqual(first.points);
     expect(tf.memory().numTensors).toBe(before);
   });

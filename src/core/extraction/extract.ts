@@ -214,7 +214,10 @@ async function fitSubstitute(
   try {
     for (let epoch = 0; epoch < training.epochs; epoch++) {
       if (epoch > 0 && (await stopRequested(control))) break;
-      const order = shuffleInPlace(Array.from({ length: count }, (_, i) => i), rng);
+      const order = shuffleInPlace(
+        Array.from({ length: count }, (_, i) => i),
+        rng,
+      );
       let lossSum = tf.scalar(0);
       let batches = 0;
       try {
@@ -284,7 +287,15 @@ interface SubstituteMetrics {
   trainAgreement: number;
 }
 
-function substituteCard(architecture: ArchitectureId, model: tf.LayersModel, oracle: Oracle, options: ExtractionOptions, trained: number, seconds: number, metrics: SubstituteMetrics): ModelCard {
+function substituteCard(
+  architecture: ArchitectureId,
+  model: tf.LayersModel,
+  oracle: Oracle,
+  options: ExtractionOptions,
+  trained: number,
+  seconds: number,
+  metrics: SubstituteMetrics,
+): ModelCard {
   const { training } = options;
   const layers = describeLayers(model);
   const held = options.evaluation.data.count;
@@ -297,7 +308,7 @@ function substituteCard(architecture: ArchitectureId, model: tf.LayersModel, ora
       (Number.isFinite(metrics.fidelity) ? `Agrees with the victim on ${formatPercent(metrics.fidelity)} of ${held} held-out digits.` : ''),
     architecture: { summary: SUBSTITUTES[architecture].layers, layers },
     parameters: layers.reduce((n, l) => n + l.params, 0),
-    input: { shape: [...oracle.inputShape], range: [0, 1], description: 'The oracle\'s input: 28x28 grayscale in [0, 1].' },
+    input: { shape: [...oracle.inputShape], range: [0, 1], description: "The oracle's input: 28x28 grayscale in [0, 1]." },
     output: 'logits',
     classes: Array.from({ length: oracle.numClasses }, (_, k) => String(k)),
     training: {
@@ -400,7 +411,10 @@ export async function runExtraction(oracle: Oracle, options: ExtractionOptions, 
       const onEpoch = (epoch: number, l: number) => {
         callbacks.onEpoch?.(round + 1, epoch, l);
         const done = usedBefore + (answered * (epoch + 1)) / training.epochs;
-        control?.onProgress?.(Math.min(1, done / Math.max(1, oracle.budget)), `round ${round + 1}: epoch ${epoch + 1} / ${training.epochs}, ${oracle.used()} / ${oracle.budget} queries`);
+        control?.onProgress?.(
+          Math.min(1, done / Math.max(1, oracle.budget)),
+          `round ${round + 1}: epoch ${epoch + 1} / ${training.epochs}, ${oracle.used()} / ${oracle.budget} queries`,
+        );
       };
       const loss = await fitSubstitute(model, answers.joined(), answers.size, shape, numClasses, training, trainingRng, onEpoch, control);
       trainedOnce = true;
@@ -452,4 +466,3 @@ async function agreementWithAnswers(
   }
   return agree / Math.max(1, count);
 }
-

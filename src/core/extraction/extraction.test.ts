@@ -25,7 +25,13 @@ import { QueryBudgetExceededError, type Oracle, type OracleAnswer } from './type
  * or labels, an exact budget. `hardBudget` below `budget` makes it refuse queries its `budget` claims to allow, as
  * an oracle shared with someone else would.
  */
-function testOracle(victim: Classifier, mode: 'probabilities' | 'label', budget: number, hardBudget = budget, plainError = false): Oracle & { refused: number } {
+function testOracle(
+  victim: Classifier,
+  mode: 'probabilities' | 'label',
+  budget: number,
+  hardBudget = budget,
+  plainError = false,
+): Oracle & { refused: number } {
   let used = 0;
   const [h, w, c] = victim.inputShape;
   const oracle = {
@@ -108,7 +114,12 @@ describe('query strategies on small cases', () => {
   /** The substitute's gradient of its logit for `label`, for one image alone. */
   function ownLabelGradient(x: Float32Array, label: number): Float32Array {
     return tf.tidy(() => {
-      const g = tf.grad((input: tf.Tensor) => substitute.logits(input as tf.Tensor4D).slice([0, label], [1, 1]).sum())(tf.tensor4d(x, [1, ...SHAPE]));
+      const g = tf.grad((input: tf.Tensor) =>
+        substitute
+          .logits(input as tf.Tensor4D)
+          .slice([0, label], [1, 1])
+          .sum(),
+      )(tf.tensor4d(x, [1, ...SHAPE]));
       return Float32Array.from(g.dataSync());
     });
   }
@@ -146,7 +157,10 @@ describe('query strategies on small cases', () => {
 
   it('the Jacobian strategy queries the seeds, then doubles the set each round, and keeps to the budget', async () => {
     const rng = createRng(9);
-    const seeds = splitFrom(Float32Array.from({ length: 5 * 16 }, () => rng.next()), SHAPE);
+    const seeds = splitFrom(
+      Float32Array.from({ length: 5 * 16 }, () => rng.next()),
+      SHAPE,
+    );
     const sampler = STRATEGIES.jacobian.start({ inputShape: SHAPE, numClasses: 3, rng: createRng(1), seeds, params: { lambda: 0.1 } });
     const answer = (n: number, offset: number): OracleAnswer => ({ labels: Int32Array.from({ length: n }, (_, i) => (i + offset) % 3) });
 
@@ -184,7 +198,10 @@ describe('query strategies on small cases', () => {
     expect(Array.from(leastSure(flat, 3, 3, 'entropy'))).toEqual([1, 2, 0]);
 
     const rng = createRng(4);
-    const pool = splitFrom(Float32Array.from({ length: 60 * 16 }, () => rng.next()), SHAPE);
+    const pool = splitFrom(
+      Float32Array.from({ length: 60 * 16 }, () => rng.next()),
+      SHAPE,
+    );
     for (const measure of ['margin', 'entropy'] as const) {
       const sampler = STRATEGIES['pool-uncertainty'].start({ inputShape: SHAPE, numClasses: 3, rng: createRng(2), pool, params: { uncertainty: measure } });
       const seen = new Set<number>();
@@ -206,7 +223,10 @@ describe('query strategies on small cases', () => {
 
   it('pool-random and pool-adaptive never repeat a pool item and stop when the pool is used up', async () => {
     const rng = createRng(6);
-    const pool = splitFrom(Float32Array.from({ length: 25 * 16 }, () => rng.next()), SHAPE);
+    const pool = splitFrom(
+      Float32Array.from({ length: 25 * 16 }, () => rng.next()),
+      SHAPE,
+    );
     for (const id of ['pool-random', 'pool-adaptive'] as const) {
       const sampler = STRATEGIES[id].start({ inputShape: SHAPE, numClasses: 3, rng: createRng(3), pool });
       const seen: number[] = [];
@@ -215,7 +235,9 @@ describe('query strategies on small cases', () => {
         seen.push(...p.poolIndices!);
         for (let r = 0; r < p.count; r++) {
           const row = p.poolIndices![r];
-          expect(Array.from(p.inputs.subarray(r * 16, r * 16 + 16))).toEqual(Array.from(pool.images.subarray(row * 16, row * 16 + 16), (b) => Math.fround(b / 255)));
+          expect(Array.from(p.inputs.subarray(r * 16, r * 16 + 16))).toEqual(
+            Array.from(pool.images.subarray(row * 16, row * 16 + 16), (b) => Math.fround(b / 255)),
+          );
         }
         sampler.observe?.(p, { labels: new Int32Array(p.count) }, p.count);
       }
@@ -226,7 +248,10 @@ describe('query strategies on small cases', () => {
 
   it('the adaptive bandit learns to draw from the cluster whose answers surprise the substitute', async () => {
     const rng = createRng(8);
-    const pool = splitFrom(Float32Array.from({ length: 12_000 * 16 }, () => rng.next()), SHAPE);
+    const pool = splitFrom(
+      Float32Array.from({ length: 12_000 * 16 }, () => rng.next()),
+      SHAPE,
+    );
     const predicted = await victimLabelsOf(substitute, pool);
     const natural = predicted.filter((l) => l === 0).length / pool.count;
     const sampler = STRATEGIES['pool-adaptive'].start({ inputShape: SHAPE, numClasses: 3, rng: createRng(3), pool, params: { banditStep: 0.5 } });
@@ -380,7 +405,11 @@ describe('model extraction from the bundled mnist-cnn', () => {
     });
     const digits = sliceSplit(heldOut, 0, 12);
     for (const attack of ['fgsm', 'pgd'] as const) {
-      const transfer = await transferAttack(cnn.substitute, testOracle(victim, 'label', 1000), digits, attack, [0.1, 0.3], { whiteBoxVictim: victim, params: { max_iter: 3 }, batchSize: 5 });
+      const transfer = await transferAttack(cnn.substitute, testOracle(victim, 'label', 1000), digits, attack, [0.1, 0.3], {
+        whiteBoxVictim: victim,
+        params: { max_iter: 3 },
+        batchSize: 5,
+      });
       expect(transfer.points.length).toBe(2);
       expect(transfer.victimQueries).toBe(12 + 2 * transfer.victimCorrect);
     }
@@ -431,9 +460,13 @@ describe('model extraction from the bundled mnist-cnn', () => {
     expect(stolen!.history.at(-1)!.fidelity).toBeGreaterThanOrEqual(0.9);
     const oracle = testOracle(victim, 'label', 10 * heldOut.count);
     const result = await transferAttack(stolen!.substitute, oracle, heldOut, 'fgsm', [0.1, 0.2, 0.3], { whiteBoxVictim: victim });
-    console.log(`FGSM transfer over ${result.digits} held-out digits (${result.victimCorrect} correct for the victim), ${result.victimQueries} victim queries, ${result.seconds.toFixed(1)} s:`);
+    console.log(
+      `FGSM transfer over ${result.digits} held-out digits (${result.victimCorrect} correct for the victim), ${result.victimQueries} victim queries, ${result.seconds.toFixed(1)} s:`,
+    );
     for (const p of result.points) {
-      console.log(`  eps ${p.eps}: transfer ${pct(p.transferSuccess)}, white-box on the victim ${pct(p.whiteBoxSuccess!)}, on the substitute itself ${pct(p.substituteSuccess)}`);
+      console.log(
+        `  eps ${p.eps}: transfer ${pct(p.transferSuccess)}, white-box on the victim ${pct(p.whiteBoxSuccess!)}, on the substitute itself ${pct(p.substituteSuccess)}`,
+      );
     }
     expect(oracle.used()).toBe(result.victimQueries);
     const at03 = result.points.find((p) => p.eps === 0.3)!;

@@ -172,7 +172,11 @@ describe('oracle', () => {
     const inputs = randomInputs(count, 30);
     const probs = await victimProbabilities(victim, inputs, count);
     const truth = argmaxRows(probs, 5);
-    for (const defenses of [{ gaussianNoise: 0.05 }, { reverseSigmoid: { ...REVERSE_SIGMOID_DEFAULTS } }, { gaussianNoise: 0.05, reverseSigmoid: { beta: 2, gamma: 0.5 } }]) {
+    for (const defenses of [
+      { gaussianNoise: 0.05 },
+      { reverseSigmoid: { ...REVERSE_SIGMOID_DEFAULTS } },
+      { gaussianNoise: 0.05, reverseSigmoid: { beta: 2, gamma: 0.5 } },
+    ]) {
       const answer = await createOracle(victim, config({ defenses })).query(inputs, count);
       expect(Array.from(answer.labels)).toEqual(Array.from(truth));
       expect(Array.from(argmaxRows(answer.scores!, 5))).toEqual(Array.from(truth));
@@ -208,16 +212,26 @@ describe('oracle', () => {
 
     expect(() => createOracle(victim, config({ budget: -1 }))).toThrow('The query budget must be a whole number of queries >= 0, got -1.');
     expect(() => createOracle(victim, config({ output: { kind: 'top-k', k: 4 } }))).toThrow('Top-k output needs a whole number k from 1 to 3');
-    expect(() => createOracle(victim, config({ output: { kind: 'rounded', decimals: 1.5 } }))).toThrow('Rounded output needs a whole number of decimals from 0 to 6');
+    expect(() => createOracle(victim, config({ output: { kind: 'rounded', decimals: 1.5 } }))).toThrow(
+      'Rounded output needs a whole number of decimals from 0 to 6',
+    );
     expect(() => createOracle(victim, config({ defenses: { gaussianNoise: -0.1 } }))).toThrow('standard deviation >= 0');
-    expect(() => createOracle(victim, config({ defenses: { reverseSigmoid: { beta: 0, gamma: 0.1 } } }))).toThrow('Reverse sigmoid needs beta > 0 and gamma > 0');
+    expect(() => createOracle(victim, config({ defenses: { reverseSigmoid: { beta: 0, gamma: 0.1 } } }))).toThrow(
+      'Reverse sigmoid needs beta > 0 and gamma > 0',
+    );
     expect(() => createOracle(victim, config({ defenses: { prada: { threshold: 1.2 } } }))).toThrow('The PRADA threshold is a Shapiro-Wilk W between 0 and 1');
     victim.dispose();
   });
 
   it('leaks no tensors', async () => {
     const victim = tinyClassifier(6, SHAPE, 3);
-    const oracle = createOracle(victim, config({ output: { kind: 'rounded', decimals: 3 }, defenses: { gaussianNoise: 0.01, reverseSigmoid: { beta: 1, gamma: 0.1 }, prada: { threshold: 0.9 } } }));
+    const oracle = createOracle(
+      victim,
+      config({
+        output: { kind: 'rounded', decimals: 3 },
+        defenses: { gaussianNoise: 0.01, reverseSigmoid: { beta: 1, gamma: 0.1 }, prada: { threshold: 0.9 } },
+      }),
+    );
     await oracle.query(randomInputs(2, 1), 2); // warm-up: the layers' weights exist from here on
     const before = tf.memory().numTensors;
     await oracle.query(randomInputs(300, 2), 300);
@@ -398,24 +412,40 @@ describe('PRADA on mnist-cnn', () => {
     const loaded = await loadModelFromDisk('mnist-cnn');
     victim = classifierFromLayersModel(loaded.model, loaded.card);
     test = loadMnistFromDisk('test');
-    testRows = rowsOf(test, Array.from({ length: test.count }, (_, i) => i));
+    testRows = rowsOf(
+      test,
+      Array.from({ length: test.count }, (_, i) => i),
+    );
     testLabels = await labelsOf(testRows, test.count);
   });
 
   it(`false-positive rate on benign streams of digits is at most 5% (threshold ${PRADA_DEFAULT_THRESHOLD})`, async () => {
     // The 2,000 test digits give 10 disjoint streams of 200 (a stream needs > 100 distances before it is tested at all).
-    const disjoint = Array.from({ length: 10 }, (_, s) => watch(testRows.subarray(s * 200 * P, (s + 1) * 200 * P), testLabels.subarray(s * 200, (s + 1) * 200)));
+    const disjoint = Array.from({ length: 10 }, (_, s) =>
+      watch(testRows.subarray(s * 200 * P, (s + 1) * 200 * P), testLabels.subarray(s * 200, (s + 1) * 200)),
+    );
     // 20 streams of 300 test digits drawn at random (different subsets, different orders).
     const drawn = Array.from({ length: 20 }, (_, s) => {
-      const indices = shuffleInPlace(Array.from({ length: test.count }, (_, i) => i), createRng(100 + s)).slice(0, 300);
-      return watch(rowsOf(test, indices), indices.map((i) => testLabels[i]));
+      const indices = shuffleInPlace(
+        Array.from({ length: test.count }, (_, i) => i),
+        createRng(100 + s),
+      ).slice(0, 300);
+      return watch(
+        rowsOf(test, indices),
+        indices.map((i) => testLabels[i]),
+      );
     });
     // And 26 disjoint streams of 300 digits from the training split (still natural digits).
     const train = loadMnistFromDisk('train');
     const trainCount = 26 * 300;
-    const trainRows = rowsOf(train, Array.from({ length: trainCount }, (_, i) => i));
+    const trainRows = rowsOf(
+      train,
+      Array.from({ length: trainCount }, (_, i) => i),
+    );
     const trainLabels = await labelsOf(trainRows, trainCount);
-    const fromTrain = Array.from({ length: 26 }, (_, s) => watch(trainRows.subarray(s * 300 * P, (s + 1) * 300 * P), trainLabels.subarray(s * 300, (s + 1) * 300)));
+    const fromTrain = Array.from({ length: 26 }, (_, s) =>
+      watch(trainRows.subarray(s * 300 * P, (s + 1) * 300 * P), trainLabels.subarray(s * 300, (s + 1) * 300)),
+    );
 
     const rate = (runs: { flagged: boolean }[]) => runs.filter((r) => r.flagged).length / runs.length;
     const lowest = (runs: { lowest: number }[]) => Math.min(...runs.map((r) => r.lowest)).toFixed(3);
@@ -461,7 +491,9 @@ describe('PRADA on mnist-cnn', () => {
       firedBy.push(`after round ${round} (${oracle.used()} queries): W ${oracle.detector().statistic?.toFixed(3)}`);
     }
     const verdict = oracle.detector();
-    console.log(`PRADA (delta ${PRADA_DEFAULT_THRESHOLD}) on Jacobian augmentation (100 seeds, lambda 0.1): fired at query ${verdict.firedAt}; ${firedBy.join('; ')}`);
+    console.log(
+      `PRADA (delta ${PRADA_DEFAULT_THRESHOLD}) on Jacobian augmentation (100 seeds, lambda 0.1): fired at query ${verdict.firedAt}; ${firedBy.join('; ')}`,
+    );
     expect(verdict.flagged).toBe(true);
     expect(verdict.firedAt).toBeGreaterThan(100);
     expect(verdict.firedAt).toBeLessThanOrEqual(200);
@@ -474,8 +506,14 @@ describe('PRADA on mnist-cnn', () => {
     const noiseLabels = await labelsOf(noise, noiseCount);
     const classes = new Set(noiseLabels).size;
     const onNoise = watch(noise, noiseLabels);
-    const order = shuffleInPlace(Array.from({ length: test.count }, (_, i) => i), createRng(22));
-    const onShuffled = watch(rowsOf(test, order), order.map((i) => testLabels[i]));
+    const order = shuffleInPlace(
+      Array.from({ length: test.count }, (_, i) => i),
+      createRng(22),
+    );
+    const onShuffled = watch(
+      rowsOf(test, order),
+      order.map((i) => testLabels[i]),
+    );
     console.log(
       `PRADA (delta ${PRADA_DEFAULT_THRESHOLD}) on ${noiseCount} uniform noise images (${classes} predicted class${classes === 1 ? '' : 'es'}): ` +
         `${onNoise.flagged ? `fired at query ${onNoise.firedAt}` : 'not flagged'}, lowest W ${onNoise.lowest.toFixed(3)}, final W ${onNoise.statistic?.toFixed(3)}; ` +

@@ -172,7 +172,12 @@ export function jacobianAugment(substitute: Classifier, inputs: Float32Array, la
     const x = tf.tensor4d(inputs, [count, h, w, c]);
     const mask = tf.oneHot(tf.tensor1d(labels, 'int32'), substitute.numClasses);
     // The rows are independent, so the gradient of the sum of each row's own-label logit is the per-row Jacobian row.
-    const gradient = tf.grad((input: tf.Tensor) => substitute.logits(input as tf.Tensor4D).mul(mask).sum())(x);
+    const gradient = tf.grad((input: tf.Tensor) =>
+      substitute
+        .logits(input as tf.Tensor4D)
+        .mul(mask)
+        .sum(),
+    )(x);
     return tf.clipByValue(x.add(signOf(gradient).mul(lambda)), 0, 1);
   });
   const out = moved.dataSync() as Float32Array;
@@ -213,7 +218,10 @@ function jacobianSampler(context: StrategyContext): QuerySampler {
     async propose({ substitute, limit }) {
       let candidates: Float32Array;
       if (set.length === 0 || !substitute) {
-        candidates = splitRows(seeds, Int32Array.from({ length: seeds.count }, (_, i) => i));
+        candidates = splitRows(
+          seeds,
+          Int32Array.from({ length: seeds.count }, (_, i) => i),
+        );
       } else {
         candidates = jacobianAugment(substitute, set, setLabels, jacobianStep(lambda, augmentations, tau));
         augmentations++;
@@ -302,7 +310,11 @@ function poolRandomSampler(context: StrategyContext): QuerySampler {
     async propose({ size, limit }) {
       const free = unusedRows(used);
       const picked = sampleIndices(free.length, Math.min(size, limit), context.rng);
-      return fromPool(pool, used, Array.from(picked, (k) => free[k]));
+      return fromPool(
+        pool,
+        used,
+        Array.from(picked, (k) => free[k]),
+      );
     },
   };
 }
@@ -316,9 +328,18 @@ function poolUncertaintySampler(context: StrategyContext): QuerySampler {
       const free = unusedRows(used);
       const count = Math.min(size, limit);
       // Before the first answer there is no substitute to be unsure: start at random.
-      if (!substitute) return fromPool(pool, used, Array.from(sampleIndices(free.length, count, context.rng), (k) => free[k]));
+      if (!substitute)
+        return fromPool(
+          pool,
+          used,
+          Array.from(sampleIndices(free.length, count, context.rng), (k) => free[k]),
+        );
       const probs = await substituteProbabilities(substitute, pool, free);
-      return fromPool(pool, used, Array.from(leastSure(probs, substitute.numClasses, count, measure), (k) => free[k]));
+      return fromPool(
+        pool,
+        used,
+        Array.from(leastSure(probs, substitute.numClasses, count, measure), (k) => free[k]),
+      );
     },
   };
 }
@@ -353,7 +374,11 @@ function poolAdaptiveSampler(context: StrategyContext): QuerySampler {
       const count = Math.min(size, limit, free.length);
       if (!substitute) {
         lastArms = undefined;
-        return fromPool(pool, used, Array.from(sampleIndices(free.length, count, context.rng), (i) => free[i]));
+        return fromPool(
+          pool,
+          used,
+          Array.from(sampleIndices(free.length, count, context.rng), (i) => free[i]),
+        );
       }
       const probs = await substituteProbabilities(substitute, pool, free);
       const clusters: number[][] = Array.from({ length: k }, () => []);

@@ -17,7 +17,15 @@ describe('sweep export', () => {
     const model = tinyClassifier(31);
     model.card.weights.files = [{ path: 'weights.bin', bytes: 4, sha256: 'ab'.repeat(32) }];
     const rng = createRng(2);
-    const data = { images: Uint8Array.from({ length: 8 * 16 }, () => rng.int(256)), labels: new Uint8Array(8), count: 8, height: 4, width: 4, channels: 1, numClasses: 3 };
+    const data = {
+      images: Uint8Array.from({ length: 8 * 16 }, () => rng.int(256)),
+      labels: new Uint8Array(8),
+      count: 8,
+      height: 4,
+      width: 4,
+      channels: 1,
+      numClasses: 3,
+    };
     const result = await runSweep(model, data, { attacks: [{ id: 'pgd', params: { max_iter: 3 } }], budgets: [0, 0.1], count: 8, seed: 9 });
     const exported = JSON.parse(sweepToJson(result));
     expect(exported.tool).toEqual({ name: 'adversarial-playground', version: APP.version });
@@ -49,15 +57,32 @@ describe('adversarial set download', () => {
     const { tmpdir } = await import('node:os');
     const model = tinyClassifier(32);
     const rng = createRng(4);
-    const data = { images: Uint8Array.from({ length: 12 * 16 }, () => rng.int(256)), labels: Uint8Array.from({ length: 12 }, (_, i) => i % 3), count: 12, height: 4, width: 4, channels: 1, numClasses: 3 };
-    const result = await runSweep(
-      model,
-      data,
-      { attacks: [{ id: 'fgsm', params: {} }, { id: 'deepfool', params: {} }], budgets: [0, 0.5], count: 10, start: 2, seed: 1, batchSize: 4, keepAdversarial: true },
-    );
+    const data = {
+      images: Uint8Array.from({ length: 12 * 16 }, () => rng.int(256)),
+      labels: Uint8Array.from({ length: 12 }, (_, i) => i % 3),
+      count: 12,
+      height: 4,
+      width: 4,
+      channels: 1,
+      numClasses: 3,
+    };
+    const result = await runSweep(model, data, {
+      attacks: [
+        { id: 'fgsm', params: {} },
+        { id: 'deepfool', params: {} },
+      ],
+      budgets: [0, 0.5],
+      count: 10,
+      start: 2,
+      seed: 1,
+      batchSize: 4,
+      keepAdversarial: true,
+    });
     const dir = mkdtempSync(join(tmpdir(), 'adv-set-'));
     writeFileSync(join(dir, 'set.tar'), adversarialSetToTar(result, [4, 4, 1]));
-    const listed = execFileSync('tar', ['-tf', join(dir, 'set.tar')], { encoding: 'utf8' }).trim().split('\n');
+    const listed = execFileSync('tar', ['-tf', join(dir, 'set.tar')], { encoding: 'utf8' })
+      .trim()
+      .split('\n');
     expect(listed).toEqual(['manifest.json', 'labels.u8', 'fgsm-eps0.u8', 'fgsm-eps0.5.u8', 'deepfool-eps0.u8', 'deepfool-eps0.5.u8']);
     execFileSync('tar', ['-xf', join(dir, 'set.tar'), '-C', dir]);
     const manifest = JSON.parse(read(join(dir, 'manifest.json'), 'utf8'));

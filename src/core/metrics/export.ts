@@ -30,7 +30,19 @@ const csvCell = (v: unknown) => {
 /** One row per (attack, budget): the numbers of the results table. */
 export function sweepToCsv(result: SweepResult): string {
   const header = ['model', 'attack', 'norm', 'budget', 'examples', 'accuracy', 'success_rate', 'mean_l0', 'mean_l2', 'mean_linf', 'mean_queries'];
-  const rows = result.points.map((p) => [result.modelId, p.attackId, p.norm, p.budget, p.examples, p.accuracy, p.successRate, p.meanL0, p.meanL2, p.meanLinf, p.meanQueries]);
+  const rows = result.points.map((p) => [
+    result.modelId,
+    p.attackId,
+    p.norm,
+    p.budget,
+    p.examples,
+    p.accuracy,
+    p.successRate,
+    p.meanL0,
+    p.meanL2,
+    p.meanLinf,
+    p.meanQueries,
+  ]);
   return [header, ...rows].map((row) => row.map(csvCell).join(',')).join('\n') + '\n';
 }
 

@@ -12,7 +12,7 @@ export function wilsonInterval(successes: number, trials: number, z = Z_95): [nu
   const p = successes / trials;
   const z2 = z * z;
   const centre = (p + z2 / (2 * trials)) / (1 + z2 / trials);
-  const half = ((z / (1 + z2 / trials)) * Math.sqrt((p * (1 - p)) / trials + z2 / (4 * trials * trials)));
+  const half = (z / (1 + z2 / trials)) * Math.sqrt((p * (1 - p)) / trials + z2 / (4 * trials * trials));
   return [Math.max(0, centre - half), Math.min(1, centre + half)];
 }
 

@@ -11,7 +11,10 @@ import { runSweep } from './sweep';
 async function labelledByModel(model: ReturnType<typeof tinyClassifier>, count: number, wrongEvery = 0): Promise<ImageSplit> {
   const rng = createRng(3);
   const images = Uint8Array.from({ length: count * 16 }, () => rng.int(256));
-  const x = tf.tensor4d(Float32Array.from(images, (v) => v / 255), [count, 4, 4, 1]);
+  const x = tf.tensor4d(
+    Float32Array.from(images, (v) => v / 255),
+    [count, 4, 4, 1],
+  );
   const predicted = tf.tidy(() => model.logits(x).argMax(1));
   const labels = Uint8Array.from(await predicted.data());
   tf.dispose([x, predicted]);
@@ -31,7 +34,16 @@ describe('runSweep', () => {
     const result = await runSweep(
       model,
       data,
-      { attacks: [{ id: 'fgsm', params: {} }, { id: 'pgd', params: { max_iter: 5 } }], budgets: [0, 0.1, 0.5, 1], count: 40, seed: 1, batchSize: 16 },
+      {
+        attacks: [
+          { id: 'fgsm', params: {} },
+          { id: 'pgd', params: { max_iter: 5 } },
+        ],
+        budgets: [0, 0.1, 0.5, 1],
+        count: 40,
+        seed: 1,
+        batchSize: 16,
+      },
       { onProgress: (f) => progress.push(f) },
     );
     expect(result.cleanAccuracy).toBeCloseTo(0.8, 10);
@@ -64,7 +76,16 @@ describe('runSweep', () => {
     await runSweep(
       model,
       data,
-      { attacks: [{ id: 'fgsm', params: {} }, { id: 'pgd', params: { max_iter: 200 } }], budgets: [0.1, 0.2, 0.3], count: 32, seed: 1, batchSize: 16 },
+      {
+        attacks: [
+          { id: 'fgsm', params: {} },
+          { id: 'pgd', params: { max_iter: 200 } },
+        ],
+        budgets: [0.1, 0.2, 0.3],
+        count: 32,
+        seed: 1,
+        batchSize: 16,
+      },
       { onProgress: (_, message) => messages.push(message) },
     );
     const firstEstimate = messages.findIndex((m) => / s left$/.test(m));
@@ -80,10 +101,24 @@ describe('runSweep', () => {
     const data = await labelledByModel(model, 32);
     const stop = new AbortController();
     // FGSM (one run for all budgets) and BIM (one run per budget): 3 runs a batch, so 50% is the first batch done.
-    const result = await runSweep(model, data, { attacks: [{ id: 'fgsm', params: {} }, { id: 'bim', params: { max_iter: 2 } }], budgets: [0.1, 0.2], count: 32, seed: 3, batchSize: 16 }, {
-      onProgress: (fraction) => fraction >= 0.5 && stop.abort(),
-      signal: stop.signal,
-    });
+    const result = await runSweep(
+      model,
+      data,
+      {
+        attacks: [
+          { id: 'fgsm', params: {} },
+          { id: 'bim', params: { max_iter: 2 } },
+        ],
+        budgets: [0.1, 0.2],
+        count: 32,
+        seed: 3,
+        batchSize: 16,
+      },
+      {
+        onProgress: (fraction) => fraction >= 0.5 && stop.abort(),
+        signal: stop.signal,
+      },
+    );
     expect(result.partial).toBe(true);
     expect(result.points.map((p) => p.examples)).toEqual([16, 16, 16, 16]);
     model.dispose();
@@ -97,11 +132,16 @@ describe('runSweep', () => {
     let batchesDone = 0;
     let stepsInSecond = 0;
     const stop = new AbortController();
-    const result = await runSweep(model, data, { attacks: [{ id: 'bim', params: { max_iter: 3 } }], budgets: [0.1, 0.2], count: 64, seed: 2, batchSize: 16 }, {
-      onProgress: (_, message) => (batchesDone = Number(message.split(' ')[0]) / 16),
-      onStep: () => void (batchesDone >= 1 && ++stepsInSecond > 2 && stop.abort()),
-      signal: stop.signal,
-    });
+    const result = await runSweep(
+      model,
+      data,
+      { attacks: [{ id: 'bim', params: { max_iter: 3 } }], budgets: [0.1, 0.2], count: 64, seed: 2, batchSize: 16 },
+      {
+        onProgress: (_, message) => (batchesDone = Number(message.split(' ')[0]) / 16),
+        onStep: () => void (batchesDone >= 1 && ++stepsInSecond > 2 && stop.abort()),
+        signal: stop.signal,
+      },
+    );
     expect(tf.memory().numTensors).toBe(before);
     expect(result.partial).toBe(true);
     // Only whole batches count: every point covers the same finished batches, and so does the clean accuracy.

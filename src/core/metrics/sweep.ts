@@ -264,7 +264,8 @@ export async function runSweep(model: Classifier, data: ImageSplit, spec: SweepS
     await run.onStep?.();
     const remaining = secondsLeft();
     // Whole batches count as done; within one, the attacks finished so far say the run is moving.
-    const within = totalUnits > unitsPerBatch && examplesDone < count ? ` (batch ${Math.floor(examplesDone / batchSize) + 1} of ${Math.ceil(count / batchSize)})` : '';
+    const within =
+      totalUnits > unitsPerBatch && examplesDone < count ? ` (batch ${Math.floor(examplesDone / batchSize) + 1} of ${Math.ceil(count / batchSize)})` : '';
     const stage = totalUnits <= unitsPerBatch && unitsDone < totalUnits ? ` (${unitsDone} of ${totalUnits} attack runs)` : within;
     const timeLeft = unitsDone >= totalUnits ? '' : Number.isFinite(remaining) ? `, about ${Math.ceil(remaining)} s left` : ', estimating the time left…';
     run.onProgress?.(unitsDone / totalUnits, `${examplesDone} / ${count} examples done${stage}${timeLeft}`);
@@ -272,7 +273,14 @@ export async function runSweep(model: Classifier, data: ImageSplit, spec: SweepS
 
   const pixelsPerImage = data.height * data.width * data.channels;
   const kept = new Map<string, AdversarialSet>();
-  const keepImages = async (attackId: string, budget: number, adversarial: tf.Tensor4D, results: ExampleResult[], withinBudget: (r: ExampleResult) => boolean, offset: number) => {
+  const keepImages = async (
+    attackId: string,
+    budget: number,
+    adversarial: tf.Tensor4D,
+    results: ExampleResult[],
+    withinBudget: (r: ExampleResult) => boolean,
+    offset: number,
+  ) => {
     const k = key(attackId, budget);
     let set = kept.get(k);
     if (!set) kept.set(k, (set = { attackId, budget, pixels: new Uint8Array(count * pixelsPerImage) }));
@@ -285,7 +293,14 @@ export async function runSweep(model: Classifier, data: ImageSplit, spec: SweepS
     }
   };
 
-  const record = async (attackId: string, budget: number, adversarial: tf.Tensor4D, results: ExampleResult[], withinBudget: (r: ExampleResult) => boolean, offset: number) => {
+  const record = async (
+    attackId: string,
+    budget: number,
+    adversarial: tf.Tensor4D,
+    results: ExampleResult[],
+    withinBudget: (r: ExampleResult) => boolean,
+    offset: number,
+  ) => {
     if (spec.keepAdversarial) await keepImages(attackId, budget, adversarial, results, withinBudget, offset);
     const k = key(attackId, budget);
     const tally = batchTallies.get(k) ?? emptyTally();
@@ -296,7 +311,15 @@ export async function runSweep(model: Classifier, data: ImageSplit, spec: SweepS
     for (let i = 0; i < results.length && kept < galleryLimit; i++) {
       const r = results[i];
       if (r.success && withinBudget(r) && r.originalLabel === r.trueLabel) {
-        batchGallery.push({ attackId, budget, index: offset + i, trueLabel: r.trueLabel, adversarialLabel: r.adversarialLabel, adversarialConfidence: r.adversarialConfidence, pixels: await toBytes(adversarial, i) });
+        batchGallery.push({
+          attackId,
+          budget,
+          index: offset + i,
+          trueLabel: r.trueLabel,
+          adversarialLabel: r.adversarialLabel,
+          adversarialConfidence: r.adversarialConfidence,
+          pixels: await toBytes(adversarial, i),
+        });
         kept++;
       }
     }

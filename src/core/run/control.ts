@@ -40,6 +40,7 @@ export function stageOf(control: RunControl | undefined, start: number, end: num
     onStep: control?.onStep,
     onProgress:
       control?.onProgress &&
-      ((fraction, message) => control.onProgress!(start + (end - start) * Math.min(1, Math.max(0, fraction)), label && message ? `${label}: ${message}` : (label ?? message))),
+      ((fraction, message) =>
+        control.onProgress!(start + (end - start) * Math.min(1, Math.max(0, fraction)), label && message ? `${label}: ${message}` : (label ?? message))),
   };
 }

@@ -106,7 +106,13 @@ export const EXTRACTION_SPEC: LabSpecDef<typeof EXTRACTION_FIELDS> = {
     let out = values;
     if (unknown.length) {
       problems.push(`There is no defense called ${unknown.map((id) => `"${id}"`).join(', ')}; it is left out.`);
-      out = { ...out, defenses: out.defenses.split(',').filter((id) => find(DEFENSE_METAS, id)).join(',') };
+      out = {
+        ...out,
+        defenses: out.defenses
+          .split(',')
+          .filter((id) => find(DEFENSE_METAS, id))
+          .join(','),
+      };
     }
     // Each part's parameters, checked by its catalog entry: a bad one names itself and that part takes its defaults.
     for (const [key, entries, id] of [
@@ -128,7 +134,13 @@ export const EXTRACTION_SPEC: LabSpecDef<typeof EXTRACTION_FIELDS> = {
         readParams(entry.params, defense.params);
       } catch (error) {
         problems.push(`${entry.name}: ${(error as Error).message} Its defaults are used.`);
-        out = { ...out, dparams: out.dparams.split(',').filter((item) => !item.startsWith(`${defense.id}.`)).join(',') };
+        out = {
+          ...out,
+          dparams: out.dparams
+            .split(',')
+            .filter((item) => !item.startsWith(`${defense.id}.`))
+            .join(','),
+        };
       }
     }
     // The catalog's own check (budget and rounds) names what is wrong.

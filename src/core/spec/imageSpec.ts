@@ -13,7 +13,13 @@ import { lockViolations, type FieldDef, type FieldTable, type LabSpecDef, type S
 const ID_LIST = '^[a-z0-9][a-z0-9-]{0,39}(,[a-z0-9][a-z0-9-]{0,39}){0,19}$';
 
 /** Controls several labs share (the same key holds the same value in each). */
-export const MODEL_FIELD = { kind: 'string', label: 'Model', default: 'mnist-cnn', maxLength: 80, pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$' } as const satisfies FieldDef;
+export const MODEL_FIELD = {
+  kind: 'string',
+  label: 'Model',
+  default: 'mnist-cnn',
+  maxLength: 80,
+  pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$',
+} as const satisfies FieldDef;
 export const SEED_FIELD = { kind: 'int', label: 'Seed', default: 42, min: 0, max: 2 ** 31 - 1 } as const satisfies FieldDef;
 
 export const IMAGE_FIELDS = {
@@ -41,7 +47,13 @@ const metaOf = (id: string): AttackMeta | undefined => ATTACK_METAS.find((a) => 
 export function paramField(spec: ParamSpec): FieldDef {
   if (spec.kind === 'boolean') return { kind: 'bool', label: spec.label, default: spec.default === true };
   if (spec.kind === 'choice') return { kind: 'enum', label: spec.label, default: String(spec.default), choices: spec.choices ?? [] };
-  return { kind: spec.kind === 'integer' ? 'int' : 'number', label: spec.label, default: Number(spec.default), min: spec.min ?? -Infinity, max: spec.max ?? Infinity };
+  return {
+    kind: spec.kind === 'integer' ? 'int' : 'number',
+    label: spec.label,
+    default: Number(spec.default),
+    min: spec.min ?? -Infinity,
+    max: spec.max ?? Infinity,
+  };
 }
 
 /** The sweep's per-attack parameters from their hash text ("pgd.max_iter:10"); unknown attacks and keys are dropped. */
@@ -143,7 +155,8 @@ export const IMAGE_SPEC: LabSpecDef<typeof IMAGE_FIELDS> = {
     const ceiling = ids.map((id) => locks[metaOf(id)?.budgetParam ?? '']).find((v): v is number => typeof v === 'number');
     if (ceiling !== undefined && budgets.some((b) => b > ceiling)) {
       // Default budgets are simply cut at the lock; budgets the spec chose are refused with a message.
-      if (out.budgets !== IMAGE_FIELDS.budgets.default) problems.push(`ε is locked at ${ceiling} by this setup: budgets ${budgets.filter((b) => b > ceiling).join(', ')} were refused.`);
+      if (out.budgets !== IMAGE_FIELDS.budgets.default)
+        problems.push(`ε is locked at ${ceiling} by this setup: budgets ${budgets.filter((b) => b > ceiling).join(', ')} were refused.`);
       const kept = budgets.filter((b) => b <= ceiling);
       out = { ...out, budgets: (kept.length ? kept : [0, ceiling]).join(',') };
     }
@@ -178,11 +191,7 @@ export function sweepLockViolations(
   if (!locks || Object.keys(locks).length === 0) return [];
   const running = { model: run.model, seed: run.seed, n: run.count, sweep: run.attacks.map((a) => a.id).join(',') };
   const budgetKeys = new Set(run.attacks.map((a) => metaOf(a.id)?.budgetParam).filter((k): k is string => !!k));
-  const problems = lockViolations(
-    Object.fromEntries(Object.entries(locks).filter(([key]) => key in running)),
-    running,
-    labelsOf(undefined),
-  );
+  const problems = lockViolations(Object.fromEntries(Object.entries(locks).filter(([key]) => key in running)), running, labelsOf(undefined));
   for (const key of budgetKeys) {
     if (key in locks) problems.push(...lockViolations({ [key]: locks[key] }, {}, { eps: 'Budget ε' }, { key, values: run.budgets }));
   }

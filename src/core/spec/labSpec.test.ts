@@ -55,7 +55,7 @@ describe('a lab spec in the URL hash', () => {
     expect(bogus.problems).toHaveLength(2);
   });
 
-  it('caps a sweep\'s budgets at a locked ε', () => {
+  it("caps a sweep's budgets at a locked ε", () => {
     const { spec, problems } = parse('#view=sweep&sweep=fgsm,pgd&budgets=0,0.1,0.2,0.3&lock=eps:0.1');
     expect(spec.values.budgets).toBe('0,0.1');
     expect(problems).toEqual(['ε is locked at 0.1 by this setup: budgets 0.2, 0.3 were refused.']);
@@ -92,7 +92,10 @@ describe('a lab spec as a setup file', () => {
     const bad = (patch: object) => specFromFile(LAB_SPEC_LIST, LAB_VALIDATORS, JSON.stringify({ ...file, ...patch }));
     const twoBad = bad({ values: { ...file.values, n: 0, view: 'x' } });
     expect(twoBad.ok).toBe(false);
-    expect(!twoBad.ok && twoBad.problems.sort()).toEqual(['Test digits (n): must be >= 1.', 'View (view): must be equal to one of the allowed values (one of single, sweep).']);
+    expect(!twoBad.ok && twoBad.problems.sort()).toEqual([
+      'Test digits (n): must be >= 1.',
+      'View (view): must be equal to one of the allowed values (one of single, sweep).',
+    ]);
     expect(bad({ lab: 'kitchen' })).toMatchObject({ ok: false, problems: [expect.stringMatching(/no lab called|does not have/)] });
     expect(bad({ specVersion: 9 })).toMatchObject({ ok: false, problems: [expect.stringMatching(/version 9/)] });
     expect(bad({ extra: 1 })).toMatchObject({ ok: false });
@@ -103,7 +106,12 @@ describe('a lab spec as a setup file', () => {
 
   it('has a compiled validator for every lab', () => {
     for (const def of LAB_SPEC_LIST) {
-      const file = specToFile(def, { lab: def.lab, values: Object.fromEntries(Object.entries(def.fields).map(([k, f]) => [k, f.default])), locks: {}, hidden: [] });
+      const file = specToFile(def, {
+        lab: def.lab,
+        values: Object.fromEntries(Object.entries(def.fields).map(([k, f]) => [k, f.default])),
+        locks: {},
+        hidden: [],
+      });
       expect(LAB_VALIDATORS[def.lab as keyof typeof LAB_SPECS](file)).toBe(true);
     }
   });
@@ -148,11 +156,16 @@ describe("the sweep's per-attack parameters", () => {
 });
 
 describe('the text and extraction labs as specs', () => {
-  it('map their stores\' setups to flat values and back, defaults writing nothing to the hash', async () => {
+  it("map their stores' setups to flat values and back, defaults writing nothing to the hash", async () => {
     const { TEXT_SPEC, DEFAULT_TEXT_LAB_SETUP, setupFromTextValues, valuesFromTextSetup, textLockViolations } = await import('./textSpec');
     const defaults = valuesFromTextSetup(DEFAULT_TEXT_LAB_SETUP);
     expect(specHashEntries(TEXT_SPEC, { lab: 'text', values: defaults, locks: {}, hidden: [] })).toEqual([]);
-    const { spec, problems } = parseSpecHash(TEXT_SPEC, LAB_VALIDATORS.text, '#t=swap,teleport,homoglyph&share=0.3&chars=visible-ascii&defense=adaptive&tp=swap.candidatesPerWord:7', []);
+    const { spec, problems } = parseSpecHash(
+      TEXT_SPEC,
+      LAB_VALIDATORS.text,
+      '#t=swap,teleport,homoglyph&share=0.3&chars=visible-ascii&defense=adaptive&tp=swap.candidatesPerWord:7',
+      [],
+    );
     expect(problems).toEqual(['There is no transformation called "teleport"; it is left out.']);
     const setup = setupFromTextValues(spec.values);
     expect(setup.recipe.transformations).toEqual([
@@ -170,11 +183,24 @@ describe('the text and extraction labs as specs', () => {
   it('the extraction setup: strategy, parameters and defenses from the hash, bad ones refused by name', async () => {
     const { EXTRACTION_SPEC, setupFromValues, valuesFromSetup, extractionRunLockViolations } = await import('./extractionSpec');
     const { DEFAULT_EXTRACTION_SETUP } = await import('../extraction/catalog');
-    expect(specHashEntries(EXTRACTION_SPEC, { lab: 'extraction', values: valuesFromSetup(DEFAULT_EXTRACTION_SETUP, 'mnist-cnn', 42), locks: {}, hidden: [] })).toEqual([]);
-    const { spec, problems } = parseSpecHash(EXTRACTION_SPEC, LAB_VALIDATORS.extraction, '#strategy=jacobian&budget=600&per_round=200&defenses=prada,moat&output=label', []);
+    expect(
+      specHashEntries(EXTRACTION_SPEC, { lab: 'extraction', values: valuesFromSetup(DEFAULT_EXTRACTION_SETUP, 'mnist-cnn', 42), locks: {}, hidden: [] }),
+    ).toEqual([]);
+    const { spec, problems } = parseSpecHash(
+      EXTRACTION_SPEC,
+      LAB_VALIDATORS.extraction,
+      '#strategy=jacobian&budget=600&per_round=200&defenses=prada,moat&output=label',
+      [],
+    );
     expect(problems).toEqual(['There is no defense called "moat"; it is left out.']);
     const setup = setupFromValues(spec.values);
-    expect(setup).toMatchObject({ strategy: { id: 'jacobian', params: {} }, budget: 600, queriesPerRound: 200, output: { id: 'label' }, defenses: [{ id: 'prada', params: {} }] });
+    expect(setup).toMatchObject({
+      strategy: { id: 'jacobian', params: {} },
+      budget: 600,
+      queriesPerRound: 200,
+      output: { id: 'label' },
+      defenses: [{ id: 'prada', params: {} }],
+    });
     expect(parseSpecHash(EXTRACTION_SPEC, LAB_VALIDATORS.extraction, '#budget=999999', []).problems[0]).toMatch(/^Query budget \(budget\): must be <= 20000/);
     expect(extractionRunLockViolations({ budget: 400 }, { ...setup, seed: 42 })).toEqual(['Query budget (budget) is locked at 400; this run asked for 600.']);
     expect(extractionRunLockViolations({ budget: 600, strategy: 'jacobian' }, { ...setup, seed: 42 })).toEqual([]);

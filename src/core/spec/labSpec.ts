@@ -149,7 +149,10 @@ export function describeErrors(def: LabSpecDef, errors: NonNullable<SpecValidato
       return { key: extra, message: `"${extra}" is not a control of the ${def.lab} lab.` };
     }
     const where = path.length ? path.join('.') : 'the setup';
-    return { key: path[1], message: `${where}: ${error.message ?? 'is not valid'}${error.keyword === 'const' ? ` (expected ${JSON.stringify(error.params.allowedValue)})` : ''}.` };
+    return {
+      key: path[1],
+      message: `${where}: ${error.message ?? 'is not valid'}${error.keyword === 'const' ? ` (expected ${JSON.stringify(error.params.allowedValue)})` : ''}.`,
+    };
   });
 }
 
@@ -204,7 +207,13 @@ export function settleSpec<F extends FieldTable>(
   const values = { ...defaultsOf(def.fields) } as Record<string, SpecValue>;
   const known = Object.fromEntries(Object.entries(candidate.values).filter(([key]) => key in def.fields));
   for (const key of Object.keys(candidate.values)) if (!(key in def.fields)) problems.push(`"${key}" is not a control of the ${def.lab} lab.`);
-  const file = (v: Record<string, SpecValue>): LabSpecFile => ({ kind: SPEC_FILE_KIND, schemaVersion: SPEC_FILE_SCHEMA_VERSION, lab: def.lab, specVersion: def.version, values: v });
+  const file = (v: Record<string, SpecValue>): LabSpecFile => ({
+    kind: SPEC_FILE_KIND,
+    schemaVersion: SPEC_FILE_SCHEMA_VERSION,
+    lab: def.lab,
+    specVersion: def.version,
+    values: v,
+  });
   if (validate(file(known))) Object.assign(values, known);
   else {
     const bad = new Set<string>();
@@ -237,8 +246,7 @@ export function settleSpec<F extends FieldTable>(
     locks[key] = locked;
     if (current !== undefined && current !== locked) {
       // A control the spec left at its default simply takes the locked value; one it set otherwise was refused.
-      if (current !== control.default)
-        problems.push(`${control.label} (${key}) is locked at ${String(locked)} by this setup; ${String(current)} was refused.`);
+      if (current !== control.default) problems.push(`${control.label} (${key}) is locked at ${String(locked)} by this setup; ${String(current)} was refused.`);
       typed = setValue(def, typed, key, locked);
     }
   }
@@ -342,7 +350,13 @@ export function specFromFile<F extends FieldTable>(
   validators: Record<string, SpecValidator>,
   text: string,
 ): { ok: true; spec: LabSpec<F>; def: LabSpecDef<F> } | { ok: false; problems: string[] } {
-  if (text.length > MAX_SPEC_FILE_BYTES) return { ok: false, problems: [`This file is ${text.length.toLocaleString('en-US')} characters long; a setup file is at most ${MAX_SPEC_FILE_BYTES.toLocaleString('en-US')}.`] };
+  if (text.length > MAX_SPEC_FILE_BYTES)
+    return {
+      ok: false,
+      problems: [
+        `This file is ${text.length.toLocaleString('en-US')} characters long; a setup file is at most ${MAX_SPEC_FILE_BYTES.toLocaleString('en-US')}.`,
+      ],
+    };
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -350,10 +364,19 @@ export function specFromFile<F extends FieldTable>(
     return { ok: false, problems: ['This file is not JSON: a setup file is what "Download setup" saves.'] };
   }
   const head = data as Partial<LabSpecFile> | null;
-  if (!head || typeof head !== 'object' || head.kind !== SPEC_FILE_KIND) return { ok: false, problems: [`This is not a setup file (its "kind" should be "${SPEC_FILE_KIND}").`] };
+  if (!head || typeof head !== 'object' || head.kind !== SPEC_FILE_KIND)
+    return { ok: false, problems: [`This is not a setup file (its "kind" should be "${SPEC_FILE_KIND}").`] };
   const def = defs.find((d) => d.lab === head.lab) as LabSpecDef<F> | undefined;
-  if (!def) return { ok: false, problems: [`This setup is for a lab called "${String(head.lab)}", which this version does not have (labs: ${defs.map((d) => d.lab).join(', ')}).`] };
-  if (head.specVersion !== def.version) return { ok: false, problems: [`This setup was made for version ${String(head.specVersion)} of the ${def.lab} lab's setup; this page reads version ${def.version}.`] };
+  if (!def)
+    return {
+      ok: false,
+      problems: [`This setup is for a lab called "${String(head.lab)}", which this version does not have (labs: ${defs.map((d) => d.lab).join(', ')}).`],
+    };
+  if (head.specVersion !== def.version)
+    return {
+      ok: false,
+      problems: [`This setup was made for version ${String(head.specVersion)} of the ${def.lab} lab's setup; this page reads version ${def.version}.`],
+    };
   const validate = validators[def.lab];
   if (!validate(data)) return { ok: false, problems: describeErrors(def, validate.errors ?? []).map((e) => e.message) };
   const file = data as LabSpecFile;

@@ -47,7 +47,13 @@ const c = DEFAULT_TEXT_LAB_SETUP.recipe.constraints;
 export const TEXT_FIELDS = {
   view: { kind: 'enum', label: 'View', default: 'single', choices: ['single', 'batch'] },
   /** The transformations on, by id ("swap,homoglyph,synonym"). */
-  t: { kind: 'string', label: 'Transformations', default: DEFAULT_TEXT_LAB_SETUP.recipe.transformations.map((x) => x.id).join(','), maxLength: 400, pattern: '^[a-z0-9-]{1,40}(,[a-z0-9-]{1,40}){0,19}$|^$' },
+  t: {
+    kind: 'string',
+    label: 'Transformations',
+    default: DEFAULT_TEXT_LAB_SETUP.recipe.transformations.map((x) => x.id).join(','),
+    maxLength: 400,
+    pattern: '^[a-z0-9-]{1,40}(,[a-z0-9-]{1,40}){0,19}$|^$',
+  },
   /** Their parameters that differ from the defaults ("synonym.candidatesPerWord:5"). */
   tp: { kind: 'string', label: 'Transformation parameters', default: encodeTransformationParams(DEFAULT_TEXT_LAB_SETUP.recipe), maxLength: 1000 },
   ranking: { kind: 'enum', label: 'Word ranking', default: DEFAULT_TEXT_LAB_SETUP.recipe.search, choices: SEARCH_METHODS.map((m) => m.id) },
@@ -76,7 +82,13 @@ export function setupFromTextValues(values: TextSpecValues): TextLabSetup {
         .split(',')
         .filter((id) => entryOf(id))
         .map((id) => ({ id: id as TransformationId, params: decodeParams(entryOf(id)!.params, (byId[id] ?? []).join(',')) })),
-      constraints: { maxWordShare: values.share, maxQueries: values.queries, maxEditDistance: values.edits, skipStopWords: values.stop, allowedCharacters: values.chars as AllowedCharacters },
+      constraints: {
+        maxWordShare: values.share,
+        maxQueries: values.queries,
+        maxEditDistance: values.edits,
+        skipStopWords: values.stop,
+        allowedCharacters: values.chars as AllowedCharacters,
+      },
       goal: 'untargeted',
       search: values.ranking as RankingId,
     },
@@ -113,7 +125,13 @@ export const TEXT_SPEC: LabSpecDef<typeof TEXT_FIELDS> = {
     const unknown = out.t.split(',').filter((id) => id && !entryOf(id));
     if (unknown.length) {
       problems.push(`There is no transformation called ${unknown.map((id) => `"${id}"`).join(', ')}; it is left out.`);
-      out = { ...out, t: out.t.split(',').filter((id) => entryOf(id)).join(',') };
+      out = {
+        ...out,
+        t: out.t
+          .split(',')
+          .filter((id) => entryOf(id))
+          .join(','),
+      };
     }
     try {
       resolveRecipe(setupFromTextValues(out).recipe);

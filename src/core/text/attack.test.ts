@@ -228,7 +228,11 @@ describe('attackText on a toy filter', () => {
   it('is deterministic for a seed', async () => {
     const text = 'Cheap viagra, free prize for the winner: offer ends soon so reply today and claim it now';
     for (const ranking of ['deletion', 'gradient', 'random'] as const) {
-      const opts = options({ ranking, transformations: ['swap', 'delete', 'keyboard', 'homoglyph', 'invisible', 'synonym', 'good-words'], candidatesPerWord: 3 });
+      const opts = options({
+        ranking,
+        transformations: ['swap', 'delete', 'keyboard', 'homoglyph', 'invisible', 'synonym', 'good-words'],
+        candidatesPerWord: 3,
+      });
       const first = await attackText(text, SPAM, opts, contextFor(countingToy().victim, 11));
       const second = await attackText(text, SPAM, opts, contextFor(countingToy().victim, 11));
       expect(second).toEqual(first);
@@ -296,7 +300,11 @@ describe('word ranking', () => {
     const result = await attackText(text, SPAM, opts, contextFor(notSkipping.victim));
     // "the" (weight 5) leads the ranking; "and" too, but the ties go by position.
     expect(result.edits[0].before).toBe('the');
-    expect(replaced(result).filter((e) => isStopWord(e.before)).map((e) => e.before)).toEqual(['the', 'and', 'the']);
+    expect(
+      replaced(result)
+        .filter((e) => isStopWord(e.before))
+        .map((e) => e.before),
+    ).toEqual(['the', 'and', 'the']);
     // Ranking costs one query per distinct word now that stop words count too ("a" cannot be changed by a deletion).
     expect(notSkipping.calls[1]).toHaveLength(new Set(tokenize(text).tokens.map((t) => t.text)).size);
     checkResult(text, SPAM, opts, result, notSkipping.scored());
@@ -324,14 +332,24 @@ describe('word ranking', () => {
   it('gradient: tokens past the gains (past the model input) rank as gain 0', async () => {
     const gainText = 'viagra cheap free winner prize';
     const wordGain: WordGain = async () => Float32Array.of(-1, -2, 0.5); // tokens 3 and 4 unread: gain 0
-    const result = await attackText(gainText, SPAM, options({ ranking: 'gradient', transformations: ['homoglyph'], maxWordShare: 1 }), contextFor(countingToy().victim, 1, { wordGain }));
+    const result = await attackText(
+      gainText,
+      SPAM,
+      options({ ranking: 'gradient', transformations: ['homoglyph'], maxWordShare: 1 }),
+      contextFor(countingToy().victim, 1, { wordGain }),
+    );
     expect(result.edits.map((e) => e.tokenIndex)).toEqual([2, 3, 4, 0, 1]);
   });
 
   it('random: a permutation of the eligible words, the same for the same seed', async () => {
     const gainText = 'viagra cheap free winner prize';
     const orderFor = async (seed: number) => {
-      const result = await attackText(gainText, SPAM, options({ ranking: 'random', transformations: ['homoglyph'], maxWordShare: 1 }), contextFor(countingToy().victim, seed));
+      const result = await attackText(
+        gainText,
+        SPAM,
+        options({ ranking: 'random', transformations: ['homoglyph'], maxWordShare: 1 }),
+        contextFor(countingToy().victim, seed),
+      );
       return result.edits.map((e) => e.tokenIndex);
     };
     const orders = await Promise.all([1, 2, 3, 4, 5, 6, 7, 8].map(orderFor));
@@ -367,7 +385,12 @@ describe('transformations', () => {
 
   it('homoglyphs change what the bare toy reads but not what it reads behind the normalizer', async () => {
     const text = 'viagra thanks offer'; // 3 - 3 + 0.5; with a look-alike in viagra, 0.5 - 3 + 0.5
-    const result = await attackText(text, SPAM, options({ transformations: ['homoglyph'], ranking: 'deletion', maxWordShare: 1 }), contextFor(countingToy().victim));
+    const result = await attackText(
+      text,
+      SPAM,
+      options({ transformations: ['homoglyph'], ranking: 'deletion', maxWordShare: 1 }),
+      contextFor(countingToy().victim),
+    );
     expect(result.status).toBe('succeeded');
     expect([...result.perturbed].some((ch) => Object.values(HOMOGLYPHS).flat().includes(ch))).toBe(true);
     const defended = withNormalizer(countingToy().victim);

@@ -52,7 +52,15 @@ describe('summarize', () => {
   });
 
   it('gives zeros rather than NaN when nothing was attacked', () => {
-    expect(summarize([])).toMatchObject({ examples: 0, originalAccuracy: 0, accuracyUnderAttack: 0, successRate: 0, averagePerturbedWordPercent: 0, averageQueries: 0, averageWords: 0 });
+    expect(summarize([])).toMatchObject({
+      examples: 0,
+      originalAccuracy: 0,
+      accuracyUnderAttack: 0,
+      successRate: 0,
+      averagePerturbedWordPercent: 0,
+      averageQueries: 0,
+      averageWords: 0,
+    });
     const skipped = summarize([outcome('skipped', 1, 3, 0), outcome('skipped', 1, 5, 0)]);
     expect(skipped).toMatchObject({ originalAccuracy: 0, accuracyUnderAttack: 0, successRate: 0, averageQueries: 0, averageWords: 4 });
   });
@@ -83,13 +91,24 @@ describe('runTextBatch on a toy filter', () => {
     { text: 'cheap viagra now', label: 1 }, // 5.5: three unknown words still weigh 1.5
     { text: 'thanks viagra', label: 1 }, // 0: the toy says ham
   ];
-  const plan = { examples: EXAMPLES, attacks: [HOMOGLYPHS_ONLY, TYPOS], settings: ['none', 'normalizer', 'adaptive'] as const, budgets: [0, 0.25, 0.5], seed: 5 };
+  const plan = {
+    examples: EXAMPLES,
+    attacks: [HOMOGLYPHS_ONLY, TYPOS],
+    settings: ['none', 'normalizer', 'adaptive'] as const,
+    budgets: [0, 0.25, 0.5],
+    seed: 5,
+  };
 
   it('judges homoglyphs that fool the bare toy as failures behind the normalizer, and the adaptive attacker cannot use them', async () => {
     const { rows, completed, cancelled } = await runTextBatch(plan, { model: toy, wordGain: toyWordGain });
     expect([completed, cancelled]).toEqual([EXAMPLES.length, false]);
     expect(rows.map((r) => `${r.attackId}/${r.setting}`)).toEqual([
-      'homoglyph/none', 'homoglyph/normalizer', 'homoglyph/adaptive', 'typos/none', 'typos/normalizer', 'typos/adaptive',
+      'homoglyph/none',
+      'homoglyph/normalizer',
+      'homoglyph/adaptive',
+      'typos/none',
+      'typos/normalizer',
+      'typos/adaptive',
     ]);
     const bare = rowOf(rows, 'homoglyph', 'none');
     expect(statuses(bare)).toEqual(['succeeded', 'succeeded', 'succeeded', 'failed', 'skipped']);
@@ -153,16 +172,23 @@ describe('runTextBatch on a toy filter', () => {
     const k = 2;
     const stop = new AbortController();
     const progress: Array<[number, string | undefined]> = [];
-    const result = await runTextBatch(plan, { model: toy, wordGain: toyWordGain }, {
-      signal: stop.signal,
-      onProgress: (fraction, message) => {
-        progress.push([fraction, message]);
-        if (fraction * EXAMPLES.length >= k) stop.abort();
+    const result = await runTextBatch(
+      plan,
+      { model: toy, wordGain: toyWordGain },
+      {
+        signal: stop.signal,
+        onProgress: (fraction, message) => {
+          progress.push([fraction, message]);
+          if (fraction * EXAMPLES.length >= k) stop.abort();
+        },
       },
-    });
+    );
     expect(result.cancelled).toBe(true);
     expect(result.completed).toBe(k);
-    expect(progress).toEqual([[1 / EXAMPLES.length, `1 of ${EXAMPLES.length} messages`], [2 / EXAMPLES.length, `2 of ${EXAMPLES.length} messages`]]);
+    expect(progress).toEqual([
+      [1 / EXAMPLES.length, `1 of ${EXAMPLES.length} messages`],
+      [2 / EXAMPLES.length, `2 of ${EXAMPLES.length} messages`],
+    ]);
     for (const row of result.rows) {
       expect(row.outcomes.map((o) => o.index)).toEqual([0, 1]);
       expect(row.summary.examples).toBe(k);
@@ -192,6 +218,8 @@ describe('runTextBatch on a toy filter', () => {
     const narrow = attack('narrow', { transformations: ['swap'], maxWordShare: 0.25 });
     await expect(runTextBatch({ ...plan, attacks: [HOMOGLYPHS_ONLY, narrow] }, { model: toy, wordGain: toyWordGain })).rejects.toThrow(/"narrow"/);
     // At the share itself it runs.
-    await expect(runTextBatch({ ...plan, attacks: [narrow], budgets: [0, 0.25] }, { model: toy, wordGain: toyWordGain })).resolves.toMatchObject({ completed: 5 });
+    await expect(runTextBatch({ ...plan, attacks: [narrow], budgets: [0, 0.25] }, { model: toy, wordGain: toyWordGain })).resolves.toMatchObject({
+      completed: 5,
+    });
   });
 });

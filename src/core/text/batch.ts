@@ -11,7 +11,16 @@
  */
 import { createRng } from '../data/rng';
 import { isStopped, type RunControl } from '../run/control';
-import { attackText, textAfterEdits, withNormalizer, wordBudget, type TextAttackContext, type TextAttackResult, type TextAttackStatus, type TextVictim } from './attack';
+import {
+  attackText,
+  textAfterEdits,
+  withNormalizer,
+  wordBudget,
+  type TextAttackContext,
+  type TextAttackResult,
+  type TextAttackStatus,
+  type TextVictim,
+} from './attack';
 import { argMax } from './goals';
 import type { WordGain } from './rankings';
 import { toRecipe, type TextAttackOptions, type TextRecipe } from './recipe';
@@ -196,9 +205,7 @@ export async function runTextBatch(plan: TextBatchPlan, resources: BatchResource
     for (const [a, attack] of plan.attacks.entries()) {
       const seed = plan.seed + 7919 * index + 104_729 * a;
       const bare = needsBare ? await attackText(example.text, example.label, recipes[a], contextOf('none', seed)) : undefined;
-      const adaptive = plan.settings.includes('adaptive')
-        ? await attackText(example.text, example.label, recipes[a], contextOf('adaptive', seed))
-        : undefined;
+      const adaptive = plan.settings.includes('adaptive') ? await attackText(example.text, example.label, recipes[a], contextOf('adaptive', seed)) : undefined;
       for (const row of rows.filter((r) => r.attackId === attack.id)) {
         crafted.push({ row, result: row.setting === 'adaptive' ? adaptive! : bare! });
       }
@@ -261,15 +268,39 @@ const csvCell = (value: string | number) => (typeof value === 'number' ? String(
 export function textBatchToCsv(result: TextBatchResult): string {
   const budgets = result.rows[0]?.curve.map((p) => p.budget) ?? [];
   const header = [
-    'attack', 'setting', 'examples', 'succeeded', 'failed', 'skipped', 'original_accuracy', 'accuracy_under_attack',
-    'attack_success_rate', 'avg_perturbed_word_percent', 'avg_queries', 'avg_words', ...budgets.map((b) => `accuracy_at_${b}`),
+    'attack',
+    'setting',
+    'examples',
+    'succeeded',
+    'failed',
+    'skipped',
+    'original_accuracy',
+    'accuracy_under_attack',
+    'attack_success_rate',
+    'avg_perturbed_word_percent',
+    'avg_queries',
+    'avg_words',
+    ...budgets.map((b) => `accuracy_at_${b}`),
   ];
   const lines = result.rows.map((row) => {
     const s = row.summary;
     return [
-      row.label, row.setting, s.examples, s.succeeded, s.failed, s.skipped, s.originalAccuracy, s.accuracyUnderAttack,
-      s.successRate, s.averagePerturbedWordPercent, s.averageQueries, s.averageWords, ...row.curve.map((p) => p.accuracy),
-    ].map(csvCell).join(',');
+      row.label,
+      row.setting,
+      s.examples,
+      s.succeeded,
+      s.failed,
+      s.skipped,
+      s.originalAccuracy,
+      s.accuracyUnderAttack,
+      s.successRate,
+      s.averagePerturbedWordPercent,
+      s.averageQueries,
+      s.averageWords,
+      ...row.curve.map((p) => p.accuracy),
+    ]
+      .map(csvCell)
+      .join(',');
   });
   return [header.join(','), ...lines].join('\n') + '\n';
 }

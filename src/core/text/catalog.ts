@@ -28,9 +28,24 @@ const DEEPWORDBUG: PaperRef = {
   year: 2018,
   venue: 'IEEE S&P Workshops',
 };
-const TEXTBUGGER: PaperRef = { authors: 'Li, Ji, Du, Li, Wang', title: 'TextBugger: Generating Adversarial Text Against Real-world Applications', year: 2019, venue: 'NDSS' };
-const MISSPELLINGS: PaperRef = { authors: 'Pruthi, Dhingra, Lipton', title: 'Combating Adversarial Misspellings with Robust Word Recognition', year: 2019, venue: 'ACL' };
-const BAD_CHARACTERS: PaperRef = { authors: 'Boucher, Shumailov, Anderson, Papernot', title: 'Bad Characters: Imperceptible NLP Attacks', year: 2022, venue: 'IEEE S&P' };
+const TEXTBUGGER: PaperRef = {
+  authors: 'Li, Ji, Du, Li, Wang',
+  title: 'TextBugger: Generating Adversarial Text Against Real-world Applications',
+  year: 2019,
+  venue: 'NDSS',
+};
+const MISSPELLINGS: PaperRef = {
+  authors: 'Pruthi, Dhingra, Lipton',
+  title: 'Combating Adversarial Misspellings with Robust Word Recognition',
+  year: 2019,
+  venue: 'ACL',
+};
+const BAD_CHARACTERS: PaperRef = {
+  authors: 'Boucher, Shumailov, Anderson, Papernot',
+  title: 'Bad Characters: Imperceptible NLP Attacks',
+  year: 2022,
+  venue: 'IEEE S&P',
+};
 const PWWS: PaperRef = {
   authors: 'Ren, Deng, He, Che',
   title: 'Generating Natural Language Adversarial Examples through Probability Weighted Word Saliency',
@@ -38,7 +53,12 @@ const PWWS: PaperRef = {
   venue: 'ACL',
 };
 const GOOD_WORD_ATTACKS: PaperRef = { authors: 'Lowd, Meek', title: 'Good Word Attacks on Statistical Spam Filters', year: 2005, venue: 'CEAS' };
-const HOTFLIP: PaperRef = { authors: 'Ebrahimi, Rao, Lowd, Dou', title: 'HotFlip: White-Box Adversarial Examples for Text Classification', year: 2018, venue: 'ACL' };
+const HOTFLIP: PaperRef = {
+  authors: 'Ebrahimi, Rao, Lowd, Dou',
+  title: 'HotFlip: White-Box Adversarial Examples for Text Classification',
+  year: 2018,
+  venue: 'ACL',
+};
 
 // ---------------------------------------------------------------------------------------------------------------
 // Shared parameters
@@ -46,15 +66,30 @@ const HOTFLIP: PaperRef = { authors: 'Ebrahimi, Rao, Lowd, Dou', title: 'HotFlip
 /** Parameters several transformations share; keys are TextAttackOptions' names, so old options map onto them. */
 export const TRANSFORMATION_PARAMS = {
   candidatesPerWord: {
-    key: 'candidatesPerWord', label: 'Draws per word', kind: 'integer', default: 1, min: 1, max: 20, step: 1,
+    key: 'candidatesPerWord',
+    label: 'Draws per word',
+    kind: 'integer',
+    default: 1,
+    min: 1,
+    max: 20,
+    step: 1,
     help: 'Random draws of this edit on each ranked word (the same result twice is queried once).',
   },
   goodWordCandidates: {
-    key: 'goodWordCandidates', label: 'Good words tried per step', kind: 'integer', default: 3, min: 0, max: 20, step: 1,
+    key: 'goodWordCandidates',
+    label: 'Good words tried per step',
+    kind: 'integer',
+    default: 3,
+    min: 0,
+    max: 20,
+    step: 1,
     help: 'The first good words of the list offered at each step; more spend more queries.',
   },
   repeatGoodWords: {
-    key: 'repeatGoodWords', label: 'Good words may repeat', kind: 'boolean', default: false,
+    key: 'repeatGoodWords',
+    label: 'Good words may repeat',
+    kind: 'boolean',
+    default: false,
     help: 'Whether a good word may be used more than once (a bag-of-words model counts every copy).',
   },
 } as const satisfies Record<string, ParamSpec>;
@@ -66,7 +101,11 @@ export const TRANSFORMATION_PARAMS = {
 function characterEntry(id: PerturbationId, paper: PaperRef, words: readonly string[]): TransformationEntry {
   const { label, description, family } = PERTURBATIONS[id];
   return {
-    id, name: label, family, help: description, paper,
+    id,
+    name: label,
+    family,
+    help: description,
+    paper,
     params: [TRANSFORMATION_PARAMS.candidatesPerWord],
     editCost: 'levenshtein',
     position: 'replace',

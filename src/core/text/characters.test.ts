@@ -28,8 +28,18 @@ describe('diffCharacters', () => {
     ['offer', '\u202ereffo\u202c'],
   ])('%j -> %j: replays to the new word in as many edits as the Levenshtein distance', (before, after) => {
     const diff = diffCharacters(before, after);
-    expect(diff.filter((d) => d.op !== 'delete').map((d) => d.char).join('')).toBe(after);
-    expect(diff.filter((d) => d.op !== 'insert').map((d) => (d.op === 'replace' ? d.was : d.char)).join('')).toBe(before);
+    expect(
+      diff
+        .filter((d) => d.op !== 'delete')
+        .map((d) => d.char)
+        .join(''),
+    ).toBe(after);
+    expect(
+      diff
+        .filter((d) => d.op !== 'insert')
+        .map((d) => (d.op === 'replace' ? d.was : d.char))
+        .join(''),
+    ).toBe(before);
     expect(diff.filter((d) => d.op !== 'same').length).toBe(editDistance(before, after));
   });
 });

@@ -34,9 +34,7 @@ const NAMES: Readonly<Record<string, string>> = {
   '\u200f': 'RIGHT-TO-LEFT MARK',
 };
 
-const IMITATES = new Map<string, string>(
-  Object.entries(HOMOGLYPHS).flatMap(([latin, lookAlikes]) => lookAlikes.map((c) => [c, latin] as [string, string])),
-);
+const IMITATES = new Map<string, string>(Object.entries(HOMOGLYPHS).flatMap(([latin, lookAlikes]) => lookAlikes.map((c) => [c, latin] as [string, string])));
 
 export function codePointLabel(char: string): string {
   return 'U+' + (char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0');
@@ -65,10 +63,7 @@ export function describeCharacter(char: string): CharacterInfo {
 }
 
 export type CharacterDiff =
-  | { op: 'same'; char: string }
-  | { op: 'insert'; char: string }
-  | { op: 'delete'; char: string }
-  | { op: 'replace'; char: string; was: string };
+  { op: 'same'; char: string } | { op: 'insert'; char: string } | { op: 'delete'; char: string } | { op: 'replace'; char: string; was: string };
 
 /** A minimal edit script from `before` to `after` on code points (Levenshtein, with its backtrace). */
 export function diffCharacters(before: string, after: string): CharacterDiff[] {

@@ -13,9 +13,9 @@ describe('the contract itself', () => {
     expect(() => checkTestParams({ ...TRANSFORMATIONS.swap, testParams: { words: [] } })).toThrow(/declares no test parameters/);
     expect(() => checkTestParams({ ...TRANSFORMATIONS.synonym, testParams: { words: ['cheap'] } })).toThrow(/testParams.synonyms/);
     expect(() => checkTestParams({ ...TRANSFORMATIONS['good-words'], testParams: { words: ['cheap'] } })).toThrow(/testParams.goodWords/);
-    expect(() => checkTestParams({ ...TRANSFORMATIONS['good-words'], testParams: { words: ['cheap'], goodWords: ['ok'], params: { goodWordCandidates: 99 } } })).toThrow(
-      /between 0 and 20/,
-    );
+    expect(() =>
+      checkTestParams({ ...TRANSFORMATIONS['good-words'], testParams: { words: ['cheap'], goodWords: ['ok'], params: { goodWordCandidates: 99 } } }),
+    ).toThrow(/between 0 and 20/);
   });
 
   it('runs over every built-in entry, each with its own id', () => {

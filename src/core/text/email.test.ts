@@ -31,7 +31,8 @@ describe('emailToText', () => {
     const raw = multipart([
       'Content-Type: text/plain; charset=us-ascii\n\nThe text.',
       'Content-Type: application/pdf; name="a.pdf"\nContent-Transfer-Encoding: base64\n' +
-        'Content-Disposition: attachment; filename="a.pdf"\n\n' + b64('%PDF-1.4 secret attachment'),
+        'Content-Disposition: attachment; filename="a.pdf"\n\n' +
+        b64('%PDF-1.4 secret attachment'),
     ]);
     expect(emailToText(raw).body).toBe('The text.');
   });
@@ -40,7 +41,8 @@ describe('emailToText', () => {
     const raw = multipart([
       'Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\n\n' + b64('Décodé en base64.'),
       'Content-Type: text/plain; name="notes.txt"\nContent-Transfer-Encoding: base64\n' +
-        'Content-Disposition: attachment; filename="notes.txt"\n\n' + b64('attached notes'),
+        'Content-Disposition: attachment; filename="notes.txt"\n\n' +
+        b64('attached notes'),
       'Content-Type: image/gif\nContent-Transfer-Encoding: base64\n\nR0lGODlhAQABAAAAACw=',
     ]);
     const { body } = emailToText(raw);
@@ -52,8 +54,7 @@ describe('emailToText', () => {
       'Subject: qp\nContent-Type: text/plain; charset=iso-8859-1\nContent-Transfer-Encoding: quoted-printable\n\n' +
       'A long line that is bro=\nken here, caf=E9 and =3D sign.\n';
     expect(emailToText(raw).body).toBe('A long line that is broken here, café and = sign.');
-    const utf8 =
-      'Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: quoted-printable\n\nna=C3=AFve =E2=82=AC';
+    const utf8 = 'Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: quoted-printable\n\nna=C3=AFve =E2=82=AC';
     expect(emailToText(utf8).body).toBe('naïve €');
   });
 
@@ -98,10 +99,16 @@ describe('emailToText', () => {
 
   it('never throws on garbage', () => {
     const samples = [
-      '', '\n\n\n', ':::', 'Subject', 'Content-Type: multipart/mixed; boundary=\n\n--\n--\n', '=?utf-8?B?####?=',
+      '',
+      '\n\n\n',
+      ':::',
+      'Subject',
+      'Content-Type: multipart/mixed; boundary=\n\n--\n--\n',
+      '=?utf-8?B?####?=',
       'Subject: =?x-unknown?Q?=FF=FE?=\nContent-Type: text/plain; charset=x-bogus\nContent-Transfer-Encoding: base64\n\n!!!@@@',
       'Content-Type: multipart/mixed; boundary="a"\n\n' + '--a\nContent-Type: multipart/mixed; boundary="a"\n\n'.repeat(50),
-      '<html><script>never closed', '&#xFFFFFF; &#0; &#55296; &bogus;',
+      '<html><script>never closed',
+      '&#xFFFFFF; &#0; &#55296; &bogus;',
     ];
     let seed = 7;
     for (let n = 0; n < 200; n++) {

@@ -26,11 +26,7 @@ export interface GoodWordList {
 const LETTERS = /^[a-z]{3,}$/;
 
 /** Ham-indicative vocabulary words, best first (ties by word, so the list is the same on every machine). */
-export function rankGoodWords(
-  examples: Iterable<{ text: string; label: 0 | 1 }>,
-  vocabulary: Vocabulary,
-  options: GoodWordsOptions = {},
-): string[] {
+export function rankGoodWords(examples: Iterable<{ text: string; label: 0 | 1 }>, vocabulary: Vocabulary, options: GoodWordsOptions = {}): string[] {
   const count = options.count ?? 200;
   const minHam = options.minHamMessages ?? 20;
   const known = new Set(vocabulary.words);

@@ -31,14 +31,7 @@ export interface NormalizeOptions {
   steps?: Partial<Record<NormalizationStepId, boolean>>;
 }
 
-export const NORMALIZATION_STEPS: readonly NormalizationStepId[] = [
-  'bidi-reorder',
-  'bidi-controls',
-  'invisible',
-  'nfkc',
-  'homoglyphs',
-  'leet',
-];
+export const NORMALIZATION_STEPS: readonly NormalizationStepId[] = ['bidi-reorder', 'bidi-controls', 'invisible', 'nfkc', 'homoglyphs', 'leet'];
 
 export const STEP_LABELS: Readonly<Record<NormalizationStepId, string>> = {
   'bidi-reorder': 'Right-to-left override runs put back in reading order',

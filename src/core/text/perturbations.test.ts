@@ -250,22 +250,17 @@ describe('every perturbation', () => {
   });
 
   it('either does not apply or changes the word within its edit budget (property)', () => {
-    const unit = fc.constantFrom(...'abcdeilostxyzABCEOPT0123 \'é😀ж'.split(/(?:)/u));
+    const unit = fc.constantFrom(..."abcdeilostxyzABCEOPT0123 'é😀ж".split(/(?:)/u));
     fc.assert(
-      fc.property(
-        fc.constantFrom(...PERTURBATION_IDS),
-        fc.string({ unit, minLength: 0, maxLength: 12 }),
-        fc.integer(),
-        (id, word, seed) => {
-          const p = PERTURBATIONS[id];
-          const out = p.apply(word, createRng(seed));
-          if (out === undefined) return;
-          expect(out).not.toBe(word);
-          const distance = editDistance(word, out);
-          expect(distance).toBeGreaterThanOrEqual(1);
-          expect(distance).toBeLessThanOrEqual(p.maxEditDistance(word));
-        },
-      ),
+      fc.property(fc.constantFrom(...PERTURBATION_IDS), fc.string({ unit, minLength: 0, maxLength: 12 }), fc.integer(), (id, word, seed) => {
+        const p = PERTURBATIONS[id];
+        const out = p.apply(word, createRng(seed));
+        if (out === undefined) return;
+        expect(out).not.toBe(word);
+        const distance = editDistance(word, out);
+        expect(distance).toBeGreaterThanOrEqual(1);
+        expect(distance).toBeLessThanOrEqual(p.maxEditDistance(word));
+      }),
       { numRuns: 2000 },
     );
   });

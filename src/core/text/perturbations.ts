@@ -33,9 +33,32 @@ export interface Perturbation {
 
 /** QWERTY neighbours of each lower-case letter: the keys touching it on a US layout (same row and rows above/below). */
 export const KEYBOARD_NEIGHBOURS: Readonly<Record<string, string>> = {
-  q: 'wa', w: 'qeas', e: 'wrsd', r: 'etdf', t: 'ryfg', y: 'tugh', u: 'yihj', i: 'uojk', o: 'ipkl', p: 'ol',
-  a: 'qwsz', s: 'weadzx', d: 'ersfxc', f: 'rtdgcv', g: 'tyfhvb', h: 'yugjbn', j: 'uihknm', k: 'iojlm', l: 'opk',
-  z: 'asx', x: 'zsdc', c: 'xdfv', v: 'cfgb', b: 'vghn', n: 'bhjm', m: 'njk',
+  q: 'wa',
+  w: 'qeas',
+  e: 'wrsd',
+  r: 'etdf',
+  t: 'ryfg',
+  y: 'tugh',
+  u: 'yihj',
+  i: 'uojk',
+  o: 'ipkl',
+  p: 'ol',
+  a: 'qwsz',
+  s: 'weadzx',
+  d: 'ersfxc',
+  f: 'rtdgcv',
+  g: 'tyfhvb',
+  h: 'yugjbn',
+  j: 'uihknm',
+  k: 'iojlm',
+  l: 'opk',
+  z: 'asx',
+  x: 'zsdc',
+  c: 'xdfv',
+  v: 'cfgb',
+  b: 'vghn',
+  n: 'bhjm',
+  m: 'njk',
 };
 
 /**
@@ -43,7 +66,15 @@ export const KEYBOARD_NEIGHBOURS: Readonly<Record<string, string>> = {
  * a digit (l is left out because 1 is i), so the normalizer can invert the table.
  */
 export const LEET: Readonly<Record<string, string>> = {
-  a: '4', b: '8', e: '3', g: '9', i: '1', o: '0', s: '5', t: '7', z: '2',
+  a: '4',
+  b: '8',
+  e: '3',
+  g: '9',
+  i: '1',
+  o: '0',
+  s: '5',
+  t: '7',
+  z: '2',
 };
 
 /**
@@ -245,8 +276,7 @@ const bidi: Perturbation = {
   id: 'bidi',
   family: 'unicode',
   label: 'Bidi reordering',
-  description:
-    'Store the letters in reverse order inside a right-to-left override: the word renders the same, the code points differ.',
+  description: 'Store the letters in reverse order inside a right-to-left override: the word renders the same, the code points differ.',
   // Up to every code point substituted, plus the two inserted controls.
   maxEditDistance: (word) => Array.from(word).length + 2,
   apply(word) {

@@ -35,7 +35,9 @@ describe('recipes', () => {
   });
 
   it('resolve in catalog order with defaults filled, whatever order they list', () => {
-    const resolved = resolveRecipe(recipe({ transformations: [{ id: 'good-word-swap' }, { id: 'homoglyph', params: { candidatesPerWord: 4 } }, { id: 'swap' }] }));
+    const resolved = resolveRecipe(
+      recipe({ transformations: [{ id: 'good-word-swap' }, { id: 'homoglyph', params: { candidatesPerWord: 4 } }, { id: 'swap' }] }),
+    );
     expect(resolved.transformations.map((t) => [t.entry.id, t.params])).toEqual([
       ['swap', { candidatesPerWord: 1 }],
       ['homoglyph', { candidatesPerWord: 4 }],
@@ -46,20 +48,31 @@ describe('recipes', () => {
   });
 
   it('are refused with a message naming what is wrong', () => {
-    expect(() => resolveRecipe(recipe({ transformations: [{ id: 'rot13' }] }))).toThrow(/There is no text transformation called "rot13"\. Choose one of: swap, delete, /);
+    expect(() => resolveRecipe(recipe({ transformations: [{ id: 'rot13' }] }))).toThrow(
+      /There is no text transformation called "rot13"\. Choose one of: swap, delete, /,
+    );
     expect(() => resolveRecipe(recipe({ transformations: [{ id: 'swap', params: { candidatesPerWord: 0 } }] }))).toThrow(
       'Draws per word (candidatesPerWord) must be between 1 and 20; got 0.',
     );
     const latin1 = { ...DEFAULT_TEXT_RECIPE.constraints, allowedCharacters: 'latin1' } as unknown as TextRecipe['constraints'];
-    expect(() => resolveRecipe(recipe({ constraints: latin1 }))).toThrow('Allowed characters (allowedCharacters) must be one of any, visible-ascii; got "latin1".');
-    expect(() => resolveRecipe(recipe({ constraints: { ...DEFAULT_TEXT_RECIPE.constraints, maxWordShare: 1.5 } }))).toThrow(/Max share of words \(maxWordShare\) must be between 0 and 1/);
-    expect(() => resolveRecipe(recipe({ search: 'beam' as never }))).toThrow('There is no search method called "beam". Choose one of: deletion, gradient, random.');
+    expect(() => resolveRecipe(recipe({ constraints: latin1 }))).toThrow(
+      'Allowed characters (allowedCharacters) must be one of any, visible-ascii; got "latin1".',
+    );
+    expect(() => resolveRecipe(recipe({ constraints: { ...DEFAULT_TEXT_RECIPE.constraints, maxWordShare: 1.5 } }))).toThrow(
+      /Max share of words \(maxWordShare\) must be between 0 and 1/,
+    );
+    expect(() => resolveRecipe(recipe({ search: 'beam' as never }))).toThrow(
+      'There is no search method called "beam". Choose one of: deletion, gradient, random.',
+    );
     expect(() => resolveRecipe(recipe({ transformations: [] }))).toThrow('Choose at least one transformation.');
   });
 
   it('give the same attack however their transformations are listed', async () => {
     const text = 'cheap viagra offer, cheap viagra now';
-    const forward = recipe({ transformations: [{ id: 'swap' }, { id: 'keyboard' }, { id: 'homoglyph' }], constraints: { ...DEFAULT_TEXT_RECIPE.constraints, maxWordShare: 1 } });
+    const forward = recipe({
+      transformations: [{ id: 'swap' }, { id: 'keyboard' }, { id: 'homoglyph' }],
+      constraints: { ...DEFAULT_TEXT_RECIPE.constraints, maxWordShare: 1 },
+    });
     const backward = { ...forward, transformations: [...forward.transformations].reverse() };
     const first = await attackText(text, 1, forward, { victim: toy, rng: createRng(4) });
     expect(first.edits.length).toBeGreaterThan(1);
@@ -80,9 +93,15 @@ describe('the allowed-characters constraint', () => {
   it('leaves a look-alike attack nothing to do, and lets typos through', async () => {
     const text = 'cheap viagra offer';
     const constraints = { ...DEFAULT_TEXT_RECIPE.constraints, maxWordShare: 1, allowedCharacters: 'visible-ascii' as const };
-    const lookAlikes = await attackText(text, 1, recipe({ transformations: [{ id: 'homoglyph' }, { id: 'invisible' }, { id: 'bidi' }], constraints }), { victim: toy, rng: createRng(1) });
+    const lookAlikes = await attackText(text, 1, recipe({ transformations: [{ id: 'homoglyph' }, { id: 'invisible' }, { id: 'bidi' }], constraints }), {
+      victim: toy,
+      rng: createRng(1),
+    });
     expect(lookAlikes).toMatchObject({ status: 'failed', edits: [], perturbed: text });
-    const withAny = await attackText(text, 1, recipe({ transformations: [{ id: 'homoglyph' }], constraints: { ...constraints, allowedCharacters: 'any' } }), { victim: toy, rng: createRng(1) });
+    const withAny = await attackText(text, 1, recipe({ transformations: [{ id: 'homoglyph' }], constraints: { ...constraints, allowedCharacters: 'any' } }), {
+      victim: toy,
+      rng: createRng(1),
+    });
     expect(withAny.edits.length).toBeGreaterThan(0);
     const typos = await attackText(text, 1, recipe({ transformations: [{ id: 'swap' }, { id: 'leet' }], constraints }), { victim: toy, rng: createRng(1) });
     // Both spam words become unknown words (0.5 each): still spam for this toy, but every kept edit is plain ASCII.

@@ -46,14 +46,52 @@ export interface ConstraintEntry {
 
 /** The constraints' fields, in form order; their defaults are DEFAULT_TEXT_ATTACK's. */
 export const CONSTRAINTS: readonly ConstraintEntry[] = [
-  { spec: { key: 'maxWordShare', label: 'Max share of words', kind: 'number', default: 0.1, min: 0, max: 1, step: 0.01, help: 'Largest share of the words that may be changed or inserted.' } },
-  { spec: { key: 'maxQueries', label: 'Max queries', kind: 'integer', default: 100, min: 1, max: 100_000, step: 1, help: 'Model queries allowed per text, the first score included.' } },
   {
-    spec: { key: 'maxEditDistance', label: 'Max edit distance (characters)', kind: 'integer', default: 30, min: 0, max: 1000, step: 1, help: 'Total Levenshtein distance of the character and Unicode edits; a swapped or inserted word costs none.' },
+    spec: {
+      key: 'maxWordShare',
+      label: 'Max share of words',
+      kind: 'number',
+      default: 0.1,
+      min: 0,
+      max: 1,
+      step: 0.01,
+      help: 'Largest share of the words that may be changed or inserted.',
+    },
+  },
+  {
+    spec: {
+      key: 'maxQueries',
+      label: 'Max queries',
+      kind: 'integer',
+      default: 100,
+      min: 1,
+      max: 100_000,
+      step: 1,
+      help: 'Model queries allowed per text, the first score included.',
+    },
+  },
+  {
+    spec: {
+      key: 'maxEditDistance',
+      label: 'Max edit distance (characters)',
+      kind: 'integer',
+      default: 30,
+      min: 0,
+      max: 1000,
+      step: 1,
+      help: 'Total Levenshtein distance of the character and Unicode edits; a swapped or inserted word costs none.',
+    },
   },
   { spec: { key: 'skipStopWords', label: 'Leave stop words alone', kind: 'boolean', default: true, help: 'Never change "the", "and" and the like.' } },
   {
-    spec: { key: 'allowedCharacters', label: 'Allowed characters', kind: 'choice', default: 'any', choices: ['any', 'visible-ascii'], help: 'Which characters an edit may bring into the text.' },
+    spec: {
+      key: 'allowedCharacters',
+      label: 'Allowed characters',
+      kind: 'choice',
+      default: 'any',
+      choices: ['any', 'visible-ascii'],
+      help: 'Which characters an edit may bring into the text.',
+    },
     choiceLabels: { any: 'Any Unicode', 'visible-ascii': 'Visible ASCII only' },
   },
 ];
@@ -105,7 +143,8 @@ export const DEFAULT_TEXT_RECIPE: TextRecipe = recipeFromOptions(DEFAULT_TEXT_AT
 
 export const isRecipe = (x: TextRecipe | TextAttackOptions): x is TextRecipe => 'constraints' in x;
 
-export const toRecipe = (x: TextRecipe | TextAttackOptions, catalog?: readonly TransformationEntry[]): TextRecipe => (isRecipe(x) ? x : recipeFromOptions(x, catalog));
+export const toRecipe = (x: TextRecipe | TextAttackOptions, catalog?: readonly TransformationEntry[]): TextRecipe =>
+  isRecipe(x) ? x : recipeFromOptions(x, catalog);
 
 /** A transformation of a recipe with its catalog entry and its parameters read (defaults in, ranges checked). */
 export interface ResolvedTransformation {

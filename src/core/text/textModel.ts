@@ -64,9 +64,7 @@ export function textModelFromLayersModel(model: tf.LayersModel, options: TextMod
         const chunk = texts.slice(start, start + batchSize);
         const flat = new Int32Array(chunk.length * maxLength);
         chunk.forEach((text, i) => flat.set(ids(text), i * maxLength));
-        const probabilities = tf.tidy(() =>
-          toProbabilities(model.predict(tf.tensor2d(flat, [chunk.length, maxLength], 'int32')) as tf.Tensor2D),
-        );
+        const probabilities = tf.tidy(() => toProbabilities(model.predict(tf.tensor2d(flat, [chunk.length, maxLength], 'int32')) as tf.Tensor2D));
         const values = await probabilities.data();
         probabilities.dispose();
         const k = classes.length;

@@ -32,9 +32,7 @@ describe('tokenize', () => {
   it('splits on everything but letters, digits and internal apostrophes, and lower-cases', () => {
     const text = "Hi Bob, you've WON $1,000!!! Click: http://x.example/a?b=c — don't wait' 'quoted'";
     const result = tokenize(text);
-    expect(words(result)).toEqual([
-      'hi', 'bob', "you've", 'won', '1', '000', 'click', 'http', 'x', 'example', 'a', 'b', 'c', "don't", 'wait', 'quoted',
-    ]);
+    expect(words(result)).toEqual(['hi', 'bob', "you've", 'won', '1', '000', 'click', 'http', 'x', 'example', 'a', 'b', 'c', "don't", 'wait', 'quoted']);
     expect(result.truncated).toBe(false);
     expect(result.notice).toBeUndefined();
     expectOffsetsRoundTrip(text, result);
@@ -61,9 +59,7 @@ describe('tokenize', () => {
     const result = tokenize(text);
     const elapsed = performance.now() - started;
     expect(result.truncated).toBe(true);
-    expect(result.notice).toBe(
-      'The text is 1,048,576 characters long; only the first 100,000 were read and the last 948,576 were ignored.',
-    );
+    expect(result.notice).toBe('The text is 1,048,576 characters long; only the first 100,000 were read and the last 948,576 were ignored.');
     expect(result.tokens.length).toBe(20_000); // 100,000 / 20 characters per 4 words
     expect(result.tokens[result.tokens.length - 1].end).toBeLessThanOrEqual(DEFAULT_MAX_CHARS);
     expect(elapsed).toBeLessThan(500);
@@ -172,27 +168,37 @@ describe('firstTokens and encodeText (lazy: only the first maxLength tokens are 
   it('gives exactly the first tokens tokenize gives, at any limit of tokens and characters (property)', () => {
     const alphabet = fc.constantFrom('a', 'B', 'é', '\u0301', "'", '’', ' ', '.', '7', '😀', '\u202E', '\u200B', 'ß', '\uD800');
     fc.assert(
-      fc.property(fc.array(alphabet, { maxLength: 40 }).map((cs) => cs.join('')), fc.integer({ min: 0, max: 12 }), fc.integer({ min: 0, max: 45 }), (text, maxTokens, maxChars) => {
-        expect(firstTokens(text, maxTokens, { maxChars })).toEqual(tokenize(text, { maxChars }).tokens.slice(0, maxTokens));
-        expect(firstTokens(text, maxTokens)).toEqual(tokenize(text).tokens.slice(0, maxTokens));
-      }),
+      fc.property(
+        fc.array(alphabet, { maxLength: 40 }).map((cs) => cs.join('')),
+        fc.integer({ min: 0, max: 12 }),
+        fc.integer({ min: 0, max: 45 }),
+        (text, maxTokens, maxChars) => {
+          expect(firstTokens(text, maxTokens, { maxChars })).toEqual(tokenize(text, { maxChars }).tokens.slice(0, maxTokens));
+          expect(firstTokens(text, maxTokens)).toEqual(tokenize(text).tokens.slice(0, maxTokens));
+        },
+      ),
     );
   });
 
   it('encodes the same ids as encode(tokenize(...)), padded and cut alike', () => {
     for (const text of ['FREE lunch now', 'money money free now now', '', 'free '.repeat(50)]) {
-      for (const maxLength of [0, 3, 6, 300]) expect([...encodeText(text, vocabulary, maxLength)]).toEqual([...encode(tokenize(text).tokens, vocabulary, maxLength)]);
+      for (const maxLength of [0, 3, 6, 300])
+        expect([...encodeText(text, vocabulary, maxLength)]).toEqual([...encode(tokenize(text).tokens, vocabulary, maxLength)]);
     }
   });
 
   it('keeps of a long text only the part the tokenizer reads, with the same tokens (property)', () => {
     const alphabet = fc.constantFrom('a', 'B', '\u0301', "'", ' ', '.', '7', '😀', '\u200B', '\uD800');
     fc.assert(
-      fc.property(fc.array(alphabet, { maxLength: 40 }).map((cs) => cs.join('')), fc.integer({ min: 0, max: 45 }), (text, maxChars) => {
-        const part = readablePart(text, { maxChars });
-        expect(part.length).toBeLessThanOrEqual(Math.max(maxChars, text.length <= maxChars ? text.length : 0));
-        expect(tokenize(part, { maxChars }).tokens).toEqual(tokenize(text, { maxChars }).tokens);
-      }),
+      fc.property(
+        fc.array(alphabet, { maxLength: 40 }).map((cs) => cs.join('')),
+        fc.integer({ min: 0, max: 45 }),
+        (text, maxChars) => {
+          const part = readablePart(text, { maxChars });
+          expect(part.length).toBeLessThanOrEqual(Math.max(maxChars, text.length <= maxChars ? text.length : 0));
+          expect(tokenize(part, { maxChars }).tokens).toEqual(tokenize(text, { maxChars }).tokens);
+        },
+      ),
     );
     // 12-character repeats: the limit cuts "mone|ys" at 100,000, so the part ends after the "free" before it.
     const big = 'moneys free '.repeat(1_000_000);

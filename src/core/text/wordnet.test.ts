@@ -17,7 +17,10 @@ function wordnet(parts: Partial<Record<keyof SynsetsByPos, Synset[]>>): SynsetsB
   return { noun: [], verb: [], adj: [], adv: [], ...parts };
 }
 
-const lemmas = (...words: string[]) => (word: string) => words.includes(word);
+const lemmas =
+  (...words: string[]) =>
+  (word: string) =>
+    words.includes(word);
 
 describe('parseWordNetData', () => {
   // Shaped like WordNet 3.1's data.adj: a licence header, then one synset per line (pointers and gloss follow).
@@ -121,7 +124,16 @@ describe('lemmatize (morphy detachment rules)', () => {
 describe('pluralize', () => {
   it('follows the regular spelling rules', () => {
     expect(['offer', 'day', 'box', 'waltz', 'church', 'dish', 'glass', 'bus', 'company', 'y'].map(pluralize)).toEqual([
-      'offers', 'days', 'boxes', 'waltzes', 'churches', 'dishes', 'glasses', 'buses', 'companies', 'ys',
+      'offers',
+      'days',
+      'boxes',
+      'waltzes',
+      'churches',
+      'dishes',
+      'glasses',
+      'buses',
+      'companies',
+      'ys',
     ]);
   });
 
@@ -159,7 +171,10 @@ describe('buildSynonymTable', () => {
 
   it('merges the synsets of every part of speech without duplicates', () => {
     const synsets = wordnet({
-      noun: [['offer', 'proffer', 'offering'], ['bid', 'offer']],
+      noun: [
+        ['offer', 'proffer', 'offering'],
+        ['bid', 'offer'],
+      ],
       verb: [['offer', 'proffer', 'extend']],
     });
     expect(buildSynonymTable(['offer'], synsets).synonyms.offer).toEqual(['bid', 'extend', 'offering', 'proffer']);
@@ -170,7 +185,7 @@ describe('buildSynonymTable', () => {
     expect(buildSynonymTable(['boxes'], synsets).synonyms.boxes).toEqual(['cases', 'chests', 'companies', 'crates']);
   });
 
-  it('drops a lemma\'s own plural or singular listed as its synonym', () => {
+  it("drops a lemma's own plural or singular listed as its synonym", () => {
     const synsets = wordnet({ noun: [['net', 'profit', 'profits', 'lucre']] });
     expect(buildSynonymTable(['profit'], synsets).synonyms.profit).toEqual(['lucre', 'net']);
   });
@@ -187,7 +202,14 @@ describe('buildSynonymTable', () => {
   });
 
   it('reads a lemma that looks plural as a plural only when its singular is a known word', () => {
-    const synsets = wordnet({ noun: [['services', 'work'], ['service', 'help'], ['gas', 'petrol'], ['ga', 'gallium']] });
+    const synsets = wordnet({
+      noun: [
+        ['services', 'work'],
+        ['service', 'help'],
+        ['gas', 'petrol'],
+        ['ga', 'gallium'],
+      ],
+    });
     expect(buildSynonymTable(['services', 'service'], synsets).synonyms.services).toEqual(['helps', 'work']);
     expect(buildSynonymTable(['services'], synsets).synonyms.services).toEqual(['work']);
     // "ga" is too short to be trusted as a singular, even when known.
@@ -203,8 +225,20 @@ describe('buildSynonymTable', () => {
   });
 
   it('does not depend on the order of the synsets for the order of the synonyms', () => {
-    const a = wordnet({ noun: [['deal', 'bargain'], ['deal', 'trade']], verb: [['deal', 'sell']] });
-    const b = wordnet({ noun: [['deal', 'trade'], ['deal', 'bargain']], verb: [['sell', 'deal']] });
+    const a = wordnet({
+      noun: [
+        ['deal', 'bargain'],
+        ['deal', 'trade'],
+      ],
+      verb: [['deal', 'sell']],
+    });
+    const b = wordnet({
+      noun: [
+        ['deal', 'trade'],
+        ['deal', 'bargain'],
+      ],
+      verb: [['sell', 'deal']],
+    });
     expect(buildSynonymTable(['deal', 'trade'], a)).toEqual(buildSynonymTable(['deal', 'trade'], b));
     expect(buildSynonymTable(['deal', 'trade'], a).synonyms.deal).toEqual(['trade', 'bargain', 'sell']);
   });

@@ -96,9 +96,32 @@ export function indexLemmas(synsets: readonly Synset[]): LemmaIndex {
  * simply not recognised, which only means fewer swaps.
  */
 export const DETACHMENT_RULES: Readonly<Record<PartOfSpeech, ReadonlyArray<readonly [string, string]>>> = {
-  noun: [['s', ''], ['ses', 's'], ['xes', 'x'], ['zes', 'z'], ['ches', 'ch'], ['shes', 'sh'], ['men', 'man'], ['ies', 'y']],
-  verb: [['s', ''], ['ies', 'y'], ['es', 'e'], ['es', ''], ['ed', 'e'], ['ed', ''], ['ing', 'e'], ['ing', '']],
-  adj: [['er', ''], ['est', ''], ['er', 'e'], ['est', 'e']],
+  noun: [
+    ['s', ''],
+    ['ses', 's'],
+    ['xes', 'x'],
+    ['zes', 'z'],
+    ['ches', 'ch'],
+    ['shes', 'sh'],
+    ['men', 'man'],
+    ['ies', 'y'],
+  ],
+  verb: [
+    ['s', ''],
+    ['ies', 'y'],
+    ['es', 'e'],
+    ['es', ''],
+    ['ed', 'e'],
+    ['ed', ''],
+    ['ing', 'e'],
+    ['ing', ''],
+  ],
+  adj: [
+    ['er', ''],
+    ['est', ''],
+    ['er', 'e'],
+    ['est', 'e'],
+  ],
   adv: [],
 };
 
@@ -159,11 +182,7 @@ interface SynonymSource {
  * Verb and adjective inflections ("running", "cheaper") are skipped: the base form of a synonym would not fit the
  * sentence, and re-conjugating or comparing it reliably needs more than suffix rules.
  */
-function synonymSources(
-  word: string,
-  indexes: Readonly<Record<PartOfSpeech, LemmaIndex>>,
-  inVocabulary: (word: string) => boolean,
-): SynonymSource[] {
+function synonymSources(word: string, indexes: Readonly<Record<PartOfSpeech, LemmaIndex>>, inVocabulary: (word: string) => boolean): SynonymSource[] {
   const sources: SynonymSource[] = [];
   for (const pos of PARTS_OF_SPEECH) {
     const index = indexes[pos];
@@ -196,11 +215,7 @@ function compareCodeUnits(a: string, b: string): number {
  * the rest follow in code-unit order, which is the same on every machine and locale. Keys follow the vocabulary
  * order; words without a synonym, stop words and words that are not three or more letters a–z are left out.
  */
-export function buildSynonymTable(
-  vocabularyWords: readonly string[],
-  synsetsByPos: SynsetsByPos,
-  options: SynonymTableOptions = {},
-): SynonymTable {
+export function buildSynonymTable(vocabularyWords: readonly string[], synsetsByPos: SynsetsByPos, options: SynonymTableOptions = {}): SynonymTable {
   const maxPerWord = Math.max(0, Math.floor(options.maxPerWord ?? DEFAULT_MAX_SYNONYMS_PER_WORD));
   const indexes = {} as Record<PartOfSpeech, LemmaIndex>;
   for (const pos of PARTS_OF_SPEECH) indexes[pos] = indexLemmas(synsetsByPos[pos]);

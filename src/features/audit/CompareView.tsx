@@ -27,7 +27,11 @@ function rowsOf(a: RobustnessReport, b: RobustnessReport): Row[] {
     const budgets = [...new Set([...(attackA?.points ?? []), ...(attackB?.points ?? [])].map((p) => p.budget))].filter((x) => x > 0).sort((x, y) => x - y);
     const distinct = budgets.filter((budget, i) => i === 0 || key(budget) !== key(budgets[i - 1]));
     for (const budget of sampleEvenly(distinct, MAX_BUDGETS_PER_ATTACK)) {
-      rows.push({ label: `${(attackA ?? attackB)!.name} at ${Number(budget.toPrecision(3))}`, a: atA.get(key(budget)) ?? null, b: atB.get(key(budget)) ?? null });
+      rows.push({
+        label: `${(attackA ?? attackB)!.name} at ${Number(budget.toPrecision(3))}`,
+        a: atA.get(key(budget)) ?? null,
+        b: atB.get(key(budget)) ?? null,
+      });
     }
   }
   const lastFidelity = (r: RobustnessReport) => r.extraction?.points.at(-1)?.fidelity ?? null;
@@ -44,8 +48,8 @@ export function CompareView({ a, b, labels }: { a: RobustnessReport; b: Robustne
   return (
     <div className="compare-view" data-testid="compare-view">
       <p className="muted">
-        {labels[0]}: {a.model.name} on {a.data.name} ({a.suite.id}, seed {a.suite.seed}); {labels[1]}: {b.model.name} on {b.data.name} ({b.suite.id}, seed {b.suite.seed}).{' '}
-        {sameWeights ? 'Same weights.' : 'Different weights.'}
+        {labels[0]}: {a.model.name} on {a.data.name} ({a.suite.id}, seed {a.suite.seed}); {labels[1]}: {b.model.name} on {b.data.name} ({b.suite.id}, seed{' '}
+        {b.suite.seed}). {sameWeights ? 'Same weights.' : 'Different weights.'}
         {a.data.name !== b.data.name || a.suite.examples !== b.suite.examples ? ' The data differ, so the numbers are not strictly comparable.' : ''}
       </p>
       <table className="data-table" aria-label="comparison">
@@ -63,7 +67,9 @@ export function CompareView({ a, b, labels }: { a: RobustnessReport; b: Robustne
               <td>{r.label}</td>
               <td className="num">{formatPercentOrDash(r.a)}</td>
               <td className="num">{formatPercentOrDash(r.b)}</td>
-              <td className={`num ${r.a !== null && r.b !== null ? ((r.b > r.a) !== !!r.lowerIsBetter && r.b !== r.a ? 'verdict-ok' : r.b !== r.a ? 'verdict-bad' : '') : ''}`}>
+              <td
+                className={`num ${r.a !== null && r.b !== null ? (r.b > r.a !== !!r.lowerIsBetter && r.b !== r.a ? 'verdict-ok' : r.b !== r.a ? 'verdict-bad' : '') : ''}`}
+              >
                 {r.a !== null && r.b !== null ? `${r.b - r.a >= 0 ? '+' : ''}${(100 * (r.b - r.a)).toFixed(1)} pts` : '–'}
               </td>
             </tr>

@@ -22,7 +22,10 @@ export function DataPanel() {
   const [busy, setBusy] = useState(false);
   const [lastRequest, setLastRequest] = useState<DataRequest>();
   // A file that cannot be read (moved or deleted after it was chosen) shows as an error instead of an unhandled rejection.
-  const showingErrors = <Args extends unknown[]>(handler: (...args: Args) => Promise<unknown>) => (...args: Args) => void handler(...args).catch((e: unknown) => setError(errorText(e)));
+  const showingErrors =
+    <Args extends unknown[]>(handler: (...args: Args) => Promise<unknown>) =>
+    (...args: Args) =>
+      void handler(...args).catch((e: unknown) => setError(errorText(e)));
   if (!spec || !checks?.usable) return null;
 
   const use = async (request: DataRequest, withSynonyms = synonyms) => {
@@ -61,13 +64,32 @@ export function DataPanel() {
         <div className="upload-rows">
           <label>
             A folder with one subfolder per class{' '}
-            <input type="file" aria-label="image folder" {...{ webkitdirectory: '', directory: '' }} multiple onChange={showingErrors(async (e) => e.target.files && setImages(await readFiles(e.target.files)))} />
+            <input
+              type="file"
+              aria-label="image folder"
+              {...{ webkitdirectory: '', directory: '' }}
+              multiple
+              onChange={showingErrors(async (e) => e.target.files && setImages(await readFiles(e.target.files)))}
+            />
           </label>
           <label>
-            or image files <input type="file" aria-label="image files" accept="image/*" multiple onChange={showingErrors(async (e) => e.target.files && setImages(await readFiles(e.target.files)))} />
+            or image files{' '}
+            <input
+              type="file"
+              aria-label="image files"
+              accept="image/*"
+              multiple
+              onChange={showingErrors(async (e) => e.target.files && setImages(await readFiles(e.target.files)))}
+            />
           </label>
           <label>
-            with a labels CSV (file,label) <input type="file" aria-label="labels CSV" accept=".csv,text/csv" onChange={showingErrors(async (e) => setLabelsCsv(e.target.files?.[0] ? (await readFiles([e.target.files[0]]))[0] : undefined))} />
+            with a labels CSV (file,label){' '}
+            <input
+              type="file"
+              aria-label="labels CSV"
+              accept=".csv,text/csv"
+              onChange={showingErrors(async (e) => setLabelsCsv(e.target.files?.[0] ? (await readFiles([e.target.files[0]]))[0] : undefined))}
+            />
           </label>
           <span className="muted">{images.length} files chosen</span>
         </div>
@@ -76,7 +98,12 @@ export function DataPanel() {
         <div className="upload-rows">
           <label>
             CSV with a header row naming <code>text</code> and <code>label</code>{' '}
-            <input type="file" aria-label="text CSV" accept=".csv,text/csv" onChange={showingErrors(async (e) => e.target.files?.[0] && void use({ kind: 'text-csv', file: (await readFiles([e.target.files[0]]))[0] }))} />
+            <input
+              type="file"
+              aria-label="text CSV"
+              accept=".csv,text/csv"
+              onChange={showingErrors(async (e) => e.target.files?.[0] && void use({ kind: 'text-csv', file: (await readFiles([e.target.files[0]]))[0] }))}
+            />
           </label>
         </div>
       ) : null}
@@ -112,8 +139,7 @@ export function DataPanel() {
       {data ? (
         <div aria-label="data summary">
           <p data-testid="data-summary">
-            <strong>{data.name}</strong>: {formatCount(data.examples)} examples;{' '}
-            {data.perClass.map((n, i) => `${spec.classes[i]}: ${n}`).join(', ')}
+            <strong>{data.name}</strong>: {formatCount(data.examples)} examples; {data.perClass.map((n, i) => `${spec.classes[i]}: ${n}`).join(', ')}
           </p>
           {data.notices.map((n) => (
             <p key={n} className="note">

@@ -21,7 +21,10 @@ export function ModelPanel() {
   const [dragging, setDragging] = useState(false);
 
   useEffect(() => {
-    auditWorker.call('listSaved', {}).then((list) => set({ saved: list }), (e: unknown) => setError(errorText(e)));
+    auditWorker.call('listSaved', {}).then(
+      (list) => set({ saved: list }),
+      (e: unknown) => setError(errorText(e)),
+    );
   }, [set]);
 
   const loaded = (info: LoadedModelInfo) => set({ model: info, spec: info.spec, checks: undefined, data: undefined, loads: useAuditLab.getState().loads + 1 });
@@ -61,7 +64,14 @@ export function ModelPanel() {
           Drop <code>model.json</code> and its weight files (<code>*.bin</code>) here, or{' '}
           <label className="file-button">
             choose files
-            <input type="file" multiple accept=".json,.bin,application/json,application/octet-stream" aria-label="model files" onChange={(e) => e.target.files && void fromFiles(e.target.files)} disabled={busy} />
+            <input
+              type="file"
+              multiple
+              accept=".json,.bin,application/json,application/octet-stream"
+              aria-label="model files"
+              onChange={(e) => e.target.files && void fromFiles(e.target.files)}
+              disabled={busy}
+            />
           </label>
           . TensorFlow.js layers and graph models. Nothing leaves this browser.
         </p>
@@ -74,7 +84,16 @@ export function ModelPanel() {
         }}
       >
         <label>
-          or from a URL <input type="text" inputMode="url" value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://…/model.json" aria-label="model URL" size={44} />
+          or from a URL{' '}
+          <input
+            type="text"
+            inputMode="url"
+            value={url}
+            onChange={(e) => setUrl(e.target.value)}
+            placeholder="https://…/model.json"
+            aria-label="model URL"
+            size={44}
+          />
         </label>
         <button type="submit" disabled={busy || url.trim() === ''}>
           Load
@@ -131,7 +150,10 @@ export function ModelPanel() {
                     type="button"
                     onClick={() => {
                       if (!window.confirm(`Delete the saved model "${m.name}"?`)) return;
-                      auditWorker.call('removeSaved', { id: m.id }).then((list) => set({ saved: list }), (e: unknown) => setError(errorText(e)));
+                      auditWorker.call('removeSaved', { id: m.id }).then(
+                        (list) => set({ saved: list }),
+                        (e: unknown) => setError(errorText(e)),
+                      );
                     }}
                   >
                     Delete

@@ -8,7 +8,16 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { downloadText } from '../../components/download';
 import { ProgressBar } from '../../components/ProgressBar';
 import type { RobustnessReport } from '../../core/audit/report';
-import { selectAuditData, selectAuditSet, selectAuditSpec, selectComparedReport, selectKeepReport, selectReports, selectShownReport, useAuditLab } from '../../stores/auditLab';
+import {
+  selectAuditData,
+  selectAuditSet,
+  selectAuditSpec,
+  selectComparedReport,
+  selectKeepReport,
+  selectReports,
+  selectShownReport,
+  useAuditLab,
+} from '../../stores/auditLab';
 import { selectSeed, selectSetSettings, selectSuite, useSettings } from '../../stores/settings';
 import { LockMark } from '../../components/LockMark';
 import { useControl } from '../../stores/useControl';
@@ -60,7 +69,9 @@ export function ReportPanel() {
 
   const run = async () => {
     if (!spec) return;
-    const end = await job.start({ lab: 'audit', title: `Robustness report of ${spec.name}` }, (options) => auditWorker.call('run', { spec, suite, suiteFile: suiteFile?.file, seed }, options));
+    const end = await job.start({ lab: 'audit', title: `Robustness report of ${spec.name}` }, (options) =>
+      auditWorker.call('run', { spec, suite, suiteFile: suiteFile?.file, seed }, options),
+    );
     if (end.ok) {
       const report = end.result;
       keep(report, `${report.model.name}, ${new Date(report.createdAt).toLocaleTimeString()}${report.partial ? ' (partial)' : ''}`);
@@ -73,7 +84,9 @@ export function ReportPanel() {
       // The schema's validator and the HTML writer load when first needed, not with the app.
       const { MAX_REPORT_FILE_BYTES, parseReportFile } = await import('../../core/audit/reportSchema');
       if (file.size > MAX_REPORT_FILE_BYTES) {
-        throw new Error(`${file.name} is ${formatBytes(file.size)}; a report file is at most ${formatBytes(MAX_REPORT_FILE_BYTES)}. Import a report saved by the playground or written by npm run audit.`);
+        throw new Error(
+          `${file.name} is ${formatBytes(file.size)}; a report file is at most ${formatBytes(MAX_REPORT_FILE_BYTES)}. Import a report saved by the playground or written by npm run audit.`,
+        );
       }
       // An exported HTML report carries its JSON, so either file imports.
       const report = parseReportFile(await file.text(), file.name);
@@ -101,7 +114,12 @@ export function ReportPanel() {
         {suiteControl.hidden ? null : (
           <label>
             Suite{suiteControl.locked ? <LockMark /> : null}{' '}
-            <select value={suite} onChange={(e) => setSettings({ suite: e.target.value as keyof typeof SUITES })} aria-label="suite" disabled={!!suiteFile || suiteControl.locked}>
+            <select
+              value={suite}
+              onChange={(e) => setSettings({ suite: e.target.value as keyof typeof SUITES })}
+              aria-label="suite"
+              disabled={!!suiteFile || suiteControl.locked}
+            >
               {Object.entries(SUITES).map(([id, label]) => (
                 <option key={id} value={id}>
                   {label}
@@ -112,13 +130,22 @@ export function ReportPanel() {
         )}
         {suiteControl.locked || suiteControl.hidden ? null : (
           <label title="Your own budgets and attack parameters: the file npm run audit --suite-file takes">
-            or a suite file <input type="file" accept=".json,application/json" aria-label="suite file" onChange={(e) => void chooseSuiteFile(e.target.files?.[0])} />
+            or a suite file{' '}
+            <input type="file" accept=".json,application/json" aria-label="suite file" onChange={(e) => void chooseSuiteFile(e.target.files?.[0])} />
           </label>
         )}
         {seedControl.hidden ? null : (
           <label>
             Seed{seedControl.locked ? <LockMark /> : null}{' '}
-            <input type="number" value={seed} min={0} disabled={seedControl.locked} onChange={(e) => setSettings({ seed: Math.max(0, Math.floor(Number(e.target.value) || 0)) })} aria-label="seed" style={{ width: '6em' }} />
+            <input
+              type="number"
+              value={seed}
+              min={0}
+              disabled={seedControl.locked}
+              onChange={(e) => setSettings({ seed: Math.max(0, Math.floor(Number(e.target.value) || 0)) })}
+              aria-label="seed"
+              style={{ width: '6em' }}
+            />
           </label>
         )}
         <button ref={focus.run} type="button" onClick={() => void run()} disabled={!spec || !data || job.running}>
@@ -146,7 +173,12 @@ export function ReportPanel() {
       <div className="run-row">
         <label>
           Import a report (JSON or HTML){' '}
-          <input type="file" accept=".json,.html,application/json,text/html" aria-label="import report" onChange={(e) => e.target.files?.[0] && void importFile(e.target.files[0])} />
+          <input
+            type="file"
+            accept=".json,.html,application/json,text/html"
+            aria-label="import report"
+            onChange={(e) => e.target.files?.[0] && void importFile(e.target.files[0])}
+          />
         </label>
       </div>
       <ErrorMessage message={importError} />

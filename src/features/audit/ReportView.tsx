@@ -66,12 +66,18 @@ export const ReportView = memo(function ReportView({ report }: { report: Robustn
         ))}
       </ul>
       <p>
-        Clean accuracy <strong data-testid="clean-accuracy">{formatPercentOrDash(report.clean.accuracy)}</strong> <CiOf share={report.clean.accuracy} trials={report.clean.examples} /> ({report.clean.correct} of {report.clean.examples} examples of {report.data.name}; every rate shows its 95% interval, wide on few examples); suite {report.suite.id}, seed {report.suite.seed}, {report.environment.runtime} / {report.environment.backend}, {formatSeconds(report.environment.seconds, 0)}.
+        Clean accuracy <strong data-testid="clean-accuracy">{formatPercentOrDash(report.clean.accuracy)}</strong>{' '}
+        <CiOf share={report.clean.accuracy} trials={report.clean.examples} /> ({report.clean.correct} of {report.clean.examples} examples of {report.data.name};
+        every rate shows its 95% interval, wide on few examples); suite {report.suite.id}, seed {report.suite.seed}, {report.environment.runtime} /{' '}
+        {report.environment.backend}, {formatSeconds(report.environment.seconds, 0)}.
       </p>
       {units.map((unit) => (
         <div key={unit}>
           <h4>Accuracy against {UNIT_LABELS[unit]}</h4>
-          <AccuracyChart xLabel={UNIT_LABELS[unit]} series={report.attacks.filter((a) => a.budgetUnit === unit && a.points.length > 0).map((a) => ({ key: a.id, label: a.name, points: a.points }))} />
+          <AccuracyChart
+            xLabel={UNIT_LABELS[unit]}
+            series={report.attacks.filter((a) => a.budgetUnit === unit && a.points.length > 0).map((a) => ({ key: a.id, label: a.name, points: a.points }))}
+          />
         </div>
       ))}
       <div className="table-scroll">
@@ -104,29 +110,35 @@ export const ReportView = memo(function ReportView({ report }: { report: Robustn
                 : sampleEvenly(
                     a.points.filter((p) => p.budget > 0),
                     MAX_ROWS_PER_ATTACK,
-                  )
-                    .map((p) => (
-                      <tr key={`${a.id}@${p.budget}`}>
-                        <td>{a.name}</td>
-                        <td>{a.knowledge}</td>
-                        <td className="num">{num(p.budget)}</td>
-                        <td className="num">
-                          <Rate share={p.accuracy} trials={p.examples} />
-                        </td>
-                        <td className="num">
-                          <Rate share={p.successRate} trials={Math.round(report.clean.accuracy * p.examples)} />
-                        </td>
-                        <td className="num">{num(p.meanL2)}</td>
-                        <td className="num">{num(p.meanLinf)}</td>
-                        <td className="num">{num(p.meanQueries)}</td>
-                        <td className="num">{p.meanPerturbedWordPercent === undefined || p.meanPerturbedWordPercent === null ? '–' : `${p.meanPerturbedWordPercent.toFixed(1)}%`}</td>
-                      </tr>
-                    )),
+                  ).map((p) => (
+                    <tr key={`${a.id}@${p.budget}`}>
+                      <td>{a.name}</td>
+                      <td>{a.knowledge}</td>
+                      <td className="num">{num(p.budget)}</td>
+                      <td className="num">
+                        <Rate share={p.accuracy} trials={p.examples} />
+                      </td>
+                      <td className="num">
+                        <Rate share={p.successRate} trials={Math.round(report.clean.accuracy * p.examples)} />
+                      </td>
+                      <td className="num">{num(p.meanL2)}</td>
+                      <td className="num">{num(p.meanLinf)}</td>
+                      <td className="num">{num(p.meanQueries)}</td>
+                      <td className="num">
+                        {p.meanPerturbedWordPercent === undefined || p.meanPerturbedWordPercent === null ? '–' : `${p.meanPerturbedWordPercent.toFixed(1)}%`}
+                      </td>
+                    </tr>
+                  )),
             )}
           </tbody>
         </table>
       </div>
-      {sampledAttacks > 0 ? <p className="muted">{sampledAttacks === 1 ? 'One attack has' : `${sampledAttacks} attacks have`} more than {MAX_ROWS_PER_ATTACK} budgets: the table shows {MAX_ROWS_PER_ATTACK} of them, evenly spaced; the exported JSON and HTML hold them all.</p> : null}
+      {sampledAttacks > 0 ? (
+        <p className="muted">
+          {sampledAttacks === 1 ? 'One attack has' : `${sampledAttacks} attacks have`} more than {MAX_ROWS_PER_ATTACK} budgets: the table shows{' '}
+          {MAX_ROWS_PER_ATTACK} of them, evenly spaced; the exported JSON and HTML hold them all.
+        </p>
+      ) : null}
       {report.perClass.length > 0 && report.reference ? (
         <>
           <h4>
@@ -157,7 +169,11 @@ export const ReportView = memo(function ReportView({ report }: { report: Robustn
               ))}
             </tbody>
           </table>
-          {report.perClass.length > MAX_CLASS_ROWS ? <p className="muted">The first {MAX_CLASS_ROWS} of {formatCount(report.perClass.length)} classes; the exported HTML lists them all.</p> : null}
+          {report.perClass.length > MAX_CLASS_ROWS ? (
+            <p className="muted">
+              The first {MAX_CLASS_ROWS} of {formatCount(report.perClass.length)} classes; the exported HTML lists them all.
+            </p>
+          ) : null}
         </>
       ) : null}
       {report.worstExamples.length > 0 ? (
@@ -186,7 +202,8 @@ export const ReportView = memo(function ReportView({ report }: { report: Robustn
                 ) : null}
                 {e.adversarialText !== undefined ? <VisibleText text={e.adversarialText.slice(0, 600)} /> : null}
                 <figcaption>
-                  #{e.index}: {nameOf(e.trueLabel)} → {nameOf(e.adversarialLabel)} ({formatPercentOrDash(e.adversarialConfidence)}), {report.model.task === 'image' ? `L2 ${num(e.size)}` : `${formatPercentOrDash(e.size)} of the words`}
+                  #{e.index}: {nameOf(e.trueLabel)} → {nameOf(e.adversarialLabel)} ({formatPercentOrDash(e.adversarialConfidence)}),{' '}
+                  {report.model.task === 'image' ? `L2 ${num(e.size)}` : `${formatPercentOrDash(e.size)} of the words`}
                 </figcaption>
               </figure>
             ))}
@@ -223,7 +240,8 @@ export const ReportView = memo(function ReportView({ report }: { report: Robustn
             </table>
           )}
           <p className="muted">
-            {report.extraction.strategy} queries, {report.extraction.output} answers, substitute {report.extraction.substitute}; fidelity on {report.extraction.heldOut} held-out examples never queried.
+            {report.extraction.strategy} queries, {report.extraction.output} answers, substitute {report.extraction.substitute}; fidelity on{' '}
+            {report.extraction.heldOut} held-out examples never queried.
           </p>
         </>
       ) : null}

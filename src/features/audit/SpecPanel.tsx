@@ -12,7 +12,13 @@ function NumberField({ label, value, onChange, step = 1 }: { label: string; valu
   return (
     <label className="param">
       <span>{label}</span>
-      <input type="number" value={Number.isFinite(value) ? value : ''} step={step} onChange={(e) => onChange(e.target.value === '' ? NaN : Number(e.target.value))} aria-label={label} />
+      <input
+        type="number"
+        value={Number.isFinite(value) ? value : ''}
+        step={step}
+        onChange={(e) => onChange(e.target.value === '' ? NaN : Number(e.target.value))}
+        aria-label={label}
+      />
     </label>
   );
 }
@@ -33,7 +39,10 @@ export function SpecPanel() {
   useEffect(() => {
     if (checkedOnLoad.current || !model || !spec) return;
     checkedOnLoad.current = true;
-    void auditWorker.call('check', { spec }).then((result) => useAuditLab.getState().spec === spec && set({ checks: result }), (e: unknown) => setError(errorText(e)));
+    void auditWorker.call('check', { spec }).then(
+      (result) => useAuditLab.getState().spec === spec && set({ checks: result }),
+      (e: unknown) => setError(errorText(e)),
+    );
   }, [model, spec, set]);
   if (!model || !spec) return null;
 
@@ -93,8 +102,23 @@ export function SpecPanel() {
             onChange={(e) =>
               setSpec(
                 e.target.value === 'image'
-                  ? { task: 'image', name: spec.name, classes: spec.classes, output: spec.output, inputShape: [28, 28, 1], valueRange: [0, 1], channelOrder: 'grayscale' }
-                  : { task: 'text', name: spec.name, classes: spec.classes, output: spec.output, maxLength: 100, tokenizer: { kind: 'words-v1', vocabulary: { version: 1, words: [], counts: [] } } },
+                  ? {
+                      task: 'image',
+                      name: spec.name,
+                      classes: spec.classes,
+                      output: spec.output,
+                      inputShape: [28, 28, 1],
+                      valueRange: [0, 1],
+                      channelOrder: 'grayscale',
+                    }
+                  : {
+                      task: 'text',
+                      name: spec.name,
+                      classes: spec.classes,
+                      output: spec.output,
+                      maxLength: 100,
+                      tokenizer: { kind: 'words-v1', vocabulary: { version: 1, words: [], counts: [] } },
+                    },
               )
             }
           >
@@ -106,7 +130,16 @@ export function SpecPanel() {
           <>
             <NumberField label="Height" value={spec.inputShape[0]} onChange={(n) => edit({ inputShape: [n, spec.inputShape[1], spec.inputShape[2]] })} />
             <NumberField label="Width" value={spec.inputShape[1]} onChange={(n) => edit({ inputShape: [spec.inputShape[0], n, spec.inputShape[2]] })} />
-            <NumberField label="Channels" value={spec.inputShape[2]} onChange={(n) => edit({ inputShape: [spec.inputShape[0], spec.inputShape[1], n], channelOrder: n === 1 ? 'grayscale' : spec.channelOrder === 'grayscale' ? 'rgb' : spec.channelOrder })} />
+            <NumberField
+              label="Channels"
+              value={spec.inputShape[2]}
+              onChange={(n) =>
+                edit({
+                  inputShape: [spec.inputShape[0], spec.inputShape[1], n],
+                  channelOrder: n === 1 ? 'grayscale' : spec.channelOrder === 'grayscale' ? 'rgb' : spec.channelOrder,
+                })
+              }
+            />
             <NumberField label="Black pixel value" value={spec.valueRange[0]} step={0.1} onChange={(n) => edit({ valueRange: [n, spec.valueRange[1]] })} />
             <NumberField label="White pixel value" value={spec.valueRange[1]} step={0.1} onChange={(n) => edit({ valueRange: [spec.valueRange[0], n] })} />
             <label className="param">
@@ -127,16 +160,31 @@ export function SpecPanel() {
                 {spec.tokenizer.vocabulary.words.length > 0 ? `${formatCount(spec.tokenizer.vocabulary.words.length)} words` : 'none yet'}{' '}
                 <label className="file-button">
                   choose file
-                  <input type="file" accept=".json,.txt" aria-label="vocabulary file" onChange={(e) => {
-                    const file = e.target.files?.[0];
-                    if (file) void loadVocabulary(file.text(), file.name);
-                  }} />
+                  <input
+                    type="file"
+                    accept=".json,.txt"
+                    aria-label="vocabulary file"
+                    onChange={(e) => {
+                      const file = e.target.files?.[0];
+                      if (file) void loadVocabulary(file.text(), file.name);
+                    }}
+                  />
                 </label>{' '}
-                <button type="button" onClick={() => void loadVocabulary(fetch(EXAMPLE_VOCABULARY).then((response) => response.text()), 'spam-bow vocabulary.json')}>
+                <button
+                  type="button"
+                  onClick={() =>
+                    void loadVocabulary(
+                      fetch(EXAMPLE_VOCABULARY).then((response) => response.text()),
+                      'spam-bow vocabulary.json',
+                    )
+                  }
+                >
                   use spam-bow's (example)
                 </button>
               </span>
-              <small className="muted">Lower-cased words (letters, digits, marks); id 0 pads, 1 is unknown, word i of the list has id i + 2; the first tokens are kept.</small>
+              <small className="muted">
+                Lower-cased words (letters, digits, marks); id 0 pads, 1 is unknown, word i of the list has id i + 2; the first tokens are kept.
+              </small>
             </div>
           </>
         )}

@@ -145,8 +145,8 @@ export function ExtractionLab() {
     <section className="extraction-lab">
       <h2>Model extraction</h2>
       <p className="muted">
-        The victim answers queries from a worker of its own; the attacker, in another worker, sees only the answers. It trains a
-        substitute on them and measures its fidelity (agreement with the victim) on 1,900 test digits it never queried.
+        The victim answers queries from a worker of its own; the attacker, in another worker, sees only the answers. It trains a substitute on them and measures
+        its fidelity (agreement with the victim) on 1,900 test digits it never queried.
       </p>
       <SetupForm setup={setup} victimId={victimId} onChange={setSetup} report={fields.report}>
         <button ref={focus.run} type="button" className="primary" onClick={() => void run()} disabled={job.running || !victim || fields.invalid}>
@@ -154,7 +154,11 @@ export function ExtractionLab() {
         </button>
       </SetupForm>
       {job.running ? <ProgressBar fraction={job.fraction} message={job.message} onCancel={job.cancel} cancelRef={focus.stop} /> : null}
-      {error ? <p className="error" role="alert">{error}</p> : null}
+      {error ? (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      ) : null}
       <ErrorBoundary name="The extraction results" onReset={() => useExtractionLab.getState().clear()} resetLabel="Clear the runs">
         <FaultPoint where="extraction-results" />
         {runs.length ? <FidelityChart runs={runs} /> : null}
@@ -203,7 +207,11 @@ function TransferPanel({ victimId, seed }: { victimId: string; seed: number }) {
     const end = await job.start({ lab: 'extraction', title: `Transfer ${attackId.toUpperCase()} from the stolen copy` }, async (options) => {
       // A fresh oracle session for this phase: each digit costs one query per budget, plus one for its clean label.
       const oracleBudget = count * (budgets.length + 1);
-      const info = await oracle.call('open', { model: victim, config: { output: { kind: 'label' }, budget: oracleBudget, seed } }, { signal: options.signal, onSent: options.onSent });
+      const info = await oracle.call(
+        'open',
+        { model: victim, config: { output: { kind: 'label' }, budget: oracleBudget, seed } },
+        { signal: options.signal, onSent: options.onSent },
+      );
       const transfer = await attacker.call(
         'transfer',
         { attackId, budgets, count, heldOutFrom: HELD_OUT_FROM, oracleBudget, numClasses: info.numClasses, inputShape: info.inputShape, seed },
@@ -212,7 +220,17 @@ function TransferPanel({ victimId, seed }: { victimId: string; seed: number }) {
       options.onProgress?.({ fraction: 1, message: 'the same attack, white-box on the victim…' });
       const whiteBox = await compute.call(
         'sweep',
-        { model: victim, spec: { attacks: [{ id: attackId, params: attackId === 'pgd' ? { max_iter: 40 } : {} }], budgets, count, start: HELD_OUT_FROM, seed, galleryPerPoint: 0 } },
+        {
+          model: victim,
+          spec: {
+            attacks: [{ id: attackId, params: attackId === 'pgd' ? { max_iter: 40 } : {} }],
+            budgets,
+            count,
+            start: HELD_OUT_FROM,
+            seed,
+            galleryPerPoint: 0,
+          },
+        },
         { signal: options.signal },
       );
       return { transfer, whiteBox };
@@ -251,14 +269,27 @@ function TransferPanel({ victimId, seed }: { victimId: string; seed: number }) {
         </label>
         <label>
           Held-out digits{' '}
-          <NumberField name="Held-out digits" integer min={1} max={1900} value={count} onChange={setCount} aria-label="transfer digits" onValidity={transferFields.report('count')} />
+          <NumberField
+            name="Held-out digits"
+            integer
+            min={1}
+            max={1900}
+            value={count}
+            onChange={setCount}
+            aria-label="transfer digits"
+            onValidity={transferFields.report('count')}
+          />
         </label>
         <button ref={transferFocus.run} type="button" className="primary" onClick={() => void run()} disabled={job.running || transferFields.invalid}>
           Run transfer attack
         </button>
       </div>
       {job.running ? <ProgressBar fraction={job.fraction} message={job.message} onCancel={job.cancel} cancelRef={transferFocus.stop} /> : null}
-      {error ? <p className="error" role="alert">{error}</p> : null}
+      {error ? (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      ) : null}
       {outcome ? (
         <>
           <p className="muted small">
@@ -270,7 +301,12 @@ function TransferPanel({ victimId, seed }: { victimId: string; seed: number }) {
             yLabel="success"
             height={260}
             series={[
-              { key: 'transfer', label: 'crafted on the stolen copy (transfer)', color: CHART_COLORS[1], points: outcome.points.map((p) => ({ budget: p.eps, accuracy: p.transfer })) },
+              {
+                key: 'transfer',
+                label: 'crafted on the stolen copy (transfer)',
+                color: CHART_COLORS[1],
+                points: outcome.points.map((p) => ({ budget: p.eps, accuracy: p.transfer })),
+              },
               {
                 key: 'whiteBox',
                 label: 'crafted on the victim (white-box)',
@@ -302,10 +338,18 @@ const FidelityChart = memo(function FidelityChart({ runs }: { runs: ExtractionRu
     const color = CHART_COLORS[i % CHART_COLORS.length];
     return [
       { key: `${run.id}-f`, label: `fidelity: ${run.label}`, color, points: run.rounds.map((r) => ({ budget: r.queriesUsed, accuracy: r.fidelity })) },
-      { key: `${run.id}-a`, label: `accuracy: ${run.label}`, color, dashed: true, points: run.rounds.map((r) => ({ budget: r.queriesUsed, accuracy: r.accuracy })) },
+      {
+        key: `${run.id}-a`,
+        label: `accuracy: ${run.label}`,
+        color,
+        dashed: true,
+        points: run.rounds.map((r) => ({ budget: r.queriesUsed, accuracy: r.accuracy })),
+      },
     ];
   });
-  return <AccuracyChart description="fidelity against queries chart" xLabel="queries used" yLabel="" xTitle={(q) => `${q} queries`} xFrom={0} series={series} />;
+  return (
+    <AccuracyChart description="fidelity against queries chart" xLabel="queries used" yLabel="" xTitle={(q) => `${q} queries`} xFrom={0} series={series} />
+  );
 });
 
 function RunDetails({ run, onExport }: { run: ExtractionRun; onExport(): void }) {
@@ -320,30 +364,30 @@ function RunDetails({ run, onExport }: { run: ExtractionRun; onExport(): void })
         </p>
       ) : null}
       <ScrollBox label="extraction rounds table">
-      <table className="results" aria-label="extraction rounds">
-        <thead>
-          <tr>
-            <th className="num">Round</th>
-            <th className="num">Queries</th>
-            <th className="num">Training set</th>
-            <th className="num">Fidelity</th>
-            <th className="num">Accuracy</th>
-            <th className="num">Seconds</th>
-          </tr>
-        </thead>
-        <tbody>
-          {run.rounds.map((r) => (
-            <tr key={r.round}>
-              <td className="num">{r.round}</td>
-              <td className="num">{r.queriesUsed}</td>
-              <td className="num">{r.trainingSetSize}</td>
-              <td className="num">{formatPercent(r.fidelity)}</td>
-              <td className="num">{formatPercent(r.accuracy)}</td>
-              <td className="num">{r.seconds.toFixed(1)}</td>
+        <table className="results" aria-label="extraction rounds">
+          <thead>
+            <tr>
+              <th className="num">Round</th>
+              <th className="num">Queries</th>
+              <th className="num">Training set</th>
+              <th className="num">Fidelity</th>
+              <th className="num">Accuracy</th>
+              <th className="num">Seconds</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {run.rounds.map((r) => (
+              <tr key={r.round}>
+                <td className="num">{r.round}</td>
+                <td className="num">{r.queriesUsed}</td>
+                <td className="num">{r.trainingSetSize}</td>
+                <td className="num">{formatPercent(r.fidelity)}</td>
+                <td className="num">{formatPercent(r.accuracy)}</td>
+                <td className="num">{r.seconds.toFixed(1)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
       </ScrollBox>
       {run.verdict ? (
         <p className={run.verdict.flagged ? 'verdict success' : 'verdict failure'} data-testid="detector-verdict">
@@ -361,30 +405,30 @@ function RunDetails({ run, onExport }: { run: ExtractionRun; onExport(): void })
             </button>
           </h4>
           <ScrollBox label="query log table">
-          <table className="results query-log-table" aria-label="query log">
-            <thead>
-              <tr>
-                <th className="num">#</th>
-                <th className="num">ms</th>
-                <th>input hash</th>
-                <th className="num">label</th>
-                <th>answer</th>
-              </tr>
-            </thead>
-            <tbody>
-              {run.logTail?.map((entry) => (
-                <tr key={entry.index}>
-                  <td className="num">{entry.index}</td>
-                  <td className="num">{entry.time.toFixed(0)}</td>
-                  <td>
-                    <code>{entry.inputHash}</code>
-                  </td>
-                  <td className="num">{entry.label}</td>
-                  <td className="small">{entry.output.map((v) => (Number.isInteger(v) ? v : v.toFixed(3))).join(' ')}</td>
+            <table className="results query-log-table" aria-label="query log">
+              <thead>
+                <tr>
+                  <th className="num">#</th>
+                  <th className="num">ms</th>
+                  <th>input hash</th>
+                  <th className="num">label</th>
+                  <th>answer</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {run.logTail?.map((entry) => (
+                  <tr key={entry.index}>
+                    <td className="num">{entry.index}</td>
+                    <td className="num">{entry.time.toFixed(0)}</td>
+                    <td>
+                      <code>{entry.inputHash}</code>
+                    </td>
+                    <td className="num">{entry.label}</td>
+                    <td className="small">{entry.output.map((v) => (Number.isInteger(v) ? v : v.toFixed(3))).join(' ')}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
           </ScrollBox>
           <p className="muted small">The last {run.logTail?.length} entries; the export has all of them.</p>
         </div>

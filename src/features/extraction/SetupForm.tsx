@@ -93,7 +93,19 @@ export function SetupForm({ setup, victimId, onChange, report, children }: Setup
   const substitute = getSubstituteMeta(setup.substitute.id);
   const output = getOutputModeMeta(setup.output.id);
   // What the lab's spec locks (shown, not editable) or hides (not rendered).
-  const c = useControlMap(['model', 'output', 'oparams', 'defenses', 'dparams', 'budget', 'strategy', 'sparams', 'per_round', 'substitute', 'subparams'] as const);
+  const c = useControlMap([
+    'model',
+    'output',
+    'oparams',
+    'defenses',
+    'dparams',
+    'budget',
+    'strategy',
+    'sparams',
+    'per_round',
+    'substitute',
+    'subparams',
+  ] as const);
   const defenseOf = (id: DefenseId) => setup.defenses.find((d) => d.id === id);
   const setDefense = (id: DefenseId, chosen: Chosen<DefenseId> | undefined) =>
     // Kept in catalog order, so the same defenses always make the same setup.
@@ -114,7 +126,12 @@ export function SetupForm({ setup, victimId, onChange, report, children }: Setup
         </label>
         <label hidden={c.output.hidden}>
           Answers{c.output.locked ? <LockMark /> : null}{' '}
-          <select value={setup.output.id} disabled={c.output.locked} onChange={(e) => onChange({ output: { id: e.target.value as OutputModeId, params: {} } })} aria-label="output mode">
+          <select
+            value={setup.output.id}
+            disabled={c.output.locked}
+            onChange={(e) => onChange({ output: { id: e.target.value as OutputModeId, params: {} } })}
+            aria-label="output mode"
+          >
             {OUTPUT_MODE_METAS.map((m) => (
               <option key={m.id} value={m.id}>
                 {m.name}
@@ -128,7 +145,13 @@ export function SetupForm({ setup, victimId, onChange, report, children }: Setup
           return (
             <div key={meta.id} className="defense" hidden={c.defenses.hidden}>
               <label title={meta.description}>
-                <input type="checkbox" checked={!!chosen} disabled={c.defenses.locked} onChange={(e) => setDefense(meta.id, e.target.checked ? { id: meta.id, params: {} } : undefined)} /> {meta.name}
+                <input
+                  type="checkbox"
+                  checked={!!chosen}
+                  disabled={c.defenses.locked}
+                  onChange={(e) => setDefense(meta.id, e.target.checked ? { id: meta.id, params: {} } : undefined)}
+                />{' '}
+                {meta.name}
               </label>
               {chosen ? <EntryParams entry={meta} chosen={chosen} onChange={(next) => setDefense(meta.id, next)} report={report} control={c.dparams} /> : null}
             </div>
@@ -153,7 +176,12 @@ export function SetupForm({ setup, victimId, onChange, report, children }: Setup
         <legend>Attacker</legend>
         <label hidden={c.strategy.hidden}>
           Knowledge and strategy{c.strategy.locked ? <LockMark /> : null}{' '}
-          <select value={strategy.id} disabled={c.strategy.locked} onChange={(e) => onChange({ strategy: { id: e.target.value as StrategyId, params: {} } })} aria-label="strategy">
+          <select
+            value={strategy.id}
+            disabled={c.strategy.locked}
+            onChange={(e) => onChange({ strategy: { id: e.target.value as StrategyId, params: {} } })}
+            aria-label="strategy"
+          >
             {(Object.keys(KNOWLEDGE_TEXT) as AttackerKnowledge[]).map((knowledge) => (
               <optgroup key={knowledge} label={KNOWLEDGE_TEXT[knowledge]}>
                 {STRATEGY_METAS.filter((m) => m.knowledge === knowledge).map((m) => (
@@ -183,7 +211,12 @@ export function SetupForm({ setup, victimId, onChange, report, children }: Setup
         </label>
         <label hidden={c.substitute.hidden}>
           Substitute{c.substitute.locked ? <LockMark /> : null}{' '}
-          <select value={substitute.id} disabled={c.substitute.locked} onChange={(e) => onChange({ substitute: { id: e.target.value as SubstituteId, params: {} } })} aria-label="substitute">
+          <select
+            value={substitute.id}
+            disabled={c.substitute.locked}
+            onChange={(e) => onChange({ substitute: { id: e.target.value as SubstituteId, params: {} } })}
+            aria-label="substitute"
+          >
             {SUBSTITUTE_METAS.map((m) => (
               <option key={m.id} value={m.id}>
                 {m.name}
@@ -194,7 +227,13 @@ export function SetupForm({ setup, victimId, onChange, report, children }: Setup
         <EntryNote entry={substitute} />
         <details className="substitute-training">
           <summary>Substitute training</summary>
-          <EntryParams entry={substitute} chosen={setup.substitute} onChange={(chosen) => onChange({ substitute: chosen })} report={report} control={c.subparams} />
+          <EntryParams
+            entry={substitute}
+            chosen={setup.substitute}
+            onChange={(chosen) => onChange({ substitute: chosen })}
+            report={report}
+            control={c.subparams}
+          />
         </details>
         {children}
       </fieldset>

@@ -34,10 +34,24 @@ export function ImageAttackLab() {
         <h2>Image attacks</h2>
         {viewControl.hidden ? null : (
           <div className="segmented" role="tablist" aria-label="image lab view">
-            <button type="button" role="tab" aria-selected={view === 'single'} className={view === 'single' ? 'active' : ''} disabled={viewControl.locked && view !== 'single'} onClick={() => set({ view: 'single' })}>
+            <button
+              type="button"
+              role="tab"
+              aria-selected={view === 'single'}
+              className={view === 'single' ? 'active' : ''}
+              disabled={viewControl.locked && view !== 'single'}
+              onClick={() => set({ view: 'single' })}
+            >
               One example
             </button>
-            <button type="button" role="tab" aria-selected={view === 'sweep'} className={view === 'sweep' ? 'active' : ''} disabled={viewControl.locked && view !== 'sweep'} onClick={() => set({ view: 'sweep' })}>
+            <button
+              type="button"
+              role="tab"
+              aria-selected={view === 'sweep'}
+              className={view === 'sweep' ? 'active' : ''}
+              disabled={viewControl.locked && view !== 'sweep'}
+              onClick={() => set({ view: 'sweep' })}
+            >
               Accuracy vs budget
             </button>
           </div>
@@ -73,20 +87,25 @@ function withJudgedLabel(input: LabInput | undefined, prediction: Prediction | u
 /** What the model says about the input before any attack. */
 function CleanPrediction({ model, input, state }: { model: ModelRef; input: LabInput | undefined; state: ReturnType<typeof usePrediction> }) {
   const { prediction, error } = state;
-  if (error) return <p className="error" role="alert">The model could not predict: {error}</p>;
+  if (error)
+    return (
+      <p className="error" role="alert">
+        The model could not predict: {error}
+      </p>
+    );
   if (!prediction) return <p className="muted">{input ? 'Loading the model in the worker…' : ''}</p>;
   const p = prediction.probabilities[0];
   return (
     <div className="prediction">
       <p>
-        {model.card.name} predicts <strong data-testid="predicted-label">{model.card.classes[prediction.labels[0]]}</strong> with{' '}
-        {formatPercent(maxOf(p))} confidence
+        {model.card.name} predicts <strong data-testid="predicted-label">{model.card.classes[prediction.labels[0]]}</strong> with {formatPercent(maxOf(p))}{' '}
+        confidence
         {input && input.labelSource !== 'model' && prediction.labels[0] !== input.label ? ' (wrong)' : ''}.
       </p>
       {input?.labelSource === 'model' ? (
         <p className="note" data-testid="label-note">
-          You have not said which digit this is, so the model&apos;s own answer stands in as the label: an attack &quot;fools&quot; it when the
-          prediction moves away from {model.card.classes[prediction.labels[0]]}. Set the true label above to judge it against yours.
+          You have not said which digit this is, so the model&apos;s own answer stands in as the label: an attack &quot;fools&quot; it when the prediction moves
+          away from {model.card.classes[prediction.labels[0]]}. Set the true label above to judge it against yours.
         </p>
       ) : null}
       <ProbabilityBars probabilities={p} classes={model.card.classes} trueClass={input?.label} />
@@ -102,11 +121,13 @@ function AccuracyCheck({ model }: { model: ModelRef }) {
   const report = (text: string) => (setOutcome(text), announce(`Accuracy check: ${text}`));
   const run = () => {
     setOutcome(undefined);
-    void job.start({ lab: 'image', title: `Accuracy of ${model.id} on the test digits` }, (options) => compute.call('evaluate', { model, split: 'test' }, options)).then((end) => {
-      if (!end.ok) return report(end.cancelled ? 'Cancelled.' : `Failed: ${end.error}`);
-      const { correct, total } = end.result;
-      report(`${correct} / ${total} correct: ${((correct / total) * 100).toFixed(2)}% (model card: ${(model.card.metrics.testAccuracy * 100).toFixed(2)}%).`);
-    });
+    void job
+      .start({ lab: 'image', title: `Accuracy of ${model.id} on the test digits` }, (options) => compute.call('evaluate', { model, split: 'test' }, options))
+      .then((end) => {
+        if (!end.ok) return report(end.cancelled ? 'Cancelled.' : `Failed: ${end.error}`);
+        const { correct, total } = end.result;
+        report(`${correct} / ${total} correct: ${((correct / total) * 100).toFixed(2)}% (model card: ${(model.card.metrics.testAccuracy * 100).toFixed(2)}%).`);
+      });
   };
   return (
     <div className="accuracy-check">

@@ -62,19 +62,39 @@ function TestDigitSource({ onInput, fixed }: { onInput(input: LabInput | undefin
   const input = useMemo(
     () =>
       digit
-        ? { pixels: digit.pixels, width: digit.width, height: digit.height, label: digit.label, labelSource: 'test' as const, description: `test digit #${index}` }
+        ? {
+            pixels: digit.pixels,
+            width: digit.width,
+            height: digit.height,
+            label: digit.label,
+            labelSource: 'test' as const,
+            description: `test digit #${index}`,
+          }
         : undefined,
     [digit, index],
   );
   useStableInput(input, onInput);
   return (
     <div className="source">
-      {error ? <p className="error" role="alert">{error}</p> : null}
+      {error ? (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      ) : null}
       {fixed?.hidden ? null : (
         <div className="digit-controls">
           <label>
             Test digit #{fixed?.locked ? <LockMark /> : null}
-            <NumberField name="Test digit" integer min={0} max={count - 1} value={index} aria-label="test digit index" disabled={fixed?.locked} onChange={(digit) => set({ digit })} />
+            <NumberField
+              name="Test digit"
+              integer
+              min={0}
+              max={count - 1}
+              value={index}
+              aria-label="test digit index"
+              disabled={fixed?.locked}
+              onChange={(digit) => set({ digit })}
+            />
           </label>
           {fixed?.locked ? null : (
             <>
@@ -114,7 +134,14 @@ function CustomSource({ kind, classes, onInput }: { kind: 'draw' | 'upload'; cla
   const input = useMemo(
     () =>
       pixels
-        ? { pixels, width: 28, height: 28, label, labelSource: label === undefined ? ('model' as const) : ('user' as const), description: kind === 'draw' ? 'your drawing' : 'your image' }
+        ? {
+            pixels,
+            width: 28,
+            height: 28,
+            label,
+            labelSource: label === undefined ? ('model' as const) : ('user' as const),
+            description: kind === 'draw' ? 'your drawing' : 'your image',
+          }
         : undefined,
     [pixels, label, kind],
   );
@@ -143,7 +170,11 @@ function CustomSource({ kind, classes, onInput }: { kind: 'draw' | 'upload'; cla
               }
             }}
           />
-          {error ? <p className="error" role="alert">{error}</p> : null}
+          {error ? (
+            <p className="error" role="alert">
+              {error}
+            </p>
+          ) : null}
           {note && !error ? <p className="note">{note}</p> : null}
           {pixels ? <DigitImage pixels={pixels} width={28} height={28} label="uploaded image" /> : null}
         </div>

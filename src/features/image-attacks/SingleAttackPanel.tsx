@@ -16,13 +16,7 @@ import { decodeParams, encodeParams } from '../../core/attacks/paramCodec';
 import { ATTACK_METAS, getAttackMeta } from '../../core/attacks/catalog';
 import type { AttackParams } from '../../core/attacks/types';
 import { selectImageLabSingle, selectSetSingle, useImageLab } from '../../stores/imageLab';
-import {
-  selectAttackId,
-  selectAttackParams,
-  selectSeed,
-  selectSetSettings,
-  useSettings,
-} from '../../stores/settings';
+import { selectAttackId, selectAttackParams, selectSeed, selectSetSettings, useSettings } from '../../stores/settings';
 import type { AttackFrame, ModelRef, ModelWorkerApi, SingleAttackResult } from '../../workers/modelApi';
 import { AttackPicker } from './AttackPicker';
 import type { LabInput } from './InputPicker';
@@ -58,7 +52,17 @@ export function SingleAttackPanel({ model, input }: { model: ModelRef; input: La
     const labelSource = input.labelSource;
     setFrame(undefined);
     const pixels = Float32Array.from(input.pixels, (v) => v / 255);
-    const args = { model, attackId: attack.id, params, pixels, label, target: targeted ? chosenTarget : undefined, seed, animate: true, locks: lockedValues('image') };
+    const args = {
+      model,
+      attackId: attack.id,
+      params,
+      pixels,
+      label,
+      target: targeted ? chosenTarget : undefined,
+      seed,
+      animate: true,
+      locks: lockedValues('image'),
+    };
     void job
       .start(
         { lab: 'image', title: `${attack.name} on one image` },
@@ -224,7 +228,11 @@ function AttackOutcome({ result, classes }: { result: NonNullable<ReturnType<typ
         <button type="button" onClick={() => downloadBytes(`${fileStem}.png`, encodePng(adversarialBytes, 28, 28, 1), 'image/png')}>
           PNG
         </button>{' '}
-        <button type="button" onClick={() => downloadBytes(`${fileStem}-28x28x1.u8`, adversarialBytes, 'application/octet-stream')} title="784 bytes, row-major, pixel value x 255">
+        <button
+          type="button"
+          onClick={() => downloadBytes(`${fileStem}-28x28x1.u8`, adversarialBytes, 'application/octet-stream')}
+          title="784 bytes, row-major, pixel value x 255"
+        >
           raw uint8
         </button>
       </p>

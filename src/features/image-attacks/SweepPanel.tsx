@@ -22,15 +22,7 @@ import type { AttackParams } from '../../core/attacks/types';
 import { adversarialSetToTar, sweepToCsv, sweepToJson } from '../../core/metrics/export';
 import type { SweepResult } from '../../core/metrics/sweep';
 import { selectAddSweep, selectClearSweeps, selectSweeps, useImageLab } from '../../stores/imageLab';
-import {
-  selectSeed,
-  selectSetSettings,
-  selectSweepAttacks,
-  selectSweepBudgets,
-  selectSweepCount,
-  selectSweepParams,
-  useSettings,
-} from '../../stores/settings';
+import { selectSeed, selectSetSettings, selectSweepAttacks, selectSweepBudgets, selectSweepCount, selectSweepParams, useSettings } from '../../stores/settings';
 import type { ModelRef } from '../../workers/modelApi';
 import { normText } from './AttackPicker';
 import { formatPercentOrDash, formatSeconds } from '../../core/format';
@@ -39,7 +31,9 @@ const fixed = (x: number | null, digits = 3) => (x === null ? '–' : x.toFixed(
 
 /** Accuracy against budget over the test set: choose attacks and budgets, run with progress and cancel, read the results. */
 export function SweepPanel({ model }: { model: ModelRef }) {
-  const chosen = useSettings(selectSweepAttacks).split(',').filter((id) => ATTACK_METAS.some((a) => a.id === id));
+  const chosen = useSettings(selectSweepAttacks)
+    .split(',')
+    .filter((id) => ATTACK_METAS.some((a) => a.id === id));
   const budgetsText = useSettings(selectSweepBudgets);
   const count = useSettings(selectSweepCount);
   const seed = useSettings(selectSeed);
@@ -82,7 +76,11 @@ export function SweepPanel({ model }: { model: ModelRef }) {
 
   const toggle = (id: string, on: boolean) => {
     const next = on ? [...chosen, id] : chosen.filter((c) => c !== id);
-    set({ sweep: ATTACK_METAS.map((a) => a.id).filter((a) => next.includes(a)).join(',') });
+    set({
+      sweep: ATTACK_METAS.map((a) => a.id)
+        .filter((a) => next.includes(a))
+        .join(','),
+    });
   };
 
   const run = () => {
@@ -99,18 +97,22 @@ export function SweepPanel({ model }: { model: ModelRef }) {
     };
     const title = `Sweep: ${chosen.map((id) => getAttackMeta(id).name).join(', ')} over ${count} digits`;
     // A job: it keeps running, visible and cancellable in the status bar, when the user leaves this view.
-    void job.start({ lab: 'image', title }, (options) => compute.call('sweep', { model, spec, locks: lockedValues('image') }, options)).then((end) => {
-      if (!end.ok) {
-        if (end.cancelled) setNote('Cancelled.');
-        announce(end.cancelled ? 'Sweep cancelled.' : `The sweep failed: ${end.error}`);
-      } else if (end.result.points.length === 0) {
-        // Cancelled before any batch finished: nothing measured, so nothing to keep or draw.
-        setNote('Cancelled before the first batch of digits finished: nothing was measured.');
-      } else {
-        addSweep(end.result);
-        announce(`Sweep finished${end.result.partial ? ' (cancelled: partial)' : ''}: clean accuracy ${formatPercentOrDash(end.result.cleanAccuracy)}; the chart and the table follow.`);
-      }
-    });
+    void job
+      .start({ lab: 'image', title }, (options) => compute.call('sweep', { model, spec, locks: lockedValues('image') }, options))
+      .then((end) => {
+        if (!end.ok) {
+          if (end.cancelled) setNote('Cancelled.');
+          announce(end.cancelled ? 'Sweep cancelled.' : `The sweep failed: ${end.error}`);
+        } else if (end.result.points.length === 0) {
+          // Cancelled before any batch finished: nothing measured, so nothing to keep or draw.
+          setNote('Cancelled before the first batch of digits finished: nothing was measured.');
+        } else {
+          addSweep(end.result);
+          announce(
+            `Sweep finished${end.result.partial ? ' (cancelled: partial)' : ''}: clean accuracy ${formatPercentOrDash(end.result.cleanAccuracy)}; the chart and the table follow.`,
+          );
+        }
+      });
   };
 
   return (
@@ -180,22 +182,41 @@ export function SweepPanel({ model }: { model: ModelRef }) {
             Use all 2,000
           </button>
         ) : null}
-        <button ref={focus.run} type="button" className="primary" onClick={run} disabled={job.running || !!budgetError || chosen.length === 0 || fields.invalid}>
+        <button
+          ref={focus.run}
+          type="button"
+          className="primary"
+          onClick={run}
+          disabled={job.running || !!budgetError || chosen.length === 0 || fields.invalid}
+        >
           Run sweep
         </button>
       </div>
       <p className="muted small">
-        Iterative attacks use the step size 2.5 ε / iterations at each budget (Madry et al.). Minimal-perturbation attacks run once; at
-        budget ε a digit counts as fooled when their perturbation is at most ε in their own norm.
+        Iterative attacks use the step size 2.5 ε / iterations at each budget (Madry et al.). Minimal-perturbation attacks run once; at budget ε a digit counts
+        as fooled when their perturbation is at most ε in their own norm.
       </p>
-      {budgetError ? <p className="error" role="alert">{budgetError}</p> : null}
+      {budgetError ? (
+        <p className="error" role="alert">
+          {budgetError}
+        </p>
+      ) : null}
       {chosen.length === 0 ? <p className="error">Choose at least one attack.</p> : null}
       {job.running ? <ProgressBar fraction={job.fraction} message={job.message} onCancel={job.cancel} cancelRef={focus.stop} /> : null}
-      {error ? <p className={error.startsWith('Cancelled') ? 'note' : 'error'} role="alert">{error}</p> : null}
+      {error ? (
+        <p className={error.startsWith('Cancelled') ? 'note' : 'error'} role="alert">
+          {error}
+        </p>
+      ) : null}
       {latest ? (
         <ErrorBoundary name="The sweep results" onReset={clearSweeps} resetLabel="Clear the sweep results">
           <FaultPoint where="sweep-results" />
-          <SweepResults key={latest.seconds + latest.modelId} result={latest} classes={model.card.classes} shape={model.card.input.shape as [number, number, number]} />
+          <SweepResults
+            key={latest.seconds + latest.modelId}
+            result={latest}
+            classes={model.card.classes}
+            shape={model.card.input.shape as [number, number, number]}
+          />
         </ErrorBoundary>
       ) : null}
     </div>

@@ -69,18 +69,16 @@ export function BatchPanel() {
   return (
     <div className="batch-panel">
       <p className="note">
-        Each family (character, Unicode, word) attacks the first N spam messages of the test split with the options of the
-        single-message view (query budget, edit distance, good words), up to 15% of the words; accuracy is read at each
-        budget from the same runs. Behind the normalizer, the unaware attacker's texts are re-judged, and the adaptive
-        attacker crafts new ones against normalizer + model.
+        Each family (character, Unicode, word) attacks the first N spam messages of the test split with the options of the single-message view (query budget,
+        edit distance, good words), up to 15% of the words; accuracy is read at each budget from the same runs. Behind the normalizer, the unaware attacker's
+        texts are re-judged, and the adaptive attacker crafts new ones against normalizer + model.
       </p>
       <div className="sweep-settings">
         <label>
           Messages <NumberField name="Messages" integer min={1} max={357} value={count} onChange={setCount} onValidity={fields.report('count')} />
         </label>
         <label>
-          Word ranking{' '}
-          <SearchMethodSelect value={ranking} onChange={setRanking} />
+          Word ranking <SearchMethodSelect value={ranking} onChange={setRanking} />
         </label>
         {(Object.keys(DEFENSE_SETTINGS) as DefenseSetting[]).map((id) => (
           <label key={id} title={DEFENSE_SETTINGS[id].description}>
@@ -115,7 +113,11 @@ export function BatchPanel() {
               { header: 'Attack success rate', numeric: true, cell: (row) => formatPercent(row.summary.successRate) },
               { header: 'Avg perturbed words', numeric: true, cell: (row) => `${row.summary.averagePerturbedWordPercent.toFixed(1)}%` },
               { header: 'Avg queries', numeric: true, cell: (row) => row.summary.averageQueries.toFixed(1) },
-              { header: 'Succeeded / failed / skipped', numeric: true, cell: (row) => `${row.summary.succeeded} / ${row.summary.failed} / ${row.summary.skipped}` },
+              {
+                header: 'Succeeded / failed / skipped',
+                numeric: true,
+                cell: (row) => `${row.summary.succeeded} / ${row.summary.failed} / ${row.summary.skipped}`,
+              },
             ]}
           />
           {/* One small chart per defense setting, three lines each, rather than nine lines on one. */}
@@ -133,7 +135,12 @@ export function BatchPanel() {
             ))}
           </div>
           <div className="run-row">
-            <button type="button" onClick={() => downloadText(`text-batch-${stamp}.json`, textBatchToJson(batch, { model: TEXT_MODELS[0]?.id, budgets: BUDGETS }), 'application/json')}>
+            <button
+              type="button"
+              onClick={() =>
+                downloadText(`text-batch-${stamp}.json`, textBatchToJson(batch, { model: TEXT_MODELS[0]?.id, budgets: BUDGETS }), 'application/json')
+              }
+            >
               Export JSON
             </button>
             <button type="button" onClick={() => downloadText(`text-batch-${stamp}.csv`, textBatchToCsv(batch), 'text/csv')}>

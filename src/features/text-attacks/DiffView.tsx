@@ -25,7 +25,8 @@ function Character({ char, changed, was }: { char: string; changed: boolean; was
 }
 
 /** Word-level transformations put in a whole new word: no character of it is an "edit" of the old one. */
-const wordLevelName = (transformation: string) => (TRANSFORMATIONS[transformation]?.family === 'word' ? TRANSFORMATIONS[transformation].name.toLowerCase() : undefined);
+const wordLevelName = (transformation: string) =>
+  TRANSFORMATIONS[transformation]?.family === 'word' ? TRANSFORMATIONS[transformation].name.toLowerCase() : undefined;
 
 function EditedWord({ edit }: { edit: Pick<TextEdit, 'before' | 'after' | 'transformation' | 'kind'> }) {
   const diff = diffCharacters(edit.before, edit.after);

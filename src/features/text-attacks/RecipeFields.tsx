@@ -45,12 +45,26 @@ export function TransformationList({ selected, onChange, catalog = TEXT_TRANSFOR
               return (
                 <div key={entry.id} className="transformation-choice">
                   <label className="label-choice" title={entry.help}>
-                    <input type="checkbox" data-transformation={entry.id} checked={current !== undefined} disabled={c.t.locked} onChange={(e) => toggle(entry, e.target.checked)} /> {entry.name}
+                    <input
+                      type="checkbox"
+                      data-transformation={entry.id}
+                      checked={current !== undefined}
+                      disabled={c.t.locked}
+                      onChange={(e) => toggle(entry, e.target.checked)}
+                    />{' '}
+                    {entry.name}
                   </label>
                   {current && entry.params.length > 0 && !c.tp.hidden ? (
                     // Indented under its checkbox; app.css (not this feature's) sizes the fields of a param-form.
                     <div style={{ marginLeft: '1.5rem' }}>
-                      <ParamForm specs={[...entry.params]} values={{ ...defaultTransformationParams(entry), ...current.params }} onChange={(params) => setParams(entry.id, params)} locked={c.tp.locked ? entry.params.map((p) => p.key) : []} idPrefix={`transformation-${entry.id}`} report={report} />
+                      <ParamForm
+                        specs={[...entry.params]}
+                        values={{ ...defaultTransformationParams(entry), ...current.params }}
+                        onChange={(params) => setParams(entry.id, params)}
+                        locked={c.tp.locked ? entry.params.map((p) => p.key) : []}
+                        idPrefix={`transformation-${entry.id}`}
+                        report={report}
+                      />
                     </div>
                   ) : null}
                 </div>
@@ -78,9 +92,23 @@ export function SearchMethodSelect({ value, onChange }: { value: RankingId; onCh
 
 /** One field per constraint of the catalog, typed by its spec. */
 /** Each constraint's control in the lab's spec (src/core/spec/textSpec.ts): what a link locks or hides. */
-const CONSTRAINT_CONTROLS: Record<keyof TextConstraints, string> = { maxWordShare: 'share', maxQueries: 'queries', maxEditDistance: 'edits', skipStopWords: 'stop', allowedCharacters: 'chars' };
+const CONSTRAINT_CONTROLS: Record<keyof TextConstraints, string> = {
+  maxWordShare: 'share',
+  maxQueries: 'queries',
+  maxEditDistance: 'edits',
+  skipStopWords: 'stop',
+  allowedCharacters: 'chars',
+};
 
-export function ConstraintFields({ constraints, onChange, report }: { constraints: TextConstraints; onChange(patch: Partial<TextConstraints>): void; report?: Report }) {
+export function ConstraintFields({
+  constraints,
+  onChange,
+  report,
+}: {
+  constraints: TextConstraints;
+  onChange(patch: Partial<TextConstraints>): void;
+  report?: Report;
+}) {
   const { locked, hidden } = useControlLists();
   return (
     <>

@@ -69,17 +69,24 @@ function MessageEditor() {
   useEffect(() => {
     const model = TEXT_MODELS[0];
     if (!model) return;
-    textWorker.call('samples', { model, label: SPAM, count: 25 }).then((s) => {
-      setSamples(s);
-      if (!useTextLab.getState().text && s[0]) set({ text: s[0].text });
-    }, () => undefined);
+    textWorker.call('samples', { model, label: SPAM, count: 25 }).then(
+      (s) => {
+        setSamples(s);
+        if (!useTextLab.getState().text && s[0]) set({ text: s[0].text });
+      },
+      () => undefined,
+    );
   }, [set]);
   return (
     <div className="message-editor">
       <div className="run-row">
         <label>
           Test spam message{' '}
-          <select aria-label="sample message" defaultValue="" onChange={(e) => e.target.value !== '' && set({ text: samples[Number(e.target.value)].text, result: undefined })}>
+          <select
+            aria-label="sample message"
+            defaultValue=""
+            onChange={(e) => e.target.value !== '' && set({ text: samples[Number(e.target.value)].text, result: undefined })}
+          >
             <option value="" disabled>
               pick one…
             </option>
@@ -106,7 +113,10 @@ function MessageEditor() {
       {score ? (
         <p className="note">
           {formatCount(score.tokens[0])} words; the model reads the first {300}.{' '}
-          {score.normalizations[0].steps.filter((s) => s.count > 0).map((s) => `${s.label}: ${s.count}`).join('; ') || 'The normalizer changes nothing here.'}
+          {score.normalizations[0].steps
+            .filter((s) => s.count > 0)
+            .map((s) => `${s.label}: ${s.count}`)
+            .join('; ') || 'The normalizer changes nothing here.'}
           {score.truncationNotice ? ` ${score.truncationNotice}` : ''}
         </p>
       ) : null}
@@ -128,7 +138,11 @@ function AttackOptionsForm() {
           Word ranking{c.ranking.locked ? <LockMark /> : null}
           <SearchMethodSelect value={recipe.search} onChange={(search) => setRecipe({ search })} />
         </label>
-        <ConstraintFields constraints={recipe.constraints} onChange={(patch) => setRecipe({ constraints: { ...recipe.constraints, ...patch } })} report={fields.report} />
+        <ConstraintFields
+          constraints={recipe.constraints}
+          onChange={(patch) => setRecipe({ constraints: { ...recipe.constraints, ...patch } })}
+          report={fields.report}
+        />
         <label className="param" hidden={c.goodwords.hidden}>
           Good words{c.goodwords.locked ? <LockMark /> : null}
           <select value={source} disabled={c.goodwords.locked} onChange={(e) => setForm({ goodWordSource: e.target.value as GoodWordSource })}>
@@ -139,8 +153,8 @@ function AttackOptionsForm() {
             ))}
           </select>
           <span className="note" data-testid="good-words-help">
-            Good words are words the filter reads as ham. The swap replaces a spammy word with one (FREE → NEWSISFREE: one changed word, no
-            character edit); insertion adds them.
+            Good words are words the filter reads as ham. The swap replaces a spammy word with one (FREE → NEWSISFREE: one changed word, no character edit);
+            insertion adds them.
           </span>
         </label>
       </div>
@@ -148,7 +162,8 @@ function AttackOptionsForm() {
         <legend>Defense{c.defense.locked ? <LockMark /> : null}</legend>
         {(Object.keys(DEFENSE_SETTINGS) as DefenseSetting[]).map((id) => (
           <label key={id} className="label-choice" title={DEFENSE_SETTINGS[id].description}>
-            <input type="radio" name="defense" checked={setting === id} disabled={c.defense.locked} onChange={() => setForm({ setting: id })} /> {DEFENSE_SETTINGS[id].label}
+            <input type="radio" name="defense" checked={setting === id} disabled={c.defense.locked} onChange={() => setForm({ setting: id })} />{' '}
+            {DEFENSE_SETTINGS[id].label}
             <span className="note"> — {DEFENSE_SETTINGS[id].description}</span>
           </label>
         ))}
@@ -281,16 +296,30 @@ export function TextAttackLab() {
         <div>
           <h2>Text attacks: evade the spam filter</h2>
           <p className="note">
-            {model.card.name}, {formatPercent(model.card.metrics.testAccuracy, 2)} right on {formatCount(model.card.training.testSize)} test emails.
-            Everything runs in this tab.
+            {model.card.name}, {formatPercent(model.card.metrics.testAccuracy, 2)} right on {formatCount(model.card.training.testSize)} test emails. Everything
+            runs in this tab.
           </p>
         </div>
         {viewControl.hidden ? null : (
           <div className="segmented" role="tablist" aria-label="text lab view">
-            <button type="button" role="tab" aria-selected={view === 'single'} className={view === 'single' ? 'active' : ''} disabled={viewControl.locked && view !== 'single'} onClick={() => setView('single')}>
+            <button
+              type="button"
+              role="tab"
+              aria-selected={view === 'single'}
+              className={view === 'single' ? 'active' : ''}
+              disabled={viewControl.locked && view !== 'single'}
+              onClick={() => setView('single')}
+            >
               One message
             </button>
-            <button type="button" role="tab" aria-selected={view === 'batch'} className={view === 'batch' ? 'active' : ''} disabled={viewControl.locked && view !== 'batch'} onClick={() => setView('batch')}>
+            <button
+              type="button"
+              role="tab"
+              aria-selected={view === 'batch'}
+              className={view === 'batch' ? 'active' : ''}
+              disabled={viewControl.locked && view !== 'batch'}
+              onClick={() => setView('batch')}
+            >
               Batch over test spam
             </button>
           </div>

@@ -25,7 +25,9 @@ describe('a toy transformation added through the catalog alone', () => {
     expect(unchosen).not.toContain('Draws per word');
     // Without the toy in the catalog the list does not show it.
     expect(renderToString(createElement(TransformationList, { selected: [], onChange: () => undefined }))).not.toContain('Double a letter');
-    const chosen = renderToString(createElement(TransformationList, { catalog, selected: [{ id: DOUBLE_LETTER.id, params: { candidatesPerWord: 4 } }], onChange: () => undefined }));
+    const chosen = renderToString(
+      createElement(TransformationList, { catalog, selected: [{ id: DOUBLE_LETTER.id, params: { candidatesPerWord: 4 } }], onChange: () => undefined }),
+    );
     expect(chosen).toMatch(/data-transformation="toy-double-letter" checked=""/);
     expect(chosen).toContain('Draws per word');
     expect(chosen).toContain('id="transformation-toy-double-letter-candidatesPerWord"');

@@ -38,7 +38,16 @@ export const toyAttack = registerAttack({
             fooled[i] = keep[i];
           }
           const previous = best;
-          best = tf.tidy(() => tf.where(tf.tensor1d(keep, 'bool').reshape([n, 1, 1, 1]).tile([1, ...batch.x.shape.slice(1)]), candidate, previous));
+          best = tf.tidy(() =>
+            tf.where(
+              tf
+                .tensor1d(keep, 'bool')
+                .reshape([n, 1, 1, 1])
+                .tile([1, ...batch.x.shape.slice(1)]),
+              candidate,
+              previous,
+            ),
+          );
           previous.dispose();
         } finally {
           candidate.dispose();

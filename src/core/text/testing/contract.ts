@@ -32,7 +32,8 @@ export function checkTestParams(entry: TransformationEntry): void {
     throw new Error(`The transformation "${entry.id}" declares no test parameters: give testParams.words, words it must change.`);
   }
   if (entry.needs.includes('synonyms') && !test.synonyms) throw new Error(`The transformation "${entry.id}" needs synonyms: give testParams.synonyms.`);
-  if (entry.needs.includes('goodWords') && !test.goodWords?.length) throw new Error(`The transformation "${entry.id}" needs good words: give testParams.goodWords.`);
+  if (entry.needs.includes('goodWords') && !test.goodWords?.length)
+    throw new Error(`The transformation "${entry.id}" needs good words: give testParams.goodWords.`);
   readParams(entry.params as ParamSpec[], {});
   readParams(entry.params as ParamSpec[], test.params ?? {});
 }
@@ -72,7 +73,12 @@ function counting(model: TextModel) {
 const GENEROUS: TextConstraints = { maxWordShare: 0.5, maxEditDistance: 10, maxQueries: 40, skipStopWords: true, allowedCharacters: 'any' };
 
 /** Constraint sets every entry is run under: generous, tight on characters, tight on queries, no character at all. */
-const BUDGETS: readonly Partial<TextConstraints>[] = [{}, { maxEditDistance: 1, maxWordShare: 0.25 }, { maxQueries: 4 }, { maxEditDistance: 0, maxWordShare: 1, skipStopWords: false }];
+const BUDGETS: readonly Partial<TextConstraints>[] = [
+  {},
+  { maxEditDistance: 1, maxWordShare: 0.25 },
+  { maxQueries: 4 },
+  { maxEditDistance: 0, maxWordShare: 1, skipStopWords: false },
+];
 
 /** The text an entry is attacked in: its test words twice, among other words. */
 const textFor = (entry: TransformationEntry) => [...entry.testParams.words, 'offer', 'the', ...entry.testParams.words, 'now'].join(' ');
@@ -82,7 +88,13 @@ interface Fixture {
   catalog: readonly TransformationEntry[];
 }
 
-function contextFor(fixture: Fixture, victim: TextVictim, seed: number, entry?: TransformationEntry, extra: Partial<TextAttackContext> = {}): TextAttackContext {
+function contextFor(
+  fixture: Fixture,
+  victim: TextVictim,
+  seed: number,
+  entry?: TransformationEntry,
+  extra: Partial<TextAttackContext> = {},
+): TextAttackContext {
   const synonyms = entry?.testParams.synonyms;
   return {
     victim,
@@ -96,7 +108,14 @@ function contextFor(fixture: Fixture, victim: TextVictim, seed: number, entry?: 
 }
 
 /** Every promise of one result that does not depend on the transformation: budgets, spans, text and status. */
-async function checkResult(fixture: Fixture, text: string, recipe: TextRecipe, result: TextAttackResult, scored: number, entries: readonly TransformationEntry[]) {
+async function checkResult(
+  fixture: Fixture,
+  text: string,
+  recipe: TextRecipe,
+  result: TextAttackResult,
+  scored: number,
+  entries: readonly TransformationEntry[],
+) {
   const { constraints } = recipe;
   const tokens = tokenize(text).tokens;
   expect(result.queries).toBe(scored);
@@ -151,7 +170,12 @@ function describeRunContract(fixtureOf: () => Fixture, textOf: () => string, rec
     const onStep = () => {
       if (++steps > 1) stop.abort();
     };
-    const once = await attackText(textOf(), SPAM, recipeOf(), contextFor(fixture, counting(fixture.model), 1, entryOf(), { control: { signal: stop.signal, onStep } }));
+    const once = await attackText(
+      textOf(),
+      SPAM,
+      recipeOf(),
+      contextFor(fixture, counting(fixture.model), 1, entryOf(), { control: { signal: stop.signal, onStep } }),
+    );
     expect(once.edits.length).toBeLessThanOrEqual(1);
     if (once.stopReason !== 'cancelled') expect(steps).toBeLessThanOrEqual(1);
   });
@@ -165,7 +189,9 @@ function describeRunContract(fixtureOf: () => Fixture, textOf: () => string, rec
     const onProgress = () => {
       throw new Error('progress callback failed');
     };
-    await expect(attackText(textOf(), SPAM, recipeOf(), contextFor(fixture, fixture.model, 1, entryOf(), { control: { onProgress } }))).rejects.toThrow('progress callback failed');
+    await expect(attackText(textOf(), SPAM, recipeOf(), contextFor(fixture, fixture.model, 1, entryOf(), { control: { onProgress } }))).rejects.toThrow(
+      'progress callback failed',
+    );
     expect(tf.memory().numTensors).toBe(before);
   });
 }
@@ -231,13 +257,21 @@ export function describeTransformationContract(catalog: readonly TransformationE
       await checkResult(fixture, textFor(entry), recipe, result, victim.scored, [entry]);
     });
 
-    describeRunContract(fixtureOf, () => textFor(entry), () => recipeFor(entry, {}, 'gradient'), () => entry);
+    describeRunContract(
+      fixtureOf,
+      () => textFor(entry),
+      () => recipeFor(entry, {}, 'gradient'),
+      () => entry,
+    );
   });
 }
 
 /** The contract of every search method: it ranks each eligible word once and keeps the query budget. */
 export function describeSearchContract(methods: readonly SearchMethodEntry[], catalog: readonly TransformationEntry[] = TEXT_TRANSFORMATIONS): void {
-  const fixtureOf = useFixture(catalog, methods.map((m) => m.testParams?.text ?? ''));
+  const fixtureOf = useFixture(
+    catalog,
+    methods.map((m) => m.testParams?.text ?? ''),
+  );
   const recipeFor = (method: SearchMethodEntry, constraints: Partial<TextConstraints> = {}): TextRecipe => ({
     transformations: method.testParams.transformations.map((id) => ({ id })),
     constraints: { ...GENEROUS, maxWordShare: 1, ...constraints },
@@ -283,6 +317,11 @@ export function describeSearchContract(methods: readonly SearchMethodEntry[], ca
       }
     });
 
-    describeRunContract(fixtureOf, () => method.testParams.text, () => recipeFor(method), () => undefined);
+    describeRunContract(
+      fixtureOf,
+      () => method.testParams.text,
+      () => recipeFor(method),
+      () => undefined,
+    );
   });
 }
