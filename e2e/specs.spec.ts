@@ -78,20 +78,21 @@ test("a locked ε edited beyond its lock in the URL is refused with a message; e
 });
 
 test('hidden controls are absent from the page and from the tab order', async ({ page }) => {
-  await page.goto('/#lab=image&model=mnist-cnn&hide=seed,attack,model,eps,view');
+  await page.goto('/#lab=image&model=mnist-cnn&hide=seed,attack,model,eps,view,backend');
   await expect(page.getByTestId('predicted-label')).toHaveText(/^[0-9]$/);
   await expect(page.getByLabel('seed')).toHaveCount(0);
   await expect(page.getByLabel('attack', { exact: true })).toHaveCount(0);
   await expect(page.getByLabel('model', { exact: true })).toHaveCount(0);
   await expect(page.locator('#single-fgsm-eps')).toHaveCount(0);
   await expect(page.getByRole('tablist', { name: 'image lab view' })).toHaveCount(0);
+  await expect(page.getByLabel('backend', { exact: true })).toBeHidden();
   // Tab through the whole page: no focus lands on a hidden control.
   const focused: string[] = [];
   for (let i = 0; i < 60; i++) {
     await page.keyboard.press('Tab');
     focused.push(await page.evaluate(() => `${document.activeElement?.id ?? ''}|${document.activeElement?.getAttribute('aria-label') ?? ''}`));
   }
-  expect(focused.filter((f) => /single-fgsm-eps|\|seed$|\|attack$|\|model$/.test(f))).toEqual([]);
+  expect(focused.filter((f) => /single-fgsm-eps|\|seed$|\|attack$|\|model$|\|backend$/.test(f))).toEqual([]);
   await screenshot(page, 'spec-hidden');
 });
 

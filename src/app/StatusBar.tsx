@@ -1,3 +1,4 @@
+import { useControl } from '../stores/useControl';
 import { BACKEND_PREFERENCE, type BackendName } from '../core/backend/names';
 import { switchBackend } from '../bridge/compute';
 import {
@@ -18,6 +19,8 @@ import { formatBytes } from '../core/format';
 
 /** Backend in use (and a switch), tensors and bytes held by the worker, and any worker error. */
 export function StatusBar() {
+  // A lab's spec may lock or hide the app's own controls too (hide=backend for a workshop).
+  const backendControl = useControl('backend');
   const backend = useRuntime(selectBackend);
   const detail = useRuntime(selectBackendDetail);
   const probes = useRuntime(selectProbes);
@@ -64,10 +67,11 @@ export function StatusBar() {
   const probeSummary = probes.map((p) => `${p.name}: ${p.ok ? `${p.millis?.toFixed(1)} ms` : `unavailable (${p.error})`}`).join('\n');
   return (
     <footer className="status" aria-label="status bar">
-      <label>
+      <label hidden={backendControl.hidden}>
         Backend{' '}
         <select
           value={preference}
+          disabled={backendControl.locked}
           onChange={(e) => {
             // A switch waits for the compute worker's running job: say so rather than seem to ignore it.
             setSwitchPending(jobs.some((j) => j.lab === 'image' && j.state !== 'queued'));
@@ -122,9 +126,12 @@ const PRESENTATION_ZOOM = 140;
 function PresentationToggle() {
   const zoom = useSettings(selectZoom);
   const set = useSettings(selectSetSettings);
+  const control = useControl('zoom');
+  if (control.hidden) return null;
   return (
     <label title="Larger text for a projector; the link keeps it">
-      <input type="checkbox" checked={zoom > 100} onChange={(e) => set({ zoom: e.target.checked ? PRESENTATION_ZOOM : 100 })} /> Presentation
+      <input type="checkbox" checked={zoom > 100} disabled={control.locked} onChange={(e) => set({ zoom: e.target.checked ? PRESENTATION_ZOOM : 100 })} />{' '}
+      Presentation
     </label>
   );
 }

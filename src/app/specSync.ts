@@ -78,6 +78,10 @@ const BINDINGS: Record<LabId, LabBinding> = {
 function holdLocks(lab: LabId): void {
   const def = LAB_SPECS[lab] as LabSpecDef;
   const locks = useLabControls.getState().byLab[lab]?.locks ?? {};
+  // The app's own controls (backend, text size) a spec locked.
+  const app = useSettings.getState() as unknown as Record<string, SpecValue>;
+  const appLocked = Object.fromEntries(Object.entries(locks).filter(([key, value]) => key in appSchema && key !== 'lab' && app[key] !== value));
+  if (Object.keys(appLocked).length) useSettings.setState(appLocked as Partial<Settings>);
   const before = BINDINGS[lab].read();
   let values = before;
   for (const [key, locked] of Object.entries(locks)) {
