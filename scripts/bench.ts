@@ -614,6 +614,7 @@ function benchLongTasks(): Promise<LongTaskRow[]> {
         const started = await page.evaluate(() => performance.now());
         await job.start(page);
         await job.done(page);
+        const doneAt = await page.evaluate(() => performance.now());
         // The result's own rendering and the tasks after it (a timer or an idle callback a second later included).
         await page.waitForTimeout(AFTER_JOB_MS);
         const tasks = await page.evaluate(
@@ -623,8 +624,11 @@ function benchLongTasks(): Promise<LongTaskRow[]> {
         row.jobMillis.push((await page.evaluate(() => performance.now())) - started - AFTER_JOB_MS);
         row.longestMillis.push(Math.max(0, ...tasks.map((t) => t.duration)));
         row.longTasks.push(tasks.length);
+        // When each long task began, from the click (s), and for how long: where to look for the work that blocks.
+        const when = tasks.map((t) => `${((t.start - started) / 1000).toFixed(1)} s: ${t.duration.toFixed(0)} ms`).join(', ');
         console.log(
-          `chromium long tasks, ${job.lab} lab, run ${r + 1}/${repeats}: longest ${row.longestMillis[r].toFixed(0)} ms, ${tasks.length} tasks >= 50 ms in ${(row.jobMillis[r] / 1000).toFixed(1)} s`,
+          `chromium long tasks, ${job.lab} lab, run ${r + 1}/${repeats}: longest ${row.longestMillis[r].toFixed(0)} ms, ${tasks.length} tasks >= 50 ms in ${(row.jobMillis[r] / 1000).toFixed(1)} s` +
+            ` (result on screen at ${((doneAt - started) / 1000).toFixed(1)} s${when ? `; ${when}` : ''})`,
         );
         await context.close();
       }

@@ -45,6 +45,22 @@ describe('modelHandlers in Node', () => {
     for (const row of out.probabilities) expect(row.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
   });
 
+  it('predicts the test digits from an index on as the model itself does, with nothing but labels crossing', async () => {
+    const from = test.count - 620;
+    const before = tf.memory().numTensors;
+    const { labels } = clone(await handlers.predictTest(clone({ model: ref(), from }), localJobContext()));
+    expect(tf.memory().numTensors).toBe(before);
+    expect(labels).toBeInstanceOf(Int32Array);
+    expect(labels.length).toBe(620);
+    const { model } = await loadModelFromDisk('mnist-mlp');
+    const size = test.height * test.width * test.channels;
+    // Pixel by pixel, independently of the worker's batching (500 then 120).
+    const pixels = Float32Array.from(test.images.subarray(from * size), (v) => v / 255);
+    const direct = tf.tidy(() => (model.predict(tf.tensor4d(pixels, [620, 28, 28, 1])) as tf.Tensor2D).argMax(1).dataSync());
+    model.dispose();
+    expect(Array.from(labels)).toEqual(Array.from(direct));
+  });
+
   const spec: SweepSpec = {
     attacks: [{ id: 'fgsm', params: {} }],
     budgets: [0, 0.1, 0.3],

@@ -6,6 +6,7 @@ import { attackBatch } from '../core/attacks/run';
 import { timeWorkload } from '../core/bench/workloads';
 import { sliceSplit, type ImageSplit } from '../core/data/mnist';
 import { createRng } from '../core/data/rng';
+import { imagesToTensor } from '../core/data/tensors';
 import { runSweep } from '../core/metrics/sweep';
 import type { Classifier } from '../core/models/classifier';
 import { countCorrect } from '../core/models/train';
@@ -72,6 +73,8 @@ export interface ModelWorkerApi {
   loadModel: { args: { model: ModelRef }; result: { id: string; parameters: number } };
   predict: { args: { model: ModelRef; pixels: Float32Array; count: number }; result: Prediction };
   evaluate: { args: { model: ModelRef; split: 'test'; limit?: number }; result: { correct: number; total: number } };
+  /** The model's predicted label of every test digit from `from` on (the worker has the digits: nothing large crosses). */
+  predictTest: { args: { model: ModelRef; from: number }; result: { labels: Int32Array } };
   memory: { args: Record<string, never>; result: MemoryStats };
   attack: { args: SingleAttackArgs; result: SingleAttackResult; progress: { frame: AttackFrame } };
   sweep: { args: { model: ModelRef; spec: SweepSpec; locks?: Record<string, string | number | boolean> }; result: SweepResult };
@@ -159,6 +162,21 @@ export function modelHandlers(deps: ModelWorkerDeps): Handlers<ModelWorkerApi> {
         context.progress((start + count) / total, `${start + count} / ${total} digits`);
       }
       return { correct, total };
+    },
+
+    async predictTest({ model, from }, context) {
+      const classifier = await getModel(model);
+      const split = await getTestSplit();
+      const start = Math.max(0, Math.min(from, split.count));
+      const labels = new Int32Array(split.count - start);
+      for (let at = start; at < split.count; at += 500) {
+        await context.checkpoint();
+        const count = Math.min(500, split.count - at);
+        const predicted = tf.tidy(() => classifier.logits(imagesToTensor(split, at, count)).argMax(1));
+        labels.set(await predicted.data(), at - start);
+        predicted.dispose();
+      }
+      return { labels };
     },
 
     async attack({ model, attackId, params, pixels, label, target, seed, animate, locks }, context) {

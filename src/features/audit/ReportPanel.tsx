@@ -1,6 +1,6 @@
 import { useRunFocus } from '../../components/useRunFocus';
 import { announce } from '../../stores/announcer';
-import { useState } from 'react';
+import { useDeferredValue, useState } from 'react';
 import { auditWorker } from '../../bridge/audit';
 import { useJob } from '../../bridge/useJob';
 import type { SuiteFileSummary, UploadedTextFile } from '../../workers/auditApi';
@@ -39,6 +39,8 @@ export function ReportPanel() {
   const data = useAuditLab(selectAuditData);
   const reports = useAuditLab(selectReports);
   const shown = useAuditLab(selectShownReport);
+  // The report itself is drawn in a deferred, interruptible render: a new report never blocks the page in one task.
+  const shownLater = useDeferredValue(shown);
   const compared = useAuditLab(selectComparedReport);
   const set = useAuditLab(selectAuditSet);
   const keep = useAuditLab(selectKeepReport);
@@ -221,7 +223,7 @@ export function ReportPanel() {
       ) : null}
       <ErrorMessage message={exportError} />
       {shown && compared ? <CompareView a={shown.report} b={compared.report} labels={[shown.label, compared.label]} /> : null}
-      {shown ? <ReportView report={shown.report} /> : null}
+      {shownLater ? <ReportView report={shownLater.report} /> : null}
     </section>
   );
 }

@@ -2,7 +2,7 @@ import { decodeSweepParams, encodeSweepParams } from '../../core/spec/imageSpec'
 import { lockedValues } from '../../stores/labControls';
 import { LockMark } from '../../components/LockMark';
 import { useControl, useControlLists } from '../../stores/useControl';
-import { memo, useMemo, useState } from 'react';
+import { memo, useDeferredValue, useMemo, useState } from 'react';
 import { compute } from '../../bridge/compute';
 import { useJob } from '../../bridge/useJob';
 import { AccuracyChart } from '../../components/AccuracyChart';
@@ -53,7 +53,8 @@ export function SweepPanel({ model }: { model: ModelRef }) {
   const sweeps = useImageLab(selectSweeps);
   const addSweep = useImageLab(selectAddSweep);
   const clearSweeps = useImageLab(selectClearSweeps);
-  const latest = sweeps.find((s) => s.modelId === model.id);
+  // Drawn in a deferred, interruptible render: a finished sweep's chart, table and gallery never block the page in one task.
+  const latest = useDeferredValue(sweeps.find((s) => s.modelId === model.id));
 
   const fields = useFieldErrors('image-sweep');
   const focus = useRunFocus(job.running);

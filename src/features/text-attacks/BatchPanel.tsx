@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useDeferredValue, useState } from 'react';
 import { NumberField } from '../../components/NumberField';
 import { useFieldErrors } from '../../stores/fieldErrors';
 import { AccuracyChart } from '../../components/AccuracyChart';
@@ -23,7 +23,8 @@ const BUDGETS = [0, 0.02, 0.05, 0.1, 0.15];
 
 /** TextAttack-style batch: each perturbation family over the test set's spam, with and without the normalizer. */
 export function BatchPanel() {
-  const batch = useTextLab(selectBatch);
+  // Drawn in a deferred, interruptible render: a finished batch's tables and charts never block the page in one task.
+  const batch = useDeferredValue(useTextLab(selectBatch));
   const { recipe, goodWordSource } = useTextLab(selectForm);
   const set = useTextLab((s) => s.set);
   const [count, setCount] = useState(200);
