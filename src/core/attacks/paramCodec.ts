@@ -40,3 +40,33 @@ export function parseBudgets(text: string, max = Infinity): number[] {
   if (values.length > 20) throw new Error('At most 20 budgets per sweep.');
   return [...new Set(values)].sort((a, b) => a - b);
 }
+
+/**
+ * Parameters of several catalog entries in one text ("pgd.max_iter:10,deepfool.overshoot:0.05"): each item is the
+ * entry's id, a dot, then encodeParams' "key:value". `specsOf` gives an entry's parameters, or undefined for an id no
+ * catalog has (its items are dropped).
+ */
+export function decodeGroupedParams(text: string, specsOf: (id: string) => readonly ParamSpec[] | undefined): Record<string, AttackParams> {
+  const byId: Record<string, string[]> = {};
+  for (const item of text.split(',').filter(Boolean)) {
+    const dot = item.indexOf('.');
+    if (dot > 0) (byId[item.slice(0, dot)] ??= []).push(item.slice(dot + 1));
+  }
+  const out: Record<string, AttackParams> = {};
+  for (const [id, items] of Object.entries(byId)) {
+    const specs = specsOf(id);
+    if (specs) out[id] = decodeParams(specs, items.join(','));
+  }
+  return out;
+}
+
+/** The inverse of decodeGroupedParams: only values that differ from their defaults, entries in the given order. */
+export function encodeGroupedParams(byId: Readonly<Record<string, AttackParams>>, specsOf: (id: string) => readonly ParamSpec[] | undefined): string {
+  return Object.entries(byId)
+    .flatMap(([id, params]) => {
+      const specs = specsOf(id);
+      const encoded = specs ? encodeParams(specs, params) : '';
+      return encoded ? encoded.split(',').map((item) => `${id}.${item}`) : [];
+    })
+    .join(',');
+}

@@ -2,7 +2,7 @@
  * The extraction lab's spec: the victim, the seed, and the setup from the extraction catalog (strategy, substitute,
  * budget, output mode, defenses, each with its parameters), flattened to one value per control for the URL.
  */
-import { decodeParams, encodeParams } from '../attacks/paramCodec';
+import { decodeGroupedParams, decodeParams, encodeGroupedParams, encodeParams } from '../attacks/paramCodec';
 import { readParams } from '../attacks/params';
 import {
   DEFAULT_EXTRACTION_SETUP,
@@ -52,13 +52,11 @@ const chosenOf = <Id extends string>(entries: readonly CatalogEntry<Id>[], id: s
   return { id: entry.id, params: decodeParams(entry.params, text) };
 };
 
+const defenseParamsOf = (id: string) => find(DEFENSE_METAS, id)?.params;
+
 /** The catalog setup a spec's values describe (victim and seed stay with the app's model and seed). */
 export function setupFromValues(values: ExtractionSpecValues): ExtractionSetup {
-  const byDefense: Record<string, string[]> = {};
-  for (const item of values.dparams.split(',').filter(Boolean)) {
-    const dot = item.indexOf('.');
-    if (dot > 0) (byDefense[item.slice(0, dot)] ??= []).push(item.slice(dot + 1));
-  }
+  const byDefense = decodeGroupedParams(values.dparams, defenseParamsOf);
   return {
     strategy: chosenOf<StrategyId>(STRATEGY_METAS, values.strategy, values.sparams),
     substitute: chosenOf<SubstituteId>(SUBSTITUTE_METAS, values.substitute, values.subparams),
@@ -68,7 +66,7 @@ export function setupFromValues(values: ExtractionSpecValues): ExtractionSetup {
     defenses: values.defenses
       .split(',')
       .filter((id) => find(DEFENSE_METAS, id))
-      .map((id) => chosenOf<DefenseId>(DEFENSE_METAS, id, (byDefense[id] ?? []).join(','))),
+      .map((id) => ({ id: id as DefenseId, params: byDefense[id] ?? {} })),
   };
 }
 
@@ -87,12 +85,7 @@ export function valuesFromSetup(setup: ExtractionSetup, model: string, seed: num
     output: setup.output.id,
     oparams: encode(OUTPUT_MODE_METAS, setup.output),
     defenses: setup.defenses.map((d) => d.id).join(','),
-    dparams: setup.defenses
-      .flatMap((d) => {
-        const text = encode(DEFENSE_METAS, d);
-        return text ? text.split(',').map((item) => `${d.id}.${item}`) : [];
-      })
-      .join(','),
+    dparams: encodeGroupedParams(Object.fromEntries(setup.defenses.map((d) => [d.id, d.params])), defenseParamsOf),
   };
 }
 

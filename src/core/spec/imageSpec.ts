@@ -5,7 +5,7 @@
  */
 import { ATTACK_METAS } from '../attacks/catalog';
 import type { AttackParams } from '../attacks/types';
-import { decodeParams, encodeParams, parseBudgets } from '../attacks/paramCodec';
+import { decodeGroupedParams, decodeParams, encodeGroupedParams, encodeParams, parseBudgets } from '../attacks/paramCodec';
 import { readParams } from '../attacks/params';
 import type { AttackMeta, ParamSpec } from '../attacks/types';
 import { lockViolations, type FieldDef, type FieldTable, type LabSpecDef, type SpecValue, type ValuesOf } from './labSpec';
@@ -56,31 +56,13 @@ export function paramField(spec: ParamSpec): FieldDef {
   };
 }
 
+const attackParamsOf = (id: string) => metaOf(id)?.params;
+
 /** The sweep's per-attack parameters from their hash text ("pgd.max_iter:10"); unknown attacks and keys are dropped. */
-export function decodeSweepParams(text: string): Record<string, AttackParams> {
-  const byId: Record<string, string[]> = {};
-  for (const item of text.split(',').filter(Boolean)) {
-    const dot = item.indexOf('.');
-    if (dot > 0) (byId[item.slice(0, dot)] ??= []).push(item.slice(dot + 1));
-  }
-  const out: Record<string, AttackParams> = {};
-  for (const [id, items] of Object.entries(byId)) {
-    const meta = metaOf(id);
-    if (meta) out[id] = decodeParams(meta.params, items.join(','));
-  }
-  return out;
-}
+export const decodeSweepParams = (text: string): Record<string, AttackParams> => decodeGroupedParams(text, attackParamsOf);
 
 /** The inverse of decodeSweepParams: only values that differ from their defaults. */
-export function encodeSweepParams(byId: Record<string, AttackParams>): string {
-  return Object.entries(byId)
-    .flatMap(([id, params]) => {
-      const meta = metaOf(id);
-      const encoded = meta ? encodeParams(meta.params, params) : '';
-      return encoded ? encoded.split(',').map((item) => `${id}.${item}`) : [];
-    })
-    .join(',');
-}
+export const encodeSweepParams = (byId: Record<string, AttackParams>): string => encodeGroupedParams(byId, attackParamsOf);
 
 /** The largest budget the given attacks accept (their budget parameter's maximum). */
 export function maxBudgetOf(ids: readonly string[]): number {

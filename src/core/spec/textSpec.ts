@@ -3,7 +3,7 @@
  * defense setting and the good words' source, flattened to one value per control for the URL. The pasted email is
  * not in it: a link should not carry someone's mail, and the tab keeps it for a reload.
  */
-import { decodeParams, encodeParams } from '../attacks/paramCodec';
+import { decodeGroupedParams, encodeGroupedParams } from '../attacks/paramCodec';
 import { DEFENSE_SETTINGS, type DefenseSetting } from '../text/batch';
 import { SEARCH_METHODS, TEXT_TRANSFORMATIONS, type RankingId, type TransformationId } from '../text/catalog';
 import { GOOD_WORD_SOURCES, type GoodWordSource } from '../text/goodWordSources';
@@ -33,14 +33,9 @@ export const DEFAULT_TEXT_LAB_SETUP: TextLabSetup = {
 const entryOf = (id: string) => TEXT_TRANSFORMATIONS.find((t) => t.id === id);
 
 /** A transformation's parameters as "id.key:value" items, those at the entry's defaults left out. */
-function encodeTransformationParams(recipe: TextRecipe): string {
-  return recipe.transformations
-    .flatMap(({ id, params }) => {
-      const text = encodeParams(entryOf(id)?.params ?? [], params ?? {});
-      return text ? text.split(',').map((item) => `${id}.${item}`) : [];
-    })
-    .join(',');
-}
+const transformationParamsOf = (id: string) => entryOf(id)?.params;
+const encodeTransformationParams = (recipe: TextRecipe): string =>
+  encodeGroupedParams(Object.fromEntries(recipe.transformations.map(({ id, params }) => [id, params ?? {}])), transformationParamsOf);
 
 const c = DEFAULT_TEXT_LAB_SETUP.recipe.constraints;
 
@@ -70,18 +65,14 @@ export type TextSpecValues = ValuesOf<typeof TEXT_FIELDS>;
 
 /** The lab setup a spec's values describe. */
 export function setupFromTextValues(values: TextSpecValues): TextLabSetup {
-  const byId: Record<string, string[]> = {};
-  for (const item of values.tp.split(',').filter(Boolean)) {
-    const dot = item.indexOf('.');
-    if (dot > 0) (byId[item.slice(0, dot)] ??= []).push(item.slice(dot + 1));
-  }
+  const byId = decodeGroupedParams(values.tp, transformationParamsOf);
   return {
     view: values.view,
     recipe: {
       transformations: values.t
         .split(',')
         .filter((id) => entryOf(id))
-        .map((id) => ({ id: id as TransformationId, params: decodeParams(entryOf(id)!.params, (byId[id] ?? []).join(',')) })),
+        .map((id) => ({ id: id as TransformationId, params: byId[id] ?? {} })),
       constraints: {
         maxWordShare: values.share,
         maxQueries: values.queries,
