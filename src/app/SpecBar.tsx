@@ -6,7 +6,7 @@ import { MAX_SPEC_FILE_BYTES, specFromFile } from '../core/spec/labSpec';
 import { LAB_SPEC_LIST, LAB_SPECS, type LabId } from '../core/spec/labs';
 import { LAB_VALIDATORS } from '../core/spec/validators';
 import { announce } from '../stores/announcer';
-import { controlsOf, selectDismissProblems, useLabControls } from '../stores/labControls';
+import { selectControlsOf, selectDismissProblems, useLabControls } from '../stores/labControls';
 import { selectSeed, selectSetSettings, useSettings } from '../stores/settings';
 import { useControl } from '../stores/useControl';
 import { applySpec, currentSpecFile } from './specSync';
@@ -16,7 +16,7 @@ import { applySpec, currentSpecFile } from './specSync';
  * and what a link or a file asked for that was refused.
  */
 export function SpecBar({ lab }: { lab: LabId }) {
-  const problems = useLabControls(controlsOf(lab)).problems;
+  const problems = useLabControls(selectControlsOf(lab)).problems;
   const dismiss = useLabControls(selectDismissProblems);
   const [copied, setCopied] = useState<string>();
   const [fileProblems, setFileProblems] = useState<string[]>([]);

@@ -18,7 +18,6 @@ import { formatHashEntries, parseHash } from '../stores/hashState';
 interface LabBinding {
   read(): Record<string, SpecValue>;
   write(values: Record<string, SpecValue>): void;
-  subscribe(listener: () => void): () => void;
 }
 
 /** Labs whose controls all live in the settings store. */
@@ -29,7 +28,6 @@ function settingsBinding(def: LabSpecDef): LabBinding {
       return Object.fromEntries(Object.keys(def.fields).map((key) => [key, state[key]]));
     },
     write: (values) => useSettings.setState(values as Partial<Settings>),
-    subscribe: (listener) => useSettings.subscribe(listener),
   };
 }
 
@@ -44,11 +42,6 @@ const extractionBinding: LabBinding = {
     useSettings.setState({ model: typed.model, seed: typed.seed });
     useExtractionLab.getState().setSetup({ ...setupFromValues(typed), victimId: undefined, seed: undefined });
   },
-  subscribe: (listener) => {
-    const a = useSettings.subscribe(listener);
-    const b = useExtractionLab.subscribe(listener);
-    return () => (a(), b());
-  },
 };
 
 /** The text lab: its view and form (recipe, defense, good words) in its own store. */
@@ -61,7 +54,6 @@ const textBinding: LabBinding = {
     const { view, recipe, setting, goodWordSource } = setupFromTextValues(values as TextSpecValues);
     useTextLab.setState({ view, form: { recipe, setting, goodWordSource } });
   },
-  subscribe: (listener) => useTextLab.subscribe(listener),
 };
 
 const BINDINGS: Record<LabId, LabBinding> = {
@@ -148,7 +140,8 @@ export function syncSpecWithHash(): () => void {
     lab = now;
   };
   write();
-  const unsubscribers = [useSettings.subscribe(write), useLabControls.subscribe(write), ...Object.values(BINDINGS).map((b) => b.subscribe(write))];
+  // Every store a binding reads, once each: a change anywhere rewrites the hash (when it differs) and re-applies locks.
+  const unsubscribers = [useSettings, useLabControls, useExtractionLab, useTextLab].map((store) => store.subscribe(write));
   const onHashChange = () => {
     reading = true;
     try {

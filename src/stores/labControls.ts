@@ -24,7 +24,7 @@ export const useLabControls = create<LabControlsStore>((set) => ({
   dismissProblems: (lab) => set((s) => ({ byLab: { ...s.byLab, [lab]: { ...(s.byLab[lab] ?? NONE), problems: [] } } })),
 }));
 
-export const controlsOf =
+export const selectControlsOf =
   (lab: LabId) =>
   (s: LabControlsStore): LabControls =>
     s.byLab[lab] ?? NONE;

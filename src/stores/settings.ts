@@ -1,11 +1,10 @@
 import { create } from 'zustand';
 import { BACKEND_PREFERENCE } from '../core/backend/names';
-import { defaultsOf, type SpecValue, type ValuesOf } from '../core/spec/labSpec';
+import { defaultsOf, type ValuesOf } from '../core/spec/labSpec';
 import { LAB_SPECS, LABS, type LabId } from '../core/spec/labs';
 import type { AUDIT_FIELDS } from '../core/spec/auditSpec';
 import type { IMAGE_FIELDS } from '../core/spec/imageSpec';
 import { field, parseHash, type ValuesOf as HashValuesOf } from './hashState';
-import { useLabControls } from './labControls';
 
 export { LABS, type LabId };
 
@@ -24,36 +23,17 @@ export const appSchema = {
 export type Settings = HashValuesOf<typeof appSchema> & ValuesOf<typeof IMAGE_FIELDS> & ValuesOf<typeof AUDIT_FIELDS>;
 
 interface SettingsStore extends Settings {
-  /** Changes controls; a control the open lab's spec locks keeps its locked value. */
+  /** Changes controls (a control the open lab's spec locks is put back by app/specSync.ts, whatever wrote it). */
   set(patch: Partial<Settings>): void;
 }
 
 const LAB_DEFAULTS = Object.assign({}, ...Object.values(LAB_SPECS).map((def) => defaultsOf(def.fields))) as Omit<Settings, keyof typeof appSchema>;
 const initialApp = parseHash(typeof location === 'undefined' ? '' : location.hash, appSchema);
 
-/** The values with the open lab's locks applied (a locked field, or an attack parameter inside `params`). */
-export function withLocks(values: Settings): Settings {
-  const def = LAB_SPECS[values.lab];
-  const locks = useLabControls.getState().byLab[values.lab]?.locks ?? {};
-  let out = values as Record<string, SpecValue>;
-  for (const [key, locked] of Object.entries(locks)) {
-    if (key in appSchema || key in def.fields) {
-      if (out[key] !== locked) out = { ...out, [key]: locked };
-    } else if (def.extraValue && def.withExtraValue) {
-      const lab = out as never;
-      if (def.extraValue(lab, key) !== locked) out = { ...out, ...(def.withExtraValue(lab, key, locked) as Record<string, SpecValue>) };
-    }
-  }
-  return out as Settings;
-}
-
-export const useSettings = create<SettingsStore>((set, get) => ({
+export const useSettings = create<SettingsStore>((set) => ({
   ...LAB_DEFAULTS,
   ...initialApp,
-  set: (patch) => {
-    const { set: _set, ...current } = get();
-    set(withLocks({ ...current, ...patch } as Settings));
-  },
+  set: (patch) => set(patch),
 }));
 
 export const selectLab = (s: SettingsStore) => s.lab;

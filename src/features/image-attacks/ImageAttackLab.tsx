@@ -1,3 +1,4 @@
+import { ViewTabs } from '../../components/ViewTabs';
 import { useMemo, useState } from 'react';
 import { compute } from '../../bridge/compute';
 import { useJob } from '../../bridge/useJob';
@@ -32,30 +33,16 @@ export function ImageAttackLab() {
     <section className="image-lab">
       <div className="lab-head">
         <h2>Image attacks</h2>
-        {viewControl.hidden ? null : (
-          <div className="segmented" role="tablist" aria-label="image lab view">
-            <button
-              type="button"
-              role="tab"
-              aria-selected={view === 'single'}
-              className={view === 'single' ? 'active' : ''}
-              disabled={viewControl.locked && view !== 'single'}
-              onClick={() => set({ view: 'single' })}
-            >
-              One example
-            </button>
-            <button
-              type="button"
-              role="tab"
-              aria-selected={view === 'sweep'}
-              className={view === 'sweep' ? 'active' : ''}
-              disabled={viewControl.locked && view !== 'sweep'}
-              onClick={() => set({ view: 'sweep' })}
-            >
-              Accuracy vs budget
-            </button>
-          </div>
-        )}
+        <ViewTabs
+          label="image lab view"
+          views={[
+            { id: 'single', title: 'One example' },
+            { id: 'sweep', title: 'Accuracy vs budget' },
+          ]}
+          value={view}
+          onChange={(next) => set({ view: next })}
+          control={viewControl}
+        />
       </div>
       {view === 'single' ? (
         <>

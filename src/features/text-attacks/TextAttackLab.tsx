@@ -1,3 +1,4 @@
+import { ViewTabs } from '../../components/ViewTabs';
 import { useEffect, useState } from 'react';
 import { useMediaQuery } from '../../components/useMediaQuery';
 import { lockedValues } from '../../stores/labControls';
@@ -300,30 +301,16 @@ export function TextAttackLab() {
             runs in this tab.
           </p>
         </div>
-        {viewControl.hidden ? null : (
-          <div className="segmented" role="tablist" aria-label="text lab view">
-            <button
-              type="button"
-              role="tab"
-              aria-selected={view === 'single'}
-              className={view === 'single' ? 'active' : ''}
-              disabled={viewControl.locked && view !== 'single'}
-              onClick={() => setView('single')}
-            >
-              One message
-            </button>
-            <button
-              type="button"
-              role="tab"
-              aria-selected={view === 'batch'}
-              className={view === 'batch' ? 'active' : ''}
-              disabled={viewControl.locked && view !== 'batch'}
-              onClick={() => setView('batch')}
-            >
-              Batch over test spam
-            </button>
-          </div>
-        )}
+        <ViewTabs
+          label="text lab view"
+          views={[
+            { id: 'single', title: 'One message' },
+            { id: 'batch', title: 'Batch over test spam' },
+          ]}
+          value={view}
+          onChange={setView}
+          control={viewControl}
+        />
       </div>
       {view === 'single' ? (
         <div className="text-layout">
